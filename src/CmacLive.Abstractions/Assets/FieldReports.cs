@@ -1,0 +1,62 @@
+namespace CmacLive.Assets;
+
+/// <summary>One decoded and validated position report from a device.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.FixReport")]
+public sealed record FixReport
+{
+    [Id(0)] public required string DeviceId { get; init; }
+    [Id(1)] public required DateTimeOffset Ts { get; init; }
+    [Id(2)] public required double Lat { get; init; }
+    [Id(3)] public required double Lon { get; init; }
+    [Id(4)] public double? Acc { get; init; }
+    [Id(5)] public double? Alt { get; init; }
+    [Id(6)] public double? Spd { get; init; }
+    [Id(7)] public double? Hdg { get; init; }
+    [Id(8)] public int? Bat { get; init; }
+}
+
+/// <summary>A device's report of its asset's working state.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.StatusReport")]
+public sealed record StatusReport
+{
+    [Id(0)] public required string DeviceId { get; init; }
+    [Id(1)] public required DateTimeOffset Ts { get; init; }
+    [Id(2)] public required AssetState State { get; init; }
+    [Id(3)] public int? Bat { get; init; }
+}
+
+/// <summary>The sensor behind a detection.</summary>
+public enum DetectionSensor
+{
+    Metal = 0,
+    Gpr = 1,
+    Dual = 2,
+    Dog = 3,
+    Rat = 4,
+}
+
+/// <summary>A detector signal or an animal's indication at a point: a possible item.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.DetectionReport")]
+public sealed record DetectionReport
+{
+    [Id(0)] public required string DeviceId { get; init; }
+    [Id(1)] public required DateTimeOffset Ts { get; init; }
+    [Id(2)] public required double Lat { get; init; }
+    [Id(3)] public required double Lon { get; init; }
+    [Id(4)] public required DetectionSensor Sensor { get; init; }
+    [Id(5)] public double? Strength { get; init; }
+    [Id(6)] public double? DepthCm { get; init; }
+}
+
+/// <summary>What became of a report once the asset saw it.</summary>
+public enum ReportOutcome
+{
+    /// <summary>Applied to the live status.</summary>
+    Applied = 0,
+    /// <summary>The same device time was seen already: applied once, not again.</summary>
+    Duplicate = 1,
+    /// <summary>Older than the live status: kept for history, the live status does not go back in time.</summary>
+    Late = 2,
+    /// <summary>The device is not provisioned or bound to no asset.</summary>
+    UnknownDevice = 3,
+}

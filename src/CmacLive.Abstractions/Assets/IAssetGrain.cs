@@ -1,0 +1,24 @@
+namespace CmacLive.Assets;
+
+/// <summary>
+/// The tracking behaviour every asset kind shares. Each kind has its own grain type
+/// (<see cref="ITeamGrain"/>, <see cref="IMachineGrain"/>, <see cref="IDogGrain"/>, <see cref="IRatGrain"/>);
+/// reach one through <see cref="AssetGrains"/>. Keyed by asset id.
+/// </summary>
+public interface IAssetGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or updates the asset's profile; answers the live status.</summary>
+    Task<AssetStatus> Configure(AssetProfile profile);
+
+    /// <summary>The live status, or null when the asset was never configured.</summary>
+    Task<AssetStatus?> GetStatus();
+
+    Task<ReportOutcome> ProcessFix(FixReport fix);
+
+    Task<ReportOutcome> ProcessStatus(StatusReport report);
+
+    Task<ReportOutcome> ProcessDetection(DetectionReport detection);
+
+    /// <summary>A device of this asset dropped its connection without a clean disconnect.</summary>
+    Task ConnectionLost(string deviceId);
+}

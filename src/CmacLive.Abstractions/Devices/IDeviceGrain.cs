@@ -1,0 +1,27 @@
+using CmacLive.Assets;
+
+namespace CmacLive.Devices;
+
+/// <summary>
+/// A field device: its credentials and the one asset it is bound to. Reports enter the domain here and
+/// go on to the bound asset. Keyed by device id (the MQTT username).
+/// </summary>
+public interface IDeviceGrain : IGrainWithStringKey
+{
+    Task<DeviceInfo> Provision(DeviceProvision provision);
+
+    /// <summary>The device as provisioned, or null.</summary>
+    Task<DeviceInfo?> Get();
+
+    /// <summary>True when the device is provisioned and the secret is its password.</summary>
+    Task<bool> Authenticate(string secret);
+
+    Task<ReportOutcome> ProcessFix(FixReport fix);
+
+    Task<ReportOutcome> ProcessStatus(StatusReport report);
+
+    Task<ReportOutcome> ProcessDetection(DetectionReport detection);
+
+    /// <summary>The device's connection ended without a clean disconnect (or its last will was sent).</summary>
+    Task ConnectionLost();
+}

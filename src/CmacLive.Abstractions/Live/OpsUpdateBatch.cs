@@ -1,0 +1,12 @@
+using CmacLive.Assets;
+using CmacLive.HazardAreas;
+
+namespace CmacLive.Live;
+
+/// <summary>Updates for the dashboards, batched by a silo's feed and delivered to every silo's hub.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.OpsUpdateBatch")]
+public sealed record OpsUpdateBatch
+{
+    [Id(0)] public IReadOnlyList<AssetStatus> Assets { get; init; } = [];
+    [Id(1)] public IReadOnlyList<HazardAreaView> HazardAreas { get; init; } = [];
+}

@@ -1,0 +1,21 @@
+using CmacLive.Assets;
+
+namespace CmacLive.Tracking;
+
+/// <summary>
+/// The small, bounded state of one tracked asset: profile and the newest of everything, never history.
+/// Persisted as grain state; members are numbered for good and never renumbered.
+/// </summary>
+[GenerateSerializer, Alias("cmac.AssetTrackState")]
+public sealed class AssetTrackState
+{
+    [Id(0)] public AssetProfile? Profile { get; set; }
+    [Id(1)] public Position? Position { get; set; }
+    [Id(2)] public AssetState State { get; set; }
+    [Id(3)] public DateTimeOffset? StateTs { get; set; }
+    [Id(4)] public int? Battery { get; set; }
+    [Id(5)] public DateTimeOffset? LastSeen { get; set; }
+    [Id(6)] public DateTimeOffset? LastHeardAt { get; set; }
+    [Id(7)] public bool Online { get; set; }
+    [Id(8)] public string? HazardArea { get; set; }
+}

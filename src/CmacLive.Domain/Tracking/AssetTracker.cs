@@ -1,0 +1,144 @@
+using CmacLive.Assets;
+
+namespace CmacLive.Tracking;
+
+/// <summary>
+/// The tracking rules every asset kind shares, applied to an <see cref="AssetTrackState"/>:
+/// newest-wins live position (a late or repeated fix never moves it), working state, battery,
+/// online/offline, and the hazard area the asset stands in. Pure: time and area lookup come in.
+/// </summary>
+public sealed class AssetTracker
+{
+    private readonly AssetTrackState _state;
+
+    public AssetTracker(AssetTrackState state) => _state = state;
+
+    public AssetTrackState State => _state;
+
+    public bool IsConfigured => _state.Profile is not null;
+
+    /// <summary>Sets the profile. Significant when anything shown changed.</summary>
+    public bool Configure(AssetProfile profile)
+    {
+        var before = _state.Profile;
+        _state.Profile = profile;
+        return before is null || before.Name != profile.Name || before.Unit != profile.Unit || before.Kind != profile.Kind
+            || !before.Capabilities.SequenceEqual(profile.Capabilities);
+    }
+
+    public TrackChange ApplyFix(FixReport fix, DateTimeOffset now, IHazardAreaLocator areas)
+    {
+        var wentOnline = Heard(fix.Ts, now);
+        var current = _state.Position;
+        if (current is not null && fix.Ts <= current.Ts)
+        {
+            var outcome = fix.Ts == current.Ts ? ReportOutcome.Duplicate : ReportOutcome.Late;
+            return new TrackChange(outcome, wentOnline, wentOnline);
+        }
+
+        _state.Position = new Position
+        {
+            Lat = fix.Lat,
+            Lon = fix.Lon,
+            Acc = fix.Acc,
+            Alt = fix.Alt,
+            Spd = fix.Spd,
+            Hdg = fix.Hdg,
+            Ts = fix.Ts,
+        };
+        if (fix.Bat is { } bat)
+        {
+            _state.Battery = bat;
+        }
+
+        var area = areas.Locate(fix.Lat, fix.Lon);
+        var areaChanged = area != _state.HazardArea;
+        _state.HazardArea = area;
+        return new TrackChange(ReportOutcome.Applied, true, wentOnline || areaChanged);
+    }
+
+    public TrackChange ApplyStatus(StatusReport report, DateTimeOffset now)
+    {
+        var wentOnline = Heard(report.Ts, now);
+        if (_state.StateTs is { } seen && report.Ts <= seen)
+        {
+            var outcome = report.Ts == seen ? ReportOutcome.Duplicate : ReportOutcome.Late;
+            return new TrackChange(outcome, wentOnline, wentOnline);
+        }
+
+        var stateChanged = _state.State != report.State;
+        _state.State = report.State;
+        _state.StateTs = report.Ts;
+        var batteryChanged = false;
+        if (report.Bat is { } bat && (_state.Position is null || report.Ts >= _state.Position.Ts))
+        {
+            batteryChanged = _state.Battery != bat;
+            _state.Battery = bat;
+        }
+
+        var changed = wentOnline || stateChanged || batteryChanged;
+        return new TrackChange(ReportOutcome.Applied, changed, wentOnline || stateChanged);
+    }
+
+    /// <summary>Any other report (a detection) still proves the device is alive.</summary>
+    public TrackChange ApplyHeard(DateTimeOffset deviceTs, DateTimeOffset now)
+    {
+        var wentOnline = Heard(deviceTs, now);
+        return new TrackChange(ReportOutcome.Applied, wentOnline, wentOnline);
+    }
+
+    /// <summary>Goes offline when nothing was heard for <paramref name="timeout"/>. True when it changed.</summary>
+    public bool CheckLiveness(DateTimeOffset now, TimeSpan timeout)
+    {
+        if (!_state.Online || _state.LastHeardAt is not { } heard || now - heard < timeout)
+        {
+            return false;
+        }
+
+        _state.Online = false;
+        return true;
+    }
+
+    /// <summary>The device dropped without a clean disconnect: offline at once. True when it changed.</summary>
+    public bool MarkOffline()
+    {
+        if (!_state.Online)
+        {
+            return false;
+        }
+
+        _state.Online = false;
+        return true;
+    }
+
+    public AssetStatus ToStatus(string id)
+    {
+        var profile = _state.Profile ?? throw new InvalidOperationException($"asset '{id}' is not configured");
+        return new AssetStatus
+        {
+            Id = id,
+            Kind = profile.Kind,
+            Name = profile.Name,
+            Unit = profile.Unit,
+            Position = _state.Position,
+            State = _state.State,
+            Online = _state.Online,
+            Battery = _state.Battery,
+            LastSeen = _state.LastSeen,
+            HazardArea = _state.HazardArea,
+        };
+    }
+
+    private bool Heard(DateTimeOffset deviceTs, DateTimeOffset now)
+    {
+        if (_state.LastSeen is not { } seen || deviceTs > seen)
+        {
+            _state.LastSeen = deviceTs;
+        }
+
+        _state.LastHeardAt = now;
+        var wentOnline = !_state.Online;
+        _state.Online = true;
+        return wentOnline;
+    }
+}

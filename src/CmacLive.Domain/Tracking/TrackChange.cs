@@ -1,0 +1,9 @@
+using CmacLive.Assets;
+
+namespace CmacLive.Tracking;
+
+/// <summary>What applying a report did: its outcome, and whether the live status changed and how much it matters.</summary>
+public readonly record struct TrackChange(ReportOutcome Outcome, bool StatusChanged, bool Significant)
+{
+    public static TrackChange None(ReportOutcome outcome) => new(outcome, false, false);
+}

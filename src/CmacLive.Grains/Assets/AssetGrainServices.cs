@@ -1,0 +1,21 @@
+using CmacLive.HazardAreas;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CmacLive.Assets;
+
+/// <summary>What every asset grain needs from its silo, in one piece so each kind's grain stays a one-liner.</summary>
+public sealed class AssetGrainServices(
+    TimeProvider time,
+    IOptions<TrackingOptions> options,
+    HazardAreaCatalog areas,
+    ILoggerFactory loggers)
+{
+    public TimeProvider Time { get; } = time;
+
+    public TrackingOptions Options { get; } = options.Value;
+
+    public HazardAreaCatalog Areas { get; } = areas;
+
+    public ILogger Logger { get; } = loggers.CreateLogger("CmacLive.Assets");
+}

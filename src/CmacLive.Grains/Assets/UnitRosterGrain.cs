@@ -1,0 +1,53 @@
+using CmacLive.Storage;
+
+namespace CmacLive.Assets;
+
+[GenerateSerializer, Alias("cmac.UnitRosterState")]
+public sealed class UnitRosterState
+{
+    [Id(0)] public Dictionary<string, AssetKind> Assets { get; set; } = [];
+}
+
+public sealed class UnitRosterGrain(
+    [PersistentState("roster", StorageNames.Main)] IPersistentState<UnitRosterState> store) : Grain, IUnitRosterGrain
+{
+    public async Task Add(AssetRef asset)
+    {
+        if (!store.State.Assets.TryGetValue(asset.Id, out var kind) || kind != asset.Kind)
+        {
+            store.State.Assets[asset.Id] = asset.Kind;
+            await store.WriteStateAsync();
+        }
+    }
+
+    public async Task Remove(string assetId)
+    {
+        if (store.State.Assets.Remove(assetId))
+        {
+            await store.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<AssetRef>> List() => Task.FromResult<IReadOnlyList<AssetRef>>(
+        [.. store.State.Assets.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new AssetRef { Id = a.Key, Kind = a.Value })]);
+}
+
+[GenerateSerializer, Alias("cmac.UnitDirectoryState")]
+public sealed class UnitDirectoryState
+{
+    [Id(0)] public HashSet<string> Units { get; set; } = [];
+}
+
+public sealed class UnitDirectoryGrain(
+    [PersistentState("units", StorageNames.Main)] IPersistentState<UnitDirectoryState> store) : Grain, IUnitDirectoryGrain
+{
+    public async Task Add(string unit)
+    {
+        if (store.State.Units.Add(unit))
+        {
+            await store.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>([.. store.State.Units.Order(StringComparer.Ordinal)]);
+}

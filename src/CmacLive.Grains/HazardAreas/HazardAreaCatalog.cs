@@ -1,0 +1,83 @@
+using CmacLive.Geo;
+using CmacLive.Tracking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
+
+namespace CmacLive.HazardAreas;
+
+/// <summary>
+/// Each silo's own spatial index of every hazard area, so an asset finds the area it stands in with no
+/// grain call per fix. Areas defined on this silo apply at once; changes made on other silos are picked
+/// up from the cluster's directory every <see cref="TrackingOptions.HazardAreaRefreshInterval"/>.
+/// </summary>
+public sealed class HazardAreaCatalog(
+    IGrainFactory grains,
+    IOptions<TrackingOptions> options,
+    ILogger<HazardAreaCatalog> logger) : BackgroundService, IHazardAreaLocator
+{
+    private readonly Lock _writeLock = new();
+    private HazardAreaIndex _index = HazardAreaIndex.Empty;
+    private long _version;
+
+    public int Count => Volatile.Read(ref _index).Count;
+
+    public string? Locate(double lat, double lon) => Volatile.Read(ref _index).Locate(lat, lon);
+
+    /// <summary>Applies a change made on this silo at once.</summary>
+    public void Apply(string code, Geometry geometry) => Update([(code, geometry)]);
+
+    /// <summary>Brings the index up to date with the directory; answers the number of areas read.</summary>
+    public async Task<int> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var changes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(Volatile.Read(ref _version));
+        var read = new List<(string, Geometry?)>(changes.Codes.Count);
+        foreach (var code in changes.Codes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var definition = await grains.GetGrain<IHazardAreaGrain>(code).GetDefinition();
+            read.Add((code, definition is null ? null : HazardAreaGeometry.FromWkb(definition.GeometryWkb)));
+        }
+
+        Update(read);
+        Volatile.Write(ref _version, changes.Version);
+        return read.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.HazardAreaRefreshInterval);
+        do
+        {
+            try
+            {
+                var read = await RefreshAsync(stoppingToken);
+                if (read > 0)
+                {
+                    logger.LogInformation("Hazard-area index refreshed: {Read} areas read, {Count} in all", read, Count);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The silo may still be starting, or the directory moving: try again next period.
+                logger.LogDebug(ex, "Hazard-area index refresh failed; retrying");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private void Update(IReadOnlyCollection<(string Code, Geometry? Geometry)> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        // Writers are rare (area imports); readers never wait.
+        lock (_writeLock)
+        {
+            Volatile.Write(ref _index, Volatile.Read(ref _index).With(changes));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using CmacLive.Storage;
+
+namespace CmacLive.HazardAreas;
+
+[GenerateSerializer, Alias("cmac.HazardAreaDirectoryState")]
+public sealed class HazardAreaDirectoryState
+{
+    [Id(0)] public long Version { get; set; }
+    [Id(1)] public Dictionary<string, long> Codes { get; set; } = [];
+}
+
+public sealed class HazardAreaDirectoryGrain(
+    [PersistentState("areas", StorageNames.Main)] IPersistentState<HazardAreaDirectoryState> store)
+    : Grain, IHazardAreaDirectoryGrain
+{
+    public async Task<long> Touch(string code)
+    {
+        store.State.Version++;
+        store.State.Codes[code] = store.State.Version;
+        await store.WriteStateAsync();
+        return store.State.Version;
+    }
+
+    public Task<HazardAreaChanges> ChangesSince(long version) => Task.FromResult(new HazardAreaChanges
+    {
+        Version = store.State.Version,
+        Codes = [.. store.State.Codes.Where(c => c.Value > version).Select(c => c.Key).Order(StringComparer.Ordinal)],
+    });
+}

@@ -1,0 +1,90 @@
+using CmacLive.Assets;
+using CmacLive.HazardAreas;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace CmacLive.Live;
+
+/// <summary>
+/// Coalesces live updates on this silo for <see cref="TrackingOptions.FeedBatchInterval"/> (the newest
+/// status per asset wins) and sends one batch to every silo's hub observer, one-way. The observer list
+/// is read from the registry every few seconds, never per update.
+/// </summary>
+[StatelessWorker, Reentrant]
+public sealed class OpsFeedGrain(
+    IOptions<TrackingOptions> options,
+    TimeProvider time,
+    ILogger<OpsFeedGrain> logger) : Grain, IOpsFeedGrain
+{
+    private static readonly TimeSpan ObserverRefresh = TimeSpan.FromSeconds(5);
+
+    private Dictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
+    private Dictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
+    private IReadOnlyList<IOpsObserver> _observers = [];
+    private DateTimeOffset _observersReadAt = DateTimeOffset.MinValue;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var period = options.Value.FeedBatchInterval;
+        this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        FlushAsync(cancellationToken);
+
+    public Task Publish(AssetStatus status)
+    {
+        _assets[status.Id] = status;
+        return Task.CompletedTask;
+    }
+
+    public Task Publish(HazardAreaView area)
+    {
+        _areas[area.Code] = area;
+        return Task.CompletedTask;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_assets.Count == 0 && _areas.Count == 0)
+        {
+            return;
+        }
+
+        var batch = new OpsUpdateBatch { Assets = [.. _assets.Values], HazardAreas = [.. _areas.Values] };
+        _assets = new(StringComparer.Ordinal);
+        _areas = new(StringComparer.Ordinal);
+        foreach (var observer in await ObserversAsync())
+        {
+            try
+            {
+                await observer.OnUpdates(batch);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "A hub observer could not take a batch of {Count} updates", batch.Assets.Count + batch.HazardAreas.Count);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<IOpsObserver>> ObserversAsync()
+    {
+        var now = time.GetUtcNow();
+        if (now - _observersReadAt >= ObserverRefresh || _observers.Count == 0)
+        {
+            try
+            {
+                _observers = await GrainFactory.GetGrain<IOpsHubRegistryGrain>(0).GetObservers();
+                _observersReadAt = now;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "The hub registry could not be read; using the last known {Count} observers", _observers.Count);
+            }
+        }
+
+        return _observers;
+    }
+}

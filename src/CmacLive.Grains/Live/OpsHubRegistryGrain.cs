@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace CmacLive.Live;
+
+/// <summary>
+/// The cluster's hub observers, one per silo, kept in memory: silos renew their entry every few
+/// seconds, so a restarted registry fills again by itself, and entries not renewed expire.
+/// </summary>
+public sealed class OpsHubRegistryGrain(TimeProvider time, ILogger<OpsHubRegistryGrain> logger) : Grain, IOpsHubRegistryGrain
+{
+    public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
+
+    private readonly Dictionary<string, (IOpsObserver Observer, DateTimeOffset RenewedAt)> _hubs = new(StringComparer.Ordinal);
+
+    public Task Register(string siloKey, IOpsObserver observer)
+    {
+        if (!_hubs.ContainsKey(siloKey))
+        {
+            logger.LogInformation("Hub observer of silo {Silo} registered", siloKey);
+        }
+
+        _hubs[siloKey] = (observer, time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task Unregister(string siloKey)
+    {
+        _hubs.Remove(siloKey);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<IOpsObserver>> GetObservers()
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in _hubs.Where(h => now - h.Value.RenewedAt > Expiry).Select(h => h.Key).ToList())
+        {
+            logger.LogWarning("Hub observer of silo {Silo} expired", expired);
+            _hubs.Remove(expired);
+        }
+
+        return Task.FromResult<IReadOnlyList<IOpsObserver>>([.. _hubs.Values.Select(h => h.Observer)]);
+    }
+}

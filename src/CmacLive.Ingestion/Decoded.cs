@@ -1,0 +1,32 @@
+using CmacLive.Assets;
+using CmacLive.Tracking;
+
+namespace CmacLive.Ingestion;
+
+public enum DecodedKind
+{
+    Rejected,
+    Fix,
+    Status,
+    Detection,
+    /// <summary>Understood and deliberately not applied (an OwnTracks message other than a location, an ack).</summary>
+    Ignored,
+    /// <summary>The device announced it is gone (an OwnTracks last-will message).</summary>
+    Gone,
+}
+
+/// <summary>A decoded uplink: one report, or the reason it was refused.</summary>
+public readonly record struct Decoded(
+    DecodedKind Kind,
+    FixReport? Fix = null,
+    StatusReport? Status = null,
+    DetectionReport? Detection = null,
+    RejectReason Reason = default,
+    string? Detail = null)
+{
+    public static Decoded Reject(RejectReason reason, string detail) => new(DecodedKind.Rejected, Reason: reason, Detail: detail);
+
+    public static readonly Decoded Ignored = new(DecodedKind.Ignored);
+
+    public static readonly Decoded Gone = new(DecodedKind.Gone);
+}

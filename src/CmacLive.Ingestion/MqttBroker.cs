@@ -1,0 +1,240 @@
+using System.Net;
+using CmacLive.Assets;
+using CmacLive.Devices;
+using CmacLive.Tracking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>
+/// The embedded MQTT broker: authenticates devices at CONNECT against their device grain, lets each
+/// publish and subscribe only under its own id, decodes and validates every uplink, and hands it to the
+/// device grain before acknowledging it. Messages of one connection are handled one at a time (the
+/// broker awaits each before reading the next), so a busy silo slows its devices down instead of
+/// queueing without bound.
+/// </summary>
+public sealed partial class MqttBroker(
+    IGrainFactory grains,
+    IOptions<MqttOptions> options,
+    IngestStats stats,
+    TimeProvider time,
+    ILogger<MqttBroker> logger) : IHostedService, IDisposable
+{
+    /// <summary>The client id the silo itself uses for downlinks; no device may take it.</summary>
+    public const string ServerClientId = "cmaclive-silo";
+
+    private MqttServer? _server;
+    private MqttServerOptions? _serverOptions;
+
+    /// <summary>The TCP port the broker listens on (the configured one, or the one picked for port 0).</summary>
+    public int Port => _serverOptions?.DefaultEndpointOptions.Port ?? options.Value.Port;
+
+    public bool IsListening => _server?.IsStarted == true;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.Mode != MqttMode.Embedded)
+        {
+            throw new NotSupportedException($"Mqtt:Mode '{settings.Mode}' is not available in this build; use 'Embedded'.");
+        }
+
+        var builder = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(settings.Port);
+        if (!string.IsNullOrWhiteSpace(settings.BindAddress))
+        {
+            var address = IPAddress.Parse(settings.BindAddress);
+            builder = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? builder.WithDefaultEndpointBoundIPV6Address(address).WithDefaultEndpointBoundIPAddress(IPAddress.None)
+                : builder.WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointBoundIPV6Address(IPAddress.None);
+        }
+
+        _serverOptions = builder.Build();
+        _server = new MqttServerFactory().CreateMqttServer(_serverOptions);
+        _server.ValidatingConnectionAsync += OnValidatingConnection;
+        _server.InterceptingPublishAsync += OnInterceptingPublish;
+        _server.InterceptingSubscriptionAsync += OnInterceptingSubscription;
+        _server.ClientDisconnectedAsync += OnClientDisconnected;
+        await _server.StartAsync();
+        LogListening(Port);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { IsStarted: true } server)
+        {
+            await server.StopAsync();
+        }
+    }
+
+    public void Dispose() => _server?.Dispose();
+
+    private async Task OnValidatingConnection(ValidatingConnectionEventArgs e)
+    {
+        try
+        {
+            if (e.ClientId == ServerClientId)
+            {
+                Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "reserved client id");
+            }
+            else if (string.IsNullOrEmpty(e.UserName) || string.IsNullOrEmpty(e.Password))
+            {
+                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "no username or password");
+            }
+            else if (!await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password))
+            {
+                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown device or wrong password");
+            }
+        }
+        catch (Exception ex)
+        {
+            e.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            LogConnectFailed(ex, e.UserName);
+        }
+    }
+
+    private void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string why)
+    {
+        e.ReasonCode = code;
+        stats.ConnectionRefused();
+        LogConnectRefused(e.UserName, e.ClientId, e.RemoteEndPoint?.ToString(), why);
+    }
+
+    private async Task OnInterceptingPublish(InterceptingPublishEventArgs e)
+    {
+        if (e.ClientId == ServerClientId)
+        {
+            return; // the silo's own downlink: deliver as usual
+        }
+
+        // Uplinks end here: they are applied to the domain, never relayed to other clients.
+        e.ProcessPublish = false;
+        var deviceId = e.UserName;
+        var message = e.ApplicationMessage;
+        try
+        {
+            var topic = Topic.Parse(message.Topic, deviceId);
+            if (topic.Kind == TopicKind.Unknown)
+            {
+                Reject(e, RejectReason.UnknownTopic, "no such topic");
+                return;
+            }
+
+            if (!topic.IsOwn)
+            {
+                Reject(e, RejectReason.Forbidden, "topic of another device");
+                return;
+            }
+
+            var decoded = PayloadDecoder.Decode(topic.Kind, deviceId, message.Payload, time.GetUtcNow());
+            var device = grains.GetGrain<IDeviceGrain>(deviceId);
+            switch (decoded.Kind)
+            {
+                case DecodedKind.Rejected:
+                    Reject(e, decoded.Reason, decoded.Detail ?? "");
+                    return;
+                case DecodedKind.Ignored:
+                    stats.Ignored();
+                    return;
+                case DecodedKind.Gone:
+                    await device.ConnectionLost();
+                    stats.Ignored();
+                    return;
+                case DecodedKind.Fix:
+                    Record(e, await device.ProcessFix(decoded.Fix!));
+                    return;
+                case DecodedKind.Status:
+                    Record(e, await device.ProcessStatus(decoded.Status!));
+                    return;
+                case DecodedKind.Detection:
+                    Record(e, await device.ProcessDetection(decoded.Detection!));
+                    return;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not applied: refuse the acknowledgement and drop the connection, so the device sends it again.
+            stats.Rejected(RejectReason.Failed);
+            e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
+            e.CloseConnection = true;
+            LogPublishFailed(ex, deviceId, message.Topic);
+        }
+    }
+
+    private void Record(InterceptingPublishEventArgs e, ReportOutcome outcome)
+    {
+        if (outcome == ReportOutcome.UnknownDevice)
+        {
+            Reject(e, RejectReason.UnknownDevice, "device is bound to no configured asset");
+            return;
+        }
+
+        stats.Accepted(outcome);
+    }
+
+    private void Reject(InterceptingPublishEventArgs e, RejectReason reason, string detail)
+    {
+        stats.Rejected(reason);
+        e.Response.ReasonCode = reason switch
+        {
+            RejectReason.Forbidden or RejectReason.UnknownDevice => MqttPubAckReasonCode.NotAuthorized,
+            RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+            _ => MqttPubAckReasonCode.PayloadFormatInvalid,
+        };
+        e.Response.ReasonString = detail;
+        LogRejected(e.UserName, e.ApplicationMessage.Topic, IngestStats.Name(reason), detail);
+    }
+
+    private Task OnInterceptingSubscription(InterceptingSubscriptionEventArgs e)
+    {
+        if (e.ClientId != ServerClientId && !Topic.MaySubscribe(e.TopicFilter.Topic, e.UserName))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            LogSubscriptionRefused(e.UserName, e.TopicFilter.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task OnClientDisconnected(ClientDisconnectedEventArgs e)
+    {
+        if (e.DisconnectType != MqttClientDisconnectType.NotClean || string.IsNullOrEmpty(e.UserName))
+        {
+            return; // a clean DISCONNECT or a takeover by the same client: the device is not lost
+        }
+
+        try
+        {
+            await grains.GetGrain<IDeviceGrain>(e.UserName).ConnectionLost();
+        }
+        catch (Exception ex)
+        {
+            LogDisconnectFailed(ex, e.UserName);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "MQTT broker listening on port {Port}")]
+    private partial void LogListening(int port);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT connection refused for device {DeviceId} (client {ClientId}, from {Remote}): {Why}")]
+    private partial void LogConnectRefused(string? deviceId, string? clientId, string? remote, string why);
+
+    [LoggerMessage(LogLevel.Error, "MQTT connection of device {DeviceId} could not be checked")]
+    private partial void LogConnectFailed(Exception ex, string? deviceId);
+
+    [LoggerMessage(LogLevel.Warning, "Uplink from device {DeviceId} on {Topic} rejected ({Reason}): {Detail}")]
+    private partial void LogRejected(string? deviceId, string topic, string reason, string detail);
+
+    [LoggerMessage(LogLevel.Error, "Uplink from device {DeviceId} on {Topic} could not be applied; not acknowledged")]
+    private partial void LogPublishFailed(Exception ex, string? deviceId, string topic);
+
+    [LoggerMessage(LogLevel.Warning, "Subscription of device {DeviceId} to {Filter} refused")]
+    private partial void LogSubscriptionRefused(string? deviceId, string filter);
+
+    [LoggerMessage(LogLevel.Error, "Lost connection of device {DeviceId} could not be recorded")]
+    private partial void LogDisconnectFailed(Exception ex, string deviceId);
+}

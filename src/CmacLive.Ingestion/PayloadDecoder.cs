@@ -1,0 +1,176 @@
+using System.Buffers;
+using CmacLive.Assets;
+using CmacLive.Tracking;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>Turns an uplink payload into a validated report, or into the reason it is refused. Pure.</summary>
+public static class PayloadDecoder
+{
+    /// <summary>OwnTracks reports speed in km/h; the contract's <c>spd</c> is metres per second.</summary>
+    private const double KmhToMs = 1000d / 3600d;
+
+    public static Decoded Decode(TopicKind kind, string deviceId, ReadOnlySequence<byte> payload, DateTimeOffset now)
+    {
+        if (payload.Length > FieldRules.MaxPayloadBytes)
+        {
+            return Decoded.Reject(RejectReason.TooLarge, $"payload of {payload.Length} bytes is over {FieldRules.MaxPayloadBytes}");
+        }
+
+        if (payload.IsEmpty)
+        {
+            return Decoded.Reject(RejectReason.Malformed, "payload is empty");
+        }
+
+        var problem = PayloadFields.TryRead(payload, out var f);
+        if (problem is not null)
+        {
+            return Decoded.Reject(RejectReason.Malformed, problem);
+        }
+
+        return kind switch
+        {
+            TopicKind.Position => Position(deviceId, f, now),
+            TopicKind.Status => Status(deviceId, f, now),
+            TopicKind.Detection => Detection(deviceId, f, now),
+            TopicKind.OwnTracks => OwnTracks(deviceId, f, now),
+            TopicKind.Ack => f.Ts is null || !f.HasRequestId
+                ? Decoded.Reject(RejectReason.Malformed, "ack needs ts and requestId")
+                : Decoded.Ignored,
+            _ => Decoded.Reject(RejectReason.UnknownTopic, "no such topic"),
+        };
+    }
+
+    private static Decoded Position(string deviceId, in PayloadFields f, DateTimeOffset now)
+    {
+        if (f.Ts is not { } ts || f.Lat is not { } lat || f.Lon is not { } lon)
+        {
+            return Decoded.Reject(RejectReason.Malformed, "position needs ts, lat and lon");
+        }
+
+        return Fix(deviceId, ts, lat, lon, f.Acc, f.Alt, f.Spd, f.Hdg, f.Bat, now);
+    }
+
+    private static Decoded OwnTracks(string deviceId, in PayloadFields f, DateTimeOffset now)
+    {
+        switch (f.OwnTracksType)
+        {
+            case null:
+                return Decoded.Reject(RejectReason.Malformed, "OwnTracks message without _type");
+            case "lwt":
+                return Decoded.Gone;
+            case not "location":
+                return Decoded.Ignored;
+        }
+
+        if (f.Tst is not { } tst || f.Lat is not { } lat || f.Lon is not { } lon)
+        {
+            return Decoded.Reject(RejectReason.Malformed, "OwnTracks location needs tst, lat and lon");
+        }
+
+        if (!double.IsFinite(tst) || tst is < 0 or > 253_402_300_799d)
+        {
+            return Decoded.Reject(RejectReason.OutOfRange, "tst is not a Unix time in seconds");
+        }
+
+        var ts = DateTimeOffset.FromUnixTimeSeconds((long)tst);
+        return Fix(deviceId, ts, lat, lon, f.Acc, f.Alt, f.Vel * KmhToMs, f.Cog, f.Batt, now);
+    }
+
+    private static Decoded Fix(string deviceId, DateTimeOffset ts, double lat, double lon,
+        double? acc, double? alt, double? spd, double? hdg, double? bat, DateTimeOffset now)
+    {
+        var battery = Battery(bat);
+        var reason = FieldRules.CheckPoint(lat, lon)
+            ?? FieldRules.CheckTime(ts, now)
+            ?? FieldRules.CheckOptional(acc, alt, spd, hdg, battery.Value);
+        if (reason is { } r || battery.Bad)
+        {
+            return Decoded.Reject(reason ?? RejectReason.OutOfRange, Describe(reason ?? RejectReason.OutOfRange));
+        }
+
+        return new Decoded(DecodedKind.Fix, Fix: new FixReport
+        {
+            DeviceId = deviceId,
+            Ts = FieldRules.ToMilliseconds(ts),
+            Lat = lat,
+            Lon = lon,
+            Acc = acc,
+            Alt = alt,
+            Spd = spd,
+            Hdg = hdg is 360 ? 0 : hdg,
+            Bat = battery.Value,
+        });
+    }
+
+    private static Decoded Status(string deviceId, in PayloadFields f, DateTimeOffset now)
+    {
+        if (f.Ts is not { } ts || f.State is not { } state)
+        {
+            return Decoded.Reject(RejectReason.Malformed, "status needs ts and state");
+        }
+
+        var battery = Battery(f.Bat);
+        var reason = FieldRules.CheckTime(ts, now) ?? FieldRules.CheckOptional(null, null, null, null, battery.Value);
+        if (reason is { } r || battery.Bad)
+        {
+            return Decoded.Reject(reason ?? RejectReason.OutOfRange, Describe(reason ?? RejectReason.OutOfRange));
+        }
+
+        return new Decoded(DecodedKind.Status, Status: new StatusReport
+        {
+            DeviceId = deviceId,
+            Ts = FieldRules.ToMilliseconds(ts),
+            State = state,
+            Bat = battery.Value,
+        });
+    }
+
+    private static Decoded Detection(string deviceId, in PayloadFields f, DateTimeOffset now)
+    {
+        if (f.Ts is not { } ts || f.Lat is not { } lat || f.Lon is not { } lon || f.Sensor is not { } sensor)
+        {
+            return Decoded.Reject(RejectReason.Malformed, "detection needs ts, lat, lon and sensor");
+        }
+
+        var reason = FieldRules.CheckPoint(lat, lon) ?? FieldRules.CheckTime(ts, now);
+        if (reason is null && (f.Strength is { } s && (!double.IsFinite(s) || s < 0)
+            || f.DepthCm is { } d && (!double.IsFinite(d) || d is < 0 or > 1000)))
+        {
+            reason = RejectReason.OutOfRange;
+        }
+
+        if (reason is { } r)
+        {
+            return Decoded.Reject(r, Describe(r));
+        }
+
+        return new Decoded(DecodedKind.Detection, Detection: new DetectionReport
+        {
+            DeviceId = deviceId,
+            Ts = FieldRules.ToMilliseconds(ts),
+            Lat = lat,
+            Lon = lon,
+            Sensor = sensor,
+            Strength = f.Strength,
+            DepthCm = f.DepthCm,
+        });
+    }
+
+    /// <summary>A battery level must be a whole percentage.</summary>
+    private static (int? Value, bool Bad) Battery(double? bat) => bat switch
+    {
+        null => (null, false),
+        { } b when double.IsFinite(b) && b is >= 0 and <= 100 => ((int)Math.Round(b), false),
+        _ => (null, true),
+    };
+
+    private static string Describe(RejectReason reason) => reason switch
+    {
+        RejectReason.OutOfRange => "a value is outside its range or not finite",
+        RejectReason.NoFix => "position 0,0 (no satellite fix)",
+        RejectReason.FutureTime => "ts is more than 5 minutes in the future",
+        RejectReason.AncientTime => "ts is before the year 2000 (no time fix)",
+        _ => reason.ToString(),
+    };
+}

@@ -1,0 +1,67 @@
+namespace CmacLive.Ingestion;
+
+/// <summary>What a device publishes on, per the contract's topic table.</summary>
+public enum TopicKind
+{
+    Unknown,
+    Position,
+    Status,
+    Detection,
+    Ack,
+    OwnTracks,
+}
+
+/// <summary>A parsed uplink topic: its kind and whether it names the publishing device.</summary>
+public readonly record struct Topic(TopicKind Kind, bool IsOwn)
+{
+    private const string CmacPrefix = "cmac/v1/";
+    private const string OwnTracksPrefix = "owntracks/";
+
+    /// <summary>
+    /// <c>cmac/v1/{deviceId}/{position|status|detection|ack}</c>, or <c>owntracks/{user}/{device}</c> where
+    /// the user is the device id the client logged in with.
+    /// </summary>
+    public static Topic Parse(string topic, string deviceId)
+    {
+        var span = topic.AsSpan();
+        if (span.StartsWith(CmacPrefix, StringComparison.Ordinal))
+        {
+            var rest = span[CmacPrefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash <= 0)
+            {
+                return default;
+            }
+
+            var kind = rest[(slash + 1)..] switch
+            {
+                "position" => TopicKind.Position,
+                "status" => TopicKind.Status,
+                "detection" => TopicKind.Detection,
+                "ack" => TopicKind.Ack,
+                _ => TopicKind.Unknown,
+            };
+            return new Topic(kind, rest[..slash].SequenceEqual(deviceId));
+        }
+
+        if (span.StartsWith(OwnTracksPrefix, StringComparison.Ordinal))
+        {
+            var rest = span[OwnTracksPrefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash <= 0 || rest[(slash + 1)..].IsEmpty || rest[(slash + 1)..].Contains('/'))
+            {
+                return default;
+            }
+
+            return new Topic(TopicKind.OwnTracks, rest[..slash].SequenceEqual(deviceId));
+        }
+
+        return default;
+    }
+
+    /// <summary>The only topics a device may subscribe to: its own downlink.</summary>
+    public static bool MaySubscribe(string filter, string deviceId) =>
+        filter == $"{CmacPrefix}{deviceId}/cmd" ||
+        (filter.StartsWith($"{OwnTracksPrefix}{deviceId}/", StringComparison.Ordinal) && filter.EndsWith("/cmd", StringComparison.Ordinal)
+            && filter.Count(c => c == '/') == 3 && !filter.Contains('+') && !filter.Contains('#'));
+}
