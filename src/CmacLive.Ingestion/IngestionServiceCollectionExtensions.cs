@@ -13,6 +13,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestStats>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt");
         return services;
     }
 }

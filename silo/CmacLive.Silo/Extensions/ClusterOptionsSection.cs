@@ -1,0 +1,22 @@
+namespace CmacLive.Silo.Extensions;
+
+/// <summary>The <c>Cluster</c> configuration section.</summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Cluster";
+
+    /// <summary><c>Localhost</c> (one silo) or <c>Postgres</c> (ADO.NET clustering).</summary>
+    public string Provider { get; set; } = "Localhost";
+
+    public string? ConnectionString { get; set; }
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Names the deployment; every silo of one cluster shares it.</summary>
+    public string ClusterId { get; set; } = "cmaclive";
+
+    /// <summary>Names the stored data; never change it for an existing database.</summary>
+    public string ServiceId { get; set; } = "cmaclive";
+}

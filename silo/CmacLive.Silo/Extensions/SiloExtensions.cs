@@ -1,0 +1,89 @@
+using CmacLive.Api;
+using CmacLive.Api.Auth;
+using CmacLive.Ingestion;
+using CmacLive.Storage;
+using CmacLive.Storage.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+
+namespace CmacLive.Silo.Extensions;
+
+public static class SiloExtensions
+{
+    /// <summary>The Orleans silo: clustering, grain storage and the grains' own services.</summary>
+    public static WebApplicationBuilder AddCmacLiveSilo(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (!string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is not available in this build; use 'Localhost'.");
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.AddCmacLiveStorage(storage);
+        });
+        builder.Services.AddCmacLiveGrains(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        return builder;
+    }
+
+    /// <summary>The MQTT side.</summary>
+    public static WebApplicationBuilder AddCmacLiveIngestion(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCmacLiveIngestion(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>REST, hub and auth; the admin token is resolved (and, on first start, created and printed) here.</summary>
+    public static WebApplicationBuilder AddCmacLiveApi(this WebApplicationBuilder builder)
+    {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var dataFolder = storage.Provider == StorageProvider.Sqlite
+            ? SqliteSchema.DataFolder(storage.EffectiveConnectionString)
+            : Path.GetFullPath("data");
+        var token = AdminToken.Resolve(builder.Configuration["Auth:AdminToken"], dataFolder);
+        if (token.Generated)
+        {
+            Console.WriteLine($"Admin token (shown once, saved to {token.Path}): {token.Value}");
+        }
+
+        builder.Services.AddCmacLiveApi(token);
+        return builder;
+    }
+
+    public static WebApplication MapCmacLive(this WebApplication app)
+    {
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health");
+        app.MapCmacLiveApi();
+        app.MapIngestStats();
+        return app;
+    }
+
+    /// <summary>Healthy once the silo answers grain calls with its storage behind it.</summary>
+    private sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var units = await grains.GetGrain<Assets.IUnitDirectoryGrain>(0).List().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return HealthCheckResult.Healthy($"{units.Count} units");
+            }
+            catch (Exception ex)
+            {
+                return HealthCheckResult.Unhealthy("the silo or its storage does not answer", ex);
+            }
+        }
+    }
+}

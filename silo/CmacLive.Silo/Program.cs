@@ -1,0 +1,3 @@
+using CmacLive.Silo;
+
+await SiloHost.Build(args).RunAsync();

@@ -1,0 +1,37 @@
+using CmacLive.Api.Apis;
+using CmacLive.Api.Auth;
+using CmacLive.Api.Hubs;
+using CmacLive.Api.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CmacLive.Api;
+
+public static class ApiExtensions
+{
+    /// <summary>REST, the hub, bearer-token auth and the per-silo relay of live updates.</summary>
+    public static IServiceCollection AddCmacLiveApi(this IServiceCollection services, AdminToken token)
+    {
+        services.AddSingleton(token);
+        services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddSignalR().AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
+        services.AddSingleton<OpsHubRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
+        return services;
+    }
+
+    /// <summary>Maps <c>/api/…</c> and <c>/hubs/ops</c>, all behind the bearer token.</summary>
+    public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapAssetsApi().MapDevicesApi().MapHazardAreasApi();
+        app.MapHub<OpsHub>(OpsHub.Path);
+        return app;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using CmacLive.Assets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+public static class AssetsApi
+{
+    public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
+    {
+        var assets = api.MapGroup("/assets");
+        assets.MapPut("/{id}", PutAsset);
+        assets.MapGet("/{id}", GetAsset);
+        assets.MapGet("/", ListAssets);
+        return api;
+    }
+
+    /// <summary><c>PUT /api/assets/{id}</c> <c>{kind, name, unit, capabilities?}</c>: create or update, idempotent.</summary>
+    public static async Task<Results<Ok<AssetStatus>, ValidationProblem, ProblemHttpResult>> PutAsset(
+        string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!Identifiers.Id().IsMatch(id))
+        {
+            errors["id"] = [Identifiers.IdRule];
+        }
+
+        var kindText = Problems.RequiredString(body, "kind", errors);
+        AssetKind? kind = kindText switch
+        {
+            null => null,
+            "team" => AssetKind.Team,
+            "machine" => AssetKind.Machine,
+            "dog" => AssetKind.Dog,
+            "rat" => AssetKind.Rat,
+            _ => null,
+        };
+        if (kindText is not null && kind is null)
+        {
+            errors["kind"] = ["must be one of team, machine, dog, rat"];
+        }
+
+        var name = Problems.RequiredString(body, "name", errors);
+        if (name is { Length: > 200 })
+        {
+            errors["name"] = ["must be at most 200 characters"];
+        }
+
+        var unit = Problems.RequiredString(body, "unit", errors);
+        if (unit is not null && !Identifiers.Id().IsMatch(unit))
+        {
+            errors["unit"] = [Identifiers.IdRule];
+        }
+
+        var capabilities = Capabilities(body, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var profile = new AssetProfile { Kind = kind!.Value, Name = name!, Unit = unit!, Capabilities = capabilities };
+        try
+        {
+            return TypedResults.Ok(await grains.GetGrain<IAssetRegistrationGrain>(id).Register(profile));
+        }
+        catch (AssetKindConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<AssetStatus>, ProblemHttpResult>> GetAsset(string id, IGrainFactory grains)
+    {
+        var status = await FindStatusAsync(grains, id);
+        return status is null ? Problems.NotFound($"no asset '{id}'") : TypedResults.Ok(status);
+    }
+
+    /// <summary><c>GET /api/assets?unit=DU5</c>: the live status of every asset, or of one unit's.</summary>
+    public static async Task<Results<Ok<AssetStatus[]>, ValidationProblem>> ListAssets(string? unit, IGrainFactory grains)
+    {
+        if (unit is not null && !Identifiers.Id().IsMatch(unit))
+        {
+            return Problems.Field("unit", Identifiers.IdRule);
+        }
+
+        IReadOnlyList<string> units = unit is null ? await grains.GetGrain<IUnitDirectoryGrain>(0).List() : [unit];
+        var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List()));
+        var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus()));
+        return TypedResults.Ok(statuses.OfType<AssetStatus>().OrderBy(s => s.Id, StringComparer.Ordinal).ToArray());
+    }
+
+    public static async Task<AssetRef?> FindAsync(IGrainFactory grains, string id) =>
+        Identifiers.Id().IsMatch(id) ? await grains.GetGrain<IAssetRegistrationGrain>(id).Find() : null;
+
+    private static async Task<AssetStatus?> FindStatusAsync(IGrainFactory grains, string id) =>
+        await FindAsync(grains, id) is { } asset ? await AssetGrains.Get(grains, asset).GetStatus() : null;
+
+    private static string[] Capabilities(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("capabilities", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String
+            || !Identifiers.Capability().IsMatch(c.GetString()!)))
+        {
+            errors["capabilities"] = ["must be an array of lower-case words such as eod, manual, mechanical"];
+            return [];
+        }
+
+        return [.. value.EnumerateArray().Select(c => c.GetString()!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,81 @@
+using CmacLive.Devices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+public static class DevicesApi
+{
+    public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
+    {
+        var devices = api.MapGroup("/devices");
+        devices.MapPut("/{deviceId}", PutDevice);
+        devices.MapGet("/{deviceId}", GetDevice);
+        return api;
+    }
+
+    /// <summary>
+    /// <c>PUT /api/devices/{deviceId}</c> <c>{assetId, kind, secret}</c>: provisions the device, binds it to
+    /// the asset (moving it from any other) and sets its MQTT password, which is stored only as a hash.
+    /// </summary>
+    public static async Task<Results<Ok<DeviceInfo>, ValidationProblem>> PutDevice(
+        string deviceId, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!Identifiers.Id().IsMatch(deviceId))
+        {
+            errors["deviceId"] = [Identifiers.IdRule];
+        }
+
+        var assetId = Problems.RequiredString(body, "assetId", errors);
+        var kindText = Problems.RequiredString(body, "kind", errors);
+        DeviceKind? kind = kindText switch
+        {
+            "tracker" => DeviceKind.Tracker,
+            "detector" => DeviceKind.Detector,
+            _ => null,
+        };
+        if (kindText is not null && kind is null)
+        {
+            errors["kind"] = ["must be tracker or detector"];
+        }
+
+        var secret = Problems.OptionalString(body, "secret", errors);
+        if (secret is null && !errors.ContainsKey("secret"))
+        {
+            errors["secret"] = ["is required"];
+        }
+        else if (secret is { Length: < DeviceSecret.MinLength or > 256 })
+        {
+            errors["secret"] = [$"must be {DeviceSecret.MinLength} to 256 characters"];
+        }
+
+        var asset = assetId is null ? null : await AssetsApi.FindAsync(grains, assetId);
+        if (assetId is not null && asset is null)
+        {
+            errors["assetId"] = [$"no asset '{assetId}'; create it with PUT /api/assets/{{id}} first"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var provision = new DeviceProvision { Asset = asset!, Kind = kind!.Value, SecretHash = DeviceSecret.Hash(secret!) };
+        return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(deviceId).Provision(provision));
+    }
+
+    public static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> GetDevice(string deviceId, IGrainFactory grains)
+    {
+        var device = Identifiers.Id().IsMatch(deviceId) ? await grains.GetGrain<IDeviceGrain>(deviceId).Get() : null;
+        return device is null ? Problems.NotFound($"no device '{deviceId}'") : TypedResults.Ok(device);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>RFC 7807 answers that name the offending field, and a JSON body reader that never throws.</summary>
+public static class Problems
+{
+    public static ValidationProblem Field(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"Invalid {field}");
+
+    public static ValidationProblem Fields(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: $"Invalid {string.Join(", ", errors.Keys)}");
+
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: what);
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    /// <summary>Reads the body as a JSON object; on failure answers a 400 naming <c>body</c>.</summary>
+    public static async Task<(JsonElement Body, ValidationProblem? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is > 1024 * 1024)
+        {
+            return (default, Field("body", "must be at most 1 MiB"));
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (default, Field("body", "must be a JSON object"));
+            }
+
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException ex)
+        {
+            return (default, Field("body", $"is not valid JSON: {ex.Message}"));
+        }
+    }
+
+    /// <summary>An optional string member; a member of another type is an error.</summary>
+    public static string? OptionalString(JsonElement body, string name, Dictionary<string, string[]> errors, string? prefix = null)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors[prefix + name] = ["must be a string"];
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    public static string? RequiredString(JsonElement body, string name, Dictionary<string, string[]> errors, string? prefix = null)
+    {
+        var value = OptionalString(body, name, errors, prefix);
+        if (string.IsNullOrWhiteSpace(value) && !errors.ContainsKey(prefix + name))
+        {
+            errors[prefix + name] = ["is required"];
+        }
+
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CmacLive.Ingestion;
+
+public static class IngestionEndpoints
+{
+    /// <summary><c>GET /api/ingest/stats</c>: this silo's counts of accepted and refused uplinks (bearer token required).</summary>
+    public static IEndpointRouteBuilder MapIngestStats(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/ingest/stats", (IngestStats stats) => TypedResults.Ok(stats.Snapshot())).RequireAuthorization();
+        return app;
+    }
+}
+
+/// <summary>Healthy once the embedded broker listens.</summary>
+public sealed class MqttHealthCheck(MqttBroker broker) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(broker.IsListening
+            ? HealthCheckResult.Healthy($"listening on port {broker.Port}")
+            : HealthCheckResult.Unhealthy("the MQTT listener is not started"));
+}
