@@ -1,0 +1,376 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using MQTTnet;
+using Microsoft.AspNetCore.SignalR.Client;
+using MQTTnet.Formatter;
+using Xunit.Abstractions;
+
+namespace CmacLive.EndToEnd.Tests;
+
+[Collection(SiloCollection.Name)]
+public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
+{
+    private TestSilo Silo => fixture.Silo;
+
+    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    [Fact]
+    public async Task A_fix_published_over_mqtt_reaches_the_dashboard_as_assetUpdated_in_the_contract_shape()
+    {
+        var asset = NewId("DU5-EOD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device);
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+
+        var ts = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var watch = Stopwatch.StartNew();
+        var ack = await tracker.PublishAsync($"cmac/v1/{device}/position",
+            $$"""{"ts":"{{ts.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","lat":13.3633,"lon":102.9876,"acc":4.5,"alt":42.0,"spd":0.8,"hdg":90,"bat":81}""");
+        Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+
+        var update = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        output.WriteLine($"fix to dashboard: {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(
+            ["id", "kind", "name", "unit", "position", "state", "online", "battery", "lastSeen", "hazardArea"],
+            update.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("team", update.GetProperty("kind").GetString());
+        Assert.Equal("DU5", update.GetProperty("unit").GetString());
+        Assert.True(update.GetProperty("online").GetBoolean());
+        Assert.Equal(81, update.GetProperty("battery").GetInt32());
+        var position = update.GetProperty("position");
+        Assert.Equal(["lat", "lon", "acc", "alt", "spd", "hdg", "ts"], position.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(13.3633, position.GetProperty("lat").GetDouble());
+        Assert.Equal(102.9876, position.GetProperty("lon").GetDouble());
+        Assert.Equal(ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFF'Z'"), position.GetProperty("ts").GetString());
+        Assert.Equal(position.GetProperty("ts").GetString(), update.GetProperty("lastSeen").GetString());
+    }
+
+    [Fact]
+    public async Task The_live_status_is_answered_over_rest_after_a_fix()
+    {
+        var asset = NewId("DU3-MDD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device, kind: "dog", unit: "DU3");
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        await tracker.PublishFixAsync(13.1, 102.9, DateTimeOffset.UtcNow);
+        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+
+        var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{asset}");
+        Assert.Equal("dog", status.GetProperty("kind").GetString());
+        Assert.Equal(13.1, status.GetProperty("position").GetProperty("lat").GetDouble());
+        var unit = await Silo.GetJsonAsync<JsonElement>("/api/assets?unit=DU3");
+        Assert.Contains(unit.EnumerateArray(), s => s.GetProperty("id").GetString() == asset);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_or_an_unknown_device_is_refused_at_connect()
+    {
+        var device = NewId("trk");
+        await Silo.ProvisionAsync(NewId("DU5-EOD"), device);
+
+        var (wrong, wrongResult) = await DeviceProbe.TryConnectAsync(Silo, device, "not-the-secret");
+        await using (wrong)
+        {
+            Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, wrongResult.ResultCode);
+            Assert.False(wrong.Client.IsConnected);
+        }
+
+        var (unknown, unknownResult) = await DeviceProbe.TryConnectAsync(Silo, NewId("ghost"), "whatever-secret", MqttProtocolVersion.V311);
+        await using (unknown)
+        {
+            Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, unknownResult.ResultCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_publish_to_another_devices_topic_is_refused_and_counted()
+    {
+        var mine = NewId("trk");
+        var theirs = NewId("trk");
+        var theirAsset = NewId("DU5-EOD");
+        var secret = await Silo.ProvisionAsync(NewId("DU5-EOD"), mine);
+        await Silo.ProvisionAsync(theirAsset, theirs);
+        var before = await ForbiddenCountAsync();
+        await using var tracker = await DeviceProbe.ConnectAsync(Silo, mine, secret);
+
+        var ack = await tracker.PublishAsync($"cmac/v1/{theirs}/position", DeviceProbe.Fix(13.2, 102.8, DateTimeOffset.UtcNow));
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, ack.ReasonCode);
+        Assert.Equal(before + 1, await ForbiddenCountAsync());
+        var theirStatus = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{theirAsset}");
+        Assert.Equal(JsonValueKind.Null, theirStatus.GetProperty("position").ValueKind);
+        Assert.True(tracker.Client.IsConnected);
+    }
+
+    public static TheoryData<string, string, string> BadPayloads()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var iso = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        return new()
+        {
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,", "malformed" },
+            { "position", "[1,2,3]", "malformed" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lon\":102.9}", "malformed" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":\"13.3\",\"lon\":102.9}", "malformed" },
+            { "position", "{\"ts\":\"yesterday\",\"lat\":13.3,\"lon\":102.9}", "malformed" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":1e400,\"lon\":102.9}", "out-of-range" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":95.0,\"lon\":102.9}", "out-of-range" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":-180.5}", "out-of-range" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":102.9,\"bat\":140}", "out-of-range" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":0,\"lon\":0}", "no-fix" },
+            { "position", "{\"ts\":" + now.AddMinutes(10).ToUnixTimeMilliseconds() + ",\"lat\":13.3,\"lon\":102.9}", "future-time" },
+            { "position", "{\"ts\":0,\"lat\":13.3,\"lon\":102.9}", "ancient-time" },
+            { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":102.9,\"pad\":\"" + new string('x', 17 * 1024) + "\"}", "too-large" },
+            { "status", "{\"ts\":\"" + iso + "\",\"state\":\"dancing\"}", "malformed" },
+            { "detection", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":102.9,\"sensor\":\"radar\"}", "malformed" },
+            { "telemetry", "{\"ts\":\"" + iso + "\"}", "unknown-topic" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadPayloads))]
+    public async Task Each_bad_payload_is_rejected_and_counted_and_the_next_valid_fix_still_arrives(string topic, string payload, string reason)
+    {
+        var asset = NewId("DU5-EOD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device);
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        foreach (var version in new[] { MqttProtocolVersion.V500, MqttProtocolVersion.V311 })
+        {
+            await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret, version);
+            var before = await RejectedCountAsync(reason);
+
+            var ack = await tracker.PublishAsync($"cmac/v1/{device}/{topic}", payload);
+
+            if (version == MqttProtocolVersion.V500)
+            {
+                Assert.False(ack.IsSuccess, $"{reason} was acknowledged as {ack.ReasonCode}");
+            }
+
+            Assert.Equal(before + 1, await RejectedCountAsync(reason));
+            Assert.True(tracker.Client.IsConnected);
+            var lat = version == MqttProtocolVersion.V500 ? 13.31 : 13.32;
+            await tracker.PublishFixAsync(lat, 102.91, DateTimeOffset.UtcNow);
+            await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) == lat);
+        }
+    }
+
+    [Fact]
+    public async Task A_repeated_fix_is_applied_once_and_a_late_fix_never_moves_the_live_position_back()
+    {
+        var asset = NewId("DU5-EOD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device);
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        var stats0 = await StatsAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        await tracker.PublishFixAsync(13.40, 102.90, now);
+        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        await tracker.PublishFixAsync(13.40, 102.90, now);
+        await tracker.PublishFixAsync(13.39, 102.89, now.AddSeconds(-30));
+
+        var stats1 = await StatsAsync();
+        Assert.Equal(Accepted(stats0, "duplicate") + 1, Accepted(stats1, "duplicate"));
+        Assert.Equal(Accepted(stats0, "late") + 1, Accepted(stats1, "late"));
+        var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{asset}");
+        Assert.Equal(13.40, status.GetProperty("position").GetProperty("lat").GetDouble());
+        var later = await hub.CollectAsync(TimeSpan.FromMilliseconds(500));
+        Assert.DoesNotContain(later, e => e.Payload.GetProperty("id").GetString() == asset);
+    }
+
+    [Fact]
+    public async Task An_owntracks_location_moves_the_logged_in_devices_asset()
+    {
+        var asset = NewId("DU2-EOD");
+        var device = NewId("phone");
+        var secret = await Silo.ProvisionAsync(asset, device, unit: "DU2");
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await using var phone = await DeviceProbe.ConnectAsync(Silo, device, secret, MqttProtocolVersion.V311);
+        var tst = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        await phone.PublishAsync($"owntracks/{device}/pixel", $$"""{"_type":"location","lat":12.95,"lon":102.55,"tst":{{tst}},"acc":8,"batt":64,"vel":36}""");
+
+        var update = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        Assert.Equal(12.95, update.GetProperty("position").GetProperty("lat").GetDouble());
+        Assert.Equal(10.0, update.GetProperty("position").GetProperty("spd").GetDouble(), 6);
+        Assert.Equal(64, update.GetProperty("battery").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_status_report_sets_the_state_and_an_sos_is_pushed()
+    {
+        var asset = NewId("DU5-EOD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device);
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+
+        await tracker.PublishAsync($"cmac/v1/{device}/status", $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"state":"sos","bat":55}""");
+
+        var update = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && s.GetProperty("state").GetString() == "sos");
+        Assert.Equal("sos", update.GetProperty("state").GetString());
+        Assert.Equal(55, update.GetProperty("battery").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_fix_inside_a_hazard_area_names_the_area()
+    {
+        var code = $"BS/CHA/CMAA/{Random.Shared.Next(10000, 99999)}";
+        var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
+        {
+            type = "Feature",
+            properties = new { type = "CHA", province = "Battambang" },
+            geometry = new
+            {
+                type = "Polygon",
+                coordinates = new[] { new[] { new[] { 102.60, 12.90 }, new[] { 102.61, 12.90 }, new[] { 102.61, 12.91 }, new[] { 102.60, 12.91 }, new[] { 102.60, 12.90 } } },
+            },
+        });
+        put.EnsureSuccessStatusCode();
+        var asset = NewId("DU4-EOD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device, unit: "DU4");
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+
+        await tracker.PublishFixAsync(12.905, 102.605, DateTimeOffset.UtcNow.AddSeconds(-5));
+        var inside = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        Assert.Equal(code, inside.GetProperty("hazardArea").GetString());
+
+        await tracker.PublishFixAsync(12.92, 102.605, DateTimeOffset.UtcNow);
+        var outside = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) == 12.92);
+        Assert.Equal(JsonValueKind.Null, outside.GetProperty("hazardArea").ValueKind);
+
+        var area = await Silo.GetJsonAsync<JsonElement>($"/api/hazard-areas/{Uri.EscapeDataString(code)}");
+        Assert.Equal("confirmed", area.GetProperty("status").GetString());
+        Assert.InRange(area.GetProperty("areaM2").GetDouble(), 1_200_000, 1_215_000);
+    }
+
+    [Fact]
+    public async Task An_ungraceful_disconnect_takes_the_asset_offline_at_once()
+    {
+        var asset = NewId("DU5-EOD");
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(asset, device);
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        await tracker.PublishFixAsync(13.35, 102.95, DateTimeOffset.UtcNow);
+        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && s.GetProperty("online").GetBoolean());
+
+        tracker.Client.Dispose(); // the socket closes with no DISCONNECT packet
+
+        var offline = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && !s.GetProperty("online").GetBoolean());
+        Assert.Equal(13.35, offline.GetProperty("position").GetProperty("lat").GetDouble());
+    }
+
+    [Fact]
+    public async Task Focus_narrows_a_dashboard_to_its_units()
+    {
+        var du1 = NewId("DU1-EOD");
+        var du6 = NewId("DU6-EOD");
+        var d1 = NewId("trk");
+        var d6 = NewId("trk");
+        var s1 = await Silo.ProvisionAsync(du1, d1, unit: "DU1");
+        var s6 = await Silo.ProvisionAsync(du6, d6, unit: "DU6");
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        await hub.Connection.InvokeAsync("Focus", new[] { "DU1" });
+        await using var t1 = await DeviceProbe.ConnectAsync(Silo, d1, s1);
+        await using var t6 = await DeviceProbe.ConnectAsync(Silo, d6, s6);
+
+        await t6.PublishFixAsync(13.0, 103.0, DateTimeOffset.UtcNow);
+        await t1.PublishFixAsync(13.0, 103.0, DateTimeOffset.UtcNow);
+
+        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) is not null);
+        var rest = await hub.CollectAsync(TimeSpan.FromMilliseconds(300));
+        Assert.DoesNotContain(rest, e => e.Payload.GetProperty("unit").GetString() != "DU1");
+    }
+
+    [Fact]
+    public async Task Rest_and_hub_without_a_token_answer_401_problem_json()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Silo.BaseAddress };
+        foreach (var request in new[]
+        {
+            new HttpRequestMessage(HttpMethod.Get, "/api/assets"),
+            new HttpRequestMessage(HttpMethod.Get, "/api/assets/DU5-EOD-01"),
+            new HttpRequestMessage(HttpMethod.Put, "/api/devices/x") { Content = JsonContent("{}") },
+            new HttpRequestMessage(HttpMethod.Get, "/api/ingest/stats"),
+        })
+        {
+            var response = await anonymous.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/assets");
+        wrong.Headers.Authorization = new("Bearer", "not-the-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(wrong)).StatusCode);
+
+        await Assert.ThrowsAnyAsync<Exception>(async () => await HubProbe.ConnectAsync(Silo, token: null));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await HubProbe.ConnectAsync(Silo, token: "not-the-token"));
+    }
+
+    [Fact]
+    public async Task Bad_rest_input_answers_400_problem_json_naming_the_field()
+    {
+        var cases = new (string Path, string Body, string Field)[]
+        {
+            ("/api/assets/DU5-EOD-09", """{"kind":"robot","name":"x","unit":"DU5"}""", "kind"),
+            ("/api/assets/DU5-EOD-09", """{"kind":"team","unit":"DU5"}""", "name"),
+            ("/api/assets/DU5-EOD-09", "{not json", "body"),
+            ("/api/assets/bad%20id", """{"kind":"team","name":"x","unit":"DU5"}""", "id"),
+            ("/api/devices/trk-x", """{"assetId":"no-such-asset","kind":"tracker","secret":"long-enough"}""", "assetId"),
+            ("/api/devices/trk-x", """{"assetId":"no-such-asset","kind":"tracker","secret":"short"}""", "secret"),
+            ("/api/devices/trk%2Bx", """{"assetId":"a","kind":"tracker","secret":"long-enough"}""", "deviceId"),
+            ("/api/hazard-areas/BS%2FSHA%2F1", """{"type":"Feature","properties":{"type":"XYZ"},"geometry":{"type":"Polygon","coordinates":[[[102.6,12.9],[102.61,12.9],[102.61,12.91],[102.6,12.9]]]}}""", "properties.type"),
+            ("/api/hazard-areas/BS%2FSHA%2F1", """{"type":"Feature","properties":{"type":"SHA"},"geometry":{"type":"Polygon","coordinates":[[[102.6,12.9],[102.61,12.91],[102.61,12.9],[102.6,12.91],[102.6,12.9]]]}}""", "geometry"),
+            ("/api/hazard-areas/BS%2FSHA%2F1", """{"type":"Feature","properties":{"type":"SHA"},"geometry":{"type":"Polygon","coordinates":[[[102.6,12.9],[102.61,12.9],[102.61,12.91],[102.6,12.91]]]}}""", "geometry"),
+            ("/api/hazard-areas/BS%2FSHA%2F1", """{"type":"Feature","properties":{"type":"SHA"},"geometry":{"type":"Point","coordinates":[102.6,12.9]}}""", "geometry"),
+            ("/api/hazard-areas/BS%2FSHA%2F1", """{"type":"Feature","properties":{"type":"SHA"},"geometry":{"type":"Polygon","coordinates":[[[402.6,12.9],[402.61,12.9],[402.61,12.91],[402.6,12.9]]]}}""", "geometry"),
+        };
+        foreach (var (path, body, field) in cases)
+        {
+            var response = await Silo.Http.PutAsync(path, JsonContent(body));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path} {body}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{path} {body}: {problem}");
+        }
+
+        var missing = await Silo.Http.GetAsync("/api/hazard-areas/BS%2FSHA%2F1");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_asset_id_keeps_its_kind()
+    {
+        var asset = NewId("DU5-MDD");
+        Assert.True((await Silo.PutJsonAsync($"/api/assets/{asset}", new { kind = "dog", name = "Rex", unit = "DU5" })).IsSuccessStatusCode);
+        var again = await Silo.PutJsonAsync($"/api/assets/{asset}", new { kind = "dog", name = "Rex II", unit = "DU4" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var conflict = await Silo.PutJsonAsync($"/api/assets/{asset}", new { kind = "rat", name = "Rex", unit = "DU5" });
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+
+        var du4 = await Silo.GetJsonAsync<JsonElement>("/api/assets?unit=DU4");
+        Assert.Contains(du4.EnumerateArray(), s => s.GetProperty("id").GetString() == asset && s.GetProperty("name").GetString() == "Rex II");
+        var du5 = await Silo.GetJsonAsync<JsonElement>("/api/assets?unit=DU5");
+        Assert.DoesNotContain(du5.EnumerateArray(), s => s.GetProperty("id").GetString() == asset);
+    }
+
+    private static StringContent JsonContent(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
+
+    private async Task<JsonElement> StatsAsync() => await Silo.GetJsonAsync<JsonElement>("/api/ingest/stats");
+
+    private static long Accepted(JsonElement stats, string outcome) => stats.GetProperty("accepted").GetProperty(outcome).GetInt64();
+
+    private async Task<long> RejectedCountAsync(string reason) =>
+        (await StatsAsync()).GetProperty("rejected").GetProperty(reason).GetInt64();
+
+    private Task<long> ForbiddenCountAsync() => RejectedCountAsync("forbidden");
+}

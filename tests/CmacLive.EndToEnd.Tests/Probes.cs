@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>A dashboard: a real SignalR client over WebSockets that records every event as raw JSON.</summary>
+public sealed class HubProbe : IAsyncDisposable
+{
+    private readonly Channel<(string Event, JsonElement Payload)> _events = Channel.CreateUnbounded<(string, JsonElement)>();
+
+    private HubProbe(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    public static async Task<HubProbe> ConnectAsync(TestSilo silo, string? token = TestSilo.Token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(silo.BaseAddress, "/hubs/ops"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult(token);
+            })
+            .Build();
+        var probe = new HubProbe(connection);
+        foreach (var name in new[] { "assetUpdated", "hazardAreaUpdated", "alertRaised", "alertUpdated", "dispatchUpdated" })
+        {
+            connection.On<JsonElement>(name, payload => probe._events.Writer.TryWrite((name, payload)));
+        }
+
+        await connection.StartAsync();
+        return probe;
+    }
+
+    /// <summary>Waits for the first event of that name matching the predicate (earlier ones are passed over).</summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool> match, double seconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (true)
+            {
+                var (evt, payload) = await _events.Reader.ReadAsync(timeout.Token);
+                if (evt == name && match(payload))
+                {
+                    return payload;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no matching {name} within {seconds} s");
+        }
+    }
+
+    /// <summary>Every event that arrives within the window.</summary>
+    public async Task<List<(string Event, JsonElement Payload)>> CollectAsync(TimeSpan window)
+    {
+        var seen = new List<(string, JsonElement)>();
+        using var timeout = new CancellationTokenSource(window);
+        try
+        {
+            while (true)
+            {
+                seen.Add(await _events.Reader.ReadAsync(timeout.Token));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return seen;
+        }
+    }
+
+    /// <summary>The latitude of an AssetStatus, or null before its first fix (an asset is pushed when created, too).</summary>
+    public static double? Lat(JsonElement status) =>
+        status.GetProperty("position") is { ValueKind: JsonValueKind.Object } p ? p.GetProperty("lat").GetDouble() : null;
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
+
+/// <summary>A field device: a real MQTTnet client over TCP.</summary>
+public sealed class DeviceProbe : IAsyncDisposable
+{
+    private DeviceProbe(IMqttClient client, string deviceId)
+    {
+        Client = client;
+        DeviceId = deviceId;
+    }
+
+    public IMqttClient Client { get; }
+
+    public string DeviceId { get; }
+
+    public static async Task<(DeviceProbe Device, MqttClientConnectResult Result)> TryConnectAsync(
+        TestSilo silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", silo.MqttPort)
+            .WithClientId($"{username}-{Guid.NewGuid():N}")
+            .WithCredentials(username, password)
+            .WithProtocolVersion(version)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var result = await client.ConnectAsync(options, timeout.Token);
+        return (new DeviceProbe(client, username), result);
+    }
+
+    public static async Task<DeviceProbe> ConnectAsync(
+        TestSilo silo, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+    {
+        var (device, result) = await TryConnectAsync(silo, deviceId, secret, version);
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        return device;
+    }
+
+    public Task<MqttClientPublishResult> PublishAsync(string topic, string payload) =>
+        PublishAsync(topic, Encoding.UTF8.GetBytes(payload));
+
+    public async Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        return await Client.PublishAsync(message, timeout.Token);
+    }
+
+    public Task<MqttClientPublishResult> PublishFixAsync(double lat, double lon, DateTimeOffset ts, int? bat = null) =>
+        PublishAsync($"cmac/v1/{DeviceId}/position", Fix(lat, lon, ts, bat));
+
+    public static string Fix(double lat, double lon, DateTimeOffset ts, int? bat = null) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["ts"] = ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+        ["lat"] = lat,
+        ["lon"] = lon,
+        ["acc"] = 4.5,
+        ["bat"] = bat,
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Client.IsConnected)
+        {
+            await Client.DisconnectAsync();
+        }
+
+        Client.Dispose();
+    }
+}
