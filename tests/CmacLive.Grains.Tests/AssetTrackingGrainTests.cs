@@ -1,0 +1,227 @@
+using CmacLive.Assets;
+using CmacLive.Devices;
+using CmacLive.Geo;
+using CmacLive.HazardAreas;
+using NetTopologySuite.Geometries;
+
+namespace CmacLive.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private DateTimeOffset Now => fixture.Time.GetUtcNow();
+
+    private async Task<(string AssetId, IDeviceGrain Device)> NewTrackedAssetAsync(AssetKind kind = AssetKind.Team, string unit = "DU5")
+    {
+        var assetId = $"{unit}-{kind}-{Guid.NewGuid():N}"[..24];
+        var deviceId = $"trk-{Guid.NewGuid():N}"[..16];
+        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = unit });
+        var device = Grains.GetGrain<IDeviceGrain>(deviceId);
+        await device.Provision(new DeviceProvision
+        {
+            Asset = new AssetRef { Id = assetId, Kind = kind },
+            Kind = DeviceKind.Tracker,
+            SecretHash = DeviceSecret.Hash("device-secret"),
+        });
+        return (assetId, device);
+    }
+
+    private FixReport Fix(IDeviceGrain device, double lat, double lon, DateTimeOffset ts, int? bat = null) => new()
+    {
+        DeviceId = device.GetPrimaryKeyString(),
+        Ts = ts,
+        Lat = lat,
+        Lon = lon,
+        Acc = 3,
+        Bat = bat,
+    };
+
+    private Task<AssetStatus?> StatusAsync(string assetId, AssetKind kind = AssetKind.Team) =>
+        AssetGrains.Get(Grains, kind, assetId).GetStatus();
+
+    [Theory]
+    [InlineData(AssetKind.Team)]
+    [InlineData(AssetKind.Machine)]
+    [InlineData(AssetKind.Dog)]
+    [InlineData(AssetKind.Rat)]
+    public async Task A_fix_is_applied_to_the_live_status_of_every_asset_kind(AssetKind kind)
+    {
+        var (assetId, device) = await NewTrackedAssetAsync(kind);
+        var ts = Now.AddSeconds(-1);
+
+        var outcome = await device.ProcessFix(Fix(device, 13.36, 102.98, ts, bat: 90));
+
+        Assert.Equal(ReportOutcome.Applied, outcome);
+        var status = await StatusAsync(assetId, kind);
+        Assert.NotNull(status);
+        Assert.Equal(kind, status.Kind);
+        Assert.Equal(13.36, status.Position!.Lat);
+        Assert.Equal(ts, status.Position.Ts);
+        Assert.Equal(ts, status.LastSeen);
+        Assert.Equal(90, status.Battery);
+        Assert.True(status.Online);
+    }
+
+    [Fact]
+    public async Task A_repeated_fix_is_applied_once()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        var fix = Fix(device, 13.36, 102.98, Now);
+
+        Assert.Equal(ReportOutcome.Applied, await device.ProcessFix(fix));
+        Assert.Equal(ReportOutcome.Duplicate, await device.ProcessFix(fix));
+        Assert.Equal(ReportOutcome.Duplicate, await device.ProcessFix(fix with { Lat = 13.5 }));
+
+        Assert.Equal(13.36, (await StatusAsync(assetId))!.Position!.Lat);
+    }
+
+    [Fact]
+    public async Task A_late_fix_never_moves_the_live_position_back_in_time()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        var ts = Now;
+        await device.ProcessFix(Fix(device, 13.40, 102.90, ts));
+
+        var outcome = await device.ProcessFix(Fix(device, 13.30, 102.80, ts.AddMinutes(-1)));
+
+        Assert.Equal(ReportOutcome.Late, outcome);
+        var status = await StatusAsync(assetId);
+        Assert.Equal(13.40, status!.Position!.Lat);
+        Assert.Equal(ts, status.Position.Ts);
+        Assert.Equal(ts, status.LastSeen);
+    }
+
+    [Fact]
+    public async Task A_late_status_report_does_not_undo_a_newer_state()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        var ts = Now;
+        await device.ProcessStatus(new StatusReport { DeviceId = "x", Ts = ts, State = AssetState.Sos });
+
+        Assert.Equal(ReportOutcome.Late, await device.ProcessStatus(new StatusReport { DeviceId = "x", Ts = ts.AddSeconds(-5), State = AssetState.Working }));
+        Assert.Equal(AssetState.Sos, (await StatusAsync(assetId))!.State);
+    }
+
+    [Fact]
+    public async Task An_asset_goes_offline_after_two_minutes_without_a_message()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        await device.ProcessFix(Fix(device, 13.36, 102.98, Now));
+        Assert.True((await StatusAsync(assetId))!.Online);
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(100));
+        Assert.True((await StatusAsync(assetId))!.Online);
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(40));
+        var status = await fixture.EventuallyAsync(() => StatusAsync(assetId), s => s is { Online: false }, "offline");
+        Assert.Equal(13.36, status!.Position!.Lat);
+        await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && !s.Online));
+    }
+
+    [Fact]
+    public async Task A_message_keeps_the_asset_online_and_a_new_one_brings_it_back()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        await device.ProcessFix(Fix(device, 13.36, 102.98, Now));
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(90));
+        await device.ProcessStatus(new StatusReport { DeviceId = "x", Ts = Now, State = AssetState.Working });
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(90));
+        Assert.True((await StatusAsync(assetId))!.Online);
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(45));
+        await fixture.EventuallyAsync(() => StatusAsync(assetId), s => s is { Online: false }, "offline");
+
+        await device.ProcessFix(Fix(device, 13.37, 102.98, Now));
+        Assert.True((await StatusAsync(assetId))!.Online);
+    }
+
+    [Fact]
+    public async Task A_lost_connection_takes_the_asset_offline_at_once()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        await device.ProcessFix(Fix(device, 13.36, 102.98, Now));
+
+        await device.ConnectionLost();
+
+        Assert.False((await StatusAsync(assetId))!.Online);
+    }
+
+    [Fact]
+    public async Task The_feed_pushes_changes_to_the_registered_hub_observers_in_batches()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        await fixture.RenewObserverAsync();
+        await device.ProcessFix(Fix(device, 13.36, 102.98, Now.AddSeconds(-2)));
+        await device.ProcessFix(Fix(device, 13.37, 102.98, Now.AddSeconds(-1)));
+
+        var pushed = await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && s.Position?.Lat == 13.37));
+        Assert.DoesNotContain(pushed, s => s.Id == assetId && s.Position?.Lat == 13.36); // coalesced: the newest status of the batch wins
+    }
+
+    [Fact]
+    public async Task A_fix_names_the_hazard_area_it_falls_in()
+    {
+        var code = $"BS/CHA/TEST/{Guid.NewGuid():N}"[..24];
+        await Grains.GetGrain<IHazardAreaGrain>(code).Define(Area(code, 102.70, 12.80, 0.01));
+        var (assetId, device) = await NewTrackedAssetAsync(AssetKind.Machine);
+
+        await device.ProcessFix(Fix(device, 12.805, 102.705, Now.AddSeconds(-2)));
+        Assert.Equal(code, (await StatusAsync(assetId, AssetKind.Machine))!.HazardArea);
+
+        await device.ProcessFix(Fix(device, 12.815, 102.705, Now.AddSeconds(-1)));
+        Assert.Null((await StatusAsync(assetId, AssetKind.Machine))!.HazardArea);
+    }
+
+    [Fact]
+    public async Task Devices_authenticate_with_their_own_secret_only()
+    {
+        var (_, device) = await NewTrackedAssetAsync();
+
+        Assert.True(await device.Authenticate("device-secret"));
+        Assert.False(await device.Authenticate("device-secreT"));
+        Assert.False(await Grains.GetGrain<IDeviceGrain>("never-provisioned").Authenticate("device-secret"));
+        Assert.Equal(ReportOutcome.UnknownDevice,
+            await Grains.GetGrain<IDeviceGrain>("never-provisioned").ProcessFix(Fix(device, 13, 103, Now)));
+    }
+
+    [Fact]
+    public async Task An_asset_id_cannot_change_its_kind()
+    {
+        var (assetId, _) = await NewTrackedAssetAsync(AssetKind.Dog);
+
+        await Assert.ThrowsAsync<AssetKindConflictException>(() =>
+            Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = AssetKind.Rat, Name = "x", Unit = "DU5" }));
+        Assert.Equal(AssetKind.Dog, (await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Find())!.Kind);
+    }
+
+    [Fact]
+    public async Task Moving_an_asset_to_another_unit_moves_it_between_rosters()
+    {
+        var (assetId, _) = await NewTrackedAssetAsync(unit: "DU1");
+
+        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = AssetKind.Team, Name = "moved", Unit = "DU2" });
+
+        Assert.DoesNotContain(await Grains.GetGrain<IUnitRosterGrain>("DU1").List(), a => a.Id == assetId);
+        Assert.Contains(await Grains.GetGrain<IUnitRosterGrain>("DU2").List(), a => a.Id == assetId);
+        Assert.Contains("DU2", await Grains.GetGrain<IUnitDirectoryGrain>(0).List());
+    }
+
+    private static HazardAreaDefinition Area(string code, double west, double south, double size)
+    {
+        var ring = new[]
+        {
+            new Coordinate(west, south), new Coordinate(west + size, south), new Coordinate(west + size, south + size),
+            new Coordinate(west, south + size), new Coordinate(west, south),
+        };
+        var polygon = HazardAreaGeometry.Factory.CreatePolygon(ring);
+        return new HazardAreaDefinition
+        {
+            Code = code,
+            Type = HazardAreaType.Cha,
+            GeometryWkb = HazardAreaGeometry.ToWkb(polygon),
+            AreaM2 = MetricProjection.AreaM2(polygon),
+        };
+    }
+}

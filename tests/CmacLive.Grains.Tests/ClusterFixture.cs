@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using CmacLive.Assets;
+using CmacLive.Live;
+using CmacLive.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace CmacLive.Grains.Tests;
+
+/// <summary>
+/// One in-process Orleans cluster for the grain tests, on a fake clock: time rules (offline after the
+/// timeout, batching) advance by <see cref="Time"/>, never by sleeping. Tests use ids of their own.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private IOpsObserver? _observer;
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>Every batch the cluster's feed delivered to the test's hub observer.</summary>
+    public Recorder Pushes { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        var time = Time;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Main);
+            silo.Services.AddCmacLiveGrains(new ConfigurationBuilder().Build());
+            silo.Services.AddSingleton(time);
+            silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<FakeTimeProvider>()));
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        _observer = Cluster.Client.CreateObjectReference<IOpsObserver>(Pushes);
+        await RenewObserverAsync();
+    }
+
+    /// <summary>Registrations expire on the (fake) clock like a silo's; renew before looking at pushes.</summary>
+    public Task RenewObserverAsync() => Cluster.Client.GetGrain<IOpsHubRegistryGrain>(0).Register("test", _observer!);
+
+    /// <summary>Waits until the pushes satisfy <paramref name="done"/>, renewing the observer and letting the clock run.</summary>
+    public Task<List<AssetStatus>> PushedAsync(Func<List<AssetStatus>, bool> done) =>
+        EventuallyAsync(async () =>
+        {
+            await RenewObserverAsync();
+            return Pushes.Assets.ToList();
+        }, done, "pushed", TimeSpan.FromMilliseconds(50));
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    /// <summary>Moves the fake clock forward in steps, letting each step's timers run.</summary>
+    public async Task AdvanceAsync(TimeSpan by, TimeSpan? step = null)
+    {
+        var stride = step ?? TimeSpan.FromSeconds(1);
+        for (var done = TimeSpan.Zero; done < by; done += stride)
+        {
+            Time.Advance(stride);
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded, in real time) for an asynchronous outcome the clock has made due. With
+    /// <paramref name="tick"/>, the fake clock moves on by that much between looks, as time would.
+    /// </summary>
+    public async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? tick = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"not {what} within 10 s");
+            }
+
+            if (tick is { } t)
+            {
+                Time.Advance(t);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    public sealed class Recorder : IOpsObserver
+    {
+        public ConcurrentQueue<AssetStatus> Assets { get; } = new();
+
+        public Task OnUpdates(OpsUpdateBatch batch)
+        {
+            foreach (var status in batch.Assets)
+            {
+                Assets.Enqueue(status);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
