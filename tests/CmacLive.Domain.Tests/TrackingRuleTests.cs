@@ -1,0 +1,89 @@
+using CmacLive.Assets;
+using CmacLive.Devices;
+using CmacLive.Tracking;
+
+namespace CmacLive.Domain.Tests;
+
+public sealed class TrackingRuleTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 12, 3, 4, 5, TimeSpan.Zero);
+
+    private sealed class NoAreas : IHazardAreaLocator
+    {
+        public string? Locate(double lat, double lon) => null;
+    }
+
+    private static AssetTracker NewTracker()
+    {
+        var tracker = new AssetTracker(new AssetTrackState());
+        tracker.Configure(new AssetProfile { Kind = AssetKind.Team, Name = "EOD team 1", Unit = "DU5" });
+        return tracker;
+    }
+
+    private static FixReport Fix(DateTimeOffset ts, double lat = 13.36) => new() { DeviceId = "d", Ts = ts, Lat = lat, Lon = 102.98 };
+
+    [Fact]
+    public void Newer_fixes_apply_equal_ones_are_duplicates_older_ones_are_late()
+    {
+        var tracker = NewTracker();
+        Assert.Equal(ReportOutcome.Applied, tracker.ApplyFix(Fix(T0), T0, new NoAreas()).Outcome);
+        Assert.Equal(ReportOutcome.Duplicate, tracker.ApplyFix(Fix(T0, 1), T0, new NoAreas()).Outcome);
+        Assert.Equal(ReportOutcome.Late, tracker.ApplyFix(Fix(T0.AddMilliseconds(-1), 2), T0, new NoAreas()).Outcome);
+        Assert.Equal(13.36, tracker.ToStatus("x").Position!.Lat);
+    }
+
+    [Fact]
+    public void The_first_fix_brings_the_asset_online_which_is_a_change_that_matters()
+    {
+        var tracker = NewTracker();
+        var first = tracker.ApplyFix(Fix(T0), T0, new NoAreas());
+        var second = tracker.ApplyFix(Fix(T0.AddSeconds(1)), T0.AddSeconds(1), new NoAreas());
+
+        Assert.True(first.Significant);
+        Assert.True(second.StatusChanged);
+        Assert.False(second.Significant);
+    }
+
+    [Fact]
+    public void Liveness_is_judged_on_arrival_time_with_the_timeout()
+    {
+        var tracker = NewTracker();
+        tracker.ApplyFix(Fix(T0.AddHours(-3)), T0, new NoAreas()); // an old device clock does not matter
+        Assert.False(tracker.CheckLiveness(T0.AddSeconds(119), TimeSpan.FromMinutes(2)));
+        Assert.True(tracker.CheckLiveness(T0.AddSeconds(120), TimeSpan.FromMinutes(2)));
+        Assert.False(tracker.ToStatus("x").Online);
+        Assert.False(tracker.CheckLiveness(T0.AddSeconds(500), TimeSpan.FromMinutes(2)));
+    }
+
+    [Theory]
+    [InlineData(13.36, 102.98, null)]
+    [InlineData(90.0, 180.0, null)]
+    [InlineData(90.01, 102.98, RejectReason.OutOfRange)]
+    [InlineData(13.36, -180.01, RejectReason.OutOfRange)]
+    [InlineData(double.NaN, 102.98, RejectReason.OutOfRange)]
+    [InlineData(13.36, double.PositiveInfinity, RejectReason.OutOfRange)]
+    [InlineData(0.0, 0.0, RejectReason.NoFix)]
+    public void Points_must_be_finite_wgs84_and_not_null_island(double lat, double lon, RejectReason? expected) =>
+        Assert.Equal(expected, FieldRules.CheckPoint(lat, lon));
+
+    [Fact]
+    public void Times_more_than_five_minutes_ahead_or_before_2000_are_refused()
+    {
+        Assert.Null(FieldRules.CheckTime(T0.AddMinutes(5), T0));
+        Assert.Equal(RejectReason.FutureTime, FieldRules.CheckTime(T0.AddMinutes(5).AddMilliseconds(1), T0));
+        Assert.Null(FieldRules.CheckTime(T0.AddDays(-30), T0));
+        Assert.Equal(RejectReason.AncientTime, FieldRules.CheckTime(DateTimeOffset.UnixEpoch, T0));
+    }
+
+    [Fact]
+    public void Device_secrets_verify_only_against_their_own_hash()
+    {
+        var hash = DeviceSecret.Hash("correct horse");
+        Assert.StartsWith("pbkdf2-sha256$", hash);
+        Assert.DoesNotContain("correct horse", hash);
+        Assert.True(DeviceSecret.Verify("correct horse", hash));
+        Assert.False(DeviceSecret.Verify("correct horsE", hash));
+        Assert.False(DeviceSecret.Verify("correct horse", "garbage"));
+        Assert.NotEqual(hash, DeviceSecret.Hash("correct horse")); // salted
+    }
+}

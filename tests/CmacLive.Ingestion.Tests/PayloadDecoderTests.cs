@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Text;
+using CmacLive.Assets;
+using CmacLive.Tracking;
+
+namespace CmacLive.Ingestion.Tests;
+
+public sealed class PayloadDecoderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 5, 12, 3, 10, 0, TimeSpan.Zero);
+
+    private static Decoded Decode(TopicKind kind, string json) =>
+        PayloadDecoder.Decode(kind, "trk-1", new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Now);
+
+    [Fact]
+    public void A_full_position_decodes_with_every_field()
+    {
+        var d = Decode(TopicKind.Position, """{"ts":"2026-05-12T03:04:05.678Z","lat":13.3633,"lon":102.9876,"acc":4.5,"alt":12,"spd":1.2,"hdg":270,"bat":81,"extra":{"nested":[1,2]}}""");
+
+        Assert.Equal(DecodedKind.Fix, d.Kind);
+        var fix = d.Fix!;
+        Assert.Equal("trk-1", fix.DeviceId);
+        Assert.Equal(new DateTimeOffset(2026, 5, 12, 3, 4, 5, 678, TimeSpan.Zero), fix.Ts);
+        Assert.Equal((13.3633, 102.9876, 4.5, 12.0, 1.2, 270.0, 81), (fix.Lat, fix.Lon, fix.Acc!.Value, fix.Alt!.Value, fix.Spd!.Value, fix.Hdg!.Value, fix.Bat!.Value));
+    }
+
+    [Theory]
+    [InlineData("\"2026-05-12T03:04:05Z\"")]
+    [InlineData("\"2026-05-12T10:04:05+07:00\"")]
+    [InlineData("\"2026-05-12T03:04:05\"")]
+    [InlineData("1778555045000")]
+    public void Ts_is_iso_8601_utc_or_epoch_milliseconds(string ts)
+    {
+        var d = Decode(TopicKind.Position, $$"""{"ts":{{ts}},"lat":13.3,"lon":102.9}""");
+        Assert.Equal(new DateTimeOffset(2026, 5, 12, 3, 4, 5, TimeSpan.Zero), d.Fix!.Ts);
+    }
+
+    [Fact]
+    public void Device_times_keep_millisecond_precision()
+    {
+        var d = Decode(TopicKind.Position, """{"ts":"2026-05-12T03:04:05.6789Z","lat":13.3,"lon":102.9}""");
+        Assert.Equal(678, d.Fix!.Ts.Millisecond);
+        Assert.Equal(0, d.Fix.Ts.Microsecond);
+    }
+
+    [Theory]
+    [InlineData("", RejectReason.Malformed)]
+    [InlineData("not json", RejectReason.Malformed)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":13.3", RejectReason.Malformed)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":13.3,\"lon\":102.9} {}", RejectReason.Malformed)]
+    [InlineData("{\"lat\":13.3,\"lon\":102.9}", RejectReason.Malformed)]
+    [InlineData("{\"ts\":true,\"lat\":13.3,\"lon\":102.9}", RejectReason.Malformed)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":\"13.3\",\"lon\":102.9}", RejectReason.Malformed)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":null,\"lon\":102.9}", RejectReason.Malformed)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":1e999,\"lon\":102.9}", RejectReason.OutOfRange)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":-91,\"lon\":102.9}", RejectReason.OutOfRange)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":13.3,\"lon\":102.9,\"acc\":-1}", RejectReason.OutOfRange)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":13.3,\"lon\":102.9,\"hdg\":361}", RejectReason.OutOfRange)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":13.3,\"lon\":102.9,\"bat\":101}", RejectReason.OutOfRange)]
+    [InlineData("{\"ts\":1778555045000,\"lat\":0,\"lon\":0}", RejectReason.NoFix)]
+    [InlineData("{\"ts\":1778555760000,\"lat\":13.3,\"lon\":102.9}", RejectReason.FutureTime)]
+    [InlineData("{\"ts\":1778555045,\"lat\":13.3,\"lon\":102.9}", RejectReason.AncientTime)]
+    public void Bad_positions_are_refused_with_their_reason(string json, RejectReason reason)
+    {
+        var d = Decode(TopicKind.Position, json);
+        Assert.Equal(DecodedKind.Rejected, d.Kind);
+        Assert.Equal(reason, d.Reason);
+        Assert.False(string.IsNullOrEmpty(d.Detail));
+    }
+
+    [Fact]
+    public void Payloads_over_16_kib_are_refused_before_parsing()
+    {
+        var d = Decode(TopicKind.Position, "{\"pad\":\"" + new string('x', 16 * 1024) + "\"}");
+        Assert.Equal(RejectReason.TooLarge, d.Reason);
+    }
+
+    [Fact]
+    public void Status_and_detection_decode_and_refuse_unknown_words()
+    {
+        var status = Decode(TopicKind.Status, """{"ts":1778555045000,"state":"sos","bat":12}""");
+        Assert.Equal((AssetState.Sos, 12), (status.Status!.State, status.Status.Bat!.Value));
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Status, """{"ts":1778555045000,"state":"SOS!"}""").Reason);
+
+        var detection = Decode(TopicKind.Detection, """{"ts":1778555045000,"lat":13.3,"lon":102.9,"sensor":"rat","depthCm":15}""");
+        Assert.Equal((DetectionSensor.Rat, 15.0), (detection.Detection!.Sensor, detection.Detection.DepthCm!.Value));
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Detection, """{"ts":1778555045000,"lat":13.3,"lon":102.9}""").Reason);
+        Assert.Equal(RejectReason.OutOfRange, Decode(TopicKind.Detection, """{"ts":1778555045000,"lat":13.3,"lon":102.9,"sensor":"gpr","depthCm":-3}""").Reason);
+    }
+
+    [Fact]
+    public void Owntracks_locations_convert_seconds_and_kmh_and_other_types_are_ignored()
+    {
+        var d = Decode(TopicKind.OwnTracks, """{"_type":"location","lat":12.95,"lon":102.55,"tst":1778555045,"acc":8,"batt":64,"vel":36,"cog":90,"tid":"p1"}""");
+        Assert.Equal(new DateTimeOffset(2026, 5, 12, 3, 4, 5, TimeSpan.Zero), d.Fix!.Ts);
+        Assert.Equal(10.0, d.Fix.Spd!.Value, 9);
+        Assert.Equal((64, 90.0), (d.Fix.Bat!.Value, d.Fix.Hdg!.Value));
+
+        Assert.Equal(DecodedKind.Ignored, Decode(TopicKind.OwnTracks, """{"_type":"waypoint","desc":"home"}""").Kind);
+        Assert.Equal(DecodedKind.Gone, Decode(TopicKind.OwnTracks, """{"_type":"lwt","tst":1778555045}""").Kind);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.OwnTracks, """{"lat":12.95,"lon":102.55}""").Reason);
+    }
+
+    [Theory]
+    [InlineData("cmac/v1/trk-1/position", TopicKind.Position, true)]
+    [InlineData("cmac/v1/trk-1/status", TopicKind.Status, true)]
+    [InlineData("cmac/v1/trk-1/detection", TopicKind.Detection, true)]
+    [InlineData("cmac/v1/trk-1/ack", TopicKind.Ack, true)]
+    [InlineData("cmac/v1/trk-2/position", TopicKind.Position, false)]
+    [InlineData("cmac/v1/trk-1/cmd", TopicKind.Unknown, true)]
+    [InlineData("cmac/v1/trk-1", TopicKind.Unknown, false)]
+    [InlineData("owntracks/trk-1/phone", TopicKind.OwnTracks, true)]
+    [InlineData("owntracks/someone/phone", TopicKind.OwnTracks, false)]
+    [InlineData("owntracks/trk-1/phone/event", TopicKind.Unknown, false)]
+    [InlineData("other/topic", TopicKind.Unknown, false)]
+    public void Topics_parse_to_their_kind_and_owner(string topic, TopicKind kind, bool own)
+    {
+        var parsed = Topic.Parse(topic, "trk-1");
+        Assert.Equal(kind, parsed.Kind);
+        if (kind != TopicKind.Unknown)
+        {
+            Assert.Equal(own, parsed.IsOwn);
+        }
+    }
+
+    [Theory]
+    [InlineData("cmac/v1/trk-1/cmd", true)]
+    [InlineData("owntracks/trk-1/phone/cmd", true)]
+    [InlineData("cmac/v1/trk-2/cmd", false)]
+    [InlineData("cmac/v1/+/cmd", false)]
+    [InlineData("#", false)]
+    [InlineData("owntracks/+/+", false)]
+    public void Devices_may_subscribe_only_to_their_own_downlink(string filter, bool allowed) =>
+        Assert.Equal(allowed, Topic.MaySubscribe(filter, "trk-1"));
+}
