@@ -1,0 +1,16 @@
+namespace CmacLive.Simulator;
+
+/// <summary>A local metric frame around a WGS84 origin: metres east and north to latitude and longitude.</summary>
+public readonly record struct Terrain(double OriginLat, double OriginLon)
+{
+    private const double MetresPerDegree = 111_320;
+
+    public (double Lat, double Lon) At(double east, double north) =>
+        (OriginLat + north / MetresPerDegree, OriginLon + east / (MetresPerDegree * Math.Cos(OriginLat * Math.PI / 180)));
+
+    /// <summary>A confirmed hazard area near Samlot, Battambang: a 400 m × 300 m block of former front line.</summary>
+    public static readonly Terrain Samlot = new(12.5710, 102.8240);
+
+    public const double AreaWidth = 400;
+    public const double AreaHeight = 300;
+}
