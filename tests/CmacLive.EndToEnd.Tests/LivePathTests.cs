@@ -13,24 +13,20 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
 {
     private TestSilo Silo => fixture.Silo;
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+    private static string NewId(string prefix) => TrackedAsset.NewId(prefix);
 
     [Fact]
     public async Task A_fix_published_over_mqtt_reaches_the_dashboard_as_assetUpdated_in_the_contract_shape()
     {
-        var asset = NewId("DU5-EOD");
-        var device = NewId("trk");
-        var secret = await Silo.ProvisionAsync(asset, device);
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        await using var field = await TrackedAsset.StartAsync(Silo);
 
         var ts = DateTimeOffset.UtcNow.AddSeconds(-1);
         var watch = Stopwatch.StartNew();
-        var ack = await tracker.PublishAsync($"cmac/v1/{device}/position",
+        var ack = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/position",
             $$"""{"ts":"{{ts.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","lat":13.3633,"lon":102.9876,"acc":4.5,"alt":42.0,"spd":0.8,"hdg":90,"bat":81}""");
         Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
 
-        var update = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        var update = await field.UpdateAsync();
         output.WriteLine($"fix to dashboard: {watch.ElapsedMilliseconds} ms");
         Assert.Equal(
             ["id", "kind", "name", "unit", "position", "state", "online", "battery", "lastSeen", "hazardArea"],
@@ -50,19 +46,15 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task The_live_status_is_answered_over_rest_after_a_fix()
     {
-        var asset = NewId("DU3-MDD");
-        var device = NewId("trk");
-        var secret = await Silo.ProvisionAsync(asset, device, kind: "dog", unit: "DU3");
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
-        await tracker.PublishFixAsync(13.1, 102.9, DateTimeOffset.UtcNow);
-        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        await using var field = await TrackedAsset.StartAsync(Silo, kind: "dog", unit: "DU3");
+        await field.Tracker.PublishFixAsync(13.1, 102.9, DateTimeOffset.UtcNow);
+        await field.UpdateAsync();
 
-        var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{asset}");
+        var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}");
         Assert.Equal("dog", status.GetProperty("kind").GetString());
         Assert.Equal(13.1, status.GetProperty("position").GetProperty("lat").GetDouble());
         var unit = await Silo.GetJsonAsync<JsonElement>("/api/assets?unit=DU3");
-        Assert.Contains(unit.EnumerateArray(), s => s.GetProperty("id").GetString() == asset);
+        Assert.Contains(unit.EnumerateArray(), s => s.GetProperty("id").GetString() == field.AssetId);
     }
 
     [Fact]
@@ -161,26 +153,22 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task A_repeated_fix_is_applied_once_and_a_late_fix_never_moves_the_live_position_back()
     {
-        var asset = NewId("DU5-EOD");
-        var device = NewId("trk");
-        var secret = await Silo.ProvisionAsync(asset, device);
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        await using var field = await TrackedAsset.StartAsync(Silo);
         var stats0 = await StatsAsync();
         var now = DateTimeOffset.UtcNow;
 
-        await tracker.PublishFixAsync(13.40, 102.90, now);
-        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
-        await tracker.PublishFixAsync(13.40, 102.90, now);
-        await tracker.PublishFixAsync(13.39, 102.89, now.AddSeconds(-30));
+        await field.Tracker.PublishFixAsync(13.40, 102.90, now);
+        await field.UpdateAsync();
+        await field.Tracker.PublishFixAsync(13.40, 102.90, now);
+        await field.Tracker.PublishFixAsync(13.39, 102.89, now.AddSeconds(-30));
 
         var stats1 = await StatsAsync();
         Assert.Equal(Accepted(stats0, "duplicate") + 1, Accepted(stats1, "duplicate"));
         Assert.Equal(Accepted(stats0, "late") + 1, Accepted(stats1, "late"));
-        var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{asset}");
+        var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}");
         Assert.Equal(13.40, status.GetProperty("position").GetProperty("lat").GetDouble());
-        var later = await hub.CollectAsync(TimeSpan.FromMilliseconds(500));
-        Assert.DoesNotContain(later, e => e.Payload.GetProperty("id").GetString() == asset);
+        var later = await field.Hub.CollectAsync(TimeSpan.FromMilliseconds(500));
+        Assert.DoesNotContain(later, e => e.Payload.GetProperty("id").GetString() == field.AssetId);
     }
 
     [Fact]
@@ -204,15 +192,11 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task A_status_report_sets_the_state_and_an_sos_is_pushed()
     {
-        var asset = NewId("DU5-EOD");
-        var device = NewId("trk");
-        var secret = await Silo.ProvisionAsync(asset, device);
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        await using var field = await TrackedAsset.StartAsync(Silo);
 
-        await tracker.PublishAsync($"cmac/v1/{device}/status", $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"state":"sos","bat":55}""");
+        await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"state":"sos","bat":55}""");
 
-        var update = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && s.GetProperty("state").GetString() == "sos");
+        var update = await field.UpdateAsync(s => s.GetProperty("state").GetString() == "sos");
         Assert.Equal("sos", update.GetProperty("state").GetString());
         Assert.Equal(55, update.GetProperty("battery").GetInt32());
     }
@@ -232,18 +216,14 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
             },
         });
         put.EnsureSuccessStatusCode();
-        var asset = NewId("DU4-EOD");
-        var device = NewId("trk");
-        var secret = await Silo.ProvisionAsync(asset, device, unit: "DU4");
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU4");
 
-        await tracker.PublishFixAsync(12.905, 102.605, DateTimeOffset.UtcNow.AddSeconds(-5));
-        var inside = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) is not null);
+        await field.Tracker.PublishFixAsync(12.905, 102.605, DateTimeOffset.UtcNow.AddSeconds(-5));
+        var inside = await field.UpdateAsync();
         Assert.Equal(code, inside.GetProperty("hazardArea").GetString());
 
-        await tracker.PublishFixAsync(12.92, 102.605, DateTimeOffset.UtcNow);
-        var outside = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && HubProbe.Lat(s) == 12.92);
+        await field.Tracker.PublishFixAsync(12.92, 102.605, DateTimeOffset.UtcNow);
+        var outside = await field.UpdateAsync(s => HubProbe.Lat(s) == 12.92);
         Assert.Equal(JsonValueKind.Null, outside.GetProperty("hazardArea").ValueKind);
 
         var area = await Silo.GetJsonAsync<JsonElement>($"/api/hazard-areas/{Uri.EscapeDataString(code)}");
@@ -254,17 +234,13 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task An_ungraceful_disconnect_takes_the_asset_offline_at_once()
     {
-        var asset = NewId("DU5-EOD");
-        var device = NewId("trk");
-        var secret = await Silo.ProvisionAsync(asset, device);
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret);
-        await tracker.PublishFixAsync(13.35, 102.95, DateTimeOffset.UtcNow);
-        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && s.GetProperty("online").GetBoolean());
+        await using var field = await TrackedAsset.StartAsync(Silo);
+        await field.Tracker.PublishFixAsync(13.35, 102.95, DateTimeOffset.UtcNow);
+        await field.UpdateAsync(s => s.GetProperty("online").GetBoolean());
 
-        tracker.Client.Dispose(); // the socket closes with no DISCONNECT packet
+        field.Tracker.Drop();
 
-        var offline = await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == asset && !s.GetProperty("online").GetBoolean());
+        var offline = await field.UpdateAsync(s => !s.GetProperty("online").GetBoolean());
         Assert.Equal(13.35, offline.GetProperty("position").GetProperty("lat").GetDouble());
     }
 

@@ -87,6 +87,8 @@ public sealed class HubProbe : IAsyncDisposable
 /// <summary>A field device: a real MQTTnet client over TCP.</summary>
 public sealed class DeviceProbe : IAsyncDisposable
 {
+    private bool _dropped;
+
     private DeviceProbe(IMqttClient client, string deviceId)
     {
         Client = client;
@@ -147,13 +149,71 @@ public sealed class DeviceProbe : IAsyncDisposable
         ["bat"] = bat,
     });
 
+    /// <summary>Closes the socket with no DISCONNECT packet, as a tracker losing power or coverage does.</summary>
+    public void Drop()
+    {
+        _dropped = true;
+        Client.Dispose();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_dropped)
+        {
+            return;
+        }
+
         if (Client.IsConnected)
         {
             await Client.DisconnectAsync();
         }
 
         Client.Dispose();
+    }
+}
+
+/// <summary>An asset with a provisioned tracker, a connected device and a dashboard watching: the usual start of a test.</summary>
+public sealed class TrackedAsset : IAsyncDisposable
+{
+    private TrackedAsset(string assetId, string deviceId, string secret, HubProbe hub, DeviceProbe tracker)
+    {
+        AssetId = assetId;
+        DeviceId = deviceId;
+        Secret = secret;
+        Hub = hub;
+        Tracker = tracker;
+    }
+
+    public string AssetId { get; }
+
+    public string DeviceId { get; }
+
+    public string Secret { get; }
+
+    public HubProbe Hub { get; }
+
+    public DeviceProbe Tracker { get; }
+
+    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    public static async Task<TrackedAsset> StartAsync(TestSilo silo, string kind = "team", string unit = "DU5",
+        MqttProtocolVersion version = MqttProtocolVersion.V500)
+    {
+        var assetId = NewId($"{unit}-{kind}");
+        var deviceId = NewId("trk");
+        var secret = await silo.ProvisionAsync(assetId, deviceId, kind, unit);
+        var hub = await HubProbe.ConnectAsync(silo);
+        var tracker = await DeviceProbe.ConnectAsync(silo, deviceId, secret, version);
+        return new TrackedAsset(assetId, deviceId, secret, hub, tracker);
+    }
+
+    /// <summary>The next assetUpdated of this asset that matches (by default: one with a position).</summary>
+    public Task<JsonElement> UpdateAsync(Func<JsonElement, bool>? match = null) =>
+        Hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == AssetId && (match ?? (p => HubProbe.Lat(p) is not null))(s));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tracker.DisposeAsync();
+        await Hub.DisposeAsync();
     }
 }

@@ -9,6 +9,14 @@ namespace CmacLive.Api.Apis;
 
 public static class AssetsApi
 {
+    private static readonly Dictionary<string, AssetKind> Kinds = new()
+    {
+        ["team"] = AssetKind.Team,
+        ["machine"] = AssetKind.Machine,
+        ["dog"] = AssetKind.Dog,
+        ["rat"] = AssetKind.Rat,
+    };
+
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets");
@@ -34,20 +42,7 @@ public static class AssetsApi
             errors["id"] = [Identifiers.IdRule];
         }
 
-        var kindText = Problems.RequiredString(body, "kind", errors);
-        AssetKind? kind = kindText switch
-        {
-            null => null,
-            "team" => AssetKind.Team,
-            "machine" => AssetKind.Machine,
-            "dog" => AssetKind.Dog,
-            "rat" => AssetKind.Rat,
-            _ => null,
-        };
-        if (kindText is not null && kind is null)
-        {
-            errors["kind"] = ["must be one of team, machine, dog, rat"];
-        }
+        var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
 
         var name = Problems.RequiredString(body, "name", errors);
         if (name is { Length: > 200 })

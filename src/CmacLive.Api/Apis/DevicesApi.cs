@@ -8,6 +8,12 @@ namespace CmacLive.Api.Apis;
 
 public static class DevicesApi
 {
+    private static readonly Dictionary<string, DeviceKind> Kinds = new()
+    {
+        ["tracker"] = DeviceKind.Tracker,
+        ["detector"] = DeviceKind.Detector,
+    };
+
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices");
@@ -36,17 +42,7 @@ public static class DevicesApi
         }
 
         var assetId = Problems.RequiredString(body, "assetId", errors);
-        var kindText = Problems.RequiredString(body, "kind", errors);
-        DeviceKind? kind = kindText switch
-        {
-            "tracker" => DeviceKind.Tracker,
-            "detector" => DeviceKind.Detector,
-            _ => null,
-        };
-        if (kindText is not null && kind is null)
-        {
-            errors["kind"] = ["must be tracker or detector"];
-        }
+        var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
 
         var secret = Problems.OptionalString(body, "secret", errors);
         if (secret is null && !errors.ContainsKey("secret"))

@@ -14,6 +14,12 @@ public static class HazardAreasApi
 {
     private static readonly JsonSerializerOptions GeoJson = CreateGeoJsonOptions();
 
+    private static readonly Dictionary<string, HazardAreaType> Types = new()
+    {
+        ["SHA"] = HazardAreaType.Sha,
+        ["CHA"] = HazardAreaType.Cha,
+    };
+
     public static RouteGroupBuilder MapHazardAreasApi(this RouteGroupBuilder api)
     {
         var areas = api.MapGroup("/hazard-areas");
@@ -59,13 +65,7 @@ public static class HazardAreasApi
         if (properties.ValueKind == JsonValueKind.Object)
         {
             const string prefix = "properties.";
-            type = Problems.RequiredString(properties, "type", errors, prefix) switch
-            {
-                null => null,
-                "SHA" => HazardAreaType.Sha,
-                "CHA" => HazardAreaType.Cha,
-                _ => Invalid(errors, "properties.type", "must be SHA or CHA"),
-            };
+            type = Problems.RequiredChoice(properties, "type", Types, errors, prefix);
             if (Problems.OptionalString(properties, "code", errors, prefix) is { } bodyCode && bodyCode != code)
             {
                 errors["properties.code"] = [$"is '{bodyCode}' but the URL names '{code}'"];
@@ -133,12 +133,6 @@ public static class HazardAreasApi
 
         geometry!.SRID = 4326;
         return geometry;
-    }
-
-    private static HazardAreaType? Invalid(Dictionary<string, string[]> errors, string field, string message)
-    {
-        errors[field] = [message];
-        return null;
     }
 
     private static JsonSerializerOptions CreateGeoJsonOptions()

@@ -60,6 +60,26 @@ public static class Problems
         return value.GetString();
     }
 
+    /// <summary>A required string member that must be one of <paramref name="choices"/>' keys; answers its value.</summary>
+    public static T? RequiredChoice<T>(JsonElement body, string name, IReadOnlyDictionary<string, T> choices,
+        Dictionary<string, string[]> errors, string? prefix = null)
+        where T : struct
+    {
+        var text = RequiredString(body, name, errors, prefix);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (choices.TryGetValue(text, out var value))
+        {
+            return value;
+        }
+
+        errors[prefix + name] = [$"must be one of {string.Join(", ", choices.Keys)}"];
+        return null;
+    }
+
     public static string? RequiredString(JsonElement body, string name, Dictionary<string, string[]> errors, string? prefix = null)
     {
         var value = OptionalString(body, name, errors, prefix);
