@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using CmacLive.Assets;
+using CmacLive.HazardAreas;
 using CmacLive.Live;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +11,9 @@ namespace CmacLive.Api.Hubs;
 /// <summary>
 /// This silo's one observer of the cluster's live updates: it registers itself with the hub registry
 /// (and renews the registration), takes batches from every silo's feed and sends them to the
-/// dashboards connected here. Batches queue in a bounded channel so a slow client never holds up the
-/// cluster; when it is full the oldest batch gives way.
+/// dashboards connected here. Incoming updates are coalesced by asset and area until the send loop
+/// takes them, so a slow moment never grows memory beyond one entry per asset and never drops the
+/// newest state of anything.
 /// </summary>
 public sealed partial class OpsHubRelay(
     IGrainFactory grains,
@@ -20,14 +23,30 @@ public sealed partial class OpsHubRelay(
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
 
     private readonly string _siloKey = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-    private readonly Channel<OpsUpdateBatch> _batches = Channel.CreateBounded<OpsUpdateBatch>(
-        new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Lock _pendingLock = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private Dictionary<string, AssetStatus> _pendingAssets = new(StringComparer.Ordinal);
+    private Dictionary<string, HazardAreaView> _pendingAreas = new(StringComparer.Ordinal);
 
     private IOpsObserver? _self;
 
     public Task OnUpdates(OpsUpdateBatch batch)
     {
-        _batches.Writer.TryWrite(batch);
+        lock (_pendingLock)
+        {
+            foreach (var status in batch.Assets)
+            {
+                _pendingAssets[status.Id] = status;
+            }
+
+            foreach (var area in batch.HazardAreas)
+            {
+                _pendingAreas[area.Code] = area;
+            }
+        }
+
+        _wake.Writer.TryWrite(true);
         return Task.CompletedTask;
     }
 
@@ -68,7 +87,7 @@ public sealed partial class OpsHubRelay(
             grains.DeleteObjectReference<IOpsObserver>(_self);
         }
 
-        _batches.Writer.TryComplete();
+        _wake.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
 
@@ -76,11 +95,11 @@ public sealed partial class OpsHubRelay(
     {
         try
         {
-            await foreach (var batch in _batches.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var _ in _wake.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
-                    await SendAsync(batch, stoppingToken);
+                    await SendAsync(TakePending(), stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -93,7 +112,18 @@ public sealed partial class OpsHubRelay(
         }
     }
 
-    private async Task SendAsync(OpsUpdateBatch batch, CancellationToken cancellationToken)
+    private (ICollection<AssetStatus> Assets, ICollection<HazardAreaView> Areas) TakePending()
+    {
+        lock (_pendingLock)
+        {
+            var taken = (_pendingAssets.Values, _pendingAreas.Values);
+            _pendingAssets = new(StringComparer.Ordinal);
+            _pendingAreas = new(StringComparer.Ordinal);
+            return taken;
+        }
+    }
+
+    private async Task SendAsync((ICollection<AssetStatus> Assets, ICollection<HazardAreaView> Areas) batch, CancellationToken cancellationToken)
     {
         foreach (var status in batch.Assets)
         {
@@ -101,7 +131,7 @@ public sealed partial class OpsHubRelay(
                 .SendAsync("assetUpdated", status, cancellationToken);
         }
 
-        foreach (var area in batch.HazardAreas)
+        foreach (var area in batch.Areas)
         {
             await hub.Clients.All.SendAsync("hazardAreaUpdated", area, cancellationToken);
         }

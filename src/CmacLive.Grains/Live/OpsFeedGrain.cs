@@ -7,11 +7,12 @@ using Orleans.Concurrency;
 namespace CmacLive.Live;
 
 /// <summary>
-/// Coalesces live updates on this silo for <see cref="TrackingOptions.FeedBatchInterval"/> (the newest
+/// One activation per silo (so updates of one asset are never split across activations and
+/// reordered) coalesces live updates on this silo for <see cref="TrackingOptions.FeedBatchInterval"/> (the newest
 /// status per asset wins) and sends one batch to every silo's hub observer, one-way. The observer list
 /// is read from the registry every few seconds, never per update.
 /// </summary>
-[StatelessWorker, Reentrant]
+[StatelessWorker(1), Reentrant]
 public sealed class OpsFeedGrain(
     IOptions<TrackingOptions> options,
     TimeProvider time,
