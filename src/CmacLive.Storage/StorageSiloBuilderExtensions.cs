@@ -33,7 +33,7 @@ public static class StorageSiloBuilderExtensions
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Main, (sp, _) =>
-            new GrainTypeScopedStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetProviderName)));
+            new GrainTypeScopedStorage(new SingleWriterStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetProviderName))));
         return silo;
     }
 

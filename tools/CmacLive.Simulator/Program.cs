@@ -38,10 +38,16 @@ if (options.Duration > TimeSpan.Zero)
 
 using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-var fleet = new Fleet(options, http);
+await using var watch = options.Watch ? new LatencyWatch() : null;
+var fleet = new Fleet(options, http, watch);
 try
 {
     await fleet.ProvisionAsync(stop.Token);
+    if (watch is not null)
+    {
+        await watch.StartAsync(options.Url, token, stop.Token);
+    }
+
     await fleet.RunAsync(stop.Token);
 }
 catch (HttpRequestException ex)
@@ -68,7 +74,7 @@ static string? ReadSavedToken()
 namespace CmacLive.Simulator
 {
     /// <summary>Provisions the fleet over REST and drives every device over its own MQTT connection.</summary>
-    internal sealed class Fleet(SimulatorOptions options, HttpClient http)
+    internal sealed class Fleet(SimulatorOptions options, HttpClient http, LatencyWatch? watch)
     {
         private const string AreaCode = "BB/CHA/SIM/0001";
         private readonly List<(FieldAsset Asset, string DeviceId, string Secret)> _devices = [];
@@ -122,6 +128,10 @@ namespace CmacLive.Simulator
             await Task.WhenAll(_devices.Select(d => DriveAsync(d.Asset, d.DeviceId, d.Secret, cancellationToken)).Append(progress));
             Console.WriteLine();
             Console.WriteLine($"Done: {Interlocked.Read(ref _fixes)} fixes, {Interlocked.Read(ref _detections)} detections, {Interlocked.Read(ref _sos)} SOS, {Interlocked.Read(ref _refused)} refused.");
+            if (watch is not null)
+            {
+                Console.WriteLine(watch.Summary());
+            }
         }
 
         private async Task DriveAsync(FieldAsset asset, string deviceId, string secret, CancellationToken cancellationToken)
@@ -166,6 +176,7 @@ namespace CmacLive.Simulator
                     }
 
                     var (lat, lon) = terrain.At(asset.Position.East, asset.Position.North);
+                    watch?.Sent(asset.Id, now.ToUnixTimeMilliseconds());
                     await PublishAsync(client, $"cmac/v1/{deviceId}/position", new
                     {
                         ts = now.ToUnixTimeMilliseconds(),

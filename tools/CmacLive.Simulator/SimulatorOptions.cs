@@ -18,6 +18,7 @@ public sealed class SimulatorOptions
     public string Unit { get; private set; } = "DU5";
     public double SosPerHour { get; private set; } = 2;
     public int Seed { get; private set; } = 2026;
+    public bool Watch { get; private set; }
 
     public const string Usage = """
         CmacLive field fleet simulator: provisions assets and devices over REST, then drives them over MQTT.
@@ -32,6 +33,7 @@ public sealed class SimulatorOptions
           --unit U             demining unit of the fleet   (default DU5)
           --sos-per-hour X     SOS episodes per asset-hour  (default 2)
           --seed N             random seed                  (default 2026)
+          --watch              also watch /hubs/ops and report fix-to-dashboard latency
         """;
 
     public static SimulatorOptions Parse(string[] args)
@@ -43,6 +45,12 @@ public sealed class SimulatorOptions
             if (name is "-h" or "--help")
             {
                 throw new ArgumentException(Usage);
+            }
+
+            if (name == "--watch")
+            {
+                o.Watch = true;
+                continue;
             }
 
             if (i + 1 >= args.Length)
