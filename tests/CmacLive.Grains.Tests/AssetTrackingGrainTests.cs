@@ -180,7 +180,18 @@ public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
         var (_, device) = await NewTrackedAssetAsync();
 
         Assert.True(await device.Authenticate("device-secret"));
+        Assert.True(await device.Authenticate("device-secret"));
         Assert.False(await device.Authenticate("device-secreT"));
+
+        var info = await device.Get();
+        await device.Provision(new DeviceProvision
+        {
+            Asset = new AssetRef { Id = info!.AssetId, Kind = AssetKind.Team },
+            Kind = DeviceKind.Tracker,
+            SecretHash = DeviceSecret.Hash("rotated-secret"),
+        });
+        Assert.False(await device.Authenticate("device-secret"));
+        Assert.True(await device.Authenticate("rotated-secret"));
         Assert.False(await Grains.GetGrain<IDeviceGrain>("never-provisioned").Authenticate("device-secret"));
         Assert.Equal(ReportOutcome.UnknownDevice,
             await Grains.GetGrain<IDeviceGrain>("never-provisioned").ProcessFix(Fix(device, 13, 103, Now)));

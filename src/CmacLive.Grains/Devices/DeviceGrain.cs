@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CmacLive.Assets;
 using CmacLive.Storage;
 
@@ -11,11 +13,16 @@ public sealed class DeviceState
     [Id(2)] public string? SecretHash { get; set; }
 }
 
-/// <summary>A field device: checks its password and passes its reports to the asset it is bound to.</summary>
+/// <summary>
+/// A field device: checks its password and passes its reports to the asset it is bound to. The slow,
+/// salted hash is checked once per activation; a device reconnecting with the same password is then
+/// matched against a digest held in memory only, so reconnect storms after an outage stay cheap.
+/// </summary>
 public sealed class DeviceGrain(
     [PersistentState("device", StorageNames.Main)] IPersistentState<DeviceState> store) : Grain, IDeviceGrain
 {
     private IAssetGrain? _asset;
+    private byte[]? _verifiedDigest;
 
     public async Task<DeviceInfo> Provision(DeviceProvision provision)
     {
@@ -24,14 +31,34 @@ public sealed class DeviceGrain(
         store.State.SecretHash = provision.SecretHash;
         await store.WriteStateAsync();
         _asset = null;
+        _verifiedDigest = null;
         return ToInfo(provision.Asset);
     }
 
     public Task<DeviceInfo?> Get() =>
         Task.FromResult(store.State.Asset is { } asset ? ToInfo(asset) : null);
 
-    public Task<bool> Authenticate(string secret) =>
-        Task.FromResult(store.State.SecretHash is { } hash && DeviceSecret.Verify(secret, hash));
+    public Task<bool> Authenticate(string secret)
+    {
+        if (store.State.SecretHash is not { } hash)
+        {
+            return Task.FromResult(false);
+        }
+
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        if (_verifiedDigest is not null && CryptographicOperations.FixedTimeEquals(digest, _verifiedDigest))
+        {
+            return Task.FromResult(true);
+        }
+
+        var valid = DeviceSecret.Verify(secret, hash);
+        if (valid)
+        {
+            _verifiedDigest = digest;
+        }
+
+        return Task.FromResult(valid);
+    }
 
     public Task<ReportOutcome> ProcessFix(FixReport fix) =>
         Asset() is { } asset ? asset.ProcessFix(fix) : Unknown;
