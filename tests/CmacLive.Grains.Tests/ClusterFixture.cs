@@ -62,14 +62,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
     }
 
-    /// <summary>Moves the fake clock forward in steps, letting each step's timers run.</summary>
+    /// <summary>
+    /// Moves the fake clock forward in steps, letting each step's timers run; the test's hub observer
+    /// renews its registration on the way, as a silo's does.
+    /// </summary>
     public async Task AdvanceAsync(TimeSpan by, TimeSpan? step = null)
     {
         var stride = step ?? TimeSpan.FromSeconds(1);
         for (var done = TimeSpan.Zero; done < by; done += stride)
         {
             Time.Advance(stride);
-            await Task.Yield();
+            await RenewObserverAsync();
         }
     }
 
