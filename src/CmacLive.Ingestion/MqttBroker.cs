@@ -5,6 +5,7 @@ using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -87,6 +88,18 @@ public sealed partial class MqttBroker(
             else if (!await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password))
             {
                 Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown device or wrong password");
+            }
+            else if (string.IsNullOrEmpty(e.ClientId))
+            {
+                if (e.ProtocolVersion == MqttProtocolVersion.V500)
+                {
+                    // MQTT 5 lets the server name a client that sent none.
+                    e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
+                }
+                else
+                {
+                    Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "MQTT 3.1.1 clients must send a client id");
+                }
             }
         }
         catch (Exception ex)

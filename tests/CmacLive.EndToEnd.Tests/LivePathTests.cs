@@ -39,7 +39,8 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         Assert.Equal(["lat", "lon", "acc", "alt", "spd", "hdg", "ts"], position.EnumerateObject().Select(p => p.Name));
         Assert.Equal(13.3633, position.GetProperty("lat").GetDouble());
         Assert.Equal(102.9876, position.GetProperty("lon").GetDouble());
-        Assert.Equal(ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFF'Z'"), position.GetProperty("ts").GetString());
+        var expectedTs = ts.UtcDateTime.ToString(ts.Millisecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        Assert.Equal(expectedTs, position.GetProperty("ts").GetString());
         Assert.Equal(position.GetProperty("ts").GetString(), update.GetProperty("lastSeen").GetString());
     }
 
@@ -53,7 +54,7 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         var status = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}");
         Assert.Equal("dog", status.GetProperty("kind").GetString());
         Assert.Equal(13.1, status.GetProperty("position").GetProperty("lat").GetDouble());
-        var unit = await Silo.GetJsonAsync<JsonElement>("/api/assets?unit=DU3");
+        var unit = await Silo.GetJsonAsync<JsonElement>("/api/assets?unit=du3");
         Assert.Contains(unit.EnumerateArray(), s => s.GetProperty("id").GetString() == field.AssetId);
     }
 
@@ -74,6 +75,26 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         await using (unknown)
         {
             Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, unknownResult.ResultCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_client_without_a_client_id_is_named_by_the_broker_over_mqtt_5_and_refused_over_3_1_1()
+    {
+        var device = NewId("trk");
+        var secret = await Silo.ProvisionAsync(NewId("DU5-EOD"), device);
+
+        var (v5, v5Result) = await DeviceProbe.TryConnectAsync(Silo, device, secret, MqttProtocolVersion.V500, clientId: "");
+        await using (v5)
+        {
+            Assert.Equal(MqttClientConnectResultCode.Success, v5Result.ResultCode);
+            Assert.StartsWith(device, v5Result.AssignedClientIdentifier);
+        }
+
+        var (v3, v3Result) = await DeviceProbe.TryConnectAsync(Silo, device, secret, MqttProtocolVersion.V311, clientId: "");
+        await using (v3)
+        {
+            Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, v3Result.ResultCode);
         }
     }
 
@@ -254,7 +275,7 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         var s1 = await Silo.ProvisionAsync(du1, d1, unit: "DU1");
         var s6 = await Silo.ProvisionAsync(du6, d6, unit: "DU6");
         await using var hub = await HubProbe.ConnectAsync(Silo);
-        await hub.Connection.InvokeAsync("Focus", new[] { "DU1" });
+        await hub.Connection.InvokeAsync("Focus", new[] { "du1" });
         await using var t1 = await DeviceProbe.ConnectAsync(Silo, d1, s1);
         await using var t6 = await DeviceProbe.ConnectAsync(Silo, d6, s6);
 

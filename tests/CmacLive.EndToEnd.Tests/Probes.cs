@@ -100,12 +100,12 @@ public sealed class DeviceProbe : IAsyncDisposable
     public string DeviceId { get; }
 
     public static async Task<(DeviceProbe Device, MqttClientConnectResult Result)> TryConnectAsync(
-        TestSilo silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500)
+        TestSilo silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", silo.MqttPort)
-            .WithClientId($"{username}-{Guid.NewGuid():N}")
+            .WithClientId(clientId ?? $"{username}-{Guid.NewGuid():N}")
             .WithCredentials(username, password)
             .WithProtocolVersion(version)
             .WithTimeout(TimeSpan.FromSeconds(10))

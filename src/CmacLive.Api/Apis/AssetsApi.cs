@@ -50,7 +50,7 @@ public static class AssetsApi
             errors["name"] = ["must be at most 200 characters"];
         }
 
-        var unit = Problems.RequiredString(body, "unit", errors);
+        var unit = Problems.RequiredString(body, "unit", errors)?.ToUpperInvariant();
         if (unit is not null && !Identifiers.Id().IsMatch(unit))
         {
             errors["unit"] = [Identifiers.IdRule];
@@ -79,9 +79,10 @@ public static class AssetsApi
         return status is null ? Problems.NotFound($"no asset '{id}'") : TypedResults.Ok(status);
     }
 
-    /// <summary><c>GET /api/assets?unit=DU5</c>: the live status of every asset, or of one unit's.</summary>
+    /// <summary><c>GET /api/assets?unit=DU5</c>: the live status of every asset, or of one unit's (unit codes ignore case).</summary>
     public static async Task<Results<Ok<AssetStatus[]>, ValidationProblem>> ListAssets(string? unit, IGrainFactory grains)
     {
+        unit = unit?.Trim().ToUpperInvariant();
         if (unit is not null && !Identifiers.Id().IsMatch(unit))
         {
             return Problems.Field("unit", Identifiers.IdRule);

@@ -23,7 +23,7 @@ public sealed class OpsHub : Hub
 
     public async Task Focus(string[]? units)
     {
-        var wanted = (units ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+        var wanted = (units ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();
         var previous = Context.Items.TryGetValue(nameof(Focus), out var value) && value is string[] list ? list : [];
         foreach (var unit in previous.Except(wanted, StringComparer.Ordinal))
         {
