@@ -18,6 +18,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IHazardAreaLocator>(sp => sp.GetRequiredService<HazardAreaCatalog>());
         services.AddHostedService(sp => sp.GetRequiredService<HazardAreaCatalog>());
         services.AddSingleton<AssetGrainServices>();
+        services.AddHostedService<AssetLivenessSweep>();
         return services;
     }
 }

@@ -25,10 +25,14 @@ public sealed partial class MqttBroker(
     TimeProvider time,
     ILogger<MqttBroker> logger) : IHostedService, IDisposable
 {
-    /// <summary>The client id the silo itself uses for downlinks; no device may take it.</summary>
-    public const string ServerClientId = "cmaclive-silo";
+    /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
+    public const string ServerClientId = "$cmaclive/silo";
+
+    /// <summary>Marks a session the silo closed itself: its end says nothing about the device.</summary>
+    private const string ClosedByServer = "cmaclive.closed-by-server";
 
     private MqttServer? _server;
+    private volatile bool _stopping;
     private MqttServerOptions? _serverOptions;
 
     /// <summary>The TCP port the broker listens on (the configured one, or the one picked for port 0).</summary>
@@ -65,6 +69,8 @@ public sealed partial class MqttBroker(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Connections the silo ends on shutdown are not devices lost in the field.
+        _stopping = true;
         if (_server is { IsStarted: true } server)
         {
             await server.StopAsync();
@@ -75,15 +81,26 @@ public sealed partial class MqttBroker(
 
     private async Task OnValidatingConnection(ValidatingConnectionEventArgs e)
     {
+        e.SessionItems[nameof(MqttProtocolVersion)] = e.ProtocolVersion;
         try
         {
-            if (e.ClientId == ServerClientId)
-            {
-                Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "reserved client id");
-            }
-            else if (string.IsNullOrEmpty(e.UserName) || string.IsNullOrEmpty(e.Password))
+            if (string.IsNullOrEmpty(e.UserName) || string.IsNullOrEmpty(e.Password))
             {
                 Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "no username or password");
+            }
+            else if (!DeviceIds.IsValid(e.UserName))
+            {
+                // Not a possible device id: refused before any grain is touched.
+                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "not a device id");
+            }
+            else if (string.IsNullOrEmpty(e.ClientId) && e.ProtocolVersion != MqttProtocolVersion.V500)
+            {
+                Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "MQTT 3.1.1 clients must send a client id");
+            }
+            else if (!string.IsNullOrEmpty(e.ClientId) && !DeviceIds.IsOwnClientId(e.ClientId, e.UserName))
+            {
+                Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid,
+                    $"client id must be the device id, or the device id followed by '{DeviceIds.ClientIdSeparator}'");
             }
             else if (!await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password))
             {
@@ -91,15 +108,8 @@ public sealed partial class MqttBroker(
             }
             else if (string.IsNullOrEmpty(e.ClientId))
             {
-                if (e.ProtocolVersion == MqttProtocolVersion.V500)
-                {
-                    // MQTT 5 lets the server name a client that sent none.
-                    e.AssignedClientIdentifier = $"{e.UserName}-{Guid.NewGuid():N}";
-                }
-                else
-                {
-                    Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid, "MQTT 3.1.1 clients must send a client id");
-                }
+                // MQTT 5 lets the server name a client that sent none.
+                e.AssignedClientIdentifier = $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}";
             }
         }
         catch (Exception ex)
@@ -169,13 +179,22 @@ public sealed partial class MqttBroker(
         }
         catch (Exception ex)
         {
-            // Not applied: refuse the acknowledgement and drop the connection, so the device sends it again.
+            // Not applied. MQTT 5 says so in the PUBACK; MQTT 3.1.1 cannot, so the connection is closed
+            // unacknowledged and the device sends the message again. Either way the device is not lost.
             stats.Rejected(RejectReason.Failed);
             e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
-            e.CloseConnection = true;
+            if (e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !IsMqtt5(e))
+            {
+                e.SessionItems[ClosedByServer] = true;
+                e.CloseConnection = true;
+            }
+
             LogPublishFailed(ex, deviceId, message.Topic);
         }
     }
+
+    private static bool IsMqtt5(InterceptingPublishEventArgs e) =>
+        e.SessionItems[nameof(MqttProtocolVersion)] is MqttProtocolVersion.V500;
 
     private void Record(InterceptingPublishEventArgs e, ReportOutcome outcome)
     {
@@ -215,9 +234,10 @@ public sealed partial class MqttBroker(
 
     private async Task OnClientDisconnected(ClientDisconnectedEventArgs e)
     {
-        if (e.DisconnectType != MqttClientDisconnectType.NotClean || string.IsNullOrEmpty(e.UserName))
+        if (e.DisconnectType != MqttClientDisconnectType.NotClean || string.IsNullOrEmpty(e.UserName)
+            || _stopping || e.SessionItems?[ClosedByServer] is true)
         {
-            return; // a clean DISCONNECT or a takeover by the same client: the device is not lost
+            return; // a clean DISCONNECT, a takeover by the same device, or a close by the silo itself
         }
 
         try

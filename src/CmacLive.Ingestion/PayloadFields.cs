@@ -51,6 +51,11 @@ internal struct PayloadFields
         {
             return $"malformed JSON: {ex.Message}";
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // Text the reader cannot compare or convert, such as an escaped lone surrogate.
+            return $"malformed text: {ex.Message}";
+        }
     }
 
     private string? ReadMember(ref Utf8JsonReader reader)

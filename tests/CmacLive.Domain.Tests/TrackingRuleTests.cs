@@ -55,6 +55,34 @@ public sealed class TrackingRuleTests
         Assert.False(tracker.CheckLiveness(T0.AddSeconds(500), TimeSpan.FromMinutes(2)));
     }
 
+    [Fact]
+    public void A_newer_detection_or_status_of_the_same_state_is_a_change_to_keep_and_show()
+    {
+        var tracker = NewTracker();
+        tracker.ApplyFix(Fix(T0), T0, new NoAreas());
+        tracker.ApplyStatus(new StatusReport { DeviceId = "d", Ts = T0, State = AssetState.Working }, T0);
+
+        var detection = tracker.ApplyHeard(T0.AddSeconds(5), T0.AddSeconds(5));
+        Assert.True(detection.StatusChanged);
+        Assert.Equal(T0.AddSeconds(5), tracker.ToStatus("x").LastSeen);
+
+        var sameState = tracker.ApplyStatus(new StatusReport { DeviceId = "d", Ts = T0.AddSeconds(6), State = AssetState.Working }, T0.AddSeconds(6));
+        Assert.True(sameState.StatusChanged);
+        Assert.False(sameState.Significant);
+        Assert.Equal(ReportOutcome.Late, tracker.ApplyStatus(new StatusReport { DeviceId = "d", Ts = T0.AddSeconds(5.5), State = AssetState.Sos }, T0).Outcome);
+        Assert.Equal(AssetState.Working, tracker.ToStatus("x").State);
+    }
+
+    [Theory]
+    [InlineData("trk-1", true)]
+    [InlineData("trk-1:phone", true)]
+    [InlineData("trk-10", false)]
+    [InlineData("trk-1-x", false)]
+    [InlineData("trk-1:", false)]
+    [InlineData("trk", false)]
+    public void A_client_id_is_the_device_id_or_the_device_id_and_a_colon(string clientId, bool own) =>
+        Assert.Equal(own, DeviceIds.IsOwnClientId(clientId, "trk-1"));
+
     [Theory]
     [InlineData(13.36, 102.98, null)]
     [InlineData(90.0, 180.0, null)]

@@ -134,7 +134,9 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
             { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":-180.5}", "out-of-range" },
             { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":102.9,\"bat\":140}", "out-of-range" },
             { "position", "{\"ts\":\"" + iso + "\",\"lat\":0,\"lon\":0}", "no-fix" },
-            { "position", "{\"ts\":" + now.AddMinutes(10).ToUnixTimeMilliseconds() + ",\"lat\":13.3,\"lon\":102.9}", "future-time" },
+            { "position", "{\"ts\":{future},\"lat\":13.3,\"lon\":102.9}", "future-time" },
+            { "status", "{\"ts\":\"" + iso + "\",\"state\":\"\\ud800\"}", "malformed" },
+            { "position", "{\"ts\":\"" + iso + "\",\"\\udc00\":1,\"lat\":13.3,\"lon\":102.9}", "malformed" },
             { "position", "{\"ts\":0,\"lat\":13.3,\"lon\":102.9}", "ancient-time" },
             { "position", "{\"ts\":\"" + iso + "\",\"lat\":13.3,\"lon\":102.9,\"pad\":\"" + new string('x', 17 * 1024) + "\"}", "too-large" },
             { "status", "{\"ts\":\"" + iso + "\",\"state\":\"dancing\"}", "malformed" },
@@ -156,7 +158,8 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
             await using var tracker = await DeviceProbe.ConnectAsync(Silo, device, secret, version);
             var before = await RejectedCountAsync(reason);
 
-            var ack = await tracker.PublishAsync($"cmac/v1/{device}/{topic}", payload);
+            var ack = await tracker.PublishAsync($"cmac/v1/{device}/{topic}",
+                payload.Replace("{future}", DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
             if (version == MqttProtocolVersion.V500)
             {
@@ -274,17 +277,81 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         var d6 = NewId("trk");
         var s1 = await Silo.ProvisionAsync(du1, d1, unit: "DU1");
         var s6 = await Silo.ProvisionAsync(du6, d6, unit: "DU6");
-        await using var hub = await HubProbe.ConnectAsync(Silo);
-        await hub.Connection.InvokeAsync("Focus", new[] { "du1" });
+        await using var focused = await HubProbe.ConnectAsync(Silo);
+        await focused.Connection.InvokeAsync("Focus", new[] { "du1" });
+        await using var everything = await HubProbe.ConnectAsync(Silo);
         await using var t1 = await DeviceProbe.ConnectAsync(Silo, d1, s1);
         await using var t6 = await DeviceProbe.ConnectAsync(Silo, d6, s6);
+        var now = DateTimeOffset.UtcNow;
 
-        await t6.PublishFixAsync(13.0, 103.0, DateTimeOffset.UtcNow);
-        await t1.PublishFixAsync(13.0, 103.0, DateTimeOffset.UtcNow);
+        await t1.PublishFixAsync(13.0, 103.0, now.AddSeconds(-2));
+        await everything.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) == 13.0);
+        await t6.PublishFixAsync(13.1, 103.0, now.AddSeconds(-1));
+        await everything.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du6 && HubProbe.Lat(s) == 13.1);
+        await t1.PublishFixAsync(13.2, 103.0, now); // a sentinel: once it arrives, anything for DU6 would have too
+        await everything.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) == 13.2);
 
-        await hub.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) is not null);
-        var rest = await hub.CollectAsync(TimeSpan.FromMilliseconds(300));
-        Assert.DoesNotContain(rest, e => e.Payload.GetProperty("unit").GetString() != "DU1");
+        var seen = await focused.CollectAsync(TimeSpan.FromMilliseconds(500));
+        var mine = seen.Where(e => e.Event == "assetUpdated" && HubProbe.Lat(e.Payload) is not null).Select(e => e.Payload).ToList();
+        Assert.Contains(mine, s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) == 13.2);
+        Assert.DoesNotContain(mine, s => s.GetProperty("unit").GetString() != "DU1");
+
+        await focused.Connection.InvokeAsync("Focus", Array.Empty<string>());
+        await t6.PublishFixAsync(13.3, 103.0, DateTimeOffset.UtcNow);
+        await focused.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du6 && HubProbe.Lat(s) == 13.3);
+    }
+
+    [Fact]
+    public async Task The_hub_accepts_the_token_as_access_token_in_the_query()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Silo.BaseAddress };
+        var ok = await anonymous.PostAsync($"/hubs/ops/negotiate?negotiateVersion=1&access_token={TestSilo.Token}", null);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var wrong = await anonymous.PostAsync("/hubs/ops/negotiate?negotiateVersion=1&access_token=not-the-token", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        var elsewhere = await anonymous.GetAsync($"/api/assets?access_token={TestSilo.Token}");
+        Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_device_cannot_take_another_devices_client_id_or_subscribe_to_its_downlink()
+    {
+        var a = NewId("trk");
+        var b = NewId("trk");
+        var secretA = await Silo.ProvisionAsync(NewId("DU5-EOD"), a);
+        var secretB = await Silo.ProvisionAsync(NewId("DU5-EOD"), b);
+        await using var first = await DeviceProbe.ConnectAsync(Silo, a, secretA);
+
+        var (thief, result) = await DeviceProbe.TryConnectAsync(Silo, b, secretB, clientId: a);
+        await using (thief)
+        {
+            Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result.ResultCode);
+        }
+
+        Assert.True(first.Client.IsConnected);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var own = await first.Client.SubscribeAsync($"cmac/v1/{a}/cmd", cancellationToken: timeout.Token);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, own.Items.Single().ResultCode);
+        var others = await first.Client.SubscribeAsync($"cmac/v1/{b}/cmd", cancellationToken: timeout.Token);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, others.Items.Single().ResultCode);
+        var everything = await first.Client.SubscribeAsync("#", cancellationToken: timeout.Token);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, everything.Items.Single().ResultCode);
+    }
+
+    [Fact]
+    public async Task A_detection_keeps_the_asset_alive_and_moves_last_seen()
+    {
+        await using var field = await TrackedAsset.StartAsync(Silo, kind: "rat", unit: "DU2");
+        var now = DateTimeOffset.UtcNow;
+        await field.Tracker.PublishFixAsync(13.0, 103.0, now.AddSeconds(-10));
+        await field.UpdateAsync();
+
+        var ack = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/detection",
+            $$"""{"ts":{{now.ToUnixTimeMilliseconds()}},"lat":13.0,"lon":103.0,"sensor":"rat","depthCm":12}""");
+
+        Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+        var update = await field.UpdateAsync(s => s.GetProperty("lastSeen").GetDateTimeOffset() == DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()));
+        Assert.True(update.GetProperty("online").GetBoolean());
     }
 
     [Fact]

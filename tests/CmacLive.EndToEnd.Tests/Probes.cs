@@ -105,7 +105,7 @@ public sealed class DeviceProbe : IAsyncDisposable
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", silo.MqttPort)
-            .WithClientId(clientId ?? $"{username}-{Guid.NewGuid():N}")
+            .WithClientId(clientId ?? $"{username}:{Guid.NewGuid():N}")
             .WithCredentials(username, password)
             .WithProtocolVersion(version)
             .WithTimeout(TimeSpan.FromSeconds(10))

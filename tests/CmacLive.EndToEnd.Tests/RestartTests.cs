@@ -11,9 +11,13 @@ public sealed class RestartTests
         var folder = TestSilo.NewDataFolder();
         var ts = DateTimeOffset.UtcNow.AddSeconds(-2);
         string secret;
+        DeviceProbe stillConnected;
         await using (var first = await TestSilo.StartAsync(folder))
         {
             secret = await first.ProvisionAsync("DU5-EOD-01", "trk-01");
+            var otherSecret = await first.ProvisionAsync("DU5-EOD-02", "trk-02");
+            stillConnected = await DeviceProbe.ConnectAsync(first, "trk-02", otherSecret);
+            await stillConnected.PublishFixAsync(13.37, 102.99, ts);
             var area = await first.PutJsonAsync("/api/hazard-areas/BS%2FCHA%2FCMAA%2F60222", new
             {
                 type = "Feature",
@@ -33,14 +37,18 @@ public sealed class RestartTests
             await hub.WaitForAsync("assetUpdated", s => s.GetProperty("state").GetString() == "working");
         }
 
+        // The silo closed trk-02's connection as it stopped: that is no lost device, so its asset stays online.
+        stillConnected.Drop();
         await using var second = await TestSilo.StartAsync(folder);
+        var other = await second.GetJsonAsync<JsonElement>("/api/assets/DU5-EOD-02");
+        Assert.True(other.GetProperty("online").GetBoolean());
         var status = await second.GetJsonAsync<JsonElement>("/api/assets/DU5-EOD-01");
         Assert.Equal("working", status.GetProperty("state").GetString());
         Assert.Equal(77, status.GetProperty("battery").GetInt32());
         Assert.Equal(13.3633, status.GetProperty("position").GetProperty("lat").GetDouble());
         Assert.Equal("BS/CHA/CMAA/60222", status.GetProperty("hazardArea").GetString());
         var units = await second.GetJsonAsync<JsonElement>("/api/assets?unit=DU5");
-        Assert.Single(units.EnumerateArray());
+        Assert.Equal(2, units.GetArrayLength());
         var area2 = await second.GetJsonAsync<JsonElement>("/api/hazard-areas/BS%2FCHA%2FCMAA%2F60222");
         Assert.Equal("CHA", area2.GetProperty("type").GetString());
 

@@ -68,6 +68,13 @@ public sealed class PayloadDecoderTests
         Assert.False(string.IsNullOrEmpty(d.Detail));
     }
 
+    [Theory]
+    [InlineData("{\"ts\":1778555045000,\"state\":\"\\ud800\"}")]
+    [InlineData("{\"\\udc00\":1,\"ts\":1778555045000,\"state\":\"sos\"}")]
+    [InlineData("{\"ts\":\"\\ud800\",\"state\":\"sos\"}")]
+    public void Text_that_cannot_be_read_is_malformed_never_an_exception(string json) =>
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Status, json).Reason);
+
     [Fact]
     public void Payloads_over_16_kib_are_refused_before_parsing()
     {

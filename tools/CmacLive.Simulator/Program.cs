@@ -150,56 +150,64 @@ namespace CmacLive.Simulator
             {
                 while (await timer.WaitForNextTickAsync(cancellationToken))
                 {
-                    if (!client.IsConnected)
+                    try
                     {
-                        var result = await client.ConnectAsync(mqtt, cancellationToken);
-                        if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        if (!client.IsConnected)
                         {
-                            Console.Error.WriteLine($"{deviceId}: connection refused ({result.ResultCode})");
-                            return;
+                            var result = await client.ConnectAsync(mqtt, cancellationToken);
+                            if (result.ResultCode != MqttClientConnectResultCode.Success)
+                            {
+                                Console.Error.WriteLine($"{deviceId}: connection refused ({result.ResultCode})");
+                                return;
+                            }
+
+                            await PublishAsync(client, $"cmac/v1/{deviceId}/status",
+                                new { ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state = asset.State, bat = asset.Battery }, cancellationToken);
                         }
 
-                        await PublishAsync(client, $"cmac/v1/{deviceId}/status",
-                            new { ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), state = asset.State, bat = asset.Battery }, cancellationToken);
-                    }
-
-                    var now = DateTimeOffset.UtcNow;
-                    var changed = asset.Step(period.TotalSeconds, now, options.SosPerHour);
-                    if (changed is not null)
-                    {
-                        if (changed == "sos")
+                        var now = DateTimeOffset.UtcNow;
+                        var changed = asset.Step(period.TotalSeconds, now, options.SosPerHour);
+                        if (changed is not null)
                         {
-                            Interlocked.Increment(ref _sos);
+                            if (changed == "sos")
+                            {
+                                Interlocked.Increment(ref _sos);
+                            }
+
+                            await PublishAsync(client, $"cmac/v1/{deviceId}/status", new { ts = now.ToUnixTimeMilliseconds(), state = changed, bat = asset.Battery }, cancellationToken);
                         }
 
-                        await PublishAsync(client, $"cmac/v1/{deviceId}/status", new { ts = now.ToUnixTimeMilliseconds(), state = changed, bat = asset.Battery }, cancellationToken);
-                    }
-
-                    var (lat, lon) = terrain.At(asset.Position.East, asset.Position.North);
-                    watch?.Sent(asset.Id, now.ToUnixTimeMilliseconds());
-                    await PublishAsync(client, $"cmac/v1/{deviceId}/position", new
-                    {
-                        ts = now.ToUnixTimeMilliseconds(),
-                        lat = Math.Round(lat, 7),
-                        lon = Math.Round(lon, 7),
-                        acc = 3.5,
-                        spd = asset.Speed,
-                        hdg = asset.Heading,
-                        bat = asset.Battery,
-                    }, cancellationToken);
-                    Interlocked.Increment(ref _fixes);
-
-                    if (asset.Detects(period.TotalSeconds))
-                    {
-                        await PublishAsync(client, $"cmac/v1/{deviceId}/detection", new
+                        var (lat, lon) = terrain.At(asset.Position.East, asset.Position.North);
+                        watch?.Sent(asset.Id, now.ToUnixTimeMilliseconds());
+                        await PublishAsync(client, $"cmac/v1/{deviceId}/position", new
                         {
                             ts = now.ToUnixTimeMilliseconds(),
                             lat = Math.Round(lat, 7),
                             lon = Math.Round(lon, 7),
-                            sensor = asset.Sensor,
-                            depthCm = asset.DetectionDepthCm(),
+                            acc = 3.5,
+                            spd = asset.Speed,
+                            hdg = asset.Heading,
+                            bat = asset.Battery,
                         }, cancellationToken);
-                        Interlocked.Increment(ref _detections);
+                        Interlocked.Increment(ref _fixes);
+
+                        if (asset.Detects(period.TotalSeconds))
+                        {
+                            await PublishAsync(client, $"cmac/v1/{deviceId}/detection", new
+                            {
+                                ts = now.ToUnixTimeMilliseconds(),
+                                lat = Math.Round(lat, 7),
+                                lon = Math.Round(lon, 7),
+                                sensor = asset.Sensor,
+                                depthCm = asset.DetectionDepthCm(),
+                            }, cancellationToken);
+                            Interlocked.Increment(ref _detections);
+                        }
+                    }
+                    catch (MQTTnet.Exceptions.MqttCommunicationException ex) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // The broker went away: reconnect on the next tick.
+                        Console.Error.WriteLine($"{deviceId}: {ex.Message}; reconnecting");
                     }
                 }
             }

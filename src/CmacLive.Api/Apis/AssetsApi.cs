@@ -37,7 +37,7 @@ public static class AssetsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.Id().IsMatch(id))
+        if (!Identifiers.IsId(id))
         {
             errors["id"] = [Identifiers.IdRule];
         }
@@ -51,7 +51,7 @@ public static class AssetsApi
         }
 
         var unit = Problems.RequiredString(body, "unit", errors)?.ToUpperInvariant();
-        if (unit is not null && !Identifiers.Id().IsMatch(unit))
+        if (unit is not null && !Identifiers.IsId(unit))
         {
             errors["unit"] = [Identifiers.IdRule];
         }
@@ -83,7 +83,7 @@ public static class AssetsApi
     public static async Task<Results<Ok<AssetStatus[]>, ValidationProblem>> ListAssets(string? unit, IGrainFactory grains)
     {
         unit = unit?.Trim().ToUpperInvariant();
-        if (unit is not null && !Identifiers.Id().IsMatch(unit))
+        if (unit is not null && !Identifiers.IsId(unit))
         {
             return Problems.Field("unit", Identifiers.IdRule);
         }
@@ -95,7 +95,7 @@ public static class AssetsApi
     }
 
     public static async Task<AssetRef?> FindAsync(IGrainFactory grains, string id) =>
-        Identifiers.Id().IsMatch(id) ? await grains.GetGrain<IAssetRegistrationGrain>(id).Find() : null;
+        Identifiers.IsId(id) ? await grains.GetGrain<IAssetRegistrationGrain>(id).Find() : null;
 
     private static async Task<AssetStatus?> FindStatusAsync(IGrainFactory grains, string id) =>
         await FindAsync(grains, id) is { } asset ? await AssetGrains.Get(grains, asset).GetStatus() : null;

@@ -36,7 +36,7 @@ public static class DevicesApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.Id().IsMatch(deviceId))
+        if (!Identifiers.IsId(deviceId))
         {
             errors["deviceId"] = [Identifiers.IdRule];
         }
@@ -71,7 +71,7 @@ public static class DevicesApi
 
     public static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> GetDevice(string deviceId, IGrainFactory grains)
     {
-        var device = Identifiers.Id().IsMatch(deviceId) ? await grains.GetGrain<IDeviceGrain>(deviceId).Get() : null;
+        var device = Identifiers.IsId(deviceId) ? await grains.GetGrain<IDeviceGrain>(deviceId).Get() : null;
         return device is null ? Problems.NotFound($"no device '{deviceId}'") : TypedResults.Ok(device);
     }
 }

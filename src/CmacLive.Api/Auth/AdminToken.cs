@@ -42,10 +42,15 @@ public sealed class AdminToken
 
         Directory.CreateDirectory(dataFolder);
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        File.WriteAllText(path, token + "\n");
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // never readable by others, not even briefly
+        }
+
+        using (var writer = new StreamWriter(path, create))
+        {
+            writer.WriteLine(token);
         }
 
         return new AdminToken(token, true, path);

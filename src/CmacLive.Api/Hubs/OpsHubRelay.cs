@@ -21,6 +21,7 @@ public sealed partial class OpsHubRelay(
     ILogger<OpsHubRelay> logger) : BackgroundService, IOpsObserver
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string _siloKey = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Lock _pendingLock = new();
@@ -99,7 +100,11 @@ public sealed partial class OpsHubRelay(
             {
                 try
                 {
-                    await SendAsync(TakePending(), stoppingToken);
+                    // A dashboard on a poor link must not hold up the others: a send that takes longer
+                    // than this is abandoned for that connection.
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    timeout.CancelAfter(SendTimeout);
+                    await SendAsync(TakePending(), timeout.Token);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

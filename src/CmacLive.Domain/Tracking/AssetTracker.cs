@@ -28,12 +28,12 @@ public sealed class AssetTracker
 
     public TrackChange ApplyFix(FixReport fix, DateTimeOffset now, IHazardAreaLocator areas)
     {
-        var wentOnline = Heard(fix.Ts, now);
+        var (wentOnline, seenLater) = Heard(fix.Ts, now);
         var current = _state.Position;
         if (current is not null && fix.Ts <= current.Ts)
         {
             var outcome = fix.Ts == current.Ts ? ReportOutcome.Duplicate : ReportOutcome.Late;
-            return new TrackChange(outcome, wentOnline, wentOnline);
+            return new TrackChange(outcome, wentOnline || seenLater, wentOnline);
         }
 
         _state.Position = new Position
@@ -59,32 +59,31 @@ public sealed class AssetTracker
 
     public TrackChange ApplyStatus(StatusReport report, DateTimeOffset now)
     {
-        var wentOnline = Heard(report.Ts, now);
+        var (wentOnline, seenLater) = Heard(report.Ts, now);
         if (_state.StateTs is { } seen && report.Ts <= seen)
         {
             var outcome = report.Ts == seen ? ReportOutcome.Duplicate : ReportOutcome.Late;
-            return new TrackChange(outcome, wentOnline, wentOnline);
+            return new TrackChange(outcome, wentOnline || seenLater, wentOnline);
         }
 
         var stateChanged = _state.State != report.State;
         _state.State = report.State;
         _state.StateTs = report.Ts;
-        var batteryChanged = false;
         if (report.Bat is { } bat && (_state.Position is null || report.Ts >= _state.Position.Ts))
         {
-            batteryChanged = _state.Battery != bat;
             _state.Battery = bat;
         }
 
-        var changed = wentOnline || stateChanged || batteryChanged;
-        return new TrackChange(ReportOutcome.Applied, changed, wentOnline || stateChanged);
+        // The state's own time moved on even when the state stayed: that must be kept too, or a stale
+        // redelivery could later undo a newer state.
+        return new TrackChange(ReportOutcome.Applied, true, wentOnline || stateChanged);
     }
 
     /// <summary>Any other report (a detection) still proves the device is alive.</summary>
     public TrackChange ApplyHeard(DateTimeOffset deviceTs, DateTimeOffset now)
     {
-        var wentOnline = Heard(deviceTs, now);
-        return new TrackChange(ReportOutcome.Applied, wentOnline, wentOnline);
+        var (wentOnline, seenLater) = Heard(deviceTs, now);
+        return new TrackChange(ReportOutcome.Applied, wentOnline || seenLater, wentOnline);
     }
 
     /// <summary>Goes offline when nothing was heard for <paramref name="timeout"/>. True when it changed.</summary>
@@ -129,9 +128,11 @@ public sealed class AssetTracker
         };
     }
 
-    private bool Heard(DateTimeOffset deviceTs, DateTimeOffset now)
+    /// <summary>Records that the device spoke; answers whether that brought it online and whether <c>lastSeen</c> moved on.</summary>
+    private (bool WentOnline, bool SeenLater) Heard(DateTimeOffset deviceTs, DateTimeOffset now)
     {
-        if (_state.LastSeen is not { } seen || deviceTs > seen)
+        var seenLater = _state.LastSeen is not { } seen || deviceTs > seen;
+        if (seenLater)
         {
             _state.LastSeen = deviceTs;
         }
@@ -139,6 +140,6 @@ public sealed class AssetTracker
         _state.LastHeardAt = now;
         var wentOnline = !_state.Online;
         _state.Online = true;
-        return wentOnline;
+        return (wentOnline, seenLater);
     }
 }

@@ -31,20 +31,20 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
     private DateTimeOffset Now => _services.Time.GetUtcNow();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // The state object is the one storage read during activation; the tracker works on it in place.
         _tracker = new AssetTracker(_store.State);
         _savedAt = Now;
-        // Offline is judged on arrival time: catch up at once on whatever elapsed while inactive.
-        if (_tracker.CheckLiveness(Now, _services.Options.OfflineTimeout))
-        {
-            _dirty = true;
-        }
-
         var period = _services.Options.LivenessCheckPeriod;
         _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(period, period) { Interleave = false });
-        return Task.CompletedTask;
+
+        // Offline is judged on arrival time: catch up at once on whatever elapsed while inactive
+        // (a silo that crashed left its assets stored as online).
+        if (_tracker.IsConfigured && _tracker.CheckLiveness(Now, _services.Options.OfflineTimeout))
+        {
+            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -28,27 +28,67 @@ public sealed class HazardAreaCatalog(
     /// <summary>Applies a change made on this silo at once.</summary>
     public void Apply(string code, Geometry geometry) => Update([(code, geometry)]);
 
-    /// <summary>Brings the index up to date with the directory; answers the number of areas read.</summary>
+    /// <summary>
+    /// Brings the index up to date with the directory; answers the number of areas read. An area that
+    /// cannot be read is logged and tried again on the next refresh; the others apply now.
+    /// </summary>
     public async Task<int> RefreshAsync(CancellationToken cancellationToken = default)
     {
         var changes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(Volatile.Read(ref _version));
         var read = new List<(string, Geometry?)>(changes.Codes.Count);
+        var failed = 0;
         foreach (var code in changes.Codes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var definition = await grains.GetGrain<IHazardAreaGrain>(code).GetDefinition();
-            read.Add((code, definition is null ? null : HazardAreaGeometry.FromWkb(definition.GeometryWkb)));
+            try
+            {
+                var definition = await grains.GetGrain<IHazardAreaGrain>(code).GetDefinition();
+                read.Add((code, definition is null ? null : HazardAreaGeometry.FromWkb(definition.GeometryWkb)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failed++;
+                logger.LogWarning(ex, "Hazard area {Code} could not be read into the index; retrying", code);
+            }
         }
 
         Update(read);
-        Volatile.Write(ref _version, changes.Version);
+        if (failed == 0)
+        {
+            Volatile.Write(ref _version, changes.Version);
+        }
+
         return read.Count;
+    }
+
+    /// <summary>
+    /// Loads the index before the services after it start (the MQTT broker among them), so no fix is
+    /// ever placed against an empty index; keeps it fresh in the background from then on.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var read = await RefreshAsync(cancellationToken);
+                logger.LogInformation("Hazard-area index loaded: {Count} areas", read);
+                break;
+            }
+            catch (Exception ex) when (attempt < 10 && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Hazard-area index could not be loaded yet (attempt {Attempt})", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.HazardAreaRefreshInterval);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -60,11 +100,10 @@ public sealed class HazardAreaCatalog(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // The silo may still be starting, or the directory moving: try again next period.
-                logger.LogDebug(ex, "Hazard-area index refresh failed; retrying");
+                // The directory may be moving between silos: try again next period.
+                logger.LogWarning(ex, "Hazard-area index refresh failed; retrying");
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private void Update(IReadOnlyCollection<(string Code, Geometry? Geometry)> changes)

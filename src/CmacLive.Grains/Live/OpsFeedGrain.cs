@@ -54,10 +54,16 @@ public sealed class OpsFeedGrain(
             return;
         }
 
+        var observers = await ObserversAsync();
+        if (observers.Count == 0)
+        {
+            return; // no hub known yet: keep the updates (newest per asset) until one registers
+        }
+
         var batch = new OpsUpdateBatch { Assets = [.. _assets.Values], HazardAreas = [.. _areas.Values] };
         _assets = new(StringComparer.Ordinal);
         _areas = new(StringComparer.Ordinal);
-        foreach (var observer in await ObserversAsync())
+        foreach (var observer in observers)
         {
             try
             {

@@ -8,7 +8,7 @@ WHERE ServiceId = @ServiceId
   AND GrainTypeString = @GrainTypeString
   AND GrainIdN0 = @GrainIdN0
   AND GrainIdN1 = @GrainIdN1
-  AND GrainIdExtensionString IS @GrainIdExtensionString;
+  AND ifnull(GrainIdExtensionString, '') = ifnull(@GrainIdExtensionString, '');
 
 -- key: WriteToStorageKey
 -- No ETag: the first write creates version 1, unless the state already exists (then no row: a conflict).
@@ -30,7 +30,7 @@ WHERE @GrainStateVersion IS NOT NULL
   AND GrainTypeString = @GrainTypeString
   AND GrainIdN0 = @GrainIdN0
   AND GrainIdN1 = @GrainIdN1
-  AND GrainIdExtensionString IS @GrainIdExtensionString
+  AND ifnull(GrainIdExtensionString, '') = ifnull(@GrainIdExtensionString, '')
   AND Version = @GrainStateVersion
 RETURNING Version AS NewGrainStateVersion;
 
@@ -53,6 +53,6 @@ WHERE @GrainStateVersion IS NOT NULL
   AND GrainTypeString = @GrainTypeString
   AND GrainIdN0 = @GrainIdN0
   AND GrainIdN1 = @GrainIdN1
-  AND GrainIdExtensionString IS @GrainIdExtensionString
+  AND ifnull(GrainIdExtensionString, '') = ifnull(@GrainIdExtensionString, '')
   AND Version = @GrainStateVersion
 RETURNING Version;
