@@ -10,6 +10,7 @@ internal static class SqlScript
     public static string Load(string name)
     {
         var assembly = typeof(SqlScript).Assembly;
+        // Resources are named after their folder: "Sqlite.schema.sql", "Postgres.queries.sql".
         var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("." + name, StringComparison.Ordinal));
         using var stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"embedded script {name} is missing");

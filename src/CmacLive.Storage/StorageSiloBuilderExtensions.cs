@@ -1,3 +1,4 @@
+using CmacLive.Storage.Postgres;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,38 +11,73 @@ public static class StorageSiloBuilderExtensions
 {
     private const string AdoNetProviderName = StorageNames.Main + "-adonet";
     private const string SqliteInvariant = "System.Data.SQLite";
+    private const string PostgresInvariant = "Npgsql";
 
     /// <summary>
-    /// Grain state through Orleans ADO.NET persistence: on SQLite for the embedded default. The schema and
-    /// named queries are created before the storage provider starts; state is serialized with Orleans' own
-    /// version-tolerant binary format.
+    /// Grain state through Orleans ADO.NET persistence: on SQLite for the embedded default, on PostgreSQL
+    /// in production. The schema and named queries are created before the provider starts; state is
+    /// serialized with Orleans' own version-tolerant binary format.
     /// </summary>
     public static ISiloBuilder AddCmacLiveStorage(this ISiloBuilder silo, StorageOptions options)
     {
-        if (options.Provider != StorageProvider.Sqlite)
+        var sqlite = options.Provider == StorageProvider.Sqlite;
+        if (!sqlite && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            throw new NotSupportedException($"Storage:Provider '{options.Provider}' is not available in this build; use 'Sqlite'.");
+            throw new InvalidOperationException("Storage:Provider 'Postgres' needs Storage:ConnectionString.");
         }
 
         var connectionString = options.EffectiveConnectionString;
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
-            new SchemaBootstrap(() => SqliteSchema.EnsureAsync(connectionString), sp.GetRequiredService<ILogger<SchemaBootstrap>>()));
+        silo.AddSchemaStep(sqlite ? () => SqliteSchema.EnsureAsync(connectionString) : () => PostgresSchema.EnsureAsync(connectionString));
         silo.AddAdoNetGrainStorage(AdoNetProviderName, builder => builder.Configure<Serializer>((o, serializer) =>
         {
-            o.Invariant = SqliteInvariant;
+            o.Invariant = sqlite ? SqliteInvariant : PostgresInvariant;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Main, (sp, _) =>
-            new GrainTypeScopedStorage(new SingleWriterStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetProviderName))));
+        {
+            var adoNet = sp.GetRequiredKeyedService<IGrainStorage>(AdoNetProviderName);
+            return new GrainTypeScopedStorage(sqlite ? new SingleWriterStorage(adoNet) : adoNet);
+        });
         return silo;
     }
 
-    /// <summary>Runs the schema step early in silo start-up, before any storage provider initializes.</summary>
+    /// <summary>
+    /// An Orleans cluster of several silos on PostgreSQL: ADO.NET membership and durable reminders, with
+    /// the product's own schema and named queries.
+    /// </summary>
+    public static ISiloBuilder AddCmacLivePostgresCluster(this ISiloBuilder silo, string connectionString)
+    {
+        silo.AddSchemaStep(() => PostgresSchema.EnsureAsync(connectionString));
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+        return silo.AddCmacLivePostgresReminders(connectionString);
+    }
+
+    /// <summary>Durable reminders on PostgreSQL.</summary>
+    public static ISiloBuilder AddCmacLivePostgresReminders(this ISiloBuilder silo, string connectionString)
+    {
+        silo.AddSchemaStep(() => PostgresSchema.EnsureAsync(connectionString));
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    private static void AddSchemaStep(this ISiloBuilder silo, Func<Task> ensure) =>
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
+            new SchemaBootstrap(ensure, sp.GetRequiredService<ILogger<SchemaBootstrap>>()));
+
+    /// <summary>Runs a schema step first in silo start-up, before membership or any storage provider initializes.</summary>
     private sealed class SchemaBootstrap(Func<Task> ensure, ILogger<SchemaBootstrap> logger) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
-            lifecycle.Subscribe(nameof(SchemaBootstrap), ServiceLifecycleStage.RuntimeInitialize, async _ =>
+            lifecycle.Subscribe(nameof(SchemaBootstrap), ServiceLifecycleStage.RuntimeInitialize - 100, async _ =>
             {
                 await ensure();
                 logger.LogInformation("Storage schema is in place");

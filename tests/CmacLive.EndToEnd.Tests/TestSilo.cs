@@ -49,6 +49,13 @@ public sealed class TestSilo : IAsyncDisposable
         return folder;
     }
 
+    /// <summary>A silo of a cluster on PostgreSQL: state, membership and reminders in that database.</summary>
+    public static Task<TestSilo> StartOnPostgresAsync(string connectionString) => StartAsync(null,
+        "--Storage:Provider=Postgres",
+        $"--Storage:ConnectionString={connectionString}",
+        "--Cluster:Provider=Postgres",
+        "--Cluster:AdvertisedAddress=127.0.0.1");
+
     public static async Task<TestSilo> StartAsync(string? dataFolder = null, params string[] extra)
     {
         dataFolder ??= NewDataFolder();

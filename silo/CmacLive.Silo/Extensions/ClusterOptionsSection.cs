@@ -14,6 +14,9 @@ public sealed class ClusterSettings
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos reach this one at (Postgres clustering); by default the host's own.</summary>
+    public string? AdvertisedAddress { get; set; }
+
     /// <summary>Names the deployment; every silo of one cluster shares it.</summary>
     public string ClusterId { get; set; } = "cmaclive";
 

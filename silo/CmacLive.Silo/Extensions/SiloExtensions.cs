@@ -4,6 +4,7 @@ using CmacLive.Ingestion;
 using CmacLive.Storage;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Net;
 using Orleans.Configuration;
 
 namespace CmacLive.Silo.Extensions;
@@ -15,14 +16,37 @@ public static class SiloExtensions
     {
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        if (!string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
+        var postgresCluster = string.Equals(cluster.Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
+        if (!postgresCluster && !string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is not available in this build; use 'Localhost'.");
+            throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is not known; use 'Localhost' or 'Postgres'.");
         }
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            if (postgresCluster)
+            {
+                var connectionString = string.IsNullOrWhiteSpace(cluster.ConnectionString) ? storage.ConnectionString : cluster.ConnectionString;
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException("Cluster:Provider 'Postgres' needs Cluster:ConnectionString (or Storage:ConnectionString).");
+                }
+
+                silo.AddCmacLivePostgresCluster(connectionString);
+                if (cluster.AdvertisedAddress is { Length: > 0 } address)
+                {
+                    silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort);
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+                }
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            }
+
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;

@@ -18,12 +18,12 @@ public static class SqliteSchema
         await connection.OpenAsync(cancellationToken);
         await using (var schema = connection.CreateCommand())
         {
-            schema.CommandText = SqlScript.Load("schema.sql");
+            schema.CommandText = SqlScript.Load("Sqlite.schema.sql");
             await schema.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (key, text) in SqlScript.NamedQueries("queries.sql"))
+        foreach (var (key, text) in SqlScript.NamedQueries("Sqlite.queries.sql"))
         {
             await using var upsert = connection.CreateCommand();
             upsert.Transaction = transaction;

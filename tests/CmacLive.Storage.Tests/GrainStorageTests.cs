@@ -13,24 +13,35 @@ public sealed class Counter
 }
 
 /// <summary>
-/// The product's SQLite schema and named queries under Orleans' own ADO.NET grain storage provider,
-/// exercised through the provider as the grains use it: ETags, conflicts, clear, and keys that would
-/// collide without the full grain id.
+/// The product's schema and named queries under Orleans' own ADO.NET grain storage provider, exercised
+/// through the provider as the grains use it: ETags, conflicts, clear, and keys that would collide
+/// without the full grain id. Run once per database kind.
 /// </summary>
-public sealed class SqliteGrainStorageTests : IAsyncLifetime
+public abstract class GrainStorageContract : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cmaclive-storage-" + Guid.NewGuid().ToString("N")[..12]);
     private InProcessTestCluster _cluster = null!;
 
-    private string ConnectionString => $"Data Source={Path.Combine(_folder, "state.db")}";
+    protected abstract Task<StorageOptions> CreateStoreAsync();
+
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
+    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+
+    protected InProcessTestCluster Cluster => _cluster;
 
     private IGrainStorage Storage => _cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Main);
 
     public async Task InitializeAsync()
     {
-        var connectionString = ConnectionString;
+        var options = await CreateStoreAsync();
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddCmacLiveStorage(new StorageOptions { ConnectionString = connectionString }));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddCmacLiveStorage(options);
+            ConfigureSilo(silo);
+        });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -39,8 +50,7 @@ public sealed class SqliteGrainStorageTests : IAsyncLifetime
     {
         await _cluster.StopAllSilosAsync();
         await _cluster.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await DropStoreAsync();
     }
 
     private static GrainState<Counter> State(int value, string? etag = null) => new(new Counter { Value = value }) { ETag = etag };
@@ -101,6 +111,27 @@ public sealed class SqliteGrainStorageTests : IAsyncLifetime
             Assert.Equal(i + 10, read.State!.Value);
         }
     }
+}
+
+public sealed class SqliteGrainStorageTests : GrainStorageContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cmaclive-storage-" + Guid.NewGuid().ToString("N")[..12]);
+
+    private string ConnectionString => $"Data Source={Path.Combine(_folder, "state.db")}";
+
+    protected override Task<StorageOptions> CreateStoreAsync() =>
+        Task.FromResult(new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = ConnectionString });
+
+    protected override Task DropStoreAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private IGrainStorage Storage => Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Main);
+
+    private static GrainState<Counter> State(int value, string? etag = null) => new(new Counter { Value = value }) { ETag = etag };
 
     [Theory]
     [InlineData("ReadFromStorageKey")]

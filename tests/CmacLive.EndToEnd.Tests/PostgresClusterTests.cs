@@ -1,0 +1,57 @@
+using System.Text.Json;
+using CmacLive.Testing;
+using Npgsql;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>Two silos of one Orleans cluster on PostgreSQL (ADO.NET membership, state and reminders).</summary>
+[Collection(SiloCollection.Name)]
+public sealed class PostgresClusterTests
+{
+    [Fact]
+    public async Task A_device_on_one_silo_reaches_a_dashboard_on_the_other_and_back()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("cmac_cluster");
+        await using var a = await TestSilo.StartOnPostgresAsync(database);
+        await using var b = await TestSilo.StartOnPostgresAsync(database);
+        await WaitForActiveSilosAsync(database, 2);
+
+        var secret1 = await a.ProvisionAsync("DU5-EOD-01", "trk-01");
+        var secret2 = await b.ProvisionAsync("DU3-MDD-01", "trk-02", kind: "dog", unit: "DU3");
+        await using var dashboardOnB = await HubProbe.ConnectAsync(b);
+        await using var dashboardOnA = await HubProbe.ConnectAsync(a);
+        await using var deviceOnA = await DeviceProbe.ConnectAsync(a, "trk-01", secret1);
+        await using var deviceOnB = await DeviceProbe.ConnectAsync(b, "trk-02", secret2);
+
+        await deviceOnA.PublishFixAsync(13.36, 102.98, DateTimeOffset.UtcNow);
+        await deviceOnB.PublishFixAsync(12.57, 102.82, DateTimeOffset.UtcNow);
+
+        await dashboardOnB.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == "DU5-EOD-01" && HubProbe.Lat(s) == 13.36, seconds: 20);
+        await dashboardOnA.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == "DU3-MDD-01" && HubProbe.Lat(s) == 12.57, seconds: 20);
+        var fromB = await b.GetJsonAsync<JsonElement>("/api/assets/DU5-EOD-01");
+        Assert.Equal(13.36, fromB.GetProperty("position").GetProperty("lat").GetDouble());
+    }
+
+    private static async Task WaitForActiveSilosAsync(string connectionString, int count)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await using var query = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 3", connection);
+            var active = (long)(await query.ExecuteScalarAsync())!;
+            if (active >= count)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"only {active} of {count} silos active in the membership table");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
