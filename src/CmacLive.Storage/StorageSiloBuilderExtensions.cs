@@ -1,6 +1,7 @@
 using CmacLive.Storage.Postgres;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -27,6 +28,7 @@ public static class StorageSiloBuilderExtensions
         }
 
         var connectionString = options.EffectiveConnectionString;
+        silo.Services.TryAddSingleton<SqliteWriteGate>();
         silo.AddSchemaStep(sqlite ? () => SqliteSchema.EnsureAsync(connectionString) : () => PostgresSchema.EnsureAsync(connectionString));
         silo.AddAdoNetGrainStorage(AdoNetProviderName, builder => builder.Configure<Serializer>((o, serializer) =>
         {
@@ -37,7 +39,7 @@ public static class StorageSiloBuilderExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Main, (sp, _) =>
         {
             var adoNet = sp.GetRequiredKeyedService<IGrainStorage>(AdoNetProviderName);
-            return new GrainTypeScopedStorage(sqlite ? new SingleWriterStorage(adoNet) : adoNet);
+            return new GrainTypeScopedStorage(sqlite ? new SingleWriterStorage(adoNet, sp.GetRequiredService<SqliteWriteGate>()) : adoNet);
         });
         return silo;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CmacLive.Assets;
 using CmacLive.Live;
 using CmacLive.Storage;
+using CmacLive.Storage.History;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +17,7 @@ namespace CmacLive.Grains.Tests;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "cmaclive-grains-" + Guid.NewGuid().ToString("N")[..12]);
     private IOpsObserver? _observer;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -31,9 +33,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(1);
         var time = Time;
+        var store = new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_folder, "state.db")}" };
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Main);
+            silo.AddCmacLiveStorage(store);
+            silo.Services.AddCmacLiveHistory(store);
             silo.Services.AddCmacLiveGrains(new ConfigurationBuilder().Build());
             silo.Services.AddSingleton(time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<FakeTimeProvider>()));
@@ -60,6 +64,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using CmacLive.Api;
 using CmacLive.Api.Auth;
 using CmacLive.Ingestion;
 using CmacLive.Storage;
+using CmacLive.Storage.History;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Net;
@@ -55,6 +56,7 @@ public static class SiloExtensions
             silo.AddCmacLiveStorage(storage);
         });
         builder.Services.AddCmacLiveGrains(builder.Configuration);
+        builder.Services.AddCmacLiveHistory(storage);
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         return builder;
     }

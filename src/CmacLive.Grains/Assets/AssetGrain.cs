@@ -1,3 +1,5 @@
+using System.Text.Json;
+using CmacLive.History;
 using CmacLive.Live;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Logging;
@@ -74,14 +76,50 @@ public abstract class AssetGrain : Grain, IAssetGrain
     public Task<AssetStatus?> GetStatus() =>
         Task.FromResult(_tracker.IsConfigured ? _tracker.ToStatus(Id) : null);
 
-    public Task<ReportOutcome> ProcessFix(FixReport fix) =>
-        _tracker.IsConfigured ? CommitAsync(_tracker.ApplyFix(fix, Now, _services.Areas)) : NotConfigured(fix.DeviceId);
+    // Each report is in durable history before it touches live state, so what a dashboard sees and what
+    // a device has had acknowledged are always in history; a repeated report is stored once.
+    public async Task<ReportOutcome> ProcessFix(FixReport fix)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return NotConfigured(fix.DeviceId);
+        }
 
-    public Task<ReportOutcome> ProcessStatus(StatusReport report) =>
-        _tracker.IsConfigured ? CommitAsync(_tracker.ApplyStatus(report, Now)) : NotConfigured(report.DeviceId);
+        await _services.History.AppendAsync(new FixRecord(
+            Id, fix.DeviceId, fix.Ts, fix.Lat, fix.Lon, fix.Acc, fix.Alt, fix.Spd, fix.Hdg, fix.Bat, Now));
+        return await CommitAsync(_tracker.ApplyFix(fix, Now, _services.Areas));
+    }
 
-    public Task<ReportOutcome> ProcessDetection(DetectionReport detection) =>
-        _tracker.IsConfigured ? CommitAsync(_tracker.ApplyHeard(detection.Ts, Now)) : NotConfigured(detection.DeviceId);
+    public async Task<ReportOutcome> ProcessStatus(StatusReport report)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return NotConfigured(report.DeviceId);
+        }
+
+        var payload = JsonSerializer.Serialize(new { state = report.State.ToString().ToLowerInvariant(), bat = report.Bat });
+        await _services.History.AppendAsync(new EventRecord(Id, report.DeviceId, "status", report.Ts, payload, Now));
+        return await CommitAsync(_tracker.ApplyStatus(report, Now));
+    }
+
+    public async Task<ReportOutcome> ProcessDetection(DetectionReport detection)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return NotConfigured(detection.DeviceId);
+        }
+
+        var payload = JsonSerializer.Serialize(new
+        {
+            lat = detection.Lat,
+            lon = detection.Lon,
+            sensor = detection.Sensor.ToString().ToLowerInvariant(),
+            strength = detection.Strength,
+            depthCm = detection.DepthCm,
+        });
+        await _services.History.AppendAsync(new EventRecord(Id, detection.DeviceId, "detection", detection.Ts, payload, Now));
+        return await CommitAsync(_tracker.ApplyHeard(detection.Ts, Now));
+    }
 
     public async Task ConnectionLost(string deviceId)
     {
@@ -128,9 +166,9 @@ public abstract class AssetGrain : Grain, IAssetGrain
         _savedAt = Now;
     }
 
-    private Task<ReportOutcome> NotConfigured(string deviceId)
+    private ReportOutcome NotConfigured(string deviceId)
     {
         _services.Logger.LogWarning("Report from device {DeviceId} for asset {AssetId}, which is not configured", deviceId, Id);
-        return Task.FromResult(ReportOutcome.UnknownDevice);
+        return ReportOutcome.UnknownDevice;
     }
 }

@@ -1,4 +1,5 @@
 using CmacLive.HazardAreas;
+using CmacLive.History;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,8 +10,11 @@ public sealed class AssetGrainServices(
     TimeProvider time,
     IOptions<TrackingOptions> options,
     HazardAreaCatalog areas,
+    IHistoryStore history,
     ILoggerFactory loggers)
 {
+    public IHistoryStore History { get; } = history;
+
     public TimeProvider Time { get; } = time;
 
     public TrackingOptions Options { get; } = options.Value;

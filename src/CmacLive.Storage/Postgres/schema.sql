@@ -64,3 +64,49 @@ CREATE TABLE IF NOT EXISTS orleansreminderstable
 );
 
 CREATE INDEX IF NOT EXISTS ix_orleansreminderstable_hash ON orleansreminderstable (serviceid, grainhash);
+
+-- History, append-only and partitioned by month of device time: every accepted fix once per
+-- (device, ts), and status reports and detections. Partitions are created ahead by the product.
+CREATE TABLE IF NOT EXISTS history_fix
+(
+    device_id   varchar(64)      NOT NULL,
+    ts          timestamptz      NOT NULL,
+    asset_id    varchar(64)      NOT NULL,
+    lat         double precision NOT NULL,
+    lon         double precision NOT NULL,
+    acc         real             NULL,
+    alt         real             NULL,
+    spd         real             NULL,
+    hdg         real             NULL,
+    bat         smallint         NULL,
+    received_at timestamptz      NOT NULL,
+    PRIMARY KEY (device_id, ts)
+) PARTITION BY RANGE (ts);
+
+CREATE INDEX IF NOT EXISTS ix_history_fix_asset_ts ON history_fix (asset_id, ts);
+
+CREATE TABLE IF NOT EXISTS history_event
+(
+    device_id   varchar(64) NOT NULL,
+    kind        varchar(16) NOT NULL,
+    ts          timestamptz NOT NULL,
+    asset_id    varchar(64) NOT NULL,
+    payload     jsonb       NOT NULL,
+    received_at timestamptz NOT NULL,
+    PRIMARY KEY (device_id, kind, ts)
+) PARTITION BY RANGE (ts);
+
+CREATE INDEX IF NOT EXISTS ix_history_event_asset_ts ON history_event (asset_id, ts);
+
+-- Creates the month partition of a history table that holds the given time, if it is missing.
+CREATE OR REPLACE FUNCTION cmac_history_partition(parent text, at timestamptz) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    first_day timestamptz := date_trunc('month', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+    name text := parent || '_' || to_char(first_day AT TIME ZONE 'UTC', 'YYYY_MM');
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext(name));
+    EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+                   name, parent, first_day, first_day + interval '1 month');
+END
+$fn$;

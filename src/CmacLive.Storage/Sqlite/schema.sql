@@ -26,3 +26,35 @@ CREATE TABLE IF NOT EXISTS OrleansStorage
 
 CREATE UNIQUE INDEX IF NOT EXISTS UX_OrleansStorage_Identity ON OrleansStorage
     (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, ifnull(GrainIdExtensionString, ''));
+
+-- History, append-only: every accepted fix once per (device, ts), and status reports and detections.
+CREATE TABLE IF NOT EXISTS history_fix
+(
+    device_id   TEXT    NOT NULL,
+    ts          INTEGER NOT NULL, -- Unix epoch milliseconds
+    asset_id    TEXT    NOT NULL,
+    lat         REAL    NOT NULL,
+    lon         REAL    NOT NULL,
+    acc         REAL    NULL,
+    alt         REAL    NULL,
+    spd         REAL    NULL,
+    hdg         REAL    NULL,
+    bat         INTEGER NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, ts)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS ix_history_fix_asset_ts ON history_fix (asset_id, ts);
+
+CREATE TABLE IF NOT EXISTS history_event
+(
+    device_id   TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    ts          INTEGER NOT NULL,
+    asset_id    TEXT    NOT NULL,
+    payload     TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, kind, ts)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS ix_history_event_asset_ts ON history_event (asset_id, ts);
