@@ -30,6 +30,15 @@ public sealed class PostgresClusterTests
         await dashboardOnA.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == "DU3-MDD-01" && HubProbe.Lat(s) == 12.57, seconds: 20);
         var fromB = await b.GetJsonAsync<JsonElement>("/api/assets/DU5-EOD-01");
         Assert.Equal(13.36, fromB.GetProperty("position").GetProperty("lat").GetDouble());
+
+        // History lives in PostgreSQL, in the partition of this month, whichever silo wrote it.
+        var track = await b.GetJsonAsync<JsonElement>("/api/assets/DU5-EOD-01/track");
+        Assert.Equal(1, track.GetProperty("geometry").GetProperty("coordinates").GetArrayLength());
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var partitions = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'history_fix'::regclass", connection);
+        Assert.True((long)(await partitions.ExecuteScalarAsync())! >= 4, "the current month and three ahead");
     }
 
     private static async Task WaitForActiveSilosAsync(string connectionString, int count)

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using CmacLive.History;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary><c>GET /api/assets/{id}/track?from=&amp;to=&amp;format=</c>: an asset's history of fixes.</summary>
+public static class TrackApi
+{
+    /// <summary>The longest window one request may ask for.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
+
+    /// <summary>The most fixes one answer carries; a window holding more is refused (narrow it).</summary>
+    public const int MaxPoints = 100_000;
+
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public static RouteGroupBuilder MapTrackApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/assets/{id}/track", GetTrack);
+        return api;
+    }
+
+    /// <summary>
+    /// The fixes in <c>[from, to)</c> (ISO-8601; by default the last hour), oldest first, late fixes in
+    /// their place: a GeoJSON Feature whose LineString has one position per fix and whose
+    /// <c>properties.times</c> has each fix's time, or GPX 1.1 with <c>format=gpx</c>.
+    /// </summary>
+    public static async Task<IResult> GetTrack(string id, string? from, string? to, string? format,
+        IGrainFactory grains, IHistoryStore history, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var end = ParseTime(to, "to", errors) ?? time.GetUtcNow();
+        var start = ParseTime(from, "from", errors) ?? end - TimeSpan.FromHours(1);
+        if (errors.Count == 0 && start >= end)
+        {
+            errors["from"] = ["must be before to"];
+        }
+        else if (errors.Count == 0 && end - start > MaxWindow)
+        {
+            errors["to"] = [$"the window may span at most {MaxWindow.TotalDays:0} days"];
+        }
+
+        if (format is not (null or "geojson" or "gpx"))
+        {
+            errors["format"] = ["must be geojson or gpx"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        if (await AssetsApi.FindAsync(grains, id) is null)
+        {
+            return Problems.NotFound($"no asset '{id}'");
+        }
+
+        var points = await history.ReadTrackAsync(id, start, end, MaxPoints + 1, cancellationToken);
+        if (points.Count > MaxPoints)
+        {
+            return Problems.Field("from", $"the window holds more than {MaxPoints} fixes; narrow it");
+        }
+
+        return format == "gpx"
+            ? Results.Bytes(Gpx(id, points), "application/gpx+xml")
+            : TypedResults.Json(new
+            {
+                type = "Feature",
+                geometry = new { type = "LineString", coordinates = points.Select(p => new[] { p.Lon, p.Lat }) },
+                properties = new
+                {
+                    assetId = id,
+                    from = start.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture),
+                    to = end.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture),
+                    times = points.Select(p => p.Ts.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)),
+                },
+            }, contentType: "application/geo+json");
+    }
+
+    private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            && text.Contains('T', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        errors[field] = ["must be an ISO-8601 time such as 2026-05-12T03:04:05Z"];
+        return null;
+    }
+
+    private static byte[] Gpx(string assetId, IReadOnlyList<TrackPoint> points)
+    {
+        using var buffer = new MemoryStream();
+        using (var xml = XmlWriter.Create(buffer, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) }))
+        {
+            const string ns = "http://www.topografix.com/GPX/1/1";
+            xml.WriteStartElement("gpx", ns);
+            xml.WriteAttributeString("version", "1.1");
+            xml.WriteAttributeString("creator", "CmacLive");
+            xml.WriteStartElement("trk", ns);
+            xml.WriteElementString("name", ns, assetId);
+            xml.WriteStartElement("trkseg", ns);
+            foreach (var point in points)
+            {
+                xml.WriteStartElement("trkpt", ns);
+                xml.WriteAttributeString("lat", point.Lat.ToString("R", CultureInfo.InvariantCulture));
+                xml.WriteAttributeString("lon", point.Lon.ToString("R", CultureInfo.InvariantCulture));
+                if (point.Alt is { } alt)
+                {
+                    xml.WriteElementString("ele", ns, alt.ToString("R", CultureInfo.InvariantCulture));
+                }
+
+                xml.WriteElementString("time", ns, point.Ts.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        return buffer.ToArray();
+    }
+}
