@@ -57,7 +57,7 @@ public static class SiloExtensions
         });
         builder.Services.AddCmacLiveGrains(builder.Configuration);
         builder.Services.AddCmacLiveHistory(storage);
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<HistoryHealthCheck>("history");
         return builder;
     }
 
@@ -94,6 +94,15 @@ public static class SiloExtensions
         app.MapCmacLiveApi();
         app.MapIngestStats();
         return app;
+    }
+
+    /// <summary>Degraded while history writes fail (acknowledgements are then held back until they succeed).</summary>
+    private sealed class HistoryHealthCheck(BatchingHistoryStore history) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(history.IsHealthy
+                ? HealthCheckResult.Healthy($"{history.Written.Records} records in {history.Written.Batches} batches")
+                : HealthCheckResult.Degraded("history writes are failing; uplinks are not acknowledged until they succeed"));
     }
 
     /// <summary>Healthy once the silo answers grain calls with its storage behind it.</summary>
