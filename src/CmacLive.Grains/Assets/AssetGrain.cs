@@ -85,9 +85,10 @@ public abstract class AssetGrain : Grain, IAssetGrain
             return NotConfigured(fix.DeviceId);
         }
 
+        var receivedAt = Now;
         await _services.History.AppendAsync(new FixRecord(
-            Id, fix.DeviceId, fix.Ts, fix.Lat, fix.Lon, fix.Acc, fix.Alt, fix.Spd, fix.Hdg, fix.Bat, Now));
-        return await CommitAsync(_tracker.ApplyFix(fix, Now, _services.Areas));
+            Id, fix.DeviceId, fix.Ts, fix.Lat, fix.Lon, fix.Acc, fix.Alt, fix.Spd, fix.Hdg, fix.Bat, receivedAt));
+        return await CommitAsync(_tracker.ApplyFix(fix, receivedAt, _services.Areas));
     }
 
     public async Task<ReportOutcome> ProcessStatus(StatusReport report)
