@@ -2,6 +2,7 @@ using CmacLive.Assets;
 using CmacLive.Devices;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
+using CmacLive.Live;
 using NetTopologySuite.Geometries;
 
 namespace CmacLive.Grains.Tests;
@@ -158,6 +159,32 @@ public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
 
         var pushed = await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && s.Position?.Lat == 13.37));
         Assert.DoesNotContain(pushed, s => s.Id == assetId && s.Position?.Lat == 13.36); // coalesced: the newest status of the batch wins
+    }
+
+    [Fact]
+    public async Task A_hub_that_registers_late_gets_every_update_once_the_feeds_have_refreshed()
+    {
+        var (assetId, device) = await NewTrackedAssetAsync();
+        await fixture.RenewObserverAsync();
+        await device.ProcessFix(Fix(device, 13.36, 102.98, Now.AddSeconds(-2)));
+        await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && s.Position?.Lat == 13.36)); // the feed has read the list
+
+        var late = new ClusterFixture.Recorder();
+        var registry = Grains.GetGrain<IOpsHubRegistryGrain>(0);
+        await registry.Register("late-silo", Grains.CreateObjectReference<IOpsObserver>(late));
+        try
+        {
+            fixture.Time.Advance(OpsHubRegistry.ObserverRefresh);
+            await fixture.RenewObserverAsync();
+            await device.ProcessFix(Fix(device, 13.37, 102.98, Now.AddSeconds(-1)));
+
+            await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && s.Position?.Lat == 13.37));
+            await fixture.EventuallyAsync(() => Task.FromResult(late.Assets.ToList()), l => l.Any(s => s.Id == assetId && s.Position?.Lat == 13.37), "pushed to the late hub");
+        }
+        finally
+        {
+            await registry.Unregister("late-silo");
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using CmacLive.Api;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Hubs;
 using CmacLive.Ingestion;
 using CmacLive.Storage;
 using CmacLive.Storage.History;
@@ -82,6 +83,7 @@ public static class SiloExtensions
         }
 
         builder.Services.AddCmacLiveApi(token);
+        builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub");
         return builder;
     }
 
@@ -103,6 +105,15 @@ public static class SiloExtensions
             Task.FromResult(history.IsHealthy
                 ? HealthCheckResult.Healthy($"{history.Written.Records} records in {history.Written.Batches} batches")
                 : HealthCheckResult.Degraded("history writes are failing; uplinks are not acknowledged until they succeed"));
+    }
+
+    /// <summary>Unhealthy until the cluster's feeds send this silo's hub every update (a second or so after start).</summary>
+    private sealed class HubHealthCheck(OpsHubRelay relay) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(relay.IsReady
+                ? HealthCheckResult.Healthy("registered with the cluster's live feeds")
+                : HealthCheckResult.Unhealthy("not yet registered with the cluster's live feeds"));
     }
 
     /// <summary>Healthy once the silo answers grain calls with its storage behind it.</summary>

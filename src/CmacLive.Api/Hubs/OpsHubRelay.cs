@@ -31,6 +31,13 @@ public sealed partial class OpsHubRelay(
     private Dictionary<string, HazardAreaView> _pendingAreas = new(StringComparer.Ordinal);
 
     private IOpsObserver? _self;
+    private volatile bool _ready;
+
+    /// <summary>
+    /// True once every feed in the cluster is sure to send here: the first registration succeeded and the
+    /// feeds' observer lists have since been refreshed. Dashboards connected before then could miss updates.
+    /// </summary>
+    public bool IsReady => _ready;
 
     public Task OnUpdates(OpsUpdateBatch batch)
     {
@@ -55,19 +62,34 @@ public sealed partial class OpsHubRelay(
     {
         _self = grains.CreateObjectReference<IOpsObserver>(this);
         var sending = SendLoopAsync(stoppingToken);
-        using var timer = new PeriodicTimer(Renewal);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var registered = false;
             try
             {
                 await grains.GetGrain<IOpsHubRegistryGrain>(0).Register(_siloKey, _self);
+                registered = true;
+                if (!_ready)
+                {
+                    await Task.Delay(OpsHubRegistry.ObserverRefresh, stoppingToken);
+                    _ready = true;
+                }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
             {
                 LogRegisterFailed(ex);
             }
+
+            // Until the first registration succeeds the dashboards here would miss updates: retry soon.
+            if (!await DelayAsync(registered ? Renewal : OpsHubRegistry.ObserverRefresh, stoppingToken))
+            {
+                break;
+            }
         }
-        while (await WaitAsync(timer, stoppingToken));
 
         await sending;
     }
@@ -142,11 +164,12 @@ public sealed partial class OpsHubRelay(
         }
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(cancellationToken);
+            await Task.Delay(delay, cancellationToken);
+            return true;
         }
         catch (OperationCanceledException)
         {

@@ -10,7 +10,7 @@ namespace CmacLive.Live;
 /// One activation per silo (so updates of one asset are never split across activations and
 /// reordered) coalesces live updates on this silo for <see cref="TrackingOptions.FeedBatchInterval"/> (the newest
 /// status per asset wins) and sends one batch to every silo's hub observer, one-way. The observer list
-/// is read from the registry every few seconds, never per update.
+/// is read again from the registry once it is older than <see cref="OpsHubRegistry.ObserverRefresh"/>, never per update.
 /// </summary>
 [StatelessWorker(1), Reentrant]
 public sealed class OpsFeedGrain(
@@ -18,8 +18,6 @@ public sealed class OpsFeedGrain(
     TimeProvider time,
     ILogger<OpsFeedGrain> logger) : Grain, IOpsFeedGrain
 {
-    private static readonly TimeSpan ObserverRefresh = TimeSpan.FromSeconds(5);
-
     private Dictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
     private Dictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
     private IReadOnlyList<IOpsObserver> _observers = [];
@@ -79,7 +77,7 @@ public sealed class OpsFeedGrain(
     private async Task<IReadOnlyList<IOpsObserver>> ObserversAsync()
     {
         var now = time.GetUtcNow();
-        if (now - _observersReadAt >= ObserverRefresh || _observers.Count == 0)
+        if (now - _observersReadAt >= OpsHubRegistry.ObserverRefresh || _observers.Count == 0)
         {
             try
             {
