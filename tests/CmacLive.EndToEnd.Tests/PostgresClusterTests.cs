@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace CmacLive.EndToEnd.Tests;
 
-/// <summary>Two silos of one Orleans cluster on PostgreSQL (ADO.NET membership, state and reminders).</summary>
+/// <summary>Two silo processes of one Orleans cluster on PostgreSQL (ADO.NET membership, state and reminders).</summary>
 [Collection(SiloCollection.Name)]
 public sealed class PostgresClusterTests
 {
@@ -12,9 +12,9 @@ public sealed class PostgresClusterTests
     public async Task A_device_on_one_silo_reaches_a_dashboard_on_the_other_and_back()
     {
         var database = await TestPostgres.CreateDatabaseAsync("cmac_cluster");
-        await using var a = await TestSilo.StartOnPostgresAsync(database);
-        await using var b = await TestSilo.StartOnPostgresAsync(database);
-        await WaitForActiveSilosAsync(database, 2);
+        await using var a = await SiloProcess.StartOnPostgresAsync("A", database);
+        await using var b = await SiloProcess.StartOnPostgresAsync("B", database);
+        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
 
         var secret1 = await a.ProvisionAsync("DU5-EOD-01", "trk-01");
         var secret2 = await b.ProvisionAsync("DU3-MDD-01", "trk-02", kind: "dog", unit: "DU3");
@@ -39,28 +39,5 @@ public sealed class PostgresClusterTests
         await using var partitions = new NpgsqlCommand(
             "SELECT count(*) FROM pg_inherits WHERE inhparent = 'history_fix'::regclass", connection);
         Assert.True((long)(await partitions.ExecuteScalarAsync())! >= 4, "the current month and three ahead");
-    }
-
-    private static async Task WaitForActiveSilosAsync(string connectionString, int count)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            await using var query = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 3", connection);
-            var active = (long)(await query.ExecuteScalarAsync())!;
-            if (active >= count)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"only {active} of {count} silos active in the membership table");
-            }
-
-            await Task.Delay(200);
-        }
     }
 }

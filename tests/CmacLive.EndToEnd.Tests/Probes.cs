@@ -18,7 +18,7 @@ public sealed class HubProbe : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static async Task<HubProbe> ConnectAsync(TestSilo silo, string? token = TestSilo.Token)
+    public static async Task<HubProbe> ConnectAsync(ISiloEndpoint silo, string? token = TestSilo.Token)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(silo.BaseAddress, "/hubs/ops"), o =>
@@ -100,7 +100,7 @@ public sealed class DeviceProbe : IAsyncDisposable
     public string DeviceId { get; }
 
     public static async Task<(DeviceProbe Device, MqttClientConnectResult Result)> TryConnectAsync(
-        TestSilo silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
+        ISiloEndpoint silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
@@ -116,7 +116,7 @@ public sealed class DeviceProbe : IAsyncDisposable
     }
 
     public static async Task<DeviceProbe> ConnectAsync(
-        TestSilo silo, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+        ISiloEndpoint silo, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
     {
         var (device, result) = await TryConnectAsync(silo, deviceId, secret, version);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
@@ -196,7 +196,7 @@ public sealed class TrackedAsset : IAsyncDisposable
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
-    public static async Task<TrackedAsset> StartAsync(TestSilo silo, string kind = "team", string unit = "DU5",
+    public static async Task<TrackedAsset> StartAsync(ISiloEndpoint silo, string kind = "team", string unit = "DU5",
         MqttProtocolVersion version = MqttProtocolVersion.V500)
     {
         var assetId = NewId($"{unit}-{kind}");

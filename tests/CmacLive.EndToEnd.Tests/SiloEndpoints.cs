@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>What a client sees of a silo, in this process or in a process of its own: its HTTP and MQTT ports.</summary>
+public interface ISiloEndpoint
+{
+    Uri BaseAddress { get; }
+
+    int MqttPort { get; }
+
+    /// <summary>An HTTP client that sends the admin token.</summary>
+    HttpClient Http { get; }
+}
+
+public static class SiloEndpoints
+{
+    public static async Task<T> GetJsonAsync<T>(this ISiloEndpoint silo, string path)
+    {
+        var response = await silo.Http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this ISiloEndpoint silo, string path, object body) =>
+        silo.Http.PutAsJsonAsync(path, body);
+
+    /// <summary>Creates an asset and a tracker bound to it; answers the device's secret.</summary>
+    public static async Task<string> ProvisionAsync(this ISiloEndpoint silo, string assetId, string deviceId, string kind = "team", string unit = "DU5")
+    {
+        var asset = await silo.PutJsonAsync($"/api/assets/{assetId}", new { kind, name = $"{kind} {assetId}", unit, capabilities = new[] { "eod" } });
+        asset.EnsureSuccessStatusCode();
+        var secret = "secret-" + deviceId;
+        var device = await silo.PutJsonAsync($"/api/devices/{deviceId}", new { assetId, kind = "tracker", secret });
+        device.EnsureSuccessStatusCode();
+        return secret;
+    }
+
+    /// <summary>The status code of <c>GET /health</c>, or null while nothing answers.</summary>
+    public static async Task<HttpStatusCode?> HealthAsync(this ISiloEndpoint silo)
+    {
+        using var anonymous = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            return (await anonymous.GetAsync("/health")).StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public static Task WaitHealthyAsync(this ISiloEndpoint silo, TimeSpan within) =>
+        silo.WaitForHealthAsync(HttpStatusCode.OK, within);
+
+    public static async Task WaitForHealthAsync(this ISiloEndpoint silo, HttpStatusCode wanted, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var status = await silo.HealthAsync();
+            if (status == wanted)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"/health not {(int)wanted} within {within.TotalSeconds} s: {(status is { } s ? (int)s : "no answer")}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the membership table of that database lists <paramref name="count"/> active silos.</summary>
+    public static async Task WaitForActiveSilosAsync(string connectionString, int count, TimeSpan within)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            await using var query = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 3", connection);
+            var active = (long)(await query.ExecuteScalarAsync())!;
+            if (active == count)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{active} silos active in the membership table, not {count}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>
+/// The built silo (<c>silo/CmacLive.Silo</c>) run as a process of its own on loopback ports, as in
+/// production: it can be stopped gracefully (SIGTERM) or killed outright (SIGKILL). Its console output
+/// is kept (the last lines) to explain a failure.
+/// </summary>
+public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
+{
+    private const int KeptLines = 200;
+    private const int SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+    private readonly Lock _outputLock = new();
+
+    private SiloProcess(Process process, int httpPort, int mqttPort, string name)
+    {
+        _process = process;
+        Name = name;
+        BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        MqttPort = mqttPort;
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestSilo.Token);
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    public int MqttPort { get; }
+
+    public HttpClient Http { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the silo wrote, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_outputLock)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    /// <summary>A silo of a cluster on PostgreSQL (state, membership, reminders and history in that database).</summary>
+    public static Task<SiloProcess> StartOnPostgresAsync(string name, string connectionString, params string[] extra) => StartAsync(name,
+    [
+        "--Storage:Provider=Postgres",
+        $"--Storage:ConnectionString={connectionString}",
+        "--Cluster:Provider=Postgres",
+        "--Cluster:AdvertisedAddress=127.0.0.1",
+        .. extra,
+    ]);
+
+    public static async Task<SiloProcess> StartAsync(string name, string[] extra, int? mqttPort = null)
+    {
+        var httpPort = SiloEndpoints.FreePort();
+        var mqtt = mqttPort ?? SiloEndpoints.FreePort();
+        var dll = SiloAssembly();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] args =
+        [
+            dll,
+            "--urls", $"http://127.0.0.1:{httpPort}",
+            $"--Mqtt:Port={mqtt}",
+            "--Mqtt:BindAddress=127.0.0.1",
+            $"--Cluster:SiloPort={SiloEndpoints.FreePort()}",
+            $"--Cluster:GatewayPort={SiloEndpoints.FreePort()}",
+            $"--Auth:AdminToken={TestSilo.Token}",
+            "--Logging:Console:FormatterName=simple",
+            "--Logging:Console:FormatterOptions:SingleLine=true",
+            .. extra,
+        ];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = new Process { StartInfo = start };
+        var silo = new SiloProcess(process, httpPort, mqtt, name);
+        process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            await silo.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}\n--- silo {name} ---\n{silo.Output}", ex);
+        }
+
+        return silo;
+    }
+
+    /// <summary>SIGKILL: the process dies at once, with no chance to flush, acknowledge or leave the cluster.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as a service manager stops a silo: it leaves the cluster and drains before exiting.</summary>
+    public async Task StopAsync(TimeSpan within)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process.Id, SigTerm);
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            throw new TimeoutException($"silo {Name} did not stop within {within.TotalSeconds} s after SIGTERM\n{Output}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await StopAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (TimeoutException)
+            {
+                // killed instead; nothing more to do in a cleanup
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_outputLock)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > KeptLines)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The silo's own build output beside this test project's (same configuration), so the process runs
+    /// with the silo's own dependency and runtime files.
+    /// </summary>
+    private static string SiloAssembly()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = here.Name;
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CmacLive.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException($"CmacLive.sln not found above {AppContext.BaseDirectory}");
+        }
+
+        var dll = Path.Combine(root.FullName, "silo", "CmacLive.Silo", "bin", configuration, framework, "CmacLive.Silo.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("the silo is not built", dll);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
