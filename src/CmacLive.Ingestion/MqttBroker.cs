@@ -1,6 +1,7 @@
 using System.Net;
 using CmacLive.Assets;
 using CmacLive.Devices;
+using CmacLive.History;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -183,13 +184,21 @@ public sealed partial class MqttBroker(
             // unacknowledged and the device sends the message again. Either way the device is not lost.
             stats.Rejected(RejectReason.Failed);
             e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
+            e.Response.ReasonString = "not stored; send again";
             if (e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !IsMqtt5(e))
             {
                 e.SessionItems[ClosedByServer] = true;
                 e.CloseConnection = true;
             }
 
-            LogPublishFailed(ex, deviceId, message.Topic);
+            if (ex is HistoryUnavailableException)
+            {
+                LogNotStored(deviceId, message.Topic); // the history store itself logs the outage, once per attempt
+            }
+            else
+            {
+                LogPublishFailed(ex, deviceId, message.Topic);
+            }
         }
     }
 
@@ -264,6 +273,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Error, "Uplink from device {DeviceId} on {Topic} could not be applied; not acknowledged")]
     private partial void LogPublishFailed(Exception ex, string? deviceId, string topic);
+
+    [LoggerMessage(LogLevel.Debug, "Uplink from device {DeviceId} on {Topic} not stored while history is unavailable; not acknowledged")]
+    private partial void LogNotStored(string? deviceId, string topic);
 
     [LoggerMessage(LogLevel.Warning, "Subscription of device {DeviceId} to {Filter} refused")]
     private partial void LogSubscriptionRefused(string? deviceId, string filter);

@@ -39,13 +39,14 @@ public static class SiloEndpoints
         return secret;
     }
 
-    /// <summary>The status code of <c>GET /health</c>, or null while nothing answers.</summary>
-    public static async Task<HttpStatusCode?> HealthAsync(this ISiloEndpoint silo)
+    /// <summary>The status code and body (Healthy, Degraded or Unhealthy) of <c>GET /health</c>, or null while nothing answers.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)?> HealthAsync(this ISiloEndpoint silo)
     {
         using var anonymous = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            return (await anonymous.GetAsync("/health")).StatusCode;
+            var response = await anonymous.GetAsync("/health");
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
         catch (HttpRequestException)
         {
@@ -57,23 +58,28 @@ public static class SiloEndpoints
         }
     }
 
+    /// <summary>Ready: 200, whether healthy or degraded.</summary>
     public static Task WaitHealthyAsync(this ISiloEndpoint silo, TimeSpan within) =>
-        silo.WaitForHealthAsync(HttpStatusCode.OK, within);
+        silo.WaitForHealthAsync(h => h.Status == HttpStatusCode.OK, "200", within);
 
-    public static async Task WaitForHealthAsync(this ISiloEndpoint silo, HttpStatusCode wanted, TimeSpan within)
+    /// <summary>Waits for that health report: Healthy, Degraded or Unhealthy.</summary>
+    public static Task WaitForHealthAsync(this ISiloEndpoint silo, string report, TimeSpan within) =>
+        silo.WaitForHealthAsync(h => h.Body == report, report, within);
+
+    private static async Task WaitForHealthAsync(this ISiloEndpoint silo, Func<(HttpStatusCode Status, string Body), bool> wanted, string what, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
-            var status = await silo.HealthAsync();
-            if (status == wanted)
+            var health = await silo.HealthAsync();
+            if (health is { } h && wanted(h))
             {
                 return;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"/health not {(int)wanted} within {within.TotalSeconds} s: {(status is { } s ? (int)s : "no answer")}");
+                throw new TimeoutException($"/health not {what} within {within.TotalSeconds} s: {(health is { } last ? $"{(int)last.Status} {last.Body}" : "no answer")}");
             }
 
             await Task.Delay(100);

@@ -9,14 +9,16 @@ namespace CmacLive.Storage.History;
 /// Group commit for history: appends queue here and one writer takes everything queued, writes it as a
 /// single batch and completes every waiting append once the batch is committed. While a batch is being
 /// written the next one gathers, so batches grow with load and no append waits for a timer. When the
-/// database is unreachable the writer keeps retrying the same batch and appends stay incomplete, so
-/// nothing is acknowledged that is not stored; the queue is bounded, so callers slow down instead of
-/// piling up without end.
+/// database is unreachable the writer keeps retrying the same batch and its appends stay incomplete, so
+/// nothing is acknowledged that is not stored; further appends are refused at once with
+/// <see cref="HistoryUnavailableException"/> until a write succeeds again, so devices hear "not stored"
+/// at once instead of after a call timeout, and grains do not pile up calls behind the outage.
 /// </summary>
 public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<BatchingHistoryStore> logger) : BackgroundService, IHistoryStore
 {
     private const int MaxBatch = 2000;
     private const int QueueCapacity = 50_000;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -39,6 +41,11 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
 
     private async Task EnqueueAsync(Pending pending)
     {
+        if (_failing)
+        {
+            throw new HistoryUnavailableException();
+        }
+
         await _queue.Writer.WriteAsync(pending);
         await pending.Done.Task;
     }
@@ -109,7 +116,7 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
                 _failing = true;
                 LogWriteFailed(ex, fixes.Count + events.Count, delay);
                 await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
     }
