@@ -11,6 +11,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
         services.AddMetrics();
         services.AddSingleton<IngestStats>();
+        services.AddSingleton<UplinkProcessor>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt");

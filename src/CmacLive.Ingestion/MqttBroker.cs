@@ -1,7 +1,5 @@
 using System.Net;
-using CmacLive.Assets;
 using CmacLive.Devices;
-using CmacLive.History;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +21,7 @@ public sealed partial class MqttBroker(
     IGrainFactory grains,
     IOptions<MqttOptions> options,
     IngestStats stats,
-    TimeProvider time,
+    UplinkProcessor uplinks,
     ILogger<MqttBroker> logger) : IHostedService, IDisposable
 {
     /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
@@ -136,98 +134,35 @@ public sealed partial class MqttBroker(
 
         // Uplinks end here: they are applied to the domain, never relayed to other clients.
         e.ProcessPublish = false;
-        var deviceId = e.UserName;
-        var message = e.ApplicationMessage;
-        try
+        var outcome = await uplinks.ProcessAsync(e.UserName, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
+        switch (outcome.Status)
         {
-            var topic = Topic.Parse(message.Topic, deviceId);
-            if (topic.Kind == TopicKind.Unknown)
-            {
-                Reject(e, RejectReason.UnknownTopic, "no such topic");
-                return;
-            }
+            case UplinkStatus.Rejected:
+                e.Response.ReasonCode = outcome.Reason switch
+                {
+                    RejectReason.Forbidden or RejectReason.UnknownDevice => MqttPubAckReasonCode.NotAuthorized,
+                    RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+                    _ => MqttPubAckReasonCode.PayloadFormatInvalid,
+                };
+                e.Response.ReasonString = outcome.Detail;
+                break;
+            case UplinkStatus.Failed:
+                // Not applied or not stored. MQTT 5 says so in the PUBACK; MQTT 3.1.1 cannot, so the connection
+                // is closed unacknowledged and the device sends the message again. Either way nothing is lost.
+                e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
+                e.Response.ReasonString = outcome.Detail;
+                if (e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !IsMqtt5(e))
+                {
+                    e.SessionItems[ClosedByServer] = true;
+                    e.CloseConnection = true;
+                }
 
-            if (!topic.IsOwn)
-            {
-                Reject(e, RejectReason.Forbidden, "topic of another device");
-                return;
-            }
-
-            var decoded = PayloadDecoder.Decode(topic.Kind, deviceId, message.Payload, time.GetUtcNow());
-            var device = grains.GetGrain<IDeviceGrain>(deviceId);
-            switch (decoded.Kind)
-            {
-                case DecodedKind.Rejected:
-                    Reject(e, decoded.Reason, decoded.Detail ?? "");
-                    return;
-                case DecodedKind.Ignored:
-                    stats.Ignored();
-                    return;
-                case DecodedKind.Gone:
-                    await device.ConnectionLost();
-                    stats.Ignored();
-                    return;
-                case DecodedKind.Fix:
-                    Record(e, await device.ProcessFix(decoded.Fix!));
-                    return;
-                case DecodedKind.Status:
-                    Record(e, await device.ProcessStatus(decoded.Status!));
-                    return;
-                case DecodedKind.Detection:
-                    Record(e, await device.ProcessDetection(decoded.Detection!));
-                    return;
-            }
-        }
-        catch (Exception ex)
-        {
-            // Not applied. MQTT 5 says so in the PUBACK; MQTT 3.1.1 cannot, so the connection is closed
-            // unacknowledged and the device sends the message again. Either way the device is not lost.
-            stats.Rejected(RejectReason.Failed);
-            e.Response.ReasonCode = MqttPubAckReasonCode.ImplementationSpecificError;
-            e.Response.ReasonString = "not stored; send again";
-            if (e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !IsMqtt5(e))
-            {
-                e.SessionItems[ClosedByServer] = true;
-                e.CloseConnection = true;
-            }
-
-            if (ex is HistoryUnavailableException)
-            {
-                LogNotStored(deviceId, message.Topic); // the history store itself logs the outage, once per attempt
-            }
-            else
-            {
-                LogPublishFailed(ex, deviceId, message.Topic);
-            }
+                break;
         }
     }
 
     private static bool IsMqtt5(InterceptingPublishEventArgs e) =>
         e.SessionItems[nameof(MqttProtocolVersion)] is MqttProtocolVersion.V500;
-
-    private void Record(InterceptingPublishEventArgs e, ReportOutcome outcome)
-    {
-        if (outcome == ReportOutcome.UnknownDevice)
-        {
-            Reject(e, RejectReason.UnknownDevice, "device is bound to no configured asset");
-            return;
-        }
-
-        stats.Accepted(outcome);
-    }
-
-    private void Reject(InterceptingPublishEventArgs e, RejectReason reason, string detail)
-    {
-        stats.Rejected(reason);
-        e.Response.ReasonCode = reason switch
-        {
-            RejectReason.Forbidden or RejectReason.UnknownDevice => MqttPubAckReasonCode.NotAuthorized,
-            RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
-            _ => MqttPubAckReasonCode.PayloadFormatInvalid,
-        };
-        e.Response.ReasonString = detail;
-        LogRejected(e.UserName, e.ApplicationMessage.Topic, IngestStats.Name(reason), detail);
-    }
 
     private Task OnInterceptingSubscription(InterceptingSubscriptionEventArgs e)
     {
@@ -267,15 +202,6 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Error, "MQTT connection of device {DeviceId} could not be checked")]
     private partial void LogConnectFailed(Exception ex, string? deviceId);
-
-    [LoggerMessage(LogLevel.Warning, "Uplink from device {DeviceId} on {Topic} rejected ({Reason}): {Detail}")]
-    private partial void LogRejected(string? deviceId, string topic, string reason, string detail);
-
-    [LoggerMessage(LogLevel.Error, "Uplink from device {DeviceId} on {Topic} could not be applied; not acknowledged")]
-    private partial void LogPublishFailed(Exception ex, string? deviceId, string topic);
-
-    [LoggerMessage(LogLevel.Debug, "Uplink from device {DeviceId} on {Topic} not stored while history is unavailable; not acknowledged")]
-    private partial void LogNotStored(string? deviceId, string topic);
 
     [LoggerMessage(LogLevel.Warning, "Subscription of device {DeviceId} to {Filter} refused")]
     private partial void LogSubscriptionRefused(string? deviceId, string filter);

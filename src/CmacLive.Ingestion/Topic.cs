@@ -59,6 +59,17 @@ public readonly record struct Topic(TopicKind Kind, bool IsOwn)
         return default;
     }
 
+    /// <summary>The device a topic names (<c>cmac/v1/{id}/…</c> or <c>owntracks/{id}/…</c>), or null.</summary>
+    public static string? DeviceOf(string topic)
+    {
+        var span = topic.AsSpan();
+        var rest = span.StartsWith(CmacPrefix, StringComparison.Ordinal) ? span[CmacPrefix.Length..]
+            : span.StartsWith(OwnTracksPrefix, StringComparison.Ordinal) ? span[OwnTracksPrefix.Length..]
+            : default;
+        var slash = rest.IndexOf('/');
+        return slash > 0 ? rest[..slash].ToString() : null;
+    }
+
     /// <summary>The only topics a device may subscribe to: its own downlink.</summary>
     public static bool MaySubscribe(string filter, string deviceId) =>
         filter == $"{CmacPrefix}{deviceId}/cmd" ||

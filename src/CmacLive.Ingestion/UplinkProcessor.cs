@@ -1,0 +1,129 @@
+using System.Buffers;
+using CmacLive.Assets;
+using CmacLive.Devices;
+using CmacLive.History;
+using CmacLive.Tracking;
+using Microsoft.Extensions.Logging;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>What became of one uplink.</summary>
+public enum UplinkStatus
+{
+    /// <summary>Applied (or a harmless repeat) and stored: acknowledge it.</summary>
+    Accepted,
+
+    /// <summary>Understood and deliberately not acted on (an <c>ack</c>, an OwnTracks message of another type).</summary>
+    Ignored,
+
+    /// <summary>Refused for good (bad topic or payload, not the device's own topic): sending it again will not help.</summary>
+    Rejected,
+
+    /// <summary>Not applied or not stored for a passing reason (storage unreachable, a silo lost): must not be acknowledged.</summary>
+    Failed,
+}
+
+public readonly record struct UplinkOutcome(UplinkStatus Status, RejectReason Reason = default, string? Detail = null);
+
+/// <summary>
+/// One uplink, from topic and payload to the device grain, whatever broker it came through: the topic is
+/// parsed and checked against the device, the payload decoded and validated, the report applied and
+/// stored. Every outcome is counted, every refusal and failure logged with its reason.
+/// </summary>
+public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats stats, TimeProvider time, ILogger<UplinkProcessor> logger)
+{
+    /// <summary>An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker).</summary>
+    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            var topic = Topic.Parse(topicName, deviceId);
+            if (topic.Kind == TopicKind.Unknown)
+            {
+                return Reject(deviceId, topicName, RejectReason.UnknownTopic, "no such topic");
+            }
+
+            if (!topic.IsOwn)
+            {
+                return Reject(deviceId, topicName, RejectReason.Forbidden, "topic of another device");
+            }
+
+            var decoded = PayloadDecoder.Decode(topic.Kind, deviceId, payload, time.GetUtcNow());
+            var device = grains.GetGrain<IDeviceGrain>(deviceId);
+            switch (decoded.Kind)
+            {
+                case DecodedKind.Rejected:
+                    return Reject(deviceId, topicName, decoded.Reason, decoded.Detail ?? "");
+                case DecodedKind.Gone:
+                    await device.ConnectionLost();
+                    stats.Ignored();
+                    return new UplinkOutcome(UplinkStatus.Ignored);
+                case DecodedKind.Fix:
+                    return Record(deviceId, topicName, await device.ProcessFix(decoded.Fix!));
+                case DecodedKind.Status:
+                    return Record(deviceId, topicName, await device.ProcessStatus(decoded.Status!));
+                case DecodedKind.Detection:
+                    return Record(deviceId, topicName, await device.ProcessDetection(decoded.Detection!));
+                default:
+                    stats.Ignored();
+                    return new UplinkOutcome(UplinkStatus.Ignored);
+            }
+        }
+        catch (Exception ex)
+        {
+            stats.Rejected(RejectReason.Failed);
+            if (ex is HistoryUnavailableException)
+            {
+                LogNotStored(deviceId, topicName); // the history store itself logs the outage, once per attempt
+            }
+            else
+            {
+                LogFailed(ex, deviceId, topicName);
+            }
+
+            return new UplinkOutcome(UplinkStatus.Failed, RejectReason.Failed, "not stored; send again");
+        }
+    }
+
+    /// <summary>
+    /// An uplink read from an external broker, which authenticated the device and enforced its topic ACL:
+    /// the device is the one the topic names.
+    /// </summary>
+    public Task<UplinkOutcome> ProcessFromTopicAsync(string topicName, ReadOnlySequence<byte> payload)
+    {
+        var deviceId = Topic.DeviceOf(topicName);
+        if (deviceId is null || !DeviceIds.IsValid(deviceId))
+        {
+            return Task.FromResult(Reject(deviceId, topicName, RejectReason.UnknownTopic, "no device id in the topic"));
+        }
+
+        return ProcessAsync(deviceId, topicName, payload);
+    }
+
+    private UplinkOutcome Record(string deviceId, string topicName, ReportOutcome outcome)
+    {
+        if (outcome == ReportOutcome.UnknownDevice)
+        {
+            return Reject(deviceId, topicName, RejectReason.UnknownDevice, "device is bound to no configured asset");
+        }
+
+        stats.Accepted(outcome);
+        return new UplinkOutcome(UplinkStatus.Accepted);
+    }
+
+    private UplinkOutcome Reject(string? deviceId, string topicName, RejectReason reason, string detail)
+    {
+        stats.Rejected(reason);
+        LogRejected(deviceId, topicName, IngestStats.Name(reason), detail);
+        return new UplinkOutcome(UplinkStatus.Rejected, reason, detail);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Uplink from device {DeviceId} on {Topic} rejected ({Reason}): {Detail}")]
+    private partial void LogRejected(string? deviceId, string topic, string reason, string detail);
+
+    [LoggerMessage(LogLevel.Error, "Uplink from device {DeviceId} on {Topic} could not be applied; not acknowledged")]
+    private partial void LogFailed(Exception ex, string? deviceId, string topic);
+
+    [LoggerMessage(LogLevel.Debug, "Uplink from device {DeviceId} on {Topic} not stored while history is unavailable; not acknowledged")]
+    private partial void LogNotStored(string? deviceId, string topic);
+}
