@@ -15,11 +15,9 @@ public static class IngestionEndpoints
     }
 }
 
-/// <summary>Healthy once the embedded broker listens.</summary>
-public sealed class MqttHealthCheck(MqttBroker broker) : IHealthCheck
+/// <summary>Healthy while uplinks can come in: the embedded broker listens, or the external subscription is up.</summary>
+public sealed class MqttHealthCheck(IMqttIngress ingress) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(broker.IsListening
-            ? HealthCheckResult.Healthy($"listening on port {broker.Port}")
-            : HealthCheckResult.Unhealthy("the MQTT listener is not started"));
+        Task.FromResult(ingress.IsReady ? HealthCheckResult.Healthy(ingress.Describe()) : HealthCheckResult.Unhealthy(ingress.Describe()));
 }

@@ -5,15 +5,34 @@ namespace CmacLive.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>The MQTT side: the embedded broker (a hosted service) and its counters.</summary>
+    /// <summary>The MQTT side: the embedded broker or the external broker's subscriber (by <c>Mqtt:Mode</c>), and the counters.</summary>
     public static IServiceCollection AddCmacLiveIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
         services.AddMetrics();
         services.AddSingleton<IngestStats>();
         services.AddSingleton<UplinkProcessor>();
-        services.AddSingleton<MqttBroker>();
-        services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        var mode = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>()?.Mode ?? MqttMode.Embedded;
+        if (mode == MqttMode.External)
+        {
+            services.PostConfigure<MqttOptions>(o =>
+            {
+                if (string.IsNullOrWhiteSpace(o.ClientId))
+                {
+                    o.ClientId = $"cmaclive-{Environment.MachineName}-{configuration["Cluster:SiloPort"] ?? "11111"}";
+                }
+            });
+            services.AddSingleton<ExternalMqttSubscriber>();
+            services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
+        }
+        else
+        {
+            services.AddSingleton<MqttBroker>();
+            services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<MqttBroker>());
+            services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+        }
+
         services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt");
         return services;
     }

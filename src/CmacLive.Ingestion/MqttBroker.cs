@@ -22,7 +22,7 @@ public sealed partial class MqttBroker(
     IOptions<MqttOptions> options,
     IngestStats stats,
     UplinkProcessor uplinks,
-    ILogger<MqttBroker> logger) : IHostedService, IDisposable
+    ILogger<MqttBroker> logger) : IHostedService, IMqttIngress, IDisposable
 {
     /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
     public const string ServerClientId = "$cmaclive/silo";
@@ -37,16 +37,13 @@ public sealed partial class MqttBroker(
     /// <summary>The TCP port the broker listens on (the configured one, or the one picked for port 0).</summary>
     public int Port => _serverOptions?.DefaultEndpointOptions.Port ?? options.Value.Port;
 
-    public bool IsListening => _server?.IsStarted == true;
+    public bool IsReady => _server?.IsStarted == true;
+
+    public string Describe() => IsReady ? $"listening on port {Port}" : "the MQTT listener is not started";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.Mode != MqttMode.Embedded)
-        {
-            throw new NotSupportedException($"Mqtt:Mode '{settings.Mode}' is not available in this build; use 'Embedded'.");
-        }
-
         var builder = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(settings.Port);
         if (!string.IsNullOrWhiteSpace(settings.BindAddress))
         {

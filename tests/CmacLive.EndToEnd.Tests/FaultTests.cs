@@ -28,7 +28,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             var deviceId = $"trk-flt-{i:00}";
             var secret = await silos[i % 2].ProvisionAsync(assetId, deviceId, unit: $"DU{i % 3 + 1}");
             assets.Add(assetId);
-            publishers.Add(new SequencedPublisher(deviceId, secret, silos, firstSilo: i % 2, lon: 102.9 + (i * 0.01)));
+            publishers.Add(new SequencedPublisher(deviceId, secret, [a.MqttPort, b.MqttPort], firstBroker: i % 2, lon: 102.9 + (i * 0.01)));
         }
 
         await using var dashboard = await HubProbe.ConnectAsync(b);
@@ -97,14 +97,13 @@ public sealed class FaultTests(ITestOutputHelper output)
             "--Storage:Provider=Postgres",
             $"--Storage:ConnectionString={database.ConnectionString}",
         ]);
-        ISiloEndpoint[] silos = [silo];
         var publishers = new List<SequencedPublisher>();
         var assets = new List<string>();
         for (var i = 0; i < 4; i++)
         {
             var secret = await silo.ProvisionAsync($"DU2-OUT-{i:00}", $"trk-out-{i:00}", unit: "DU2");
             assets.Add($"DU2-OUT-{i:00}");
-            publishers.Add(new SequencedPublisher($"trk-out-{i:00}", secret, silos, 0, lon: 103.1 + (i * 0.01)));
+            publishers.Add(new SequencedPublisher($"trk-out-{i:00}", secret, [silo.MqttPort], 0, lon: 103.1 + (i * 0.01)));
         }
 
         using var stop = new CancellationTokenSource();

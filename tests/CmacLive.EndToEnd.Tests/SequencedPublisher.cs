@@ -8,15 +8,15 @@ namespace CmacLive.EndToEnd.Tests;
 /// <summary>
 /// A tracker that streams numbered fixes at QoS 1 and behaves as field firmware should: a fix counts as
 /// sent only when the broker acknowledged it with success; otherwise (refused, timed out, connection
-/// lost) the same fix is sent again, over a new connection to the next silo in the list when the
-/// connection is gone. What was acknowledged, and when, is recorded for the test to check.
+/// lost) the same fix is sent again, over a new connection to the next broker in the list (the silos'
+/// embedded brokers, or one external broker) when the connection is gone. What was acknowledged, and when, is recorded for the test to check.
 /// </summary>
-public sealed class SequencedPublisher(string deviceId, string secret, IReadOnlyList<ISiloEndpoint> silos, int firstSilo, double lon) : IAsyncDisposable
+public sealed class SequencedPublisher(string deviceId, string secret, IReadOnlyList<int> brokerPorts, int firstBroker, double lon) : IAsyncDisposable
 {
     private readonly List<AckedFix> _acked = [];
     private readonly Lock _lock = new();
     private IMqttClient? _client;
-    private int _silo = firstSilo;
+    private int _broker = firstBroker;
     private DateTimeOffset _lastTs;
 
     public string DeviceId => deviceId;
@@ -120,11 +120,11 @@ public sealed class SequencedPublisher(string deviceId, string secret, IReadOnly
         }
 
         Drop();
-        var silo = silos[_silo];
-        _silo = (_silo + 1) % silos.Count; // should this connection fail, the next attempt goes to the next silo
+        var port = brokerPorts[_broker];
+        _broker = (_broker + 1) % brokerPorts.Count; // should this connection fail, the next attempt goes to the next broker
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", silo.MqttPort)
+            .WithTcpServer("127.0.0.1", port)
             .WithClientId($"{deviceId}:{Guid.NewGuid():N}")
             .WithCredentials(deviceId, secret)
             .WithProtocolVersion(MqttProtocolVersion.V500)
@@ -144,7 +144,7 @@ public sealed class SequencedPublisher(string deviceId, string secret, IReadOnly
             throw;
         }
 
-        _silo = (_silo + silos.Count - 1) % silos.Count; // connected: stay with this silo
+        _broker = (_broker + brokerPorts.Count - 1) % brokerPorts.Count; // connected: stay with this broker
         _client = client;
         Reconnects++;
         return client;

@@ -110,6 +110,18 @@ public static class SiloEndpoints
         }
     }
 
+    /// <summary>The folder of CmacLive.sln, above this test's build output.</summary>
+    public static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CmacLive.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException($"CmacLive.sln not found above {AppContext.BaseDirectory}");
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -184,18 +184,7 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = here.Name;
         var configuration = here.Parent!.Name;
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CmacLive.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"CmacLive.sln not found above {AppContext.BaseDirectory}");
-        }
-
-        var dll = Path.Combine(root.FullName, "silo", "CmacLive.Silo", "bin", configuration, framework, "CmacLive.Silo.dll");
+        var dll = Path.Combine(SiloEndpoints.RepositoryRoot(), "silo", "CmacLive.Silo", "bin", configuration, framework, "CmacLive.Silo.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("the silo is not built", dll);
     }
 

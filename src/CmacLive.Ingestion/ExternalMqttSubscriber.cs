@@ -1,0 +1,195 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>
+/// <c>Mqtt:Mode=External</c>: the silo is a client of an external broker, which authenticates the devices
+/// and enforces their topic ACL. Every silo joins one MQTT 5 shared subscription, so the broker splits
+/// the uplinks between them. Messages arrive at QoS 1 and are processed concurrently (up to the receive
+/// maximum), but each is acknowledged only once it is stored, and in the order received; a message that
+/// could not be stored ends the connection unacknowledged, so the broker delivers it again when the silo
+/// reconnects to its persistent session (same client id), from where the loop goes on with back-off.
+/// </summary>
+public sealed partial class ExternalMqttSubscriber(
+    IOptions<MqttOptions> options,
+    UplinkProcessor uplinks,
+    ILogger<ExternalMqttSubscriber> logger) : BackgroundService, IMqttIngress
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+
+    private volatile bool _subscribed;
+
+    /// <summary>The uplink topics, without the <c>$share/{group}/</c> prefix.</summary>
+    public static readonly string[] UplinkFilters =
+    [
+        "cmac/v1/+/position",
+        "cmac/v1/+/status",
+        "cmac/v1/+/detection",
+        "cmac/v1/+/ack",
+        "owntracks/+/+",
+    ];
+
+    public bool IsReady => _subscribed;
+
+    public string Describe() => _subscribed
+        ? $"subscribed to {options.Value.Host}:{options.Value.Port} as {options.Value.ClientId} in group {options.Value.SharedGroup}"
+        : $"not connected to {options.Value.Host}:{options.Value.Port}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retry = FirstRetry;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var connectedAt = DateTimeOffset.UtcNow;
+            try
+            {
+                await RunSessionAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogSessionFailed(ex, options.Value.Host, options.Value.Port);
+            }
+            finally
+            {
+                _subscribed = false;
+            }
+
+            // A session that lasted a while starts the back-off afresh; one that keeps failing waits longer each time.
+            retry = DateTimeOffset.UtcNow - connectedAt > LongestRetry ? FirstRetry : retry;
+            var wait = retry + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
+            LogRetrying(wait);
+            try
+            {
+                await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
+        }
+    }
+
+    private async Task RunSessionAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var inOrder = Channel.CreateBounded<(MqttApplicationMessageReceivedEventArgs Message, Task<UplinkOutcome> Processing)>(
+            new BoundedChannelOptions(settings.ReceiveMaximum) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        client.DisconnectedAsync += e =>
+        {
+            if (!stoppingToken.IsCancellationRequested && e.ClientWasConnected)
+            {
+                LogDisconnected(e.Reason.ToString());
+            }
+
+            session.Cancel();
+            return Task.CompletedTask;
+        };
+        client.ApplicationMessageReceivedAsync += async e =>
+        {
+            e.AutoAcknowledge = false;
+            var processing = uplinks.ProcessFromTopicAsync(e.ApplicationMessage.Topic ?? "", e.ApplicationMessage.Payload);
+            await inOrder.Writer.WriteAsync((e, processing), session.Token);
+        };
+
+        var connect = new MqttClientOptionsBuilder()
+            .WithTcpServer(settings.Host, settings.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(settings.ClientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)settings.SessionExpiry.TotalSeconds)
+            .WithReceiveMaximum(settings.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (!string.IsNullOrEmpty(settings.Username))
+        {
+            connect = connect.WithCredentials(settings.Username, settings.Password);
+        }
+
+        var connected = await client.ConnectAsync(connect.Build(), stoppingToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+        }
+
+        // Subscribing again on a resumed session is harmless and keeps the filters as configured now.
+        {
+            var subscribe = new MqttClientSubscribeOptionsBuilder();
+            foreach (var filter in UplinkFilters)
+            {
+                subscribe = subscribe.WithTopicFilter($"$share/{settings.SharedGroup}/{filter}", MqttQualityOfServiceLevel.AtLeastOnce);
+            }
+
+            var subscribed = await client.SubscribeAsync(subscribe.Build(), stoppingToken);
+            var refused = subscribed.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
+            if (refused.Count > 0)
+            {
+                throw new InvalidOperationException("the broker refused the subscription: " +
+                    string.Join(", ", refused.Select(i => $"{i.TopicFilter.Topic} {i.ResultCode}")));
+            }
+        }
+
+        _subscribed = true;
+        LogSubscribed(settings.Host, settings.Port, settings.ClientId, connected.IsSessionPresent);
+        try
+        {
+            await foreach (var (message, processing) in inOrder.Reader.ReadAllAsync(session.Token))
+            {
+                var outcome = await processing;
+                if (outcome.Status == UplinkStatus.Failed)
+                {
+                    // Not stored: leave it, and everything after it, unacknowledged; the broker sends them again.
+                    LogNotAcknowledged(message.ApplicationMessage.Topic);
+                    await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.UnspecifiedError }, stoppingToken);
+                    return;
+                }
+
+                if (message.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+                {
+                    await message.AcknowledgeAsync(session.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (session.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            // the connection was lost: the loop connects again
+        }
+        finally
+        {
+            if (stoppingToken.IsCancellationRequested && client.IsConnected)
+            {
+                // Shutting down: what is not acknowledged stays with the broker for the next start.
+                await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Subscribed to the MQTT broker {Host}:{Port} as {ClientId} (session resumed: {Resumed})")]
+    private partial void LogSubscribed(string host, int port, string clientId, bool resumed);
+
+    [LoggerMessage(LogLevel.Warning, "Lost the connection to the MQTT broker: {Reason}")]
+    private partial void LogDisconnected(string reason);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT broker session with {Host}:{Port} failed")]
+    private partial void LogSessionFailed(Exception ex, string host, int port);
+
+    [LoggerMessage(LogLevel.Information, "Connecting to the MQTT broker again in {Wait}")]
+    private partial void LogRetrying(TimeSpan wait);
+
+    [LoggerMessage(LogLevel.Warning, "An uplink on {Topic} could not be stored: disconnecting unacknowledged so the broker sends it again")]
+    private partial void LogNotAcknowledged(string topic);
+}
