@@ -23,6 +23,7 @@ public sealed partial class ExternalMqttSubscriber(
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private volatile bool _subscribed;
 
@@ -87,23 +88,53 @@ public sealed partial class ExternalMqttSubscriber(
         var settings = options.Value;
         using var client = new MqttClientFactory().CreateMqttClient();
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var endedHere = 0;
         var inOrder = Channel.CreateBounded<(MqttApplicationMessageReceivedEventArgs Message, Task<UplinkOutcome> Processing)>(
             new BoundedChannelOptions(settings.ReceiveMaximum) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+        // Ends the session from any side: the reader stops, and a handler waiting for room gives up, so
+        // that DisconnectAsync (which waits for the handler) cannot hang.
+        void EndSession()
+        {
+            inOrder.Writer.TryComplete();
+            try
+            {
+                session.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the session is over already
+            }
+        }
+
         client.DisconnectedAsync += e =>
         {
-            if (!stoppingToken.IsCancellationRequested && e.ClientWasConnected)
+            if (Volatile.Read(ref endedHere) == 0 && e.ClientWasConnected)
             {
                 LogDisconnected(e.Reason.ToString());
             }
 
-            session.Cancel();
+            EndSession();
             return Task.CompletedTask;
         };
         client.ApplicationMessageReceivedAsync += async e =>
         {
             e.AutoAcknowledge = false;
             var processing = uplinks.ProcessFromTopicAsync(e.ApplicationMessage.Topic ?? "", e.ApplicationMessage.Payload);
-            await inOrder.Writer.WriteAsync((e, processing), session.Token);
+            if (e.ApplicationMessage.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
+            {
+                await processing; // nothing to acknowledge; processing never throws
+                return;
+            }
+
+            try
+            {
+                await inOrder.Writer.WriteAsync((e, processing), session.Token);
+            }
+            catch (Exception)
+            {
+                EndSession(); // the session is ending: left unacknowledged, the broker sends it again
+            }
         };
 
         var connect = new MqttClientOptionsBuilder()
@@ -113,54 +144,59 @@ public sealed partial class ExternalMqttSubscriber(
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)settings.SessionExpiry.TotalSeconds)
             .WithReceiveMaximum(settings.ReceiveMaximum)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10));
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
         if (!string.IsNullOrEmpty(settings.Username))
         {
             connect = connect.WithCredentials(settings.Username, settings.Password);
         }
 
-        var connected = await client.ConnectAsync(connect.Build(), stoppingToken);
-        if (connected.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
-        }
-
-        // Subscribing again on a resumed session is harmless and keeps the filters as configured now.
-        {
-            var subscribe = new MqttClientSubscribeOptionsBuilder();
-            foreach (var filter in UplinkFilters)
-            {
-                subscribe = subscribe.WithTopicFilter($"$share/{settings.SharedGroup}/{filter}", MqttQualityOfServiceLevel.AtLeastOnce);
-            }
-
-            var subscribed = await client.SubscribeAsync(subscribe.Build(), stoppingToken);
-            var refused = subscribed.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
-            if (refused.Count > 0)
-            {
-                throw new InvalidOperationException("the broker refused the subscription: " +
-                    string.Join(", ", refused.Select(i => $"{i.TopicFilter.Topic} {i.ResultCode}")));
-            }
-        }
-
-        _subscribed = true;
-        LogSubscribed(settings.Host, settings.Port, settings.ClientId, connected.IsSessionPresent);
         try
         {
+            // A broker that takes the TCP connection and never answers must not hold the loop.
+            using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                handshake.CancelAfter(HandshakeTimeout);
+                var connected = await client.ConnectAsync(connect.Build(), handshake.Token);
+                if (connected.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+                }
+
+                // Subscribing again on a resumed session is harmless and keeps the filters as configured now.
+                var subscribe = new MqttClientSubscribeOptionsBuilder();
+                foreach (var filter in UplinkFilters)
+                {
+                    subscribe = subscribe.WithTopicFilter($"$share/{settings.SharedGroup}/{filter}", MqttQualityOfServiceLevel.AtLeastOnce);
+                }
+
+                var subscribed = await client.SubscribeAsync(subscribe.Build(), handshake.Token);
+                var refused = subscribed.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
+                if (refused.Count > 0)
+                {
+                    throw new InvalidOperationException("the broker refused the subscription: " +
+                        string.Join(", ", refused.Select(i => $"{i.TopicFilter.Topic} {i.ResultCode}")));
+                }
+
+                LogSubscribed(settings.Host, settings.Port, settings.ClientId, connected.IsSessionPresent);
+            }
+
+            _subscribed = true;
             await foreach (var (message, processing) in inOrder.Reader.ReadAllAsync(session.Token))
             {
-                var outcome = await processing;
-                if (outcome.Status == UplinkStatus.Failed)
+                if ((await processing).Status == UplinkStatus.Failed)
                 {
                     // Not stored: leave it, and everything after it, unacknowledged; the broker sends them again.
                     LogNotAcknowledged(message.ApplicationMessage.Topic);
-                    await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.UnspecifiedError }, stoppingToken);
                     return;
                 }
 
-                if (message.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+                try
                 {
                     await message.AcknowledgeAsync(session.Token);
+                }
+                catch (Exception) when (session.IsCancellationRequested || !client.IsConnected)
+                {
+                    return; // the connection is gone: the broker sends it again
                 }
             }
         }
@@ -170,10 +206,25 @@ public sealed partial class ExternalMqttSubscriber(
         }
         finally
         {
-            if (stoppingToken.IsCancellationRequested && client.IsConnected)
+            Volatile.Write(ref endedHere, 1);
+            EndSession();
+            if (client.IsConnected)
             {
-                // Shutting down: what is not acknowledged stays with the broker for the next start.
-                await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+                // Whatever is not acknowledged stays with the broker, for this silo's next session.
+                using var timeout = new CancellationTokenSource(HandshakeTimeout);
+                try
+                {
+                    await client.DisconnectAsync(new MqttClientDisconnectOptions
+                    {
+                        Reason = stoppingToken.IsCancellationRequested
+                            ? MqttClientDisconnectOptionsReason.NormalDisconnection
+                            : MqttClientDisconnectOptionsReason.UnspecifiedError,
+                    }, timeout.Token);
+                }
+                catch (Exception ex)
+                {
+                    LogDisconnectFailed(ex); // the socket goes with the client
+                }
             }
         }
     }
@@ -189,6 +240,9 @@ public sealed partial class ExternalMqttSubscriber(
 
     [LoggerMessage(LogLevel.Information, "Connecting to the MQTT broker again in {Wait}")]
     private partial void LogRetrying(TimeSpan wait);
+
+    [LoggerMessage(LogLevel.Debug, "Disconnecting from the MQTT broker did not complete; the connection is dropped")]
+    private partial void LogDisconnectFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Warning, "An uplink on {Topic} could not be stored: disconnecting unacknowledged so the broker sends it again")]
     private partial void LogNotAcknowledged(string topic);

@@ -22,6 +22,12 @@ public static class IngestionServiceCollectionExtensions
                     o.ClientId = $"cmaclive-{Environment.MachineName}-{configuration["Cluster:SiloPort"] ?? "11111"}";
                 }
             });
+            services.AddOptions<MqttOptions>()
+                .Validate(o => !string.IsNullOrWhiteSpace(o.Host), "Mqtt:Host is required in external mode")
+                .Validate(o => o.ReceiveMaximum >= 1, "Mqtt:ReceiveMaximum must be at least 1")
+                .Validate(o => o.SessionExpiry >= TimeSpan.FromMinutes(1) && o.SessionExpiry.TotalSeconds < uint.MaxValue,
+                    "Mqtt:SessionExpiry must be at least one minute (unacknowledged messages wait in the session)")
+                .ValidateOnStart();
             services.AddSingleton<ExternalMqttSubscriber>();
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
             services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttSubscriber>());

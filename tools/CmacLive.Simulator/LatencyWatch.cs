@@ -52,7 +52,8 @@ public sealed class LatencyWatch : IAsyncDisposable
         }
     }
 
-    private static string Percentiles(List<double> millis)
+    /// <summary>p50, p90, p99 and max of latencies in milliseconds.</summary>
+    public static string Percentiles(IReadOnlyCollection<double> millis)
     {
         if (millis.Count == 0)
         {
@@ -62,7 +63,7 @@ public sealed class LatencyWatch : IAsyncDisposable
         var sorted = millis.Order().ToArray();
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return string.Create(CultureInfo.InvariantCulture,
-            $"{sorted.Length} updates, p50 {P(0.5):0} ms, p90 {P(0.9):0} ms, p99 {P(0.99):0} ms, max {sorted[^1]:0} ms");
+            $"{sorted.Length} samples, p50 {P(0.5):0} ms, p90 {P(0.9):0} ms, p99 {P(0.99):0} ms, max {sorted[^1]:0} ms");
     }
 
     private void OnAssetUpdated(JsonElement status)

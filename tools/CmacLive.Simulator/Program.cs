@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -81,6 +83,7 @@ namespace CmacLive.Simulator
         private long _fixes;
         private long _detections;
         private long _refused;
+        private readonly ConcurrentQueue<double> _ackMillis = new();
         private long _sos;
 
         public async Task ProvisionAsync(CancellationToken cancellationToken)
@@ -128,6 +131,7 @@ namespace CmacLive.Simulator
             await Task.WhenAll(_devices.Select(d => DriveAsync(d.Asset, d.DeviceId, d.Secret, cancellationToken)).Append(progress));
             Console.WriteLine();
             Console.WriteLine($"Done: {Interlocked.Read(ref _fixes)} fixes, {Interlocked.Read(ref _detections)} detections, {Interlocked.Read(ref _sos)} SOS, {Interlocked.Read(ref _refused)} refused.");
+            Console.WriteLine($"latency publish->PUBACK (stored in history): {LatencyWatch.Percentiles(_ackMillis)}");
             if (watch is not null)
             {
                 Console.WriteLine(watch.Summary());
@@ -228,10 +232,16 @@ namespace CmacLive.Simulator
                 .WithPayload(JsonSerializer.SerializeToUtf8Bytes(payload))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
+            var sentAt = Stopwatch.GetTimestamp();
             var result = await client.PublishAsync(message, cancellationToken);
             if (!result.IsSuccess)
             {
                 Interlocked.Increment(ref _refused);
+            }
+            else
+            {
+                // The silo acknowledges only what is in durable history: this is publish-to-durable latency.
+                _ackMillis.Enqueue(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
             }
         }
 
