@@ -131,6 +131,18 @@ public sealed class PayloadDecoderTests
     }
 
     [Theory]
+    [InlineData("cmac/v1/trk-1/position", "trk-1")]
+    [InlineData("cmac/v1/trk-1/detection", "trk-1")]
+    [InlineData("owntracks/trk-2/phone", "trk-2")]
+    [InlineData("cmac/v1//position", null)]
+    [InlineData("cmac/v1/trk-1", null)]
+    [InlineData("other/trk-1/position", null)]
+    public void The_device_of_a_topic_is_the_id_it_names(string topic, string? device)
+    {
+        Assert.Equal(device, Topic.DeviceOf(topic));
+    }
+
+    [Theory]
     [InlineData("cmac/v1/trk-1/cmd", true)]
     [InlineData("owntracks/trk-1/phone/cmd", true)]
     [InlineData("cmac/v1/trk-2/cmd", false)]
