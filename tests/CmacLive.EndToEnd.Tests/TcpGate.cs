@@ -11,7 +11,7 @@ namespace CmacLive.EndToEnd.Tests;
 public sealed class TcpGate : IAsyncDisposable
 {
     private readonly IPEndPoint _target;
-    private readonly ConcurrentDictionary<Guid, (TcpClient Client, TcpClient Server)> _links = new();
+    private readonly ConcurrentDictionary<Guid, (Socket Client, Socket Server)> _links = new();
     private readonly CancellationTokenSource _disposed = new();
     private TcpListener _listener;
     private Task _accepting = Task.CompletedTask;
@@ -31,8 +31,10 @@ public sealed class TcpGate : IAsyncDisposable
         _listener.Stop();
         foreach (var (id, link) in _links)
         {
-            link.Client.Client.Close(0);
-            link.Server.Client.Close(0);
+            // The sockets themselves, held from the start: a relay ending at this moment may have disposed
+            // its TcpClients already, and closing a closed socket does nothing.
+            link.Client.Close(0);
+            link.Server.Close(0);
             _links.TryRemove(id, out _);
         }
     }
@@ -84,7 +86,7 @@ public sealed class TcpGate : IAsyncDisposable
         try
         {
             await server.ConnectAsync(_target);
-            _links[id] = (client, server);
+            _links[id] = (client.Client, server.Client);
             var up = client.GetStream().CopyToAsync(server.GetStream());
             var down = server.GetStream().CopyToAsync(client.GetStream());
             await Task.WhenAny(up, down);
