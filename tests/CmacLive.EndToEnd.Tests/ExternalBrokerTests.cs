@@ -1,6 +1,4 @@
 using System.Text.Json;
-using MQTTnet;
-using MQTTnet.Formatter;
 using Xunit.Abstractions;
 
 namespace CmacLive.EndToEnd.Tests;
@@ -38,84 +36,48 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
             await using (var dashboard = await HubProbe.ConnectAsync(silo))
             {
                 // Fixes flow: device → Mosquitto → silo → dashboard.
-                await using var first = await ConnectAsync(mosquitto, "trk-ext-00", devices["trk-ext-00"]);
-                var message = new MqttApplicationMessageBuilder().WithTopic("cmac/v1/trk-ext-00/position")
-                    .WithPayload(DeviceProbe.Fix(12.61, 103.21, DateTimeOffset.UtcNow.AddMinutes(-1)))
-                    .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build();
-                await first.Client.PublishAsync(message);
+                await using var first = await DeviceProbe.ConnectAsync(mosquitto.Port, "trk-ext-00", devices["trk-ext-00"]);
+                Assert.True((await first.PublishFixAsync(12.61, 103.21, DateTimeOffset.UtcNow.AddMinutes(-1))).IsSuccess);
                 await dashboard.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == assets[0] && HubProbe.Lat(s) == 12.61, seconds: 20);
 
                 // The broker's ACL: a device cannot publish for another.
-                var forged = await first.Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("cmac/v1/trk-ext-01/position")
-                    .WithPayload(DeviceProbe.Fix(12.99, 103.99, DateTimeOffset.UtcNow)).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                var forged = await first.PublishAsync("cmac/v1/trk-ext-01/position", DeviceProbe.Fix(12.99, 103.99, DateTimeOffset.UtcNow));
                 Assert.False(forged.IsSuccess);
             }
 
-            using var stop = new CancellationTokenSource();
-            using var abandon = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            var streams = publishers.Select(p => Task.Run(() => p.RunAsync(Interval, stop.Token, abandon.Token))).ToList();
-            try
+            await using var fleet = PublisherFleet.Start(publishers, Interval, TimeSpan.FromMinutes(3));
+            await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count >= 20), TimeSpan.FromSeconds(30), "every device streaming");
+            await silo.KillAsync();
+            var killedAt = DateTimeOffset.UtcNow;
+            await silo.DisposeAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the broker keeps taking fixes while no silo is there
+            silo = await SiloProcess.StartAsync("external", settings, mosquitto.Port);
+            var restartedIn = DateTimeOffset.UtcNow - killedAt;
+            await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count(f => f.AckedAt > killedAt) >= 40), TimeSpan.FromSeconds(60), "streaming on after the restart");
+            await fleet.StopAsync();
+
+            // Everything the broker took is stored once the silo has caught up with its session.
+            string? problem = null;
+            var caughtUp = DateTimeOffset.UtcNow;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            for (var i = 0; i < assets.Count; i++)
             {
-                await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count >= 20), TimeSpan.FromSeconds(30), "every device streaming");
-                await silo.KillAsync();
-                var killedAt = DateTimeOffset.UtcNow;
-                await silo.DisposeAsync();
-                await Task.Delay(TimeSpan.FromSeconds(2)); // the broker keeps taking fixes while no silo is there
-                silo = await SiloProcess.StartAsync("external", settings, mosquitto.Port);
-                var restartedIn = DateTimeOffset.UtcNow - killedAt;
-                await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count(f => f.AckedAt > killedAt) >= 40), TimeSpan.FromSeconds(60), "streaming on after the restart");
-                await stop.CancelAsync();
-                await Task.WhenAll(streams);
-
-                // Everything the broker took is stored once the silo has caught up with its session.
-                string? problem = null;
-                var caughtUp = DateTimeOffset.UtcNow;
-                var deadline = DateTime.UtcNow.AddSeconds(30);
-                for (var i = 0; i < assets.Count; i++)
+                while ((problem = await FaultChecks.StoredOnceProblemAsync(silo, assets[i], publishers[i].Acked)) is not null && DateTime.UtcNow < deadline)
                 {
-                    while ((problem = await FaultChecks.StoredOnceProblemAsync(silo, assets[i], publishers[i].Acked)) is not null && DateTime.UtcNow < deadline)
-                    {
-                        await Task.Delay(250);
-                    }
-
-                    Assert.True(problem is null, problem);
+                    await Task.Delay(250);
                 }
 
-                output.WriteLine($"silo back {restartedIn.TotalSeconds:0.0} s after SIGKILL; {publishers.Sum(p => p.Acked.Count)} fixes taken by Mosquitto, all stored once; checked {(DateTimeOffset.UtcNow - caughtUp).TotalSeconds:0.0} s after the devices stopped");
-                var stats = await silo.GetJsonAsync<JsonElement>("/api/ingest/stats");
-                output.WriteLine($"ingest stats after the restart: {stats}");
+                Assert.True(problem is null, problem);
             }
-            finally
-            {
-                await abandon.CancelAsync();
-                await Task.WhenAll(streams);
-                foreach (var publisher in publishers)
-                {
-                    await publisher.DisposeAsync();
-                }
-            }
+
+            output.WriteLine($"silo back {restartedIn.TotalSeconds:0.0} s after SIGKILL; {publishers.Sum(p => p.Acked.Count)} fixes taken by Mosquitto, all stored once; checked {(DateTimeOffset.UtcNow - caughtUp).TotalSeconds:0.0} s after the devices stopped");
+            var stats = await silo.GetJsonAsync<JsonElement>("/api/ingest/stats");
+            output.WriteLine($"ingest stats after the restart: {stats}");
         }
         finally
         {
             await silo.DisposeAsync();
             Directory.Delete(dataFolder, recursive: true);
         }
-    }
-
-    private static async Task<DeviceProbe> ConnectAsync(TestMosquitto broker, string deviceId, string password)
-    {
-        var (device, result) = await DeviceProbe.TryConnectAsync(new BrokerOnly(broker.Port), deviceId, password, MqttProtocolVersion.V500);
-        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
-        return device;
-    }
-
-    /// <summary>The MQTT side of an external broker, for the device probe.</summary>
-    private sealed class BrokerOnly(int port) : ISiloEndpoint
-    {
-        public Uri BaseAddress => throw new NotSupportedException("an MQTT broker only");
-
-        public int MqttPort => port;
-
-        public HttpClient Http => throw new NotSupportedException("an MQTT broker only");
     }
 }

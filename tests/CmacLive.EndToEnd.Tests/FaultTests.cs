@@ -32,55 +32,41 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
 
         await using var dashboard = await HubProbe.ConnectAsync(b);
-        using var stop = new CancellationTokenSource();
-        using var abandon = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        var streams = publishers.Select(p => Task.Run(() => p.RunAsync(Interval, stop.Token, abandon.Token))).ToList();
-        try
+        await using var fleet = PublisherFleet.Start(publishers, Interval, TimeSpan.FromMinutes(4));
+
+        // Every device streaming through both silos, and grains living on both, before the kill.
+        await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count >= 10), TimeSpan.FromSeconds(60), "every device streaming");
+        var killedAt = DateTimeOffset.UtcNow;
+        await a.KillAsync();
+
+        await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Any(f => f.AckedAt > killedAt)), TimeSpan.FromSeconds(120), "every device acknowledged again after the kill");
+        var recoveredAt = publishers.Max(p => p.Acked.First(f => f.AckedAt > killedAt).AckedAt);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a little streaming on the survivor alone
+        await fleet.StopAsync();
+
+        var acked = publishers.Sum(p => p.Acked.Count);
+        output.WriteLine($"recovery after SIGKILL: {(recoveredAt - killedAt).TotalSeconds:0.0} s until every one of {Devices} devices was acknowledged again");
+        output.WriteLine($"{acked} fixes acknowledged; {publishers.Sum(p => p.Retries)} sends repeated; {publishers.Sum(p => p.Reconnects)} connections");
+        output.WriteLine($"longest gap between acknowledgements of one device: {publishers.Max(FaultChecks.LongestGap).TotalSeconds:0.0} s");
+
+        for (var i = 0; i < Devices; i++)
         {
-            // Every device streaming through both silos, and grains living on both, before the kill.
-            await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count >= 10), TimeSpan.FromSeconds(60), "every device streaming");
-            var killedAt = DateTimeOffset.UtcNow;
-            await a.KillAsync();
+            var fixes = publishers[i].Acked;
+            await FaultChecks.AssertStoredOnceAsync(b, assets[i], fixes);
 
-            await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Any(f => f.AckedAt > killedAt)), TimeSpan.FromSeconds(120), "every device acknowledged again after the kill");
-            var recoveredAt = publishers.Max(p => p.Acked.First(f => f.AckedAt > killedAt).AckedAt);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // a little streaming on the survivor alone
-            await stop.CancelAsync();
-            await Task.WhenAll(streams);
-
-            var acked = publishers.Sum(p => p.Acked.Count);
-            output.WriteLine($"recovery after SIGKILL: {(recoveredAt - killedAt).TotalSeconds:0.0} s until every one of {Devices} devices was acknowledged again");
-            output.WriteLine($"{acked} fixes acknowledged; {publishers.Sum(p => p.Retries)} sends repeated; {publishers.Sum(p => p.Reconnects)} connections");
-            output.WriteLine($"longest gap between acknowledgements of one device: {publishers.Max(FaultChecks.LongestGap).TotalSeconds:0.0} s");
-
-            for (var i = 0; i < Devices; i++)
-            {
-                var fixes = publishers[i].Acked;
-                await FaultChecks.AssertStoredOnceAsync(b, assets[i], fixes);
-
-                // The grain answers from the survivor with the newest acknowledged fix.
-                var status = await b.GetJsonAsync<JsonElement>($"/api/assets/{assets[i]}");
-                Assert.Equal(SequencedPublisher.Lat(fixes[^1].Seq), status.GetProperty("position").GetProperty("lat").GetDouble(), 9);
-            }
-
-            // The dashboard on the survivor kept receiving: each asset's updates after the kill reached it.
-            var events = await dashboard.CollectAsync(TimeSpan.FromSeconds(2));
-            for (var i = 0; i < Devices; i++)
-            {
-                var afterKill = publishers[i].Acked.Where(f => f.AckedAt > killedAt).Select(f => SequencedPublisher.Lat(f.Seq)).ToHashSet();
-                var assetId = assets[i];
-                Assert.Contains(events, e => e.Event == "assetUpdated" && e.Payload.GetProperty("id").GetString() == assetId
-                    && HubProbe.Lat(e.Payload) is { } lat && afterKill.Contains(lat));
-            }
+            // The grain answers from the survivor with the newest acknowledged fix.
+            var status = await b.GetJsonAsync<JsonElement>($"/api/assets/{assets[i]}");
+            Assert.Equal(SequencedPublisher.Lat(fixes[^1].Seq), status.GetProperty("position").GetProperty("lat").GetDouble(), 9);
         }
-        finally
+
+        // The dashboard on the survivor kept receiving: each asset's updates after the kill reached it.
+        var events = await dashboard.CollectAsync(TimeSpan.FromSeconds(2));
+        for (var i = 0; i < Devices; i++)
         {
-            await abandon.CancelAsync();
-            await Task.WhenAll(streams);
-            foreach (var publisher in publishers)
-            {
-                await publisher.DisposeAsync();
-            }
+            var afterKill = publishers[i].Acked.Where(f => f.AckedAt > killedAt).Select(f => SequencedPublisher.Lat(f.Seq)).ToHashSet();
+            var assetId = assets[i];
+            Assert.Contains(events, e => e.Event == "assetUpdated" && e.Payload.GetProperty("id").GetString() == assetId
+                && HubProbe.Lat(e.Payload) is { } lat && afterKill.Contains(lat));
         }
     }
 
@@ -106,48 +92,33 @@ public sealed class FaultTests(ITestOutputHelper output)
             publishers.Add(new SequencedPublisher($"trk-out-{i:00}", secret, [silo.MqttPort], 0, lon: 103.1 + (i * 0.01)));
         }
 
-        using var stop = new CancellationTokenSource();
-        using var abandon = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var streams = publishers.Select(p => Task.Run(() => p.RunAsync(Interval, stop.Token, abandon.Token))).ToList();
-        try
+        await using var fleet = PublisherFleet.Start(publishers, Interval, TimeSpan.FromMinutes(3));
+        await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count >= 5), TimeSpan.FromSeconds(30), "every device streaming");
+        await silo.WaitForHealthAsync("Healthy", TimeSpan.FromSeconds(10));
+
+        gate.Shut();
+        await silo.WaitForHealthAsync("Degraded", TimeSpan.FromSeconds(15));
+        var degradedAt = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(12)); // longer than a device waits for an acknowledgement: they send again into the outage
+        var reopenedAt = DateTimeOffset.UtcNow;
+        gate.Open();
+
+        await silo.WaitForHealthAsync("Healthy", TimeSpan.FromSeconds(30));
+        var healthyAt = DateTimeOffset.UtcNow;
+        await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Any(f => f.AckedAt > healthyAt)), TimeSpan.FromSeconds(30), "every device acknowledged again");
+        var streamingAt = DateTimeOffset.UtcNow;
+        await fleet.StopAsync();
+
+        output.WriteLine($"healthy {(healthyAt - reopenedAt).TotalSeconds:0.0} s after PostgreSQL came back; every device acknowledged again {(streamingAt - reopenedAt).TotalSeconds:0.0} s after");
+        output.WriteLine($"{publishers.Sum(p => p.Acked.Count)} fixes acknowledged; {publishers.Sum(p => p.Retries)} sends repeated");
+        foreach (var publisher in publishers)
         {
-            await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Count >= 5), TimeSpan.FromSeconds(30), "every device streaming");
-            await silo.WaitForHealthAsync("Healthy", TimeSpan.FromSeconds(10));
-
-            gate.Shut();
-            await silo.WaitForHealthAsync("Degraded", TimeSpan.FromSeconds(15));
-            var degradedAt = DateTimeOffset.UtcNow;
-            await Task.Delay(TimeSpan.FromSeconds(12)); // longer than a device waits for an acknowledgement: they send again into the outage
-            var reopenedAt = DateTimeOffset.UtcNow;
-            gate.Open();
-
-            await silo.WaitForHealthAsync("Healthy", TimeSpan.FromSeconds(30));
-            var healthyAt = DateTimeOffset.UtcNow;
-            await FaultChecks.EventuallyAsync(() => publishers.All(p => p.Acked.Any(f => f.AckedAt > healthyAt)), TimeSpan.FromSeconds(30), "every device acknowledged again");
-            var streamingAt = DateTimeOffset.UtcNow;
-            await stop.CancelAsync();
-            await Task.WhenAll(streams);
-
-            output.WriteLine($"healthy {(healthyAt - reopenedAt).TotalSeconds:0.0} s after PostgreSQL came back; every device acknowledged again {(streamingAt - reopenedAt).TotalSeconds:0.0} s after");
-            output.WriteLine($"{publishers.Sum(p => p.Acked.Count)} fixes acknowledged; {publishers.Sum(p => p.Retries)} sends repeated");
-            foreach (var publisher in publishers)
-            {
-                Assert.DoesNotContain(publisher.Acked, f => f.AckedAt > degradedAt && f.AckedAt < reopenedAt);
-            }
-
-            for (var i = 0; i < assets.Count; i++)
-            {
-                await FaultChecks.AssertStoredOnceAsync(silo, assets[i], publishers[i].Acked);
-            }
+            Assert.DoesNotContain(publisher.Acked, f => f.AckedAt > degradedAt && f.AckedAt < reopenedAt);
         }
-        finally
+
+        for (var i = 0; i < assets.Count; i++)
         {
-            await abandon.CancelAsync();
-            await Task.WhenAll(streams);
-            foreach (var publisher in publishers)
-            {
-                await publisher.DisposeAsync();
-            }
+            await FaultChecks.AssertStoredOnceAsync(silo, assets[i], publishers[i].Acked);
         }
     }
 }

@@ -99,12 +99,17 @@ public sealed class DeviceProbe : IAsyncDisposable
 
     public string DeviceId { get; }
 
+    public static Task<(DeviceProbe Device, MqttClientConnectResult Result)> TryConnectAsync(
+        ISiloEndpoint silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null) =>
+        TryConnectAsync(silo.MqttPort, username, password, version, clientId);
+
+    /// <summary>Connects to any broker on this loopback port: a silo's embedded one or an external one.</summary>
     public static async Task<(DeviceProbe Device, MqttClientConnectResult Result)> TryConnectAsync(
-        ISiloEndpoint silo, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
+        int mqttPort, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", silo.MqttPort)
+            .WithTcpServer("127.0.0.1", mqttPort)
             .WithClientId(clientId ?? $"{username}:{Guid.NewGuid():N}")
             .WithCredentials(username, password)
             .WithProtocolVersion(version)
@@ -115,10 +120,14 @@ public sealed class DeviceProbe : IAsyncDisposable
         return (new DeviceProbe(client, username), result);
     }
 
+    public static Task<DeviceProbe> ConnectAsync(
+        ISiloEndpoint silo, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500) =>
+        ConnectAsync(silo.MqttPort, deviceId, secret, version);
+
     public static async Task<DeviceProbe> ConnectAsync(
-        ISiloEndpoint silo, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+        int mqttPort, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
     {
-        var (device, result) = await TryConnectAsync(silo, deviceId, secret, version);
+        var (device, result) = await TryConnectAsync(mqttPort, deviceId, secret, version);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         return device;
     }

@@ -183,3 +183,46 @@ public sealed class SequencedPublisher(string deviceId, string secret, IReadOnly
 }
 
 public readonly record struct AckedFix(int Seq, DateTimeOffset Ts, DateTimeOffset AckedAt);
+
+/// <summary>
+/// Sequenced publishers streaming together. <see cref="StopAsync"/> lets each finish (acknowledged) the fix
+/// in hand; disposal abandons whatever is still unacknowledged and closes the connections.
+/// </summary>
+public sealed class PublisherFleet : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abandon;
+    private readonly List<Task> _streams;
+
+    private PublisherFleet(IReadOnlyList<SequencedPublisher> publishers, TimeSpan interval, TimeSpan limit)
+    {
+        _abandon = new CancellationTokenSource(limit);
+        _streams = [.. publishers.Select(p => Task.Run(() => p.RunAsync(interval, _stop.Token, _abandon.Token)))];
+        Publishers = publishers;
+    }
+
+    public IReadOnlyList<SequencedPublisher> Publishers { get; }
+
+    /// <summary>Starts every publisher, one fix per <paramref name="interval"/>; none runs longer than <paramref name="limit"/>.</summary>
+    public static PublisherFleet Start(IReadOnlyList<SequencedPublisher> publishers, TimeSpan interval, TimeSpan limit) =>
+        new(publishers, interval, limit);
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_streams);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _abandon.CancelAsync();
+        await Task.WhenAll(_streams);
+        foreach (var publisher in Publishers)
+        {
+            await publisher.DisposeAsync();
+        }
+
+        _stop.Dispose();
+        _abandon.Dispose();
+    }
+}
