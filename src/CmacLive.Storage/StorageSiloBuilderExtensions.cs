@@ -27,7 +27,7 @@ public static class StorageSiloBuilderExtensions
             throw new InvalidOperationException("Storage:Provider 'Postgres' needs Storage:ConnectionString.");
         }
 
-        var connectionString = options.EffectiveConnectionString;
+        var connectionString = sqlite ? options.EffectiveConnectionString : PostgresPools.Limit(options.EffectiveConnectionString, PostgresPools.Orleans);
         silo.Services.TryAddSingleton<SqliteWriteGate>();
         silo.AddSchemaStep(sqlite ? () => SqliteSchema.EnsureAsync(connectionString) : () => PostgresSchema.EnsureAsync(connectionString));
         silo.AddAdoNetGrainStorage(AdoNetProviderName, builder => builder.Configure<Serializer>((o, serializer) =>
@@ -50,6 +50,7 @@ public static class StorageSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddCmacLivePostgresCluster(this ISiloBuilder silo, string connectionString)
     {
+        connectionString = PostgresPools.Limit(connectionString, PostgresPools.Orleans);
         silo.AddSchemaStep(() => PostgresSchema.EnsureAsync(connectionString));
         silo.UseAdoNetClustering(o =>
         {
@@ -62,6 +63,7 @@ public static class StorageSiloBuilderExtensions
     /// <summary>Durable reminders on PostgreSQL.</summary>
     public static ISiloBuilder AddCmacLivePostgresReminders(this ISiloBuilder silo, string connectionString)
     {
+        connectionString = PostgresPools.Limit(connectionString, PostgresPools.Orleans);
         silo.AddSchemaStep(() => PostgresSchema.EnsureAsync(connectionString));
         silo.UseAdoNetReminderService(o =>
         {

@@ -15,7 +15,8 @@ namespace CmacLive.Simulator;
 public sealed class LatencyWatch : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Asset, long Ts), long> _sent = new();
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+    /// <summary>Activations, first connections and first storage round trips happen in this first stretch of a run.</summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
     private readonly List<double> _millis = [];
     private readonly List<double> _steadyMillis = [];
     private long _started = Stopwatch.GetTimestamp();

@@ -1,4 +1,5 @@
 using CmacLive.History;
+using CmacLive.Storage.Postgres;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,7 @@ public static class HistoryServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresPools.Limit(connectionString, PostgresPools.History)));
             services.AddSingleton<PostgresHistorySink>();
             services.AddSingleton<IHistorySink>(sp => sp.GetRequiredService<PostgresHistorySink>());
             services.AddHostedService<PartitionsAhead>();
