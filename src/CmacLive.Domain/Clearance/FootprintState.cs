@@ -1,0 +1,22 @@
+namespace CmacLive.Clearance;
+
+/// <summary>
+/// The stored form of an area's searched footprint: the footprint in metres of the area's UTM zone as
+/// WKB, and each asset's last joined point. Bounded by the area, not by the length of history.
+/// </summary>
+[GenerateSerializer, Alias("cmac.FootprintState")]
+public sealed class FootprintState
+{
+    [Id(0)] public byte[]? SearchedWkb { get; set; }
+    [Id(1)] public Dictionary<string, TrailEnd> Ends { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Where an asset's searched path last ended, in metres of the area's UTM zone.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.TrailEnd")]
+public sealed record TrailEnd
+{
+    [Id(0)] public required int Run { get; init; }
+    [Id(1)] public required DateTimeOffset Ts { get; init; }
+    [Id(2)] public required double X { get; init; }
+    [Id(3)] public required double Y { get; init; }
+}
