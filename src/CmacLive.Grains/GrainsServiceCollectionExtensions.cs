@@ -13,6 +13,8 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddCmacLiveGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section));
+        services.AddOptions<ClearanceOptions>().Bind(configuration.GetSection(ClearanceOptions.Section));
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HazardAreaCatalog>();
         services.AddSingleton<IHazardAreaLocator>(sp => sp.GetRequiredService<HazardAreaCatalog>());

@@ -191,7 +191,7 @@ public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
     public async Task A_fix_names_the_hazard_area_it_falls_in()
     {
         var code = $"BS/CHA/TEST/{Guid.NewGuid():N}"[..24];
-        await Grains.GetGrain<IHazardAreaGrain>(code).Define(Area(code, 102.70, 12.80, 0.01));
+        await Grains.GetGrain<IHazardAreaGrain>(code).Define(Area(code, 102.70, 12.80, 0.01), "test");
         var (assetId, device) = await NewTrackedAssetAsync(AssetKind.Machine);
 
         await device.ProcessFix(Fix(device, 12.805, 102.705, Now.AddSeconds(-2)));

@@ -14,4 +14,7 @@ public sealed record AssetStatus
     [Id(7)] public int? Battery { get; init; }
     [Id(8)] public DateTimeOffset? LastSeen { get; init; }
     [Id(9)] public string? HazardArea { get; init; }
+
+    /// <summary>The hazard area the asset is assigned to (its task), or null.</summary>
+    [Id(10)] public string? TaskArea { get; init; }
 }

@@ -19,6 +19,15 @@ public interface IAssetGrain : IGrainWithStringKey
 
     Task<ReportOutcome> ProcessDetection(DetectionReport detection);
 
+    /// <summary>
+    /// Assigns the asset to a hazard area (null: to none), leaving its previous one. Throws
+    /// <c>HazardAreaConflictException</c> when the area is not defined or released. Null when the asset is not configured.
+    /// </summary>
+    Task<AssetStatus?> AssignTask(string? code);
+
+    /// <summary>Leaves the hazard area <paramref name="code"/> if that is the asset's task. Null when the asset is not configured.</summary>
+    Task<AssetStatus?> ReleaseTask(string code);
+
     /// <summary>A device of this asset dropped its connection without a clean disconnect.</summary>
     Task ConnectionLost(string deviceId);
 }

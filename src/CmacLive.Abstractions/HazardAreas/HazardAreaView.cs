@@ -1,6 +1,6 @@
 namespace CmacLive.HazardAreas;
 
-/// <summary>A hazard area as REST answers it and the hub pushes it (contract v1).</summary>
+/// <summary>A hazard area as REST answers it and the hub pushes it (contract v1, with additions documented in the README).</summary>
 [GenerateSerializer, Immutable, Alias("cmac.HazardAreaView")]
 public sealed record HazardAreaView
 {
@@ -12,4 +12,11 @@ public sealed record HazardAreaView
     [Id(5)] public double Percent { get; init; }
     [Id(6)] public IReadOnlyList<string> Assets { get; init; } = [];
     [Id(7)] public int Finds { get; init; }
+    [Id(8)] public string? Name { get; init; }
+    [Id(9)] public string? Province { get; init; }
+    [Id(10)] public string? Unit { get; init; }
+    [Id(11)] public string? Priority { get; init; }
+    [Id(12)] public string? Project { get; init; }
+    [Id(13)] public LandReleaseOutcome? Outcome { get; init; }
+    [Id(14)] public IReadOnlyList<StatusTransition> Transitions { get; init; } = [];
 }

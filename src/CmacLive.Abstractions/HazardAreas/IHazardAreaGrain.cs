@@ -1,12 +1,33 @@
+using CmacLive.Assets;
+
 namespace CmacLive.HazardAreas;
 
-/// <summary>One hazard area. Keyed by its code, such as <c>BS/CHA/CMAA/60222</c>.</summary>
+/// <summary>
+/// One hazard area: its definition, land-release status with its audit trail, the assets assigned to it,
+/// its live searched footprint and the separation of the assets working in it. Keyed by its code, such
+/// as <c>BS/CHA/CMAA/60222</c>.
+/// </summary>
 public interface IHazardAreaGrain : IGrainWithStringKey
 {
     /// <summary>Creates or replaces the area's definition (the geometry is validated by the caller).</summary>
-    Task<HazardAreaView> Define(HazardAreaDefinition definition);
+    Task<HazardAreaView> Define(HazardAreaDefinition definition, string by);
 
     Task<HazardAreaView?> GetView();
 
     Task<HazardAreaDefinition?> GetDefinition();
+
+    /// <summary>One land-release step; throws <see cref="HazardAreaConflictException"/> when it is not allowed now.</summary>
+    Task<HazardAreaView> ChangeStatus(StatusChange change);
+
+    /// <summary>Lists an asset as working here (called by the asset). Throws <see cref="HazardAreaConflictException"/> for an undefined or released area.</summary>
+    Task<HazardAreaView> Attach(AssetRef asset);
+
+    /// <summary>Takes an asset off the area (called by the asset).</summary>
+    Task<HazardAreaView?> Detach(string assetId);
+
+    /// <summary>A fix of an attached asset; false when the asset is not (or no longer) attached here.</summary>
+    Task<bool> Worked(WorkSample sample);
+
+    /// <summary>The searched footprint now, or null when the area is not defined.</summary>
+    Task<SearchedView?> GetSearched();
 }

@@ -12,4 +12,6 @@ public interface IOpsFeedGrain : IGrainWithIntegerKey
     Task Publish(AssetStatus status);
 
     Task Publish(HazardAreaView area);
+
+    Task Publish(AlertUpdate alert);
 }

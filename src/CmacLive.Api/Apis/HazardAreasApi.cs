@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Text.Json;
+using CmacLive.Assets;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +16,14 @@ public static class HazardAreasApi
 {
     private static readonly JsonSerializerOptions GeoJson = CreateGeoJsonOptions();
 
+    private static readonly Dictionary<string, HazardAreaStatus> Statuses = new()
+    {
+        ["suspected"] = HazardAreaStatus.Suspected,
+        ["confirmed"] = HazardAreaStatus.Confirmed,
+        ["in-clearance"] = HazardAreaStatus.InClearance,
+        ["released"] = HazardAreaStatus.Released,
+    };
+
     private static readonly Dictionary<string, HazardAreaType> Types = new()
     {
         ["SHA"] = HazardAreaType.Sha,
@@ -23,8 +33,13 @@ public static class HazardAreasApi
     public static RouteGroupBuilder MapHazardAreasApi(this RouteGroupBuilder api)
     {
         var areas = api.MapGroup("/hazard-areas");
+        areas.MapGet("/", ListHazardAreas);
         areas.MapPut("/{code}", PutHazardArea);
         areas.MapGet("/{code}", GetHazardArea);
+        areas.MapGet("/{code}/searched", GetSearched);
+        areas.MapPost("/{code}/status", PostStatus);
+        areas.MapPut("/{code}/assets/{assetId}", AssignAsset);
+        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset);
         return api;
     }
 
@@ -34,7 +49,7 @@ public static class HazardAreasApi
     /// An invalid geometry is refused whole; nothing is stored.
     /// </summary>
     public static async Task<Results<Ok<HazardAreaView>, ValidationProblem>> PutHazardArea(
-        string code, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        string code, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         code = Uri.UnescapeDataString(code);
         var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
@@ -96,7 +111,7 @@ public static class HazardAreasApi
             Project = project,
             AreaM2 = MetricProjection.AreaM2(geometry!),
         };
-        return TypedResults.Ok(await grains.GetGrain<IHazardAreaGrain>(code).Define(definition));
+        return TypedResults.Ok(await grains.GetGrain<IHazardAreaGrain>(code).Define(definition, Problems.UserName(user)));
     }
 
     public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> GetHazardArea(string code, IGrainFactory grains)
@@ -104,6 +119,152 @@ public static class HazardAreasApi
         code = Uri.UnescapeDataString(code);
         var view = Identifiers.Code().IsMatch(code) ? await grains.GetGrain<IHazardAreaGrain>(code).GetView() : null;
         return view is null ? Problems.NotFound($"no hazard area '{code}'") : TypedResults.Ok(view);
+    }
+
+    /// <summary><c>GET /api/hazard-areas</c>: every area, by code.</summary>
+    public static async Task<Ok<HazardAreaView[]>> ListHazardAreas(IGrainFactory grains)
+    {
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(0);
+        var views = await Task.WhenAll(codes.Codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
+        return TypedResults.Ok(views.OfType<HazardAreaView>().ToArray());
+    }
+
+    /// <summary><c>GET /api/hazard-areas/{code}/searched</c>: the searched footprint as a GeoJSON Feature (WGS84).</summary>
+    public static async Task<IResult> GetSearched(string code, IGrainFactory grains)
+    {
+        code = Uri.UnescapeDataString(code);
+        var searched = Identifiers.Code().IsMatch(code) ? await grains.GetGrain<IHazardAreaGrain>(code).GetSearched() : null;
+        if (searched is null)
+        {
+            return Problems.NotFound($"no hazard area '{code}'");
+        }
+
+        var feature = new
+        {
+            type = "Feature",
+            geometry = HazardAreaGeometry.FromWkb(searched.GeometryWkb),
+            properties = new { code = searched.Code, areaM2 = searched.AreaM2, searchedM2 = searched.SearchedM2, percent = searched.Percent },
+        };
+        return Results.Json(feature, GeoJson, "application/geo+json");
+    }
+
+    /// <summary>
+    /// <c>POST /api/hazard-areas/{code}/status</c> <c>{status, outcome?: {cancelledM2, reducedM2, clearedM2}, note?}</c>:
+    /// one land-release step. 409 when the step is not allowed from the area's status or the outcome does not fit.
+    /// </summary>
+    public static async Task<Results<Ok<HazardAreaView>, ValidationProblem, ProblemHttpResult>> PostStatus(
+        string code, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        code = Uri.UnescapeDataString(code);
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var status = Problems.RequiredChoice(body, "status", Statuses, errors);
+        var note = Problems.OptionalString(body, "note", errors);
+        LandReleaseOutcome? outcome = null;
+        if (body.TryGetProperty("outcome", out var o) && o.ValueKind != JsonValueKind.Null)
+        {
+            if (o.ValueKind != JsonValueKind.Object)
+            {
+                errors["outcome"] = ["must be an object {cancelledM2, reducedM2, clearedM2}"];
+            }
+            else
+            {
+                outcome = new LandReleaseOutcome
+                {
+                    CancelledM2 = Problems.OptionalNumber(o, "cancelledM2", errors, "outcome.") ?? 0,
+                    ReducedM2 = Problems.OptionalNumber(o, "reducedM2", errors, "outcome.") ?? 0,
+                    ClearedM2 = Problems.OptionalNumber(o, "clearedM2", errors, "outcome.") ?? 0,
+                };
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var area = grains.GetGrain<IHazardAreaGrain>(code);
+        var before = Identifiers.Code().IsMatch(code) ? await area.GetView() : null;
+        if (before is null)
+        {
+            return Problems.NotFound($"no hazard area '{code}'");
+        }
+
+        try
+        {
+            var view = await area.ChangeStatus(new StatusChange { To = status!.Value, Outcome = outcome, By = Problems.UserName(user), Note = note });
+            if (view.Status == HazardAreaStatus.Released)
+            {
+                // Released land is no one's task any more.
+                await Task.WhenAll(before.Assets.Select(async id =>
+                {
+                    if (await AssetsApi.FindAsync(grains, id) is { } asset)
+                    {
+                        await AssetGrains.Get(grains, asset).ReleaseTask(code);
+                    }
+                }));
+            }
+
+            return TypedResults.Ok(view);
+        }
+        catch (HazardAreaConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    /// <summary><c>PUT /api/hazard-areas/{code}/assets/{assetId}</c>: the asset's task becomes this area (leaving its previous one).</summary>
+    public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> AssignAsset(string code, string assetId, IGrainFactory grains)
+    {
+        code = Uri.UnescapeDataString(code);
+        var (area, asset, problem) = await FindPairAsync(grains, code, assetId);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            await AssetGrains.Get(grains, asset!).AssignTask(code);
+            return TypedResults.Ok((await area!.GetView())!);
+        }
+        catch (HazardAreaConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    /// <summary><c>DELETE /api/hazard-areas/{code}/assets/{assetId}</c>: the asset leaves this area.</summary>
+    public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> ReleaseAsset(string code, string assetId, IGrainFactory grains)
+    {
+        code = Uri.UnescapeDataString(code);
+        var (area, asset, problem) = await FindPairAsync(grains, code, assetId);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        await AssetGrains.Get(grains, asset!).ReleaseTask(code);
+        return TypedResults.Ok((await area!.GetView())!);
+    }
+
+    private static async Task<(IHazardAreaGrain? Area, AssetRef? Asset, ProblemHttpResult? Problem)> FindPairAsync(
+        IGrainFactory grains, string code, string assetId)
+    {
+        var area = grains.GetGrain<IHazardAreaGrain>(code);
+        if (!Identifiers.Code().IsMatch(code) || await area.GetView() is null)
+        {
+            return (null, null, Problems.NotFound($"no hazard area '{code}'"));
+        }
+
+        return await AssetsApi.FindAsync(grains, assetId) is { } asset
+            ? (area, asset, null)
+            : (null, null, Problems.NotFound($"no asset '{assetId}'"));
     }
 
     private static Geometry? ReadGeometry(JsonElement body, Dictionary<string, string[]> errors)

@@ -90,4 +90,24 @@ public static class Problems
 
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
+
+    /// <summary>An optional finite number member; a member of another type is an error.</summary>
+    public static double? OptionalNumber(JsonElement body, string name, Dictionary<string, string[]> errors, string? prefix = null)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            errors[prefix + name] = ["must be a number"];
+            return null;
+        }
+
+        return number;
+    }
+
+    /// <summary>Who the signed-in user is, for audit trails.</summary>
+    public static string UserName(System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 }

@@ -27,8 +27,7 @@ public sealed partial class OpsHubRelay(
     private readonly Lock _pendingLock = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private Dictionary<string, AssetStatus> _pendingAssets = new(StringComparer.Ordinal);
-    private Dictionary<string, HazardAreaView> _pendingAreas = new(StringComparer.Ordinal);
+    private Pending _pending = new();
 
     private IOpsObserver? _self;
     private volatile bool _ready;
@@ -43,15 +42,7 @@ public sealed partial class OpsHubRelay(
     {
         lock (_pendingLock)
         {
-            foreach (var status in batch.Assets)
-            {
-                _pendingAssets[status.Id] = status;
-            }
-
-            foreach (var area in batch.HazardAreas)
-            {
-                _pendingAreas[area.Code] = area;
-            }
+            _pending.Add(batch);
         }
 
         _wake.Writer.TryWrite(true);
@@ -139,26 +130,33 @@ public sealed partial class OpsHubRelay(
         }
     }
 
-    private (ICollection<AssetStatus> Assets, ICollection<HazardAreaView> Areas) TakePending()
+    private Pending TakePending()
     {
         lock (_pendingLock)
         {
-            var taken = (_pendingAssets.Values, _pendingAreas.Values);
-            _pendingAssets = new(StringComparer.Ordinal);
-            _pendingAreas = new(StringComparer.Ordinal);
+            var taken = _pending;
+            _pending = new();
             return taken;
         }
     }
 
-    private async Task SendAsync((ICollection<AssetStatus> Assets, ICollection<HazardAreaView> Areas) batch, CancellationToken cancellationToken)
+    private async Task SendAsync(Pending batch, CancellationToken cancellationToken)
     {
-        foreach (var status in batch.Assets)
+        // Alerts first: a safety alert must never wait behind a burst of position updates.
+        foreach (var update in batch.Alerts.Values)
+        {
+            var alert = update.Alert;
+            var clients = alert.Unit is { } unit ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit)) : hub.Clients.All;
+            await clients.SendAsync(update.Raised ? "alertRaised" : "alertUpdated", alert, cancellationToken);
+        }
+
+        foreach (var status in batch.Assets.Values)
         {
             await hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(status.Unit))
                 .SendAsync("assetUpdated", status, cancellationToken);
         }
 
-        foreach (var area in batch.Areas)
+        foreach (var area in batch.Areas.Values)
         {
             await hub.Clients.All.SendAsync("hazardAreaUpdated", area, cancellationToken);
         }
@@ -174,6 +172,35 @@ public sealed partial class OpsHubRelay(
         catch (OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Updates waiting for the send loop: the newest of each asset, area and alert (an alert raised meanwhile stays raised).</summary>
+    private sealed class Pending
+    {
+        public Dictionary<string, AssetStatus> Assets { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, HazardAreaView> Areas { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, AlertUpdate> Alerts { get; } = new(StringComparer.Ordinal);
+
+        public void Add(OpsUpdateBatch batch)
+        {
+            foreach (var status in batch.Assets)
+            {
+                Assets[status.Id] = status;
+            }
+
+            foreach (var area in batch.HazardAreas)
+            {
+                Areas[area.Code] = area;
+            }
+
+            foreach (var update in batch.Alerts)
+            {
+                var raised = update.Raised || (Alerts.TryGetValue(update.Alert.Id, out var waiting) && waiting.Raised);
+                Alerts[update.Alert.Id] = update with { Raised = raised };
+            }
         }
     }
 

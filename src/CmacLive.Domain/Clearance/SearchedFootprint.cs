@@ -81,6 +81,9 @@ public sealed class SearchedFootprint
         return AddShape(Metres.CreatePoint(here), radius, WorkPointOutcome.Spot);
     }
 
+    /// <summary>Counts ground searched before (in WGS84), such as the footprint of the area's previous outline; clipped to this one.</summary>
+    public void AddSearched(Geometry wgs84) => _pending.Add(_projection.ToMetres(wgs84));
+
     /// <summary>Forgets where an asset's path ended: its next point starts a new path.</summary>
     public void Break(string assetId) => _ends.Remove(assetId);
 

@@ -1,3 +1,4 @@
+using CmacLive.Alerts;
 using CmacLive.Assets;
 
 namespace CmacLive.Tracking;
@@ -18,4 +19,12 @@ public sealed class AssetTrackState
     [Id(6)] public DateTimeOffset? LastHeardAt { get; set; }
     [Id(7)] public bool Online { get; set; }
     [Id(8)] public string? HazardArea { get; set; }
+
+    /// <summary>The hazard area the asset is assigned to work in, or null.</summary>
+    [Id(9)] public string? TaskArea { get; set; }
+
+    /// <summary>Counts the asset's working periods: fixes of one period may be joined into a searched path.</summary>
+    [Id(10)] public int WorkRun { get; set; }
+
+    [Id(11)] public AssetAlertState Alerts { get; set; } = new();
 }

@@ -67,6 +67,11 @@ public sealed class AssetTracker
         }
 
         var stateChanged = _state.State != report.State;
+        if (stateChanged && report.State == AssetState.Working)
+        {
+            _state.WorkRun++;
+        }
+
         _state.State = report.State;
         _state.StateTs = report.Ts;
         if (report.Bat is { } bat && (_state.Position is null || report.Ts >= _state.Position.Ts))
@@ -84,6 +89,19 @@ public sealed class AssetTracker
     {
         var (wentOnline, seenLater) = Heard(deviceTs, now);
         return new TrackChange(ReportOutcome.Applied, wentOnline || seenLater, wentOnline);
+    }
+
+    /// <summary>Assigns the asset to a hazard area (or none). True when it changed; a new working period starts.</summary>
+    public bool AssignTask(string? code)
+    {
+        if (_state.TaskArea == code)
+        {
+            return false;
+        }
+
+        _state.TaskArea = code;
+        _state.WorkRun++;
+        return true;
     }
 
     /// <summary>Goes offline when nothing was heard for <paramref name="timeout"/>. True when it changed.</summary>
@@ -125,6 +143,7 @@ public sealed class AssetTracker
             Battery = _state.Battery,
             LastSeen = _state.LastSeen,
             HazardArea = _state.HazardArea,
+            TaskArea = _state.TaskArea,
         };
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CmacLive.Alerts;
+using CmacLive.HazardAreas;
 using CmacLive.History;
 using CmacLive.Live;
 using CmacLive.Tracking;
@@ -18,6 +20,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
     private readonly IPersistentState<AssetTrackState> _store;
     private readonly AssetGrainServices _services;
     private AssetTracker _tracker = new(new AssetTrackState());
+    private AssetAlertRules _alerts = null!;
     private IGrainTimer? _timer;
     private bool _dirty;
     private DateTimeOffset _savedAt;
@@ -37,6 +40,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
     {
         // The state object is the one storage read during activation; the tracker works on it in place.
         _tracker = new AssetTracker(_store.State);
+        _alerts = new AssetAlertRules(Id, _store.State, _services.AlertRules);
         _savedAt = Now;
         var period = _services.Options.LivenessCheckPeriod;
         _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(period, period) { Interleave = false });
@@ -88,7 +92,17 @@ public abstract class AssetGrain : Grain, IAssetGrain
         var receivedAt = Now;
         await _services.History.AppendAsync(new FixRecord(
             Id, fix.DeviceId, fix.Ts, fix.Lat, fix.Lon, fix.Acc, fix.Alt, fix.Spd, fix.Hdg, fix.Bat, receivedAt));
-        return await CommitAsync(_tracker.ApplyFix(fix, receivedAt, _services.Areas));
+        var change = _tracker.ApplyFix(fix, receivedAt, _services.Areas);
+        _alerts.OnHeard(receivedAt);
+        if (change.Outcome != ReportOutcome.Duplicate)
+        {
+            // Late fixes take their place in the entry rule's device-time order; they never move the live position.
+            var area = change.Outcome == ReportOutcome.Applied ? _tracker.State.HazardArea : _services.Areas.Locate(fix.Lat, fix.Lon);
+            _alerts.OnPosition(fix.Ts, area, receivedAt);
+            change = await WorkedAsync(fix, change);
+        }
+
+        return await CommitAsync(change);
     }
 
     public async Task<ReportOutcome> ProcessStatus(StatusReport report)
@@ -100,7 +114,20 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
         var payload = JsonSerializer.Serialize(new { state = report.State.ToString().ToLowerInvariant(), bat = report.Bat });
         await _services.History.AppendAsync(new EventRecord(Id, report.DeviceId, "status", report.Ts, payload, Now));
-        return await CommitAsync(_tracker.ApplyStatus(report, Now));
+        var wasWorking = _tracker.State.State == AssetState.Working;
+        var change = _tracker.ApplyStatus(report, Now);
+        _alerts.OnHeard(Now);
+        if (change.Outcome == ReportOutcome.Applied)
+        {
+            _alerts.OnState(report.State, report.Ts, Now);
+            if (wasWorking && report.State != AssetState.Working && _tracker.State.Position is { } last)
+            {
+                // The area learns the working period is over, so the next one is not joined to it.
+                change = await WorkedAsync(new FixReport { DeviceId = report.DeviceId, Ts = report.Ts, Lat = last.Lat, Lon = last.Lon, Acc = last.Acc }, change, working: false);
+            }
+        }
+
+        return await CommitAsync(change);
     }
 
     public async Task<ReportOutcome> ProcessDetection(DetectionReport detection)
@@ -119,7 +146,55 @@ public abstract class AssetGrain : Grain, IAssetGrain
             depthCm = detection.DepthCm,
         });
         await _services.History.AppendAsync(new EventRecord(Id, detection.DeviceId, "detection", detection.Ts, payload, Now));
-        return await CommitAsync(_tracker.ApplyHeard(detection.Ts, Now));
+        var change = _tracker.ApplyHeard(detection.Ts, Now);
+        _alerts.OnHeard(Now);
+        return await CommitAsync(change);
+    }
+
+    public async Task<AssetStatus?> AssignTask(string? code)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return null;
+        }
+
+        var asset = new AssetRef { Id = Id, Kind = _kind };
+        if (code is not null)
+        {
+            // The area accepts first (or refuses: undefined, released); attaching again is harmless.
+            await GrainFactory.GetGrain<IHazardAreaGrain>(code).Attach(asset);
+        }
+
+        var previous = _tracker.State.TaskArea;
+        if (_tracker.AssignTask(code))
+        {
+            _alerts.OnTaskChanged(Now);
+            _services.Logger.LogInformation("Asset {AssetId} task: {Previous} -> {Code}", Id, previous ?? "none", code ?? "none");
+            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            if (previous is not null)
+            {
+                await DetachFromAsync(previous);
+            }
+        }
+
+        return _tracker.ToStatus(Id);
+    }
+
+    public async Task<AssetStatus?> ReleaseTask(string code)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return null;
+        }
+
+        if (_tracker.State.TaskArea == code)
+        {
+            return await AssignTask(null);
+        }
+
+        // Not this asset's task (any more): make sure the area does not list it either.
+        await DetachFromAsync(code);
+        return _tracker.ToStatus(Id);
     }
 
     public async Task ConnectionLost(string deviceId)
@@ -139,16 +214,103 @@ public abstract class AssetGrain : Grain, IAssetGrain
             await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_tracker.ToStatus(Id));
         }
 
-        if (change.Significant)
+        // An alert raised or cleared is stored before it is sent, so a crash can only send it again.
+        var alerting = _tracker.State.Alerts.Outbox.Count > 0;
+        if (change.Significant || alerting)
         {
             await SaveAsync();
+        }
+
+        if (alerting)
+        {
+            await DeliverAlertsAsync();
         }
 
         return change.Outcome;
     }
 
+    /// <summary>
+    /// Sends a working fix (or the end of a working period) to the asset's task area. The fix is already
+    /// in history; if the area cannot take it, the failure is logged and the fix still counts as stored.
+    /// </summary>
+    private async Task<TrackChange> WorkedAsync(FixReport fix, TrackChange change, bool working = true)
+    {
+        var state = _tracker.State;
+        if (state.TaskArea is not { } task || (working && (state.State != AssetState.Working || state.StateTs is not { } since || fix.Ts < since)))
+        {
+            return change;
+        }
+
+        try
+        {
+            var attached = await GrainFactory.GetGrain<IHazardAreaGrain>(task).Worked(new WorkSample
+            {
+                AssetId = Id,
+                Kind = _kind,
+                Run = state.WorkRun,
+                Ts = fix.Ts,
+                Lat = fix.Lat,
+                Lon = fix.Lon,
+                Acc = fix.Acc,
+                Working = working,
+            });
+            if (!attached && _tracker.AssignTask(null))
+            {
+                // The area no longer lists this asset (released, or the asset was taken off it).
+                _services.Logger.LogInformation("Asset {AssetId} no longer has a task: {Code} does not list it", Id, task);
+                _alerts.OnTaskChanged(Now);
+                return change with { StatusChanged = true, Significant = true };
+            }
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take a work point; its progress misses it", Id, task);
+        }
+
+        return change;
+    }
+
+    private async Task DetachFromAsync(string code)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IHazardAreaGrain>(code).Detach(Id);
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take it off its list", Id, code);
+        }
+    }
+
+    /// <summary>Hands undelivered alert signals to the ledger; they stay in the stored outbox until it takes them.</summary>
+    private async Task DeliverAlertsAsync()
+    {
+        var outbox = _tracker.State.Alerts.Outbox;
+        var sending = outbox.ToList();
+        try
+        {
+            await GrainFactory.GetGrain<IAlertLedgerGrain>(0).Apply(sending);
+            outbox.RemoveRange(0, sending.Count);
+            _dirty = true;
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogError(ex, "Asset {AssetId}: {Count} alert signals could not reach the ledger; retrying", Id, sending.Count);
+        }
+    }
+
     private async Task OnTick(CancellationToken cancellationToken)
     {
+        if (_tracker.IsConfigured)
+        {
+            _alerts.OnTick(Now);
+        }
+
+        if (_tracker.State.Alerts.Outbox.Count > 0)
+        {
+            await CommitAsync(TrackChange.None(ReportOutcome.Applied));
+        }
+
         if (_tracker.CheckLiveness(Now, _services.Options.OfflineTimeout))
         {
             _services.Logger.LogInformation("Asset {AssetId} offline: nothing heard for {Timeout}", Id, _services.Options.OfflineTimeout);

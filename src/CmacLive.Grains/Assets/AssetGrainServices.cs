@@ -1,3 +1,4 @@
+using CmacLive.Alerts;
 using CmacLive.HazardAreas;
 using CmacLive.History;
 using Microsoft.Extensions.Logging;
@@ -9,6 +10,7 @@ namespace CmacLive.Assets;
 public sealed class AssetGrainServices(
     TimeProvider time,
     IOptions<TrackingOptions> options,
+    IOptions<AlertOptions> alerts,
     HazardAreaCatalog areas,
     IHistoryStore history,
     ILoggerFactory loggers)
@@ -20,6 +22,8 @@ public sealed class AssetGrainServices(
     public TrackingOptions Options { get; } = options.Value;
 
     public HazardAreaCatalog Areas { get; } = areas;
+
+    public AlertRules AlertRules { get; } = alerts.Value.ToRules();
 
     public ILogger Logger { get; } = loggers.CreateLogger("CmacLive.Assets");
 }

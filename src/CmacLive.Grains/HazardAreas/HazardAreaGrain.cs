@@ -1,6 +1,11 @@
+using CmacLive.Alerts;
+using CmacLive.Assets;
+using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.Live;
 using CmacLive.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CmacLive.HazardAreas;
 
@@ -9,41 +14,333 @@ public sealed class HazardAreaState
 {
     [Id(0)] public HazardAreaDefinition? Definition { get; set; }
     [Id(1)] public HazardAreaStatus Status { get; set; }
+    [Id(2)] public List<AssetRef> Assets { get; set; } = [];
+    [Id(3)] public FootprintState? Footprint { get; set; }
+    [Id(4)] public List<StatusTransition> Transitions { get; set; } = [];
+    [Id(5)] public LandReleaseOutcome? Outcome { get; set; }
+    [Id(6)] public SeparationState Separation { get; set; } = new();
+    [Id(7)] public int Finds { get; set; }
 }
 
-/// <summary>One hazard area: its definition and land-release status.</summary>
+/// <summary>
+/// One hazard area: definition, land-release lifecycle (every step audited), assigned assets, the live
+/// searched footprint and the separation of the assets working in it. Work points are added as they
+/// come and merged into the footprint every <see cref="ClearanceOptions.FlushInterval"/> (or when the
+/// area is read), which also pushes <c>hazardAreaUpdated</c> when the searched area grew.
+/// </summary>
 public sealed class HazardAreaGrain(
     [PersistentState("area", StorageNames.Main)] IPersistentState<HazardAreaState> store,
-    HazardAreaCatalog catalog) : Grain, IHazardAreaGrain
+    HazardAreaCatalog catalog,
+    TimeProvider time,
+    IOptions<ClearanceOptions> clearance,
+    IOptions<AlertOptions> alerts,
+    ILogger<HazardAreaGrain> logger) : Grain, IHazardAreaGrain
 {
-    public async Task<HazardAreaView> Define(HazardAreaDefinition definition)
+    /// <summary>The audit trail keeps this many steps (a lifecycle has a handful).</summary>
+    public const int TransitionsKept = 100;
+
+    private SearchedFootprint? _footprint;
+    private SeparationWatch? _separation;
+    private IGrainTimer? _timer;
+    private bool _dirty;
+    private DateTimeOffset _savedAt;
+
+    private HazardAreaState State => store.State;
+
+    private string Code => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var isNew = store.State.Definition is null;
-        store.State.Definition = definition;
-        if (isNew || store.State.Status is HazardAreaStatus.Suspected or HazardAreaStatus.Confirmed)
+        if (State.Definition is { } definition)
         {
-            // Before clearance starts, the status follows the survey type; later steps come from the lifecycle.
-            store.State.Status = definition.Type == HazardAreaType.Cha ? HazardAreaStatus.Confirmed : HazardAreaStatus.Suspected;
+            Build(definition, State.Footprint);
         }
 
-        await store.WriteStateAsync();
+        _savedAt = Now;
+        var period = clearance.Value.FlushInterval;
+        _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(period, period) { Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        if (_dirty)
+        {
+            await SaveAsync();
+        }
+    }
+
+    public async Task<HazardAreaView> Define(HazardAreaDefinition definition, string by)
+    {
+        var previous = State.Definition;
+        var statusBefore = previous is null ? (HazardAreaStatus?)null : State.Status;
+        if (previous is null || State.Status is HazardAreaStatus.Suspected or HazardAreaStatus.Confirmed)
+        {
+            // Before clearance starts, the status follows the survey type; later steps come from the lifecycle.
+            State.Status = definition.Type == HazardAreaType.Cha ? HazardAreaStatus.Confirmed : HazardAreaStatus.Suspected;
+        }
+
+        if (statusBefore != State.Status)
+        {
+            Audit(new StatusTransition { From = statusBefore, To = State.Status, At = Now, By = by, Note = previous is null ? "defined" : "redefined" });
+        }
+
+        State.Definition = definition;
+        if (previous is null || !previous.GeometryWkb.AsSpan().SequenceEqual(definition.GeometryWkb))
+        {
+            // A new outline keeps what was searched inside it; what now lies outside is no longer counted.
+            var searched = _footprint?.SearchedWgs84();
+            Build(definition, null);
+            if (searched is not null)
+            {
+                _footprint!.AddSearched(searched);
+            }
+        }
+
+        await SaveAsync();
         catalog.Apply(definition.Code, HazardAreaGeometry.FromWkb(definition.GeometryWkb));
         await GrainFactory.GetGrain<IHazardAreaDirectoryGrain>(0).Touch(definition.Code);
-        var view = ToView(definition);
+        return await PublishAsync();
+    }
+
+    public Task<HazardAreaView?> GetView()
+    {
+        if (State.Definition is null)
+        {
+            return Task.FromResult<HazardAreaView?>(null);
+        }
+
+        FlushFootprint();
+        return Task.FromResult<HazardAreaView?>(ToView());
+    }
+
+    public Task<HazardAreaDefinition?> GetDefinition() => Task.FromResult(State.Definition);
+
+    public async Task<HazardAreaView> ChangeStatus(StatusChange change)
+    {
+        var definition = State.Definition ?? throw new HazardAreaConflictException($"hazard area '{Code}' is not defined");
+        var from = State.Status;
+        if (!LandRelease.Allows(from, change.To))
+        {
+            throw new HazardAreaConflictException($"hazard area '{Code}' is {LandRelease.Name(from)}; it cannot become {LandRelease.Name(change.To)}");
+        }
+
+        if (LandRelease.OutcomeProblem(change.To, change.Outcome, definition.AreaM2) is { } problem)
+        {
+            throw new HazardAreaConflictException(problem);
+        }
+
+        State.Status = change.To;
+        State.Outcome = change.Outcome;
+        Audit(new StatusTransition { From = from, To = change.To, At = Now, By = change.By, Note = change.Note, Outcome = change.Outcome });
+        if (change.To == HazardAreaStatus.Released)
+        {
+            // Released land has no task any more; the assets learn it from the API and from their next fix.
+            FlushFootprint();
+            foreach (var asset in State.Assets)
+            {
+                _separation!.Remove(asset.Id, Now);
+            }
+
+            State.Assets.Clear();
+        }
+
+        logger.LogInformation("Hazard area {Code}: {From} -> {To} by {By}", Code, from, change.To, change.By);
+        await SaveAsync();
+        await DeliverAlertsAsync();
+        return await PublishAsync();
+    }
+
+    public async Task<HazardAreaView> Attach(AssetRef asset)
+    {
+        if (State.Definition is null)
+        {
+            throw new HazardAreaConflictException($"hazard area '{Code}' is not defined");
+        }
+
+        if (State.Status == HazardAreaStatus.Released)
+        {
+            throw new HazardAreaConflictException($"hazard area '{Code}' is released; no asset can be assigned to it");
+        }
+
+        if (!State.Assets.Exists(a => a.Id == asset.Id))
+        {
+            State.Assets.Add(asset);
+            await SaveAsync();
+            return await PublishAsync();
+        }
+
+        return ToView();
+    }
+
+    public async Task<HazardAreaView?> Detach(string assetId)
+    {
+        if (State.Assets.RemoveAll(a => a.Id == assetId) == 0)
+        {
+            return State.Definition is null ? null : ToView();
+        }
+
+        _footprint?.Break(assetId);
+        _separation?.Remove(assetId, Now);
+        await SaveAsync();
+        await DeliverAlertsAsync();
+        return await PublishAsync();
+    }
+
+    public async Task<bool> Worked(WorkSample sample)
+    {
+        if (_footprint is null || State.Status == HazardAreaStatus.Released || !State.Assets.Exists(a => a.Id == sample.AssetId))
+        {
+            return false;
+        }
+
+        if (sample.Working)
+        {
+            _footprint.Add(new WorkPoint(sample.AssetId, sample.Run, sample.Ts, sample.Lat, sample.Lon, sample.Acc,
+                clearance.Value.WidthM.For(sample.Kind)));
+        }
+        else
+        {
+            _footprint.Break(sample.AssetId);
+        }
+
+        _dirty = true;
+        var (x, y) = _footprint.Projection.ToMetres(sample.Lat, sample.Lon);
+        _separation!.Update(sample.AssetId, sample.Ts, x, y, sample.Working, Now);
+        if (State.Separation.Outbox.Count > 0)
+        {
+            await SaveAsync();
+            await DeliverAlertsAsync();
+        }
+
+        return true;
+    }
+
+    public Task<SearchedView?> GetSearched()
+    {
+        if (State.Definition is not { } definition || _footprint is null)
+        {
+            return Task.FromResult<SearchedView?>(null);
+        }
+
+        FlushFootprint();
+        var view = ToView();
+        return Task.FromResult<SearchedView?>(new SearchedView
+        {
+            Code = Code,
+            GeometryWkb = HazardAreaGeometry.ToWkb(_footprint.SearchedWgs84()),
+            AreaM2 = view.AreaM2,
+            SearchedM2 = view.SearchedM2,
+            Percent = view.Percent,
+        });
+    }
+
+    private async Task OnTick(CancellationToken cancellationToken)
+    {
+        if (FlushFootprint())
+        {
+            await PublishAsync();
+        }
+
+        if (_dirty && Now - _savedAt >= clearance.Value.PersistInterval)
+        {
+            await SaveAsync();
+        }
+
+        if (State.Separation.Outbox.Count > 0)
+        {
+            await DeliverAlertsAsync();
+        }
+    }
+
+    private void Build(HazardAreaDefinition definition, FootprintState? stored)
+    {
+        _footprint = new SearchedFootprint(HazardAreaGeometry.FromWkb(definition.GeometryWkb), clearance.Value.ToRules(), stored);
+        _separation = new SeparationWatch(Code, definition.Unit, alerts.Value.ToRules(), State.Separation);
+    }
+
+    /// <summary>Merges pending work into the footprint; true when the searched area grew.</summary>
+    private bool FlushFootprint()
+    {
+        if (_footprint is null || !_footprint.Flush())
+        {
+            return false;
+        }
+
+        _dirty = true;
+        return true;
+    }
+
+    private void Audit(StatusTransition transition)
+    {
+        State.Transitions.Add(transition);
+        if (State.Transitions.Count > TransitionsKept)
+        {
+            State.Transitions.RemoveRange(0, State.Transitions.Count - TransitionsKept);
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        State.Footprint = _footprint?.Snapshot();
+        await store.WriteStateAsync();
+        _dirty = false;
+        _savedAt = Now;
+    }
+
+    /// <summary>Hands undelivered alert signals to the ledger; kept (and stored) until it takes them.</summary>
+    private async Task DeliverAlertsAsync()
+    {
+        var outbox = State.Separation.Outbox;
+        if (outbox.Count == 0)
+        {
+            return;
+        }
+
+        var sending = outbox.ToList();
+        try
+        {
+            await GrainFactory.GetGrain<IAlertLedgerGrain>(0).Apply(sending);
+            outbox.RemoveRange(0, sending.Count);
+            _dirty = true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Hazard area {Code}: {Count} alert signals could not reach the ledger; retrying", Code, sending.Count);
+        }
+    }
+
+    private async Task<HazardAreaView> PublishAsync()
+    {
+        var view = ToView();
         await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(view);
         return view;
     }
 
-    public Task<HazardAreaView?> GetView() =>
-        Task.FromResult(store.State.Definition is { } definition ? ToView(definition) : null);
-
-    public Task<HazardAreaDefinition?> GetDefinition() => Task.FromResult(store.State.Definition);
-
-    private HazardAreaView ToView(HazardAreaDefinition definition) => new()
+    private HazardAreaView ToView()
     {
-        Code = definition.Code,
-        Type = definition.Type,
-        Status = store.State.Status,
-        AreaM2 = Math.Round(definition.AreaM2, 1),
-    };
+        var definition = State.Definition!;
+        var searched = _footprint?.SearchedM2 ?? 0;
+        return new HazardAreaView
+        {
+            Code = definition.Code,
+            Type = definition.Type,
+            Status = State.Status,
+            AreaM2 = Math.Round(definition.AreaM2, 1),
+            SearchedM2 = Math.Round(searched, 1),
+            Percent = definition.AreaM2 > 0 ? Math.Round(Math.Min(100, 100 * searched / definition.AreaM2), 2) : 0,
+            Assets = [.. State.Assets.Select(a => a.Id).Order(StringComparer.Ordinal)],
+            Finds = State.Finds,
+            Name = definition.Name,
+            Province = definition.Province,
+            Unit = definition.Unit,
+            Priority = definition.Priority,
+            Project = definition.Project,
+            Outcome = State.Outcome,
+            Transitions = [.. State.Transitions],
+        };
+    }
 }

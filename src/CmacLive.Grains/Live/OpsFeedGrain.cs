@@ -20,6 +20,7 @@ public sealed class OpsFeedGrain(
 {
     private Dictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
     private Dictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
+    private Dictionary<string, AlertUpdate> _alerts = new(StringComparer.Ordinal);
     private IReadOnlyList<IOpsObserver> _observers = [];
     private DateTimeOffset _observersReadAt = DateTimeOffset.MinValue;
 
@@ -45,9 +46,17 @@ public sealed class OpsFeedGrain(
         return Task.CompletedTask;
     }
 
+    public Task Publish(AlertUpdate alert)
+    {
+        // An alert raised and changed within one batch still reaches the dashboards as raised.
+        var raised = alert.Raised || (_alerts.TryGetValue(alert.Alert.Id, out var pending) && pending.Raised);
+        _alerts[alert.Alert.Id] = alert with { Raised = raised };
+        return Task.CompletedTask;
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_assets.Count == 0 && _areas.Count == 0)
+        if (_assets.Count == 0 && _areas.Count == 0 && _alerts.Count == 0)
         {
             return;
         }
@@ -58,9 +67,10 @@ public sealed class OpsFeedGrain(
             return; // no hub known yet: keep the updates (newest per asset) until one registers
         }
 
-        var batch = new OpsUpdateBatch { Assets = [.. _assets.Values], HazardAreas = [.. _areas.Values] };
+        var batch = new OpsUpdateBatch { Assets = [.. _assets.Values], HazardAreas = [.. _areas.Values], Alerts = [.. _alerts.Values] };
         _assets = new(StringComparer.Ordinal);
         _areas = new(StringComparer.Ordinal);
+        _alerts = new(StringComparer.Ordinal);
         foreach (var observer in observers)
         {
             try
@@ -69,7 +79,7 @@ public sealed class OpsFeedGrain(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "A hub observer could not take a batch of {Count} updates", batch.Assets.Count + batch.HazardAreas.Count);
+                logger.LogWarning(ex, "A hub observer could not take a batch of {Count} updates", batch.Assets.Count + batch.HazardAreas.Count + batch.Alerts.Count);
             }
         }
     }

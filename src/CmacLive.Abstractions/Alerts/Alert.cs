@@ -1,0 +1,86 @@
+namespace CmacLive.Alerts;
+
+/// <summary>How urgently the command centre must act.</summary>
+public enum AlertSeverity
+{
+    Info = 0,
+    Warning = 1,
+    High = 2,
+    Critical = 3,
+}
+
+/// <summary>The safety rules that raise alerts; the values are the <c>kind</c> on the wire.</summary>
+public static class AlertKinds
+{
+    /// <summary>A device reported the SOS state.</summary>
+    public const string Sos = "sos";
+
+    /// <summary>An asset stayed inside a hazard area it is not assigned to.</summary>
+    public const string UnassignedEntry = "unassigned-entry";
+
+    /// <summary>An assigned asset stopped reporting while working.</summary>
+    public const string Stale = "stale";
+
+    /// <summary>Two assets working in the same area came closer than the safe working distance.</summary>
+    public const string Proximity = "proximity";
+
+    /// <summary>A dog or rat worked past its work period without its rest.</summary>
+    public const string AnimalWorkPeriod = "animal-work-period";
+
+    /// <summary>A detection was reported inside an area already released: a quality flag.</summary>
+    public const string DetectionInReleasedArea = "detection-in-released-area";
+}
+
+/// <summary>
+/// A safety alert (contract v1). Raised once per episode; <see cref="ClearedAt"/> is set when the
+/// condition is over; it stays open until it is both cleared and acknowledged by a user.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cmac.Alert")]
+public sealed record Alert
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Kind { get; init; }
+    [Id(2)] public required AlertSeverity Severity { get; init; }
+    [Id(3)] public string? AssetId { get; init; }
+    [Id(4)] public string? HazardArea { get; init; }
+    [Id(5)] public required string Message { get; init; }
+    [Id(6)] public required DateTimeOffset RaisedAt { get; init; }
+    [Id(7)] public DateTimeOffset? ClearedAt { get; init; }
+    [Id(8)] public string? AcknowledgedBy { get; init; }
+    [Id(9)] public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    /// <summary>The unit concerned, so dashboards focused on units see their own alerts.</summary>
+    [Id(10)] public string? Unit { get; init; }
+
+    /// <summary>Every step of the alert's life: raised, cleared, acknowledged; who and when.</summary>
+    [Id(11)] public IReadOnlyList<AlertAudit> Trail { get; init; } = [];
+
+    /// <summary>Open until both cleared and acknowledged.</summary>
+    public bool IsOpen => ClearedAt is null || AcknowledgedAt is null;
+}
+
+/// <summary>One step in an alert's audit trail.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.AlertAudit")]
+public sealed record AlertAudit
+{
+    [Id(0)] public required DateTimeOffset At { get; init; }
+    [Id(1)] public required string Action { get; init; }
+    [Id(2)] public required string By { get; init; }
+    [Id(3)] public string? Note { get; init; }
+}
+
+/// <summary>What a rule wants done with an alert: raise it (if its id is new) or clear it.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.AlertSignal")]
+public sealed record AlertSignal
+{
+    [Id(0)] public required Alert Alert { get; init; }
+    [Id(1)] public required bool Clear { get; init; }
+
+    public static AlertSignal Raise(Alert alert) => new() { Alert = alert, Clear = false };
+
+    public static AlertSignal Cleared(string id, DateTimeOffset at) => new()
+    {
+        Alert = new Alert { Id = id, Kind = "", Severity = AlertSeverity.Info, Message = "", RaisedAt = at, ClearedAt = at },
+        Clear = true,
+    };
+}

@@ -1,0 +1,20 @@
+namespace CmacLive.Alerts;
+
+/// <summary>
+/// The cluster's safety alerts: every open one and the most recent closed ones, with their audit
+/// trails. Rules raise and clear alerts here (idempotent by alert id); users acknowledge them.
+/// One per cluster (key 0); only alert events reach it, never fixes.
+/// </summary>
+public interface IAlertLedgerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Raises or clears alerts in order. Raising a known id or clearing a cleared one changes nothing.</summary>
+    Task Apply(IReadOnlyList<AlertSignal> signals);
+
+    /// <summary>Acknowledges an alert; null when the id is unknown. Acknowledging twice keeps the first.</summary>
+    Task<Alert?> Acknowledge(string id, string by, string? note);
+
+    Task<Alert?> Get(string id);
+
+    /// <summary>Open alerts (or, with <paramref name="openOnly"/> false, the recent closed ones too), newest first.</summary>
+    Task<IReadOnlyList<Alert>> List(bool openOnly);
+}

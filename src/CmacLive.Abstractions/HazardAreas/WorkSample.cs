@@ -1,0 +1,31 @@
+using CmacLive.Assets;
+
+namespace CmacLive.HazardAreas;
+
+/// <summary>
+/// A fix of an asset assigned to the area, sent while it works (and once when it stops working), so the
+/// area can grow its searched footprint and keep working assets apart.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cmac.WorkSample")]
+public sealed record WorkSample
+{
+    [Id(0)] public required string AssetId { get; init; }
+    [Id(1)] public required AssetKind Kind { get; init; }
+    [Id(2)] public required int Run { get; init; }
+    [Id(3)] public required DateTimeOffset Ts { get; init; }
+    [Id(4)] public required double Lat { get; init; }
+    [Id(5)] public required double Lon { get; init; }
+    [Id(6)] public double? Acc { get; init; }
+    [Id(7)] public required bool Working { get; init; }
+}
+
+/// <summary>The searched footprint of an area: the polygon in WGS84 as WKB, and its figures.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.SearchedView")]
+public sealed record SearchedView
+{
+    [Id(0)] public required string Code { get; init; }
+    [Id(1)] public required byte[] GeometryWkb { get; init; }
+    [Id(2)] public required double AreaM2 { get; init; }
+    [Id(3)] public required double SearchedM2 { get; init; }
+    [Id(4)] public required double Percent { get; init; }
+}

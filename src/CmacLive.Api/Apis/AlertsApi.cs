@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using CmacLive.Alerts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+public static class AlertsApi
+{
+    public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
+    {
+        var alerts = api.MapGroup("/alerts");
+        alerts.MapGet("/", ListAlerts);
+        alerts.MapGet("/{id}", GetAlert);
+        alerts.MapPost("/{id}/ack", Acknowledge);
+        return api;
+    }
+
+    /// <summary><c>GET /api/alerts?open=true</c>: open alerts (not yet both cleared and acknowledged), or with the recent closed ones too; newest first.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<Alert>>, ValidationProblem>> ListAlerts(string? open, IGrainFactory grains)
+    {
+        bool openOnly;
+        if (open is null)
+        {
+            openOnly = false;
+        }
+        else if (!bool.TryParse(open, out openOnly))
+        {
+            return Problems.Field("open", "must be true or false");
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IAlertLedgerGrain>(0).List(openOnly));
+    }
+
+    public static async Task<Results<Ok<Alert>, ProblemHttpResult>> GetAlert(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IAlertLedgerGrain>(0).Get(id) is { } alert ? TypedResults.Ok(alert) : Problems.NotFound($"no alert '{id}'");
+
+    /// <summary>
+    /// <c>POST /api/alerts/{id}/ack</c> <c>{by?, note?}</c>: the signed-in user (or the named operator at the
+    /// console) acknowledges the alert; the step goes into its audit trail. Acknowledging again changes nothing.
+    /// </summary>
+    public static async Task<Results<Ok<Alert>, ValidationProblem, ProblemHttpResult>> Acknowledge(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        string? by = null, note = null;
+        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
+        {
+            var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            by = Problems.OptionalString(body, "by", errors);
+            note = Problems.OptionalString(body, "note", errors);
+            if (by is { Length: > 100 })
+            {
+                errors["by"] = ["must be at most 100 characters"];
+            }
+
+            if (note is { Length: > 1000 })
+            {
+                errors["note"] = ["must be at most 1000 characters"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var who = string.IsNullOrWhiteSpace(by) ? Problems.UserName(user) : $"{by.Trim()} ({Problems.UserName(user)})";
+        var alert = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note);
+        return alert is null ? Problems.NotFound($"no alert '{id}'") : TypedResults.Ok(alert);
+    }
+}
