@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CmacLive.Assets;
+using CmacLive.HazardAreas;
 using CmacLive.Live;
 using CmacLive.Storage;
 using CmacLive.Storage.History;
@@ -60,6 +61,22 @@ public sealed class ClusterFixture : IAsyncLifetime
             return Pushes.Assets.ToList();
         }, done, "pushed", TimeSpan.FromMilliseconds(50));
 
+    /// <summary>Waits until the pushed alerts satisfy <paramref name="done"/>.</summary>
+    public Task<List<AlertUpdate>> PushedAlertsAsync(Func<List<AlertUpdate>, bool> done) =>
+        EventuallyAsync(async () =>
+        {
+            await RenewObserverAsync();
+            return Pushes.Alerts.ToList();
+        }, done, "alerts pushed", TimeSpan.FromMilliseconds(50));
+
+    /// <summary>Waits until the pushed hazard areas satisfy <paramref name="done"/>.</summary>
+    public Task<List<HazardAreaView>> PushedAreasAsync(Func<List<HazardAreaView>, bool> done) =>
+        EventuallyAsync(async () =>
+        {
+            await RenewObserverAsync();
+            return Pushes.Areas.ToList();
+        }, done, "areas pushed", TimeSpan.FromMilliseconds(50));
+
     public async Task DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();
@@ -115,11 +132,25 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public ConcurrentQueue<AssetStatus> Assets { get; } = new();
 
+        public ConcurrentQueue<HazardAreaView> Areas { get; } = new();
+
+        public ConcurrentQueue<AlertUpdate> Alerts { get; } = new();
+
         public Task OnUpdates(OpsUpdateBatch batch)
         {
             foreach (var status in batch.Assets)
             {
                 Assets.Enqueue(status);
+            }
+
+            foreach (var area in batch.HazardAreas)
+            {
+                Areas.Enqueue(area);
+            }
+
+            foreach (var alert in batch.Alerts)
+            {
+                Alerts.Enqueue(alert);
             }
 
             return Task.CompletedTask;

@@ -106,15 +106,14 @@ public sealed class HazardAreaGrain(
         return await PublishAsync();
     }
 
-    public Task<HazardAreaView?> GetView()
+    public async Task<HazardAreaView?> GetView()
     {
         if (State.Definition is null)
         {
-            return Task.FromResult<HazardAreaView?>(null);
+            return null;
         }
 
-        FlushFootprint();
-        return Task.FromResult<HazardAreaView?>(ToView());
+        return FlushFootprint() ? await PublishAsync() : ToView();
     }
 
     public Task<HazardAreaDefinition?> GetDefinition() => Task.FromResult(State.Definition);
@@ -219,23 +218,22 @@ public sealed class HazardAreaGrain(
         return true;
     }
 
-    public Task<SearchedView?> GetSearched()
+    public async Task<SearchedView?> GetSearched()
     {
-        if (State.Definition is not { } definition || _footprint is null)
+        if (State.Definition is null || _footprint is null)
         {
-            return Task.FromResult<SearchedView?>(null);
+            return null;
         }
 
-        FlushFootprint();
-        var view = ToView();
-        return Task.FromResult<SearchedView?>(new SearchedView
+        var view = FlushFootprint() ? await PublishAsync() : ToView();
+        return new SearchedView
         {
             Code = Code,
             GeometryWkb = HazardAreaGeometry.ToWkb(_footprint.SearchedWgs84()),
             AreaM2 = view.AreaM2,
             SearchedM2 = view.SearchedM2,
             Percent = view.Percent,
-        });
+        };
     }
 
     private async Task OnTick(CancellationToken cancellationToken)
