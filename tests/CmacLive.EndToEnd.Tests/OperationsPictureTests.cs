@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CmacLive.Geo;
+using NetTopologySuite.Geometries;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>
+/// The mine-action picture end to end: hazard areas over REST, devices over MQTT, the dashboard over
+/// SignalR. Ground is laid out in metres of UTM zone 48N near Pailin, so the expected figures are exact.
+/// </summary>
+[Collection(SiloCollection.Name)]
+public sealed class OperationsPictureTests(SiloFixture fixture)
+{
+    private static readonly MetricProjection Zone48 = new(48, true);
+    private static int s_plots;
+
+    private readonly double _east = 230_000 + (3_000 * Interlocked.Increment(ref s_plots));
+    private readonly double _north = 1_430_000;
+
+    private TestSilo Silo => fixture.Silo;
+
+    private (double Lat, double Lon) At(double x, double y)
+    {
+        var point = Zone48.ToWgs84(new GeometryFactory().CreatePoint(new Coordinate(_east + x, _north + y)));
+        return (point.Coordinate.Y, point.Coordinate.X);
+    }
+
+    /// <summary>PUTs a rectangular area (metres from the plot's origin) as a GeoJSON Feature; answers its code.</summary>
+    private async Task<string> PutAreaAsync(double x, double y, double width, double height, string type = "CHA")
+    {
+        var code = $"PL/{type}/CMAA/{Random.Shared.Next(10_000, 99_999)}{Interlocked.Increment(ref s_plots)}";
+        (double, double)[] corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height), (x, y)];
+        var ring = corners.Select(c => At(c.Item1, c.Item2)).Select(p => new[] { p.Lon, p.Lat }).ToArray();
+        var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
+        {
+            type = "Feature",
+            properties = new { code, type, province = "Pailin", unit = "DU5", priority = "high", project = "P-2026" },
+            geometry = new { type = "Polygon", coordinates = new[] { ring } },
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        return code;
+    }
+
+    private static string Path(string code, string rest = "") => $"/api/hazard-areas/{Uri.EscapeDataString(code)}{rest}";
+
+    private static string Ts(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private async Task PublishStateAsync(TrackedAsset field, string state, DateTimeOffset ts)
+    {
+        var ack = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":"{{Ts(ts)}}","state":"{{state}}"}""");
+        Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+    }
+
+    private async Task PublishAtAsync(TrackedAsset field, double x, double y, DateTimeOffset ts)
+    {
+        var (lat, lon) = At(x, y);
+        var ack = await field.Tracker.PublishFixAsync(lat, lon, ts);
+        Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+    }
+
+    [Fact]
+    public async Task A_lane_cleared_over_mqtt_is_pushed_as_progress_and_measured_to_the_square_metre()
+    {
+        var code = await PutAreaAsync(0, 0, 100, 10);
+        await using var field = await TrackedAsset.StartAsync(Silo);
+
+        var assigned = await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        var area = await assigned.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([field.AssetId], area.GetProperty("assets").EnumerateArray().Select(a => a.GetString()));
+        var asset = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}");
+        Assert.Equal(code, asset.GetProperty("taskArea").GetString());
+
+        // Ten passes along the 100 m lane, 1 m apart, 2 m a second, while working.
+        var t = DateTimeOffset.UtcNow.AddMinutes(-20);
+        await PublishStateAsync(field, "working", t);
+        for (var pass = 0; pass < 10; pass++)
+        {
+            for (var step = 0; step <= 50; step++)
+            {
+                t = t.AddSeconds(1);
+                var x = pass % 2 == 0 ? step * 2.0 : 100 - (step * 2.0);
+                await PublishAtAsync(field, x, pass + 0.5, t);
+            }
+        }
+
+        var pushed = await field.Hub.WaitForAsync("hazardAreaUpdated",
+            a => a.GetProperty("code").GetString() == code && a.GetProperty("searchedM2").GetDouble() >= 990, seconds: 15);
+        Assert.InRange(pushed.GetProperty("percent").GetDouble(), 99, 100);
+
+        var view = await Silo.GetJsonAsync<JsonElement>(Path(code));
+        Assert.InRange(view.GetProperty("areaM2").GetDouble(), 999.5, 1000.5);
+        Assert.InRange(view.GetProperty("searchedM2").GetDouble(), 990, 1000.5);
+        Assert.Equal("confirmed", view.GetProperty("status").GetString());
+        Assert.Equal("Pailin", view.GetProperty("province").GetString());
+
+        var searched = await Silo.GetJsonAsync<JsonElement>(Path(code, "/searched"));
+        Assert.Equal("Feature", searched.GetProperty("type").GetString());
+        Assert.Contains(searched.GetProperty("geometry").GetProperty("type").GetString(), new[] { "Polygon", "MultiPolygon" });
+        Assert.Equal(view.GetProperty("searchedM2").GetDouble(), searched.GetProperty("properties").GetProperty("searchedM2").GetDouble());
+    }
+
+    [Fact]
+    public async Task An_sos_over_mqtt_raises_an_alert_on_the_dashboard_that_a_user_acknowledges()
+    {
+        await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU2");
+        var t = DateTimeOffset.UtcNow.AddSeconds(-30);
+        await PublishAtAsync(field, 500, 500, t);
+
+        await PublishStateAsync(field, "sos", t.AddSeconds(1));
+
+        var raised = await field.Hub.WaitForAsync("alertRaised", a => a.GetProperty("assetId").GetString() == field.AssetId);
+        Assert.Equal("sos", raised.GetProperty("kind").GetString());
+        Assert.Equal("critical", raised.GetProperty("severity").GetString());
+        Assert.Equal("DU2", raised.GetProperty("unit").GetString());
+        Assert.Equal(JsonValueKind.Null, raised.GetProperty("clearedAt").ValueKind);
+        foreach (var member in new[] { "id", "kind", "severity", "assetId", "hazardArea", "message", "raisedAt", "clearedAt", "acknowledgedBy", "acknowledgedAt" })
+        {
+            Assert.True(raised.TryGetProperty(member, out _), member);
+        }
+
+        var id = raised.GetProperty("id").GetString()!;
+        var open = await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true");
+        Assert.Contains(open.EnumerateArray(), a => a.GetProperty("id").GetString() == id);
+
+        var ack = await Silo.Http.PostAsJsonAsync($"/api/alerts/{id}/ack", new { by = "Sok Dara", note = "team reached by radio" });
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var updated = await field.Hub.WaitForAsync("alertUpdated", a => a.GetProperty("id").GetString() == id && a.GetProperty("acknowledgedAt").ValueKind != JsonValueKind.Null);
+        Assert.StartsWith("Sok Dara", updated.GetProperty("acknowledgedBy").GetString(), StringComparison.Ordinal);
+
+        // Still open until the SOS is over.
+        Assert.Contains((await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true")).EnumerateArray(), a => a.GetProperty("id").GetString() == id);
+        await PublishStateAsync(field, "working", t.AddSeconds(20));
+        var cleared = await field.Hub.WaitForAsync("alertUpdated", a => a.GetProperty("id").GetString() == id && a.GetProperty("clearedAt").ValueKind != JsonValueKind.Null);
+        Assert.Equal(["raised", "acknowledged", "cleared"], cleared.GetProperty("trail").EnumerateArray().Select(s => s.GetProperty("action").GetString()));
+        Assert.DoesNotContain((await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true")).EnumerateArray(), a => a.GetProperty("id").GetString() == id);
+
+        var missing = await Silo.Http.PostAsJsonAsync("/api/alerts/no-such-alert/ack", new { });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Land_release_steps_over_rest_are_checked_audited_and_end_the_tasks()
+    {
+        var code = await PutAreaAsync(0, 0, 100, 100, type: "SHA");
+        await using var field = await TrackedAsset.StartAsync(Silo);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { })).StatusCode);
+
+        var skip = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "in-clearance" });
+        Assert.Equal(HttpStatusCode.Conflict, skip.StatusCode);
+        Assert.Equal("application/problem+json", skip.Content.Headers.ContentType?.MediaType);
+        var bad = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "cleared" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("status", out _));
+        var badOutcome = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome = new { clearedM2 = "lots" } });
+        Assert.True((await badOutcome.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("outcome.clearedM2", out _));
+
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "confirmed", note = "TS: AP mines found" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "in-clearance" })).StatusCode);
+        var tooMuch = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome = new { clearedM2 = 12_000 } });
+        Assert.Equal(HttpStatusCode.Conflict, tooMuch.StatusCode);
+        var released = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome = new { reducedM2 = 2_500, clearedM2 = 7_500 } });
+        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+
+        var view = await released.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("released", view.GetProperty("status").GetString());
+        Assert.Equal(7_500, view.GetProperty("outcome").GetProperty("clearedM2").GetDouble());
+        Assert.Empty(view.GetProperty("assets").EnumerateArray());
+        var steps = view.GetProperty("transitions").EnumerateArray().Select(s => (s.GetProperty("to").GetString(), s.GetProperty("by").GetString())).ToList();
+        Assert.Equal([("suspected", "admin"), ("confirmed", "admin"), ("in-clearance", "admin"), ("released", "admin")], steps);
+        Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}")).GetProperty("taskArea").ValueKind);
+
+        var late = await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.PutJsonAsync(Path(code, "/assets/no-such-asset"), new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.PutJsonAsync(Path("XX/CHA/NONE/1", $"/assets/{field.AssetId}"), new { })).StatusCode);
+    }
+}
