@@ -9,6 +9,7 @@ public enum DecodedKind
     Fix,
     Status,
     Detection,
+    Find,
     /// <summary>Understood and deliberately not applied (an OwnTracks message other than a location, an ack).</summary>
     Ignored,
     /// <summary>The device announced it is gone (an OwnTracks last-will message).</summary>
@@ -21,6 +22,7 @@ public readonly record struct Decoded(
     FixReport? Fix = null,
     StatusReport? Status = null,
     DetectionReport? Detection = null,
+    FindReport? Find = null,
     RejectReason Reason = default,
     string? Detail = null)
 {

@@ -34,6 +34,7 @@ public static class PayloadDecoder
             TopicKind.Status => Status(deviceId, f, now),
             TopicKind.Detection => Detection(deviceId, f, now),
             TopicKind.OwnTracks => OwnTracks(deviceId, f, now),
+            TopicKind.Find => FindDecoder.Decode(deviceId, payload, now),
             TopicKind.Ack => f.Ts is null || !f.HasRequestId
                 ? Decoded.Reject(RejectReason.Malformed, "ack needs ts and requestId")
                 : Decoded.Ignored,

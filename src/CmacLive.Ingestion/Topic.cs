@@ -9,6 +9,7 @@ public enum TopicKind
     Detection,
     Ack,
     OwnTracks,
+    Find,
 }
 
 /// <summary>A parsed uplink topic: its kind and whether it names the publishing device.</summary>
@@ -18,7 +19,7 @@ public readonly record struct Topic(TopicKind Kind, bool IsOwn)
     private const string OwnTracksPrefix = "owntracks/";
 
     /// <summary>
-    /// <c>cmac/v1/{deviceId}/{position|status|detection|ack}</c>, or <c>owntracks/{user}/{device}</c> where
+    /// <c>cmac/v1/{deviceId}/{position|status|detection|find|ack}</c>, or <c>owntracks/{user}/{device}</c> where
     /// the user is the device id the client logged in with.
     /// </summary>
     public static Topic Parse(string topic, string deviceId)
@@ -39,6 +40,7 @@ public readonly record struct Topic(TopicKind Kind, bool IsOwn)
                 "status" => TopicKind.Status,
                 "detection" => TopicKind.Detection,
                 "ack" => TopicKind.Ack,
+                "find" => TopicKind.Find,
                 _ => TopicKind.Unknown,
             };
             return new Topic(kind, rest[..slash].SequenceEqual(deviceId));

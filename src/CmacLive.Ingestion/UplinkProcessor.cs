@@ -64,6 +64,8 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
                     return Record(deviceId, topicName, await device.ProcessStatus(decoded.Status!));
                 case DecodedKind.Detection:
                     return Record(deviceId, topicName, await device.ProcessDetection(decoded.Detection!));
+                case DecodedKind.Find:
+                    return Record(deviceId, topicName, await device.ProcessFind(decoded.Find!));
                 default:
                     stats.Ignored();
                     return new UplinkOutcome(UplinkStatus.Ignored);
@@ -105,6 +107,11 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
         if (outcome == ReportOutcome.UnknownDevice)
         {
             return Reject(deviceId, topicName, RejectReason.UnknownDevice, "device is bound to no configured asset");
+        }
+
+        if (outcome == ReportOutcome.Refused)
+        {
+            return Reject(deviceId, topicName, RejectReason.Conflict, "unknown detection, or a decision against an earlier one");
         }
 
         stats.Accepted(outcome);

@@ -1,5 +1,6 @@
 using CmacLive.Alerts;
 using CmacLive.Assets;
+using CmacLive.Detections;
 using CmacLive.Devices;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
@@ -84,6 +85,17 @@ public sealed class FieldScene(ClusterFixture fixture)
             var (lat, lon) = scene.At(x, y);
             return device.ProcessFix(new FixReport { DeviceId = device.GetPrimaryKeyString(), Ts = ts, Lat = lat, Lon = lon, Acc = acc });
         }
+
+        public string DeviceId => device.GetPrimaryKeyString();
+
+        public Task<ReportOutcome> DetectAsync(double x, double y, DateTimeOffset ts, DetectionSensor sensor = DetectionSensor.Metal)
+        {
+            var (lat, lon) = scene.At(x, y);
+            return device.ProcessDetection(new DetectionReport { DeviceId = DeviceId, Ts = ts, Lat = lat, Lon = lon, Sensor = sensor, DepthCm = 12 });
+        }
+
+        public Task<ReportOutcome> FindAsync(string detectionId, DateTimeOffset ts, FindDetails? find) =>
+            device.ProcessFind(new FindReport { DeviceId = DeviceId, Ts = ts, DetectionId = detectionId, Find = find });
 
         public Task<ReportOutcome> StateAsync(AssetState state, DateTimeOffset ts) =>
             device.ProcessStatus(new StatusReport { DeviceId = device.GetPrimaryKeyString(), Ts = ts, State = state });

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CmacLive.Assets;
+using CmacLive.Detections;
 using CmacLive.Tracking;
 
 namespace CmacLive.Ingestion.Tests;
@@ -151,4 +152,32 @@ public sealed class PayloadDecoderTests
     [InlineData("owntracks/+/+", false)]
     public void Devices_may_subscribe_only_to_their_own_downlink(string filter, bool allowed) =>
         Assert.Equal(allowed, Topic.MaySubscribe(filter, "trk-1"));
+
+    [Fact]
+    public void A_find_names_its_detection_by_id_or_by_the_devices_own_detection_time()
+    {
+        var byId = Decode(TopicKind.Find, """{"ts":1778555045000,"detectionId":"trk-9-1778555000000","category":"submunition","model":"BLU-24/B","depthCm":15,"disposal":"destroyed-in-situ"}""");
+        Assert.Equal(DecodedKind.Find, byId.Kind);
+        Assert.Equal("trk-9-1778555000000", byId.Find!.DetectionId);
+        Assert.Equal(FindCategory.Submunition, byId.Find.Find!.Category);
+        Assert.Equal("BLU-24/B", byId.Find.Find.Model);
+        Assert.Equal(Disposal.DestroyedInSitu, byId.Find.Find.Disposal);
+
+        var byTs = Decode(TopicKind.Find, """{"ts":1778555045000,"detectionTs":"2026-05-12T03:03:20.123Z","category":"ap-mine","depthCm":8,"disposal":"removed"}""");
+        Assert.Equal("trk-1-" + DateTimeOffset.Parse("2026-05-12T03:03:20.123Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), byTs.Find!.DetectionId);
+
+        var clutter = Decode(TopicKind.Find, """{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":"nail"}""");
+        Assert.Null(clutter.Find!.Find);
+        Assert.Equal("nail", clutter.Find.Note);
+    }
+
+    [Theory]
+    [InlineData("""{"detectionId":"d","category":"uxo","depthCm":1,"disposal":"removed"}""")]
+    [InlineData("""{"ts":1778555045000,"category":"uxo","depthCm":1,"disposal":"removed"}""")]
+    [InlineData("""{"ts":1778555045000,"detectionId":"d","category":"landmine","depthCm":1,"disposal":"removed"}""")]
+    [InlineData("""{"ts":1778555045000,"detectionId":"d","category":"uxo","depthCm":-1,"disposal":"removed"}""")]
+    [InlineData("""{"ts":1778555045000,"detectionId":"d","category":"uxo","depthCm":1}""")]
+    [InlineData("""{"ts":1778555045000,"detectionId":"d","category":"uxo","disposal":"removed"}""")]
+    public void A_find_without_its_detection_or_with_a_bad_detail_is_malformed(string json) =>
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Find, json).Reason);
 }

@@ -59,4 +59,20 @@ public enum ReportOutcome
     Late = 2,
     /// <summary>The device is not provisioned or bound to no asset.</summary>
     UnknownDevice = 3,
+    /// <summary>The report contradicts what is known (a find for an unknown detection, or against an earlier decision).</summary>
+    Refused = 4,
+}
+
+/// <summary>
+/// A team's decision on a detection, sent from the field: a find with its details, or clutter
+/// (<see cref="Find"/> null). The detection is named by its id.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cmac.FindReport")]
+public sealed record FindReport
+{
+    [Id(0)] public required string DeviceId { get; init; }
+    [Id(1)] public required DateTimeOffset Ts { get; init; }
+    [Id(2)] public required string DetectionId { get; init; }
+    [Id(3)] public Detections.FindDetails? Find { get; init; }
+    [Id(4)] public string? Note { get; init; }
 }

@@ -19,6 +19,9 @@ public interface IAssetGrain : IGrainWithStringKey
 
     Task<ReportOutcome> ProcessDetection(DetectionReport detection);
 
+    /// <summary>The asset's team confirms a detection as a find, or marks it clutter.</summary>
+    Task<ReportOutcome> ProcessFind(FindReport report);
+
     /// <summary>
     /// Assigns the asset to a hazard area (null: to none), leaving its previous one. Throws
     /// <c>HazardAreaConflictException</c> when the area is not defined or released. Null when the asset is not configured.

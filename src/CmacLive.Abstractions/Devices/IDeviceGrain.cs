@@ -22,6 +22,8 @@ public interface IDeviceGrain : IGrainWithStringKey
 
     Task<ReportOutcome> ProcessDetection(DetectionReport detection);
 
+    Task<ReportOutcome> ProcessFind(FindReport report);
+
     /// <summary>The device's connection ended without a clean disconnect (or its last will was sent).</summary>
     Task ConnectionLost();
 }

@@ -19,4 +19,12 @@ public sealed record HazardAreaView
     [Id(12)] public string? Project { get; init; }
     [Id(13)] public LandReleaseOutcome? Outcome { get; init; }
     [Id(14)] public IReadOnlyList<StatusTransition> Transitions { get; init; } = [];
+
+    /// <summary>Finds by category (ap-mine, av-mine, uxo, submunition, aerial-bomb, other).</summary>
+    [Id(15)] public IReadOnlyDictionary<string, int> FindsByCategory { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Detections not yet confirmed as finds or marked clutter.</summary>
+    [Id(16)] public int OpenDetections { get; init; }
+
+    [Id(17)] public int Clutter { get; init; }
 }

@@ -28,6 +28,9 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// <summary>A fix of an attached asset; false when the asset is not (or no longer) attached here.</summary>
     Task<bool> Worked(WorkSample sample);
 
+    /// <summary>The area's detection figures changed (called by its detection index).</summary>
+    Task CountDetections(Detections.DetectionTally tally);
+
     /// <summary>The searched footprint now, or null when the area is not defined.</summary>
     Task<SearchedView?> GetSearched();
 }

@@ -13,6 +13,7 @@ public enum RejectReason
     UnknownTopic,
     UnknownDevice,
     Failed,
+    Conflict,
 }
 
 /// <summary>The rules every report from the field must pass before it may touch live state.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CmacLive.Alerts;
+using CmacLive.Detections;
 using CmacLive.HazardAreas;
 using CmacLive.History;
 using CmacLive.Live;
@@ -146,9 +147,71 @@ public abstract class AssetGrain : Grain, IAssetGrain
             depthCm = detection.DepthCm,
         });
         await _services.History.AppendAsync(new EventRecord(Id, detection.DeviceId, "detection", detection.Ts, payload, Now));
+
+        // Recorded before it is acknowledged; a repeat is the same detection (same device and time).
+        await GrainFactory.GetGrain<IDetectionGrain>(DetectionIds.For(detection.DeviceId, detection.Ts)).Record(new Detection
+        {
+            Id = DetectionIds.For(detection.DeviceId, detection.Ts),
+            AssetId = Id,
+            DeviceId = detection.DeviceId,
+            Unit = _tracker.State.Profile!.Unit,
+            HazardArea = _services.Areas.Locate(detection.Lat, detection.Lon),
+            Ts = detection.Ts,
+            Lat = detection.Lat,
+            Lon = detection.Lon,
+            Sensor = detection.Sensor,
+            Strength = detection.Strength,
+            DepthCm = detection.DepthCm,
+        });
         var change = _tracker.ApplyHeard(detection.Ts, Now);
         _alerts.OnHeard(Now);
         return await CommitAsync(change);
+    }
+
+    public async Task<ReportOutcome> ProcessFind(FindReport report)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return NotConfigured(report.DeviceId);
+        }
+
+        var payload = JsonSerializer.Serialize(new
+        {
+            detectionId = report.DetectionId,
+            clutter = report.Find is null,
+            category = report.Find is { } f ? FindNames.Of(f.Category) : null,
+            model = report.Find?.Model,
+            depthCm = report.Find?.DepthCm,
+            disposal = report.Find?.Disposal.ToString(),
+            note = report.Note,
+        });
+        await _services.History.AppendAsync(new EventRecord(Id, report.DeviceId, "find", report.Ts, payload, Now));
+        var outcome = ReportOutcome.Applied;
+        try
+        {
+            var decided = await GrainFactory.GetGrain<IDetectionGrain>(report.DetectionId).Decide(new DetectionDecision
+            {
+                Find = report.Find,
+                By = $"{Id} (device {report.DeviceId})",
+                At = report.Ts,
+                Note = report.Note,
+            });
+            if (decided is null)
+            {
+                _services.Logger.LogWarning("Asset {AssetId} reported a find for unknown detection {DetectionId}", Id, report.DetectionId);
+                outcome = ReportOutcome.Refused;
+            }
+        }
+        catch (DetectionConflictException ex)
+        {
+            _services.Logger.LogWarning("Asset {AssetId}: find for detection {DetectionId} refused: {Reason}", Id, report.DetectionId, ex.Message);
+            outcome = ReportOutcome.Refused;
+        }
+
+        var change = _tracker.ApplyHeard(report.Ts, Now);
+        _alerts.OnHeard(Now);
+        await CommitAsync(change);
+        return outcome;
     }
 
     public async Task<AssetStatus?> AssignTask(string? code)

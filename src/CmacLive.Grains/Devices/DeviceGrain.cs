@@ -70,6 +70,9 @@ public sealed class DeviceGrain(
     public Task<ReportOutcome> ProcessDetection(DetectionReport detection) =>
         Asset() is { } asset ? asset.ProcessDetection(detection) : Unknown;
 
+    public Task<ReportOutcome> ProcessFind(FindReport report) =>
+        Asset() is { } asset ? asset.ProcessFind(report) : Unknown;
+
     public Task ConnectionLost() =>
         Asset() is { } asset ? asset.ConnectionLost(this.GetPrimaryKeyString()) : Task.CompletedTask;
 

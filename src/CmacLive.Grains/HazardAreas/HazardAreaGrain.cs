@@ -1,6 +1,7 @@
 using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Clearance;
+using CmacLive.Detections;
 using CmacLive.Geo;
 using CmacLive.Live;
 using CmacLive.Storage;
@@ -19,7 +20,7 @@ public sealed class HazardAreaState
     [Id(4)] public List<StatusTransition> Transitions { get; set; } = [];
     [Id(5)] public LandReleaseOutcome? Outcome { get; set; }
     [Id(6)] public SeparationState Separation { get; set; } = new();
-    [Id(7)] public int Finds { get; set; }
+    [Id(7)] public DetectionTally Detections { get; set; } = new();
 }
 
 /// <summary>
@@ -218,6 +219,18 @@ public sealed class HazardAreaGrain(
         return true;
     }
 
+    public async Task CountDetections(DetectionTally tally)
+    {
+        if (State.Definition is null)
+        {
+            return;
+        }
+
+        State.Detections = tally;
+        await SaveAsync();
+        await PublishAsync();
+    }
+
     public async Task<SearchedView?> GetSearched()
     {
         if (State.Definition is null || _footprint is null)
@@ -331,7 +344,10 @@ public sealed class HazardAreaGrain(
             SearchedM2 = Math.Round(searched, 1),
             Percent = definition.AreaM2 > 0 ? Math.Round(Math.Min(100, 100 * searched / definition.AreaM2), 2) : 0,
             Assets = [.. State.Assets.Select(a => a.Id).Order(StringComparer.Ordinal)],
-            Finds = State.Finds,
+            Finds = State.Detections.Finds,
+            FindsByCategory = State.Detections.FindsByCategory,
+            OpenDetections = State.Detections.Open,
+            Clutter = State.Detections.Clutter,
             Name = definition.Name,
             Province = definition.Province,
             Unit = definition.Unit,

@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using CmacLive.Detections;
+using CmacLive.HazardAreas;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+public static class DetectionsApi
+{
+    /// <summary>The <c>area</c> filter's value for detections outside every hazard area.</summary>
+    public const string OutsideAreas = "none";
+
+    private static readonly Dictionary<string, DetectionStatus> Statuses = new(StringComparer.Ordinal)
+    {
+        ["open"] = DetectionStatus.Open,
+        ["find"] = DetectionStatus.Find,
+        ["clutter"] = DetectionStatus.Clutter,
+    };
+
+    public static RouteGroupBuilder MapDetectionsApi(this RouteGroupBuilder api)
+    {
+        var detections = api.MapGroup("/detections");
+        detections.MapGet("/", ListDetections);
+        detections.MapGet("/{id}", GetDetection);
+        detections.MapPost("/{id}/confirm", Confirm);
+        detections.MapPost("/{id}/clutter", MarkClutter);
+        return api;
+    }
+
+    /// <summary>
+    /// <c>GET /api/detections?area=&amp;status=</c>: one area's detections (<c>area=none</c>: those outside every
+    /// area; no area: all), oldest first, optionally only <c>open</c>, <c>find</c> or <c>clutter</c>.
+    /// </summary>
+    public static async Task<Results<Ok<Detection[]>, ValidationProblem>> ListDetections(string? area, string? status, IGrainFactory grains)
+    {
+        DetectionStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Statuses.TryGetValue(status, out var s))
+            {
+                return Problems.Field("status", $"must be one of {string.Join(", ", Statuses.Keys)}");
+            }
+
+            wanted = s;
+        }
+
+        if (area is not null && area != OutsideAreas && !Identifiers.Code().IsMatch(area))
+        {
+            return Problems.Field("area", Identifiers.CodeRule);
+        }
+
+        IReadOnlyList<string> keys = area switch
+        {
+            OutsideAreas => [IDetectionIndexGrain.Outside],
+            null => [.. (await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(0)).Codes, IDetectionIndexGrain.Outside],
+            _ => [area],
+        };
+        var lists = await Task.WhenAll(keys.Select(k => grains.GetGrain<IDetectionIndexGrain>(k).List()));
+        return TypedResults.Ok(lists.SelectMany(l => l).Where(d => wanted is null || d.Status == wanted).ToArray());
+    }
+
+    public static async Task<Results<Ok<Detection>, ProblemHttpResult>> GetDetection(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IDetectionGrain>(id).Get() is { } detection ? TypedResults.Ok(detection) : Problems.NotFound($"no detection '{id}'");
+
+    /// <summary><c>POST /api/detections/{id}/confirm</c> <c>{category, model?, depthCm, disposal, note?}</c>: the detection is a find.</summary>
+    public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> Confirm(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var find = FindJson.Read(body, errors);
+        var note = Problems.OptionalString(body, "note", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        return await DecideAsync(grains, id, new DetectionDecision { Find = find, By = Problems.UserName(user), At = time.GetUtcNow(), Note = note });
+    }
+
+    /// <summary><c>POST /api/detections/{id}/clutter</c> <c>{note?}</c>: the detection was no explosive item.</summary>
+    public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> MarkClutter(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        string? note = null;
+        if (request.ContentLength is > 0)
+        {
+            var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var errors = new Dictionary<string, string[]>();
+            note = Problems.OptionalString(body, "note", errors);
+            if (errors.Count > 0)
+            {
+                return Problems.Fields(errors);
+            }
+        }
+
+        return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = Problems.UserName(user), At = time.GetUtcNow(), Note = note });
+    }
+
+    private static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> DecideAsync(
+        IGrainFactory grains, string id, DetectionDecision decision)
+    {
+        try
+        {
+            return await grains.GetGrain<IDetectionGrain>(id).Decide(decision) is { } detection
+                ? TypedResults.Ok(detection)
+                : Problems.NotFound($"no detection '{id}'");
+        }
+        catch (DetectionConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+}
