@@ -33,6 +33,7 @@ public sealed partial class ExternalMqttSubscriber(
         "cmac/v1/+/position",
         "cmac/v1/+/status",
         "cmac/v1/+/detection",
+        "cmac/v1/+/find",
         "cmac/v1/+/ack",
         "owntracks/+/+",
     ];

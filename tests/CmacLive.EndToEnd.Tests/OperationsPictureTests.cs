@@ -178,4 +178,53 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await Silo.PutJsonAsync(Path(code, "/assets/no-such-asset"), new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Silo.PutJsonAsync(Path("XX/CHA/NONE/1", $"/assets/{field.AssetId}"), new { })).StatusCode);
     }
+
+    [Fact]
+    public async Task Detections_over_mqtt_become_finds_from_the_field_and_over_rest_and_the_area_counts_them()
+    {
+        var code = await PutAreaAsync(0, 0, 100, 100);
+        await using var field = await TrackedAsset.StartAsync(Silo);
+        var t = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var (lat, lon) = At(40, 40);
+        var (lat2, lon2) = At(60, 60);
+        var (lat3, lon3) = At(70, 20);
+
+        foreach (var (ts, la, lo) in new[] { (t, lat, lon), (t.AddSeconds(20), lat2, lon2), (t.AddSeconds(40), lat3, lon3) })
+        {
+            var detected = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/detection",
+                $$"""{"ts":"{{Ts(ts)}}","lat":{{la.ToString(CultureInfo.InvariantCulture)}},"lon":{{lo.ToString(CultureInfo.InvariantCulture)}},"sensor":"metal","strength":0.8,"depthCm":12}""");
+            Assert.True(detected.IsSuccess, detected.ReasonCode.ToString());
+        }
+
+        var open = await Silo.GetJsonAsync<JsonElement>($"/api/detections?area={Uri.EscapeDataString(code)}&status=open");
+        Assert.Equal(3, open.GetArrayLength());
+        Assert.All(open.EnumerateArray(), d => Assert.Equal(code, d.GetProperty("hazardArea").GetString()));
+        var ids = open.EnumerateArray().Select(d => d.GetProperty("id").GetString()!).ToList();
+
+        // The team confirms its first detection from the field, naming it by the time it reported it.
+        var confirmed = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/find",
+            $$"""{"ts":"{{Ts(t.AddMinutes(2))}}","detectionTs":"{{Ts(t)}}","category":"submunition","model":"BLU-24/B","depthCm":15,"disposal":"destroyed-in-situ"}""");
+        Assert.True(confirmed.IsSuccess, confirmed.ReasonCode.ToString());
+        var pushed = await field.Hub.WaitForAsync("hazardAreaUpdated", a => a.GetProperty("code").GetString() == code && a.GetProperty("finds").GetInt32() == 1);
+        Assert.Equal(1, pushed.GetProperty("findsByCategory").GetProperty("submunition").GetInt32());
+
+        // The command centre confirms the second over REST and marks the third clutter.
+        var bad = await Silo.Http.PostAsJsonAsync($"/api/detections/{ids[1]}/confirm", new { category = "landmine", depthCm = 5, disposal = "removed" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("category", out _));
+        var rest = await Silo.Http.PostAsJsonAsync($"/api/detections/{ids[1]}/confirm", new { category = "ap-mine", model = "PMN-2", depthCm = 8, disposal = "removed" });
+        Assert.Equal(HttpStatusCode.OK, rest.StatusCode);
+        Assert.Equal("find", (await rest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync($"/api/detections/{ids[2]}/clutter", new { note = "tin can" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Silo.Http.PostAsJsonAsync($"/api/detections/{ids[2]}/confirm", new { category = "uxo", depthCm = 5, disposal = "removed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.PostAsJsonAsync("/api/detections/no-such-detection/clutter", new { })).StatusCode);
+
+        var area = await Silo.GetJsonAsync<JsonElement>(Path(code));
+        Assert.Equal(2, area.GetProperty("finds").GetInt32());
+        Assert.Equal(1, area.GetProperty("findsByCategory").GetProperty("ap-mine").GetInt32());
+        Assert.Equal(0, area.GetProperty("openDetections").GetInt32());
+        Assert.Equal(1, area.GetProperty("clutter").GetInt32());
+        var finds = await Silo.GetJsonAsync<JsonElement>($"/api/detections?area={Uri.EscapeDataString(code)}&status=find");
+        Assert.Equal(["submunition", "ap-mine"], finds.EnumerateArray().Select(d => d.GetProperty("find").GetProperty("category").GetString()));
+    }
 }
