@@ -15,6 +15,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section));
         services.AddOptions<ClearanceOptions>().Bind(configuration.GetSection(ClearanceOptions.Section));
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
+        services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section));
+        services.AddSingleton(sp => new Reports.ReportDays(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReportOptions>>().Value.UtcOffset));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HazardAreaCatalog>();
         services.AddSingleton<IHazardAreaLocator>(sp => sp.GetRequiredService<HazardAreaCatalog>());

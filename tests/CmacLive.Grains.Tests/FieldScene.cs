@@ -34,7 +34,7 @@ public sealed class FieldScene(ClusterFixture fixture)
     }
 
     /// <summary>Defines a rectangular area <paramref name="width"/> × <paramref name="height"/> m with its south-west corner at (x, y).</summary>
-    public async Task<string> AreaAsync(double x, double y, double width, double height, HazardAreaType type = HazardAreaType.Cha)
+    public async Task<string> AreaAsync(double x, double y, double width, double height, HazardAreaType type = HazardAreaType.Cha, string unit = "DU5")
     {
         var code = $"BS/{type.ToString().ToUpperInvariant()}/T/{_tag}{Guid.NewGuid():N}"[..28];
         var metres = new GeometryFactory().CreatePolygon(
@@ -50,16 +50,16 @@ public sealed class FieldScene(ClusterFixture fixture)
             Type = type,
             GeometryWkb = HazardAreaGeometry.ToWkb(polygon),
             AreaM2 = MetricProjection.AreaM2(polygon),
-            Unit = "DU5",
+            Unit = unit,
         }, "test");
         return code;
     }
 
-    public async Task<Tracked> AssetAsync(AssetKind kind = AssetKind.Team)
+    public async Task<Tracked> AssetAsync(AssetKind kind = AssetKind.Team, string unit = "DU5")
     {
         var assetId = $"{kind}-{_tag}-{Guid.NewGuid():N}"[..24];
         var deviceId = $"trk-{Guid.NewGuid():N}"[..16];
-        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = "DU5" });
+        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = unit });
         var device = Grains.GetGrain<IDeviceGrain>(deviceId);
         await device.Provision(new DeviceProvision
         {

@@ -27,4 +27,7 @@ public sealed class AssetTrackState
     [Id(10)] public int WorkRun { get; set; }
 
     [Id(11)] public AssetAlertState Alerts { get; set; } = new();
+
+    /// <summary>Device time up to which working time has been credited to the unit's daily figures, while working.</summary>
+    [Id(12)] public DateTimeOffset? WorkCountedUntil { get; set; }
 }

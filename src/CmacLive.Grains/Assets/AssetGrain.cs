@@ -3,6 +3,7 @@ using CmacLive.Alerts;
 using CmacLive.Detections;
 using CmacLive.HazardAreas;
 using CmacLive.History;
+using CmacLive.Reports;
 using CmacLive.Live;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,9 @@ namespace CmacLive.Assets;
 /// </summary>
 public abstract class AssetGrain : Grain, IAssetGrain
 {
+    /// <summary>Working time is credited as fixes arrive, at least this much at a time.</summary>
+    private static readonly TimeSpan WorkCreditStep = TimeSpan.FromMinutes(1);
+
     private readonly AssetKind _kind;
     private readonly IPersistentState<AssetTrackState> _store;
     private readonly AssetGrainServices _services;
@@ -101,6 +105,11 @@ public abstract class AssetGrain : Grain, IAssetGrain
             var area = change.Outcome == ReportOutcome.Applied ? _tracker.State.HazardArea : _services.Areas.Locate(fix.Lat, fix.Lon);
             _alerts.OnPosition(fix.Ts, area, receivedAt);
             change = await WorkedAsync(fix, change);
+            if (change.Outcome == ReportOutcome.Applied && _tracker.State.WorkCountedUntil is { } counted && fix.Ts - counted >= WorkCreditStep)
+            {
+                await CreditWorkAsync(counted, fix.Ts);
+                _tracker.State.WorkCountedUntil = fix.Ts;
+            }
         }
 
         return await CommitAsync(change);
@@ -116,11 +125,18 @@ public abstract class AssetGrain : Grain, IAssetGrain
         var payload = JsonSerializer.Serialize(new { state = report.State.ToString().ToLowerInvariant(), bat = report.Bat });
         await _services.History.AppendAsync(new EventRecord(Id, report.DeviceId, "status", report.Ts, payload, Now));
         var wasWorking = _tracker.State.State == AssetState.Working;
+        var counted = _tracker.State.WorkCountedUntil;
         var change = _tracker.ApplyStatus(report, Now);
         _alerts.OnHeard(Now);
         if (change.Outcome == ReportOutcome.Applied)
         {
             _alerts.OnState(report.State, report.Ts, Now);
+            if (wasWorking && counted is { } from)
+            {
+                await CreditWorkAsync(from, report.Ts);
+            }
+
+            _tracker.State.WorkCountedUntil = report.State == AssetState.Working ? (wasWorking && counted is { } c && c > report.Ts ? c : report.Ts) : null;
             if (wasWorking && report.State != AssetState.Working && _tracker.State.Position is { } last)
             {
                 // The area learns the working period is over, so the next one is not joined to it.
@@ -331,6 +347,39 @@ public abstract class AssetGrain : Grain, IAssetGrain
         }
 
         return change;
+    }
+
+    /// <summary>
+    /// Credits working time (device time, cut at local midnights) to the unit's daily figures. A silence
+    /// longer than <see cref="ReportOptions.MaxSilentWork"/> is credited only that much.
+    /// </summary>
+    private async Task CreditWorkAsync(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from || _tracker.State.Profile is not { } profile)
+        {
+            return;
+        }
+
+        if (to - from > _services.Reports.MaxSilentWork)
+        {
+            to = from + _services.Reports.MaxSilentWork;
+        }
+
+        var kind = profile.Kind.ToString().ToLowerInvariant();
+        try
+        {
+            foreach (var (day, duration) in _services.Days.Split(from, to))
+            {
+                await UnitFigures.Of(GrainFactory, profile.Unit, day).Add(day, new DayFigures
+                {
+                    WorkingSeconds = new Dictionary<string, double> { [kind] = duration.TotalSeconds },
+                });
+            }
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogWarning(ex, "Asset {AssetId}: working time {From}–{To} could not be credited to {Unit}", Id, from, to, profile.Unit);
+        }
     }
 
     private async Task DetachFromAsync(string code)

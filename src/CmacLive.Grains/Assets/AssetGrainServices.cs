@@ -1,6 +1,7 @@
 using CmacLive.Alerts;
 using CmacLive.HazardAreas;
 using CmacLive.History;
+using CmacLive.Reports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,8 @@ public sealed class AssetGrainServices(
     TimeProvider time,
     IOptions<TrackingOptions> options,
     IOptions<AlertOptions> alerts,
+    IOptions<ReportOptions> reports,
+    ReportDays days,
     HazardAreaCatalog areas,
     IHistoryStore history,
     ILoggerFactory loggers)
@@ -24,6 +27,10 @@ public sealed class AssetGrainServices(
     public HazardAreaCatalog Areas { get; } = areas;
 
     public AlertRules AlertRules { get; } = alerts.Value.ToRules();
+
+    public ReportOptions Reports { get; } = reports.Value;
+
+    public ReportDays Days { get; } = days;
 
     public ILogger Logger { get; } = loggers.CreateLogger("CmacLive.Assets");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CmacLive.Alerts;
 using CmacLive.HazardAreas;
+using CmacLive.Reports;
 using CmacLive.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,7 @@ public sealed class DetectionState
 /// </summary>
 public sealed class DetectionGrain(
     [PersistentState("detection", StorageNames.Main)] IPersistentState<DetectionState> store,
+    ReportDays days,
     ILogger<DetectionGrain> logger) : Grain, IDetectionGrain
 {
     public async Task<Detection> Record(Detection detection)
@@ -81,6 +83,14 @@ public sealed class DetectionGrain(
         await store.WriteStateAsync();
         logger.LogInformation("Detection {DetectionId} in {Area} decided as {Decision} by {By}", detection.Id, detection.HazardArea ?? "no area", Describe(detection), decision.By);
         await IndexOf(detection).Upsert(detection);
+        if (detection.Find is { } find)
+        {
+            var day = days.DayOf(decision.At);
+            await UnitFigures.Of(GrainFactory, detection.Unit, day).Add(day, new DayFigures
+            {
+                Finds = new Dictionary<string, int> { [FindNames.Of(find.Category)] = 1 },
+            });
+        }
         return detection;
     }
 

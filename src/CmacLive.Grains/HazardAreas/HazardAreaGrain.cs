@@ -4,6 +4,7 @@ using CmacLive.Clearance;
 using CmacLive.Detections;
 using CmacLive.Geo;
 using CmacLive.Live;
+using CmacLive.Reports;
 using CmacLive.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,9 @@ public sealed class HazardAreaState
     [Id(5)] public LandReleaseOutcome? Outcome { get; set; }
     [Id(6)] public SeparationState Separation { get; set; } = new();
     [Id(7)] public DetectionTally Detections { get; set; } = new();
+
+    /// <summary>How much of the searched area has been credited to the unit's daily figures.</summary>
+    [Id(8)] public double SearchedCreditedM2 { get; set; }
 }
 
 /// <summary>
@@ -35,6 +39,7 @@ public sealed class HazardAreaGrain(
     TimeProvider time,
     IOptions<ClearanceOptions> clearance,
     IOptions<AlertOptions> alerts,
+    ReportDays days,
     ILogger<HazardAreaGrain> logger) : Grain, IHazardAreaGrain
 {
     /// <summary>The audit trail keeps this many steps (a lifecycle has a handful).</summary>
@@ -102,6 +107,11 @@ public sealed class HazardAreaGrain(
         }
 
         await SaveAsync();
+        if (definition.Unit is { } unit)
+        {
+            await GrainFactory.GetGrain<IUnitDirectoryGrain>(0).Add(unit);
+        }
+
         catalog.Apply(definition.Code, HazardAreaGeometry.FromWkb(definition.GeometryWkb));
         await GrainFactory.GetGrain<IHazardAreaDirectoryGrain>(0).Touch(definition.Code);
         return await PublishAsync();
@@ -146,6 +156,12 @@ public sealed class HazardAreaGrain(
             }
 
             State.Assets.Clear();
+            await CreditAsync(new DayFigures
+            {
+                CancelledM2 = change.Outcome!.CancelledM2,
+                ReducedM2 = change.Outcome.ReducedM2,
+                ClearedM2 = change.Outcome.ClearedM2,
+            });
         }
 
         logger.LogInformation("Hazard area {Code}: {From} -> {To} by {By}", Code, from, change.To, change.By);
@@ -297,9 +313,37 @@ public sealed class HazardAreaGrain(
     private async Task SaveAsync()
     {
         State.Footprint = _footprint?.Snapshot();
+        var searched = _footprint?.SearchedM2 ?? 0;
+        if (searched - State.SearchedCreditedM2 >= 0.01)
+        {
+            // Growth since the last write goes to today's figures of the area's unit; if the write below is
+            // lost, the growth is credited again on the next one (never lost, at worst counted twice).
+            await CreditAsync(new DayFigures { SearchedM2 = searched - State.SearchedCreditedM2 });
+        }
+
+        State.SearchedCreditedM2 = searched;
         await store.WriteStateAsync();
         _dirty = false;
         _savedAt = Now;
+    }
+
+    /// <summary>Adds to today's figures of the area's unit (an area without a unit is reported under no unit).</summary>
+    private async Task CreditAsync(DayFigures figures)
+    {
+        if (State.Definition?.Unit is not { } unit)
+        {
+            return;
+        }
+
+        var day = days.DayOf(Now);
+        try
+        {
+            await UnitFigures.Of(GrainFactory, unit, day).Add(day, figures);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Hazard area {Code}: figures could not be credited to {Unit}", Code, unit);
+        }
     }
 
     /// <summary>Hands undelivered alert signals to the ledger; kept (and stored) until it takes them.</summary>

@@ -1,0 +1,29 @@
+namespace CmacLive.Reports;
+
+/// <summary>A clearance project: its units, the square metres it must release and its dates (inclusive).</summary>
+[GenerateSerializer, Immutable, Alias("cmac.ProjectDefinition")]
+public sealed record ProjectDefinition
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required IReadOnlyList<string> Units { get; init; }
+    [Id(3)] public required double TargetM2 { get; init; }
+    [Id(4)] public required DateOnly Start { get; init; }
+    [Id(5)] public required DateOnly End { get; init; }
+}
+
+/// <summary>One project, keyed by its id.</summary>
+public interface IProjectGrain : IGrainWithStringKey
+{
+    Task<ProjectDefinition> Define(ProjectDefinition project);
+
+    Task<ProjectDefinition?> Get();
+}
+
+/// <summary>Every project id (key 0).</summary>
+public interface IProjectDirectoryGrain : IGrainWithIntegerKey
+{
+    Task Add(string id);
+
+    Task<IReadOnlyList<string>> List();
+}

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CmacLive.Alerts;
+using CmacLive.Assets;
+using CmacLive.Detections;
+using CmacLive.Reports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>Projects with their targets, and the daily report per unit or project, as JSON or CSV.</summary>
+public static class ReportsApi
+{
+    private static readonly string[] Kinds = ["team", "machine", "dog", "rat"];
+
+    public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
+    {
+        api.MapPut("/projects/{id}", PutProject);
+        api.MapGet("/projects/{id}", GetProject);
+        api.MapGet("/projects", ListProjects);
+        api.MapGet("/reports/daily", GetDaily);
+        return api;
+    }
+
+    /// <summary><c>PUT /api/projects/{id}</c> <c>{name, units, targetM2, start, end}</c> (dates <c>yyyy-MM-dd</c>, inclusive).</summary>
+    public static async Task<Results<Ok<ProjectDefinition>, ValidationProblem>> PutProject(
+        string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!Identifiers.IsId(id))
+        {
+            errors["id"] = [Identifiers.IdRule];
+        }
+
+        var name = Problems.RequiredString(body, "name", errors);
+        var units = new List<string>();
+        if (!body.TryGetProperty("units", out var u) || u.ValueKind != JsonValueKind.Array || u.GetArrayLength() == 0
+            || u.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || !Identifiers.IsId(x.GetString()!.ToUpperInvariant())))
+        {
+            errors["units"] = ["must be a non-empty array of unit codes such as DU5"];
+        }
+        else
+        {
+            units.AddRange(u.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).Distinct(StringComparer.Ordinal));
+        }
+
+        var target = Problems.OptionalNumber(body, "targetM2", errors);
+        if (target is not > 0 && !errors.ContainsKey("targetM2"))
+        {
+            errors["targetM2"] = ["is required: the square metres the project must release, more than 0"];
+        }
+
+        var start = Date(body, "start", errors);
+        var end = Date(body, "end", errors);
+        if (start is { } s && end is { } e && e < s)
+        {
+            errors["end"] = ["must not be before start"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var project = new ProjectDefinition { Id = id, Name = name!, Units = units, TargetM2 = target!.Value, Start = start!.Value, End = end!.Value };
+        return TypedResults.Ok(await grains.GetGrain<IProjectGrain>(id).Define(project));
+    }
+
+    /// <summary><c>GET /api/projects/{id}</c>: the project and its progress to date against its target.</summary>
+    public static async Task<Results<Ok<ProjectProgress>, ProblemHttpResult>> GetProject(string id, IGrainFactory grains, ReportDays days, TimeProvider time)
+    {
+        var project = Identifiers.IsId(id) ? await grains.GetGrain<IProjectGrain>(id).Get() : null;
+        return project is null ? Problems.NotFound($"no project '{id}'") : TypedResults.Ok(await ProgressAsync(grains, project, days.DayOf(time.GetUtcNow())));
+    }
+
+    public static async Task<Ok<ProjectProgress[]>> ListProjects(IGrainFactory grains, ReportDays days, TimeProvider time)
+    {
+        var ids = await grains.GetGrain<IProjectDirectoryGrain>(0).List();
+        var projects = await Task.WhenAll(ids.Select(i => grains.GetGrain<IProjectGrain>(i).Get()));
+        var today = days.DayOf(time.GetUtcNow());
+        return TypedResults.Ok(await Task.WhenAll(projects.OfType<ProjectDefinition>().Select(p => ProgressAsync(grains, p, today))));
+    }
+
+    /// <summary>
+    /// <c>GET /api/reports/daily?date=yyyy-MM-dd&amp;unit=&amp;project=&amp;format=json|csv</c>: per unit (one unit, a
+    /// project's units, or every unit) the day's m² searched and released, finds by category, working hours
+    /// per asset kind and open alerts; with a project, its progress against its target up to that day.
+    /// </summary>
+    public static async Task<IResult> GetDaily(
+        string? date, string? unit, string? project, string? format, IGrainFactory grains, ReportDays days, TimeProvider time)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var day = days.DayOf(time.GetUtcNow());
+        if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        {
+            errors["date"] = ["must be a date yyyy-MM-dd"];
+        }
+
+        unit = unit?.Trim().ToUpperInvariant();
+        if (unit is not null && !Identifiers.IsId(unit))
+        {
+            errors["unit"] = [Identifiers.IdRule];
+        }
+
+        if (format is not (null or "json" or "csv"))
+        {
+            errors["format"] = ["must be json or csv"];
+        }
+
+        ProjectDefinition? definition = null;
+        if (project is not null)
+        {
+            definition = Identifiers.IsId(project) ? await grains.GetGrain<IProjectGrain>(project).Get() : null;
+            if (definition is null)
+            {
+                errors["project"] = [$"no project '{project}'"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        IReadOnlyList<string> units = unit is not null ? [unit]
+            : definition is not null ? definition.Units
+            : await grains.GetGrain<IUnitDirectoryGrain>(0).List();
+        var openAlerts = await grains.GetGrain<IAlertLedgerGrain>(0).List(openOnly: true);
+        var rows = await Task.WhenAll(units.Select(async u =>
+        {
+            var figures = await UnitFigures.Of(grains, u, day).Get(day, day);
+            return UnitDay.Of(u, figures.TryGetValue(day, out var f) ? f : new DayFigures(), openAlerts.Count(a => a.Unit == u));
+        }));
+        var progress = definition is null ? null : await ProgressAsync(grains, definition, day);
+        var report = new DailyReport { Date = day, Units = rows, Project = progress };
+        return format == "csv"
+            ? Results.Text(ToCsv(report), "text/csv", Encoding.UTF8)
+            : Results.Ok(report);
+    }
+
+    private static async Task<ProjectProgress> ProgressAsync(IGrainFactory grains, ProjectDefinition project, DateOnly asOf)
+    {
+        var to = asOf < project.End ? asOf : project.End;
+        var total = new DayFigures();
+        if (to >= project.Start)
+        {
+            var reads = project.Units.SelectMany(u => Enumerable.Range(project.Start.Year, to.Year - project.Start.Year + 1)
+                .Select(y => grains.GetGrain<IUnitFiguresGrain>(UnitFigures.Key(u, y)).Get(project.Start, to)));
+            foreach (var days in await Task.WhenAll(reads))
+            {
+                total = days.Values.Aggregate(total, (sum, d) => sum.Plus(d));
+            }
+        }
+
+        var spanDays = project.End.DayNumber - project.Start.DayNumber + 1;
+        var elapsed = Math.Clamp(asOf.DayNumber - project.Start.DayNumber + 1, 0, spanDays);
+        return new ProjectProgress
+        {
+            Id = project.Id,
+            Name = project.Name,
+            Units = project.Units,
+            TargetM2 = project.TargetM2,
+            Start = project.Start,
+            End = project.End,
+            AsOf = asOf,
+            ReleasedM2 = Math.Round(total.ReleasedM2, 1),
+            SearchedM2 = Math.Round(total.SearchedM2, 1),
+            Finds = total.Finds.Values.Sum(),
+            PercentOfTarget = Math.Round(100 * total.ReleasedM2 / project.TargetM2, 2),
+            PlannedPercent = Math.Round(100.0 * elapsed / spanDays, 2),
+        };
+    }
+
+    private static string ToCsv(DailyReport report)
+    {
+        var csv = new StringBuilder();
+        var header = new List<string> { "date", "unit", "searched_m2", "released_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "finds_total" };
+        header.AddRange(FindJson.Categories.Keys.Select(c => "finds_" + c.Replace('-', '_')));
+        header.AddRange(Kinds.Select(k => "hours_" + k));
+        header.Add("open_alerts");
+        if (report.Project is not null)
+        {
+            header.AddRange(["project", "target_m2", "released_to_date_m2", "percent_of_target"]);
+        }
+
+        csv.AppendLine(string.Join(',', header));
+        foreach (var row in report.Units)
+        {
+            var cells = new List<string>
+            {
+                report.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Unit, Number(row.SearchedM2), Number(row.ReleasedM2),
+                Number(row.CancelledM2), Number(row.ReducedM2), Number(row.ClearedM2), Number(row.FindsTotal),
+            };
+            cells.AddRange(FindJson.Categories.Keys.Select(c => Number(row.Finds[c])));
+            cells.AddRange(Kinds.Select(k => Number(row.WorkingHours[k])));
+            cells.Add(Number(row.OpenAlerts));
+            if (report.Project is { } p)
+            {
+                cells.AddRange([p.Id, Number(p.TargetM2), Number(p.ReleasedM2), Number(p.PercentOfTarget)]);
+            }
+
+            csv.AppendLine(string.Join(',', cells));
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static DateOnly? Date(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        var text = Problems.RequiredString(body, name, errors);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[name] = ["must be a date yyyy-MM-dd"];
+        return null;
+    }
+
+    /// <summary>The daily report: one row per unit, and the project's progress when one was asked for.</summary>
+    public sealed record DailyReport
+    {
+        public required DateOnly Date { get; init; }
+        public required IReadOnlyList<UnitDay> Units { get; init; }
+        public ProjectProgress? Project { get; init; }
+    }
+
+    /// <summary>One unit's figures for the day.</summary>
+    public sealed record UnitDay
+    {
+        public required string Unit { get; init; }
+        public double SearchedM2 { get; init; }
+        public double ReleasedM2 { get; init; }
+        public double CancelledM2 { get; init; }
+        public double ReducedM2 { get; init; }
+        public double ClearedM2 { get; init; }
+        public int FindsTotal { get; init; }
+        public required IReadOnlyDictionary<string, int> Finds { get; init; }
+        public required IReadOnlyDictionary<string, double> WorkingHours { get; init; }
+        public int OpenAlerts { get; init; }
+
+        public static UnitDay Of(string unit, DayFigures f, int openAlerts) => new()
+        {
+            Unit = unit,
+            SearchedM2 = Math.Round(f.SearchedM2, 1),
+            ReleasedM2 = Math.Round(f.ReleasedM2, 1),
+            CancelledM2 = Math.Round(f.CancelledM2, 1),
+            ReducedM2 = Math.Round(f.ReducedM2, 1),
+            ClearedM2 = Math.Round(f.ClearedM2, 1),
+            FindsTotal = f.Finds.Values.Sum(),
+            Finds = FindJson.Categories.Keys.ToDictionary(c => c, c => f.Finds.TryGetValue(c, out var n) ? n : 0, StringComparer.Ordinal),
+            WorkingHours = Kinds.ToDictionary(k => k, k => Math.Round((f.WorkingSeconds.TryGetValue(k, out var s) ? s : 0) / 3600, 2), StringComparer.Ordinal),
+            OpenAlerts = openAlerts,
+        };
+    }
+
+    /// <summary>A project and how far it is: released m² against the target, and the share of its time gone by.</summary>
+    public sealed record ProjectProgress
+    {
+        public required string Id { get; init; }
+        public required string Name { get; init; }
+        public required IReadOnlyList<string> Units { get; init; }
+        public required double TargetM2 { get; init; }
+        public required DateOnly Start { get; init; }
+        public required DateOnly End { get; init; }
+        public required DateOnly AsOf { get; init; }
+        public double ReleasedM2 { get; init; }
+        public double SearchedM2 { get; init; }
+        public int Finds { get; init; }
+        public double PercentOfTarget { get; init; }
+        public double PlannedPercent { get; init; }
+    }
+}

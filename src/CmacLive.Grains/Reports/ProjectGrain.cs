@@ -1,0 +1,28 @@
+using CmacLive.Storage;
+
+namespace CmacLive.Reports;
+
+[GenerateSerializer, Alias("cmac.ProjectState")]
+public sealed class ProjectState
+{
+    [Id(0)] public ProjectDefinition? Project { get; set; }
+}
+
+public sealed class ProjectGrain(
+    [PersistentState("project", StorageNames.Main)] IPersistentState<ProjectState> store) : Grain, IProjectGrain
+{
+    public async Task<ProjectDefinition> Define(ProjectDefinition project)
+    {
+        var isNew = store.State.Project is null;
+        store.State.Project = project;
+        await store.WriteStateAsync();
+        if (isNew)
+        {
+            await GrainFactory.GetGrain<IProjectDirectoryGrain>(0).Add(project.Id);
+        }
+
+        return project;
+    }
+
+    public Task<ProjectDefinition?> Get() => Task.FromResult(store.State.Project);
+}

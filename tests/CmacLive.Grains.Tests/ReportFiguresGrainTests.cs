@@ -1,0 +1,84 @@
+using CmacLive.Assets;
+using CmacLive.Detections;
+using CmacLive.HazardAreas;
+using CmacLive.Reports;
+
+namespace CmacLive.Grains.Tests;
+
+/// <summary>The daily figures fill in as the work happens: working hours, searched and released ground, finds.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ReportFiguresGrainTests(ClusterFixture fixture)
+{
+    private static readonly ReportDays Days = new(TimeSpan.FromHours(7));
+
+    private readonly FieldScene _scene = new(fixture);
+
+    private async Task<DayFigures> FiguresAsync(string unit, DateOnly day)
+    {
+        var all = await UnitFigures.Of(fixture.Grains, unit, day).Get(day, day);
+        return all.TryGetValue(day, out var figures) ? figures : new DayFigures();
+    }
+
+    [Fact]
+    public async Task Working_time_is_credited_to_the_unit_by_kind_and_a_long_silence_only_up_to_its_limit()
+    {
+        var unit = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var dog = await _scene.AssetAsync(AssetKind.Dog, unit);
+        var start = new DateTimeOffset(2026, 5, 12, 1, 0, 0, TimeSpan.Zero); // 08:00 in Cambodia
+
+        await dog.StateAsync(AssetState.Working, start);
+        for (var minute = 1; minute <= 30; minute++)
+        {
+            await dog.FixAsync(0, minute, start.AddMinutes(minute));
+        }
+
+        await dog.StateAsync(AssetState.Resting, start.AddMinutes(31));
+        await dog.FixAsync(0, 0, start.AddMinutes(50)); // resting: not counted
+        await dog.StateAsync(AssetState.Working, start.AddMinutes(61));
+        await dog.StateAsync(AssetState.Resting, start.AddMinutes(121)); // an hour of silence: 10 minutes count
+
+        var figures = await FiguresAsync(unit, new DateOnly(2026, 5, 12));
+        Assert.Equal((31 + 10) * 60, figures.WorkingSeconds["dog"], 3);
+        Assert.False(figures.WorkingSeconds.ContainsKey("team"));
+    }
+
+    [Fact]
+    public async Task Searched_and_released_ground_and_finds_are_credited_to_the_areas_unit()
+    {
+        var unit = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var code = await _scene.AreaAsync(0, 0, 100, 10, unit: unit);
+        var team = await _scene.AssetAsync(AssetKind.Team, unit);
+        await team.AssignAsync(code);
+        var t = fixture.Time.GetUtcNow().AddHours(-1);
+        await team.StateAsync(AssetState.Working, t);
+        for (var x = 0; x <= 100; x += 2)
+        {
+            await team.FixAsync(x, 0.5, t.AddSeconds(x + 1));
+        }
+
+        await team.DetectAsync(50, 0.5, t.AddMinutes(5));
+        await fixture.Grains.GetGrain<IDetectionGrain>(DetectionIds.For(team.DeviceId, t.AddMinutes(5))).Decide(new DetectionDecision
+        {
+            Find = new FindDetails { Category = FindCategory.ApMine, Model = "Type 72A", DepthCm = 5, Disposal = Disposal.DestroyedInSitu },
+            By = "team leader",
+            At = fixture.Time.GetUtcNow(),
+        });
+        await fixture.Grains.GetGrain<IHazardAreaGrain>(code).ChangeStatus(new StatusChange
+        {
+            To = HazardAreaStatus.InClearance,
+            By = "ops",
+        });
+        await fixture.Grains.GetGrain<IHazardAreaGrain>(code).ChangeStatus(new StatusChange
+        {
+            To = HazardAreaStatus.Released,
+            By = "qa",
+            Outcome = new LandReleaseOutcome { ReducedM2 = 300, ClearedM2 = 700 },
+        });
+
+        var figures = await FiguresAsync(unit, Days.DayOf(fixture.Time.GetUtcNow()));
+        Assert.InRange(figures.SearchedM2, 99, 101);
+        Assert.Equal(1000, figures.ReleasedM2);
+        Assert.Equal(700, figures.ClearedM2);
+        Assert.Equal(1, figures.Finds["ap-mine"]);
+    }
+}
