@@ -29,7 +29,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
     }
 
     /// <summary>PUTs a rectangular area (metres from the plot's origin) as a GeoJSON Feature; answers its code.</summary>
-    private async Task<string> PutAreaAsync(double x, double y, double width, double height, string type = "CHA")
+    private async Task<string> PutAreaAsync(double x, double y, double width, double height, string type = "CHA", string unit = "DU5")
     {
         var code = $"PL/{type}/CMAA/{Random.Shared.Next(10_000, 99_999)}{Interlocked.Increment(ref s_plots)}";
         (double, double)[] corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height), (x, y)];
@@ -37,7 +37,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
         {
             type = "Feature",
-            properties = new { code, type, province = "Pailin", unit = "DU5", priority = "high", project = "P-2026" },
+            properties = new { code, type, province = "Pailin", unit, priority = "high", project = "P-2026" },
             geometry = new { type = "Polygon", coordinates = new[] { ring } },
         });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -226,5 +226,74 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.Equal(1, area.GetProperty("clutter").GetInt32());
         var finds = await Silo.GetJsonAsync<JsonElement>($"/api/detections?area={Uri.EscapeDataString(code)}&status=find");
         Assert.Equal(["submunition", "ap-mine"], finds.EnumerateArray().Select(d => d.GetProperty("find").GetProperty("category").GetString()));
+    }
+
+    [Fact]
+    public async Task The_daily_report_adds_up_the_days_work_per_unit_and_a_projects_progress_in_json_and_csv()
+    {
+        var unit = $"R{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+        var other = $"R{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+        var project = TrackedAsset.NewId("P");
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
+        var put = await Silo.PutJsonAsync($"/api/projects/{project}", new
+        {
+            name = "Pailin clearance 2026",
+            units = new[] { unit, other },
+            targetM2 = 7_560_000,
+            start = today.AddDays(-9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            end = today.AddDays(90).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var badProject = await Silo.PutJsonAsync($"/api/projects/{project}", new { name = "x", units = Array.Empty<string>(), targetM2 = -1, start = "2026-13-01", end = "2026-01-01" });
+        var problems = (await badProject.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(problems.TryGetProperty("units", out _) && problems.TryGetProperty("targetM2", out _) && problems.TryGetProperty("start", out _));
+
+        var code = await PutAreaAsync(0, 0, 50, 20, unit: unit);
+        await using var field = await TrackedAsset.StartAsync(Silo, unit: unit);
+        await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });
+
+        // The work happens today in Cambodian time, even when the test runs just after local midnight.
+        var localMidnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(7));
+        var t = DateTimeOffset.UtcNow.AddMinutes(-10);
+        t = t < localMidnight ? localMidnight.AddSeconds(1) : t;
+        await PublishStateAsync(field, "working", t);
+        for (var step = 0; step <= 25; step++)
+        {
+            await PublishAtAsync(field, step * 2.0, 10, t.AddSeconds(step + 1));
+        }
+
+        await PublishStateAsync(field, "resting", t.AddSeconds(30));
+        await field.Hub.WaitForAsync("hazardAreaUpdated", a => a.GetProperty("code").GetString() == code && a.GetProperty("searchedM2").GetDouble() > 49);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "in-clearance" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome = new { reducedM2 = 400, clearedM2 = 600 } })).StatusCode);
+
+        var report = await Silo.GetJsonAsync<JsonElement>($"/api/reports/daily?date={today:yyyy-MM-dd}&project={project}");
+        var rows = report.GetProperty("units").EnumerateArray().ToList();
+        Assert.Equal([unit, other], rows.Select(r => r.GetProperty("unit").GetString()));
+        var mine = rows[0];
+        Assert.InRange(mine.GetProperty("searchedM2").GetDouble(), 49, 51.5);
+        Assert.Equal(1000, mine.GetProperty("releasedM2").GetDouble());
+        Assert.Equal(600, mine.GetProperty("clearedM2").GetDouble());
+        Assert.Equal(0.008, mine.GetProperty("workingHours").GetProperty("team").GetDouble()); // 30 s
+        Assert.Equal(0, rows[1].GetProperty("releasedM2").GetDouble());
+        var progress = report.GetProperty("project");
+        Assert.Equal(1000, progress.GetProperty("releasedM2").GetDouble());
+        Assert.Equal(Math.Round(100 * 1000 / 7_560_000.0, 2), progress.GetProperty("percentOfTarget").GetDouble());
+        Assert.Equal(Math.Round(100.0 * 10 / 100, 2), progress.GetProperty("plannedPercent").GetDouble());
+
+        var csvResponse = await Silo.Http.GetAsync($"/api/reports/daily?date={today:yyyy-MM-dd}&unit={unit}&format=csv");
+        Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
+        var lines = (await csvResponse.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Trim().Split(',');
+        var cells = lines[1].Trim().Split(',');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(unit, cells[Array.IndexOf(header, "unit")]);
+        Assert.Equal("1000", cells[Array.IndexOf(header, "released_m2")]);
+        Assert.Equal("0", cells[Array.IndexOf(header, "finds_ap_mine")]);
+
+        var bad = await Silo.Http.GetAsync("/api/reports/daily?date=12/05/2026&format=xml");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("date", out _) && errors.TryGetProperty("format", out _));
     }
 }

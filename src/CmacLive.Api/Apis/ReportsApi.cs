@@ -215,7 +215,7 @@ public static class ReportsApi
         return csv.ToString();
     }
 
-    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static DateOnly? Date(JsonElement body, string name, Dictionary<string, string[]> errors)
     {
@@ -266,7 +266,7 @@ public static class ReportsApi
             ClearedM2 = Math.Round(f.ClearedM2, 1),
             FindsTotal = f.Finds.Values.Sum(),
             Finds = FindJson.Categories.Keys.ToDictionary(c => c, c => f.Finds.TryGetValue(c, out var n) ? n : 0, StringComparer.Ordinal),
-            WorkingHours = Kinds.ToDictionary(k => k, k => Math.Round((f.WorkingSeconds.TryGetValue(k, out var s) ? s : 0) / 3600, 2), StringComparer.Ordinal),
+            WorkingHours = Kinds.ToDictionary(k => k, k => Math.Round((f.WorkingSeconds.TryGetValue(k, out var s) ? s : 0) / 3600, 3), StringComparer.Ordinal),
             OpenAlerts = openAlerts,
         };
     }
