@@ -62,25 +62,5 @@ public sealed class MetricProjection
         return copy;
     }
 
-    private static Geometry Transformed(Geometry source, MathTransform transform)
-    {
-        var copy = source.Copy();
-        copy.Apply(new TransformFilter(transform));
-        copy.GeometryChanged();
-        return copy;
-    }
-
-    private sealed class TransformFilter(MathTransform transform) : ICoordinateSequenceFilter
-    {
-        public bool Done => false;
-
-        public bool GeometryChanged => true;
-
-        public void Filter(CoordinateSequence seq, int i)
-        {
-            var (x, y) = transform.Transform(seq.GetX(i), seq.GetY(i));
-            seq.SetX(i, x);
-            seq.SetY(i, y);
-        }
-    }
+    private static Geometry Transformed(Geometry source, MathTransform transform) => GeometryTransform.Apply(source, transform);
 }

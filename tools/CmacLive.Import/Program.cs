@@ -1,0 +1,3 @@
+using CmacLive.Import;
+
+return await Importer.RunAsync(args, Console.Out);
