@@ -169,9 +169,54 @@ public sealed class SearchedFootprintTests
         Walk(second, "T1", 50.5, 100, 0, t);
         second.Flush();
 
-        Assert.InRange(second.SearchedM2, 99, 101);
+        // 100 m × 1 m, the two outer round ends and the overlap of the two inner ones.
+        Assert.InRange(second.SearchedM2, 100.5, 101.5);
         var wgs84 = second.SearchedWgs84();
         Assert.Equal(4326, wgs84.SRID);
-        Assert.InRange(MetricProjection.AreaM2(wgs84), 99, 101);
+        Assert.InRange(MetricProjection.AreaM2(wgs84), second.SearchedM2 - 0.1, second.SearchedM2 + 0.1);
+    }
+
+    [Fact]
+    public void Shapes_that_only_touch_the_area_or_each_other_add_nothing_and_break_nothing()
+    {
+        var lane = Rectangle(0, 0, 100, 10);
+        var footprint = new SearchedFootprint(lane, new ClearanceRules());
+
+        // A spot whose edge only touches the area, and two spots touching each other inside.
+        footprint.Add(At("T1", -0.5, 5, 0));
+        footprint.Flush();
+        footprint.Add(At("T2", 10, 5, 0));
+        footprint.Add(At("T3", 11, 5, 0));
+        footprint.Flush();
+        footprint.Add(At("T4", 50, -0.5, 0));
+        footprint.Flush();
+
+        // Two 1 m spots; a lone spot is only some eighty cells, so it is measured within a few percent.
+        Assert.InRange(footprint.SearchedM2, 2 * Math.PI * 0.25 * 0.97, 2 * Math.PI * 0.25 * 1.03);
+    }
+
+    [Fact]
+    public void Ten_deminers_with_gps_noise_lane_after_lane_never_break_the_merge()
+    {
+        var footprint = new SearchedFootprint(Rectangle(0, 0, 200, 100), new ClearanceRules());
+        var random = new Random(42);
+        for (var s = 0; s < 2400; s++)
+        {
+            for (var a = 0; a < 10; a++)
+            {
+                var travelled = s * 0.1;
+                var lane = (int)(travelled / 200);
+                var along = travelled % 200;
+                var x = lane % 2 == 0 ? along : 200 - along;
+                var y = (a * 10) + 0.5 + (lane % 10);
+                footprint.Add(At($"T{a}", x + (1.5 * (random.NextDouble() - 0.5)), y + (1.5 * (random.NextDouble() - 0.5)), s));
+            }
+
+            footprint.Flush();
+        }
+
+        // 2400 s at 0.1 m/s: 240 m of 1 m lanes each; noise of ±0.75 m widens each lane's footprint to about
+        // twice its width (which is why fixes carry their accuracy, and inaccurate ones do not count).
+        Assert.InRange(footprint.SearchedM2, 10 * 240, 10 * 240 * 2.5);
     }
 }

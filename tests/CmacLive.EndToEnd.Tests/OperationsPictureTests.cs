@@ -101,6 +101,10 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.Equal("Feature", searched.GetProperty("type").GetString());
         Assert.Contains(searched.GetProperty("geometry").GetProperty("type").GetString(), new[] { "Polygon", "MultiPolygon" });
         Assert.Equal(view.GetProperty("searchedM2").GetDouble(), searched.GetProperty("properties").GetProperty("searchedM2").GetDouble());
+        var geoJson = new JsonSerializerOptions();
+        geoJson.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory());
+        var polygon = searched.GetProperty("geometry").Deserialize<Geometry>(geoJson)!;
+        Assert.InRange(MetricProjection.AreaM2(polygon), view.GetProperty("searchedM2").GetDouble() - 1, view.GetProperty("searchedM2").GetDouble() + 1);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class ClearanceGrainTests(ClusterFixture fixture)
 
         var searched = (await Area(lane).GetSearched())!;
         Assert.Equal(view.SearchedM2, searched.SearchedM2);
-        Assert.NotEmpty(searched.GeometryWkb);
+        Assert.NotEmpty(searched.Cells);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using CmacLive.Assets;
+using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
 using Microsoft.AspNetCore.Builder;
@@ -142,7 +143,8 @@ public static class HazardAreasApi
         var feature = new
         {
             type = "Feature",
-            geometry = HazardAreaGeometry.FromWkb(searched.GeometryWkb),
+            geometry = new SearchedFootprint(HazardAreaGeometry.FromWkb(searched.AreaWkb), new ClearanceRules(), new FootprintState { Cells = searched.Cells })
+                .SearchedWgs84(),
             properties = new { code = searched.Code, areaM2 = searched.AreaM2, searchedM2 = searched.SearchedM2, percent = searched.Percent },
         };
         return Results.Json(feature, GeoJson, "application/geo+json");

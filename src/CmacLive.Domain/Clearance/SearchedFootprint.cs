@@ -1,58 +1,56 @@
 using CmacLive.Geo;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
-using NetTopologySuite.Operation.Overlay;
-using NetTopologySuite.Operation.OverlayNG;
 using NetTopologySuite.Precision;
 
 namespace CmacLive.Clearance;
 
 /// <summary>
 /// The ground searched inside one hazard area, built incrementally: each work point adds the path from
-/// the asset's previous point (or just its spot), buffered by half the working width, in metres of the
-/// area's UTM zone. Added shapes wait in a small pending list; <see cref="Flush"/> unions them once,
-/// clips them to the area and merges them into the footprint, so overlapping passes are never counted
-/// twice and no fix ever recomputes the history. Not thread-safe: one owner (the area's grain).
+/// the asset's previous point (or just its spot), widened by half the working width on each side with
+/// round ends (a capsule), in metres of the area's UTM zone. The ground is kept as a <see cref="SearchGrid"/>
+/// of small cells, so overlapping passes and assets are never counted twice, a fix costs only the cells
+/// under its capsule, and GPS noise never makes the footprint heavier to keep. Not thread-safe: one owner
+/// (the area's grain).
 /// </summary>
 public sealed class SearchedFootprint
 {
-    /// <summary>Footprints are kept to the centimetre, which keeps overlays robust and vertex counts down.</summary>
-    public static readonly PrecisionModel Precision = new(100);
+    /// <summary>Cell size of the grid: fine enough that a 1 m lane is measured to well within 1%.</summary>
+    public const double DefaultCellM = 0.1;
 
-    private const int QuadrantSegments = 8;
-    private static readonly GeometryFactory Metres = new(Precision);
+    private static readonly GeometryFactory Metres = new(new PrecisionModel(1000));
 
     private readonly MetricProjection _projection;
-    private readonly Geometry _area;
-    private readonly Envelope _areaEnvelope;
+    private readonly SearchGrid _grid;
     private readonly ClearanceRules _rules;
     private readonly Dictionary<string, TrailEnd> _ends;
-    private readonly List<Geometry> _pending = [];
-    private Geometry _searched;
+    private long _flushedCount;
+    private (long Count, Geometry Drawn)? _drawn;
 
-    public SearchedFootprint(Geometry areaWgs84, ClearanceRules rules, FootprintState? stored = null)
+    public SearchedFootprint(Geometry areaWgs84, ClearanceRules rules, FootprintState? stored = null, double cellM = DefaultCellM)
     {
         _projection = MetricProjection.For(areaWgs84);
-        _area = GeometryPrecisionReducer.Reduce(_projection.ToMetres(areaWgs84), Precision);
-        _areaEnvelope = _area.EnvelopeInternal;
+        var area = GeometryPrecisionReducer.Reduce(_projection.ToMetres(areaWgs84), Metres.PrecisionModel);
+        AreaM2 = area.Area;
+        _grid = new SearchGrid(area, cellM);
         _rules = rules;
         _ends = new Dictionary<string, TrailEnd>(stored?.Ends ?? [], StringComparer.Ordinal);
-        _searched = stored?.SearchedWkb is { } wkb
-            ? new WKBReader(new NetTopologySuite.NtsGeometryServices(Precision)).Read(wkb)
-            : Metres.CreatePolygon();
+        if (stored?.Cells is { } cells)
+        {
+            _grid.Restore(cells);
+        }
+
+        _flushedCount = _grid.Count;
     }
 
     /// <summary>The area's own size in square metres (in the same projection as the footprint).</summary>
-    public double AreaM2 => _area.Area;
+    public double AreaM2 { get; }
 
-    /// <summary>Searched square metres inside the area, as of the last <see cref="Flush"/>.</summary>
-    public double SearchedM2 => _searched.Area;
-
-    public int PendingCount => _pending.Count;
+    /// <summary>Searched square metres inside the area.</summary>
+    public double SearchedM2 => _grid.SearchedM2;
 
     public MetricProjection Projection => _projection;
 
-    /// <summary>Adds one work point; answers what it contributed (nothing is merged until <see cref="Flush"/>).</summary>
+    /// <summary>Adds one work point at once; answers what it contributed.</summary>
     public WorkPointOutcome Add(WorkPoint point)
     {
         if (point.Acc is { } acc && acc > _rules.MaxAccuracyM)
@@ -61,63 +59,55 @@ public sealed class SearchedFootprint
         }
 
         var (x, y) = _projection.ToMetres(point.Lat, point.Lon);
-        var here = new Coordinate(x, y);
         var radius = point.WidthM / 2;
         _ends.TryGetValue(point.AssetId, out var end);
         if (end is not null && point.Ts <= end.Ts)
         {
             // A late point may not be joined to anything: the path it belongs in was drawn without it.
             // Its own spot was still searched.
-            return point.Ts == end.Ts ? WorkPointOutcome.Duplicate : AddShape(Metres.CreatePoint(here), radius, WorkPointOutcome.Spot);
+            return point.Ts == end.Ts ? WorkPointOutcome.Duplicate : Mark(x, y, x, y, radius, WorkPointOutcome.Spot);
         }
 
         _ends[point.AssetId] = new TrailEnd { Run = point.Run, Ts = point.Ts, X = x, Y = y };
-        if (end is not null && end.Run == point.Run && Joinable(end, point.Ts, here))
-        {
-            var path = Metres.CreateLineString([new Coordinate(end.X, end.Y), here]);
-            return AddShape(path, radius, WorkPointOutcome.Segment);
-        }
-
-        return AddShape(Metres.CreatePoint(here), radius, WorkPointOutcome.Spot);
+        return end is not null && end.Run == point.Run && Joinable(end, point.Ts, x, y)
+            ? Mark(end.X, end.Y, x, y, radius, WorkPointOutcome.Segment)
+            : Mark(x, y, x, y, radius, WorkPointOutcome.Spot);
     }
 
-    /// <summary>Counts ground searched before (in WGS84), such as the footprint of the area's previous outline; clipped to this one.</summary>
-    public void AddSearched(Geometry wgs84) => _pending.Add(_projection.ToMetres(wgs84));
+    /// <summary>Counts ground searched before (in WGS84), such as the footprint of the area's previous outline.</summary>
+    public void AddSearched(Geometry wgs84) => _grid.MarkInside(_projection.ToMetres(wgs84));
 
     /// <summary>Forgets where an asset's path ended: its next point starts a new path.</summary>
     public void Break(string assetId) => _ends.Remove(assetId);
 
-    /// <summary>Merges the pending shapes into the footprint. True when the searched area grew.</summary>
+    /// <summary>True when the searched area grew since the last call.</summary>
     public bool Flush()
     {
-        if (_pending.Count == 0)
+        var grew = _grid.Count > _flushedCount;
+        _flushedCount = _grid.Count;
+        return grew;
+    }
+
+    /// <summary>The searched ground in WGS84, cell for cell. Drawn again only when it grew.</summary>
+    public Geometry SearchedWgs84()
+    {
+        if (_drawn is not { } drawn || drawn.Count != _grid.Count)
         {
-            return false;
+            drawn = (_grid.Count, _projection.ToWgs84(_grid.ToPolygons(Metres)));
+            _drawn = drawn;
         }
 
-        var merged = UnaryUnionNG.Union(Metres.BuildGeometry(_pending), Precision);
-        _pending.Clear();
-        var inside = OverlayNG.Overlay(merged, _area, SpatialFunction.Intersection, Precision);
-        var before = _searched.Area;
-        _searched = OverlayNG.Overlay(_searched, inside, SpatialFunction.Union, Precision);
-        return _searched.Area - before > 0.005;
+        return drawn.Drawn;
     }
 
-    /// <summary>The searched footprint (as of the last flush) in WGS84.</summary>
-    public Geometry SearchedWgs84() => _projection.ToWgs84(_searched);
-
-    /// <summary>What to store so the footprint survives the grain (pending shapes are flushed first).</summary>
-    public FootprintState Snapshot()
+    /// <summary>What to store so the footprint survives the grain.</summary>
+    public FootprintState Snapshot() => new()
     {
-        Flush();
-        return new FootprintState
-        {
-            SearchedWkb = new WKBWriter().Write(_searched),
-            Ends = new Dictionary<string, TrailEnd>(_ends, StringComparer.Ordinal),
-        };
-    }
+        Cells = _grid.Serialize(),
+        Ends = new Dictionary<string, TrailEnd>(_ends, StringComparer.Ordinal),
+    };
 
-    private bool Joinable(TrailEnd end, DateTimeOffset ts, Coordinate here)
+    private bool Joinable(TrailEnd end, DateTimeOffset ts, double x, double y)
     {
         var seconds = (ts - end.Ts).TotalSeconds;
         if (seconds > _rules.MaxGap.TotalSeconds)
@@ -125,20 +115,92 @@ public sealed class SearchedFootprint
             return false;
         }
 
-        var distance = Math.Sqrt(((here.X - end.X) * (here.X - end.X)) + ((here.Y - end.Y) * (here.Y - end.Y)));
-        return distance <= _rules.MaxSpeedMps * seconds;
+        return Math.Sqrt(((x - end.X) * (x - end.X)) + ((y - end.Y) * (y - end.Y))) <= _rules.MaxSpeedMps * seconds;
     }
 
-    private WorkPointOutcome AddShape(Geometry path, double radius, WorkPointOutcome outcome)
+    /// <summary>Marks the cells under the capsule from (ax, ay) to (bx, by) of the given radius, row by row.</summary>
+    private WorkPointOutcome Mark(double ax, double ay, double bx, double by, double radius, WorkPointOutcome outcome)
     {
-        var reach = new Envelope(path.EnvelopeInternal);
-        reach.ExpandBy(radius);
-        if (!reach.Intersects(_areaEnvelope))
+        var minX = Math.Min(ax, bx) - radius;
+        var maxX = Math.Max(ax, bx) + radius;
+        var minY = Math.Min(ay, by) - radius;
+        var maxY = Math.Max(ay, by) + radius;
+        var firstRow = Math.Max(0, (int)Math.Ceiling(((minY - _grid.OriginY) / _grid.CellM) - 0.5));
+        var lastRow = Math.Min(_grid.Rows - 1, (int)Math.Floor(((maxY - _grid.OriginY) / _grid.CellM) - 0.5));
+        var maxCol = _grid.OriginX + (_grid.Columns * _grid.CellM);
+        if (firstRow > lastRow || maxX < _grid.OriginX || minX > maxCol)
         {
             return WorkPointOutcome.Outside;
         }
 
-        _pending.Add(path.Buffer(radius, QuadrantSegments));
+        for (var row = firstRow; row <= lastRow; row++)
+        {
+            if (Capsule.Span(ax, ay, bx, by, radius, _grid.RowY(row)) is { } span)
+            {
+                _grid.MarkRow(row, span.Lo, span.Hi);
+            }
+        }
+
         return outcome;
+    }
+}
+
+/// <summary>Where a horizontal line crosses a capsule (a segment widened by a radius, with round ends).</summary>
+public static class Capsule
+{
+    public static (double Lo, double Hi)? Span(double ax, double ay, double bx, double by, double radius, double y)
+    {
+        var lo = double.PositiveInfinity;
+        var hi = double.NegativeInfinity;
+        Disc(ax, ay);
+        Disc(bx, by);
+        var dx = bx - ax;
+        var dy = by - ay;
+        var length = Math.Sqrt((dx * dx) + (dy * dy));
+        if (length > 0)
+        {
+            // The band between the two discs: a rectangle; intersect the line with its four edges.
+            var nx = -dy / length * radius;
+            var ny = dx / length * radius;
+            (double X, double Y)[] corners = [(ax + nx, ay + ny), (bx + nx, by + ny), (bx - nx, by - ny), (ax - nx, ay - ny)];
+            for (var i = 0; i < 4; i++)
+            {
+                var (px, py) = corners[i];
+                var (qx, qy) = corners[(i + 1) % 4];
+                if ((py - y) * (qy - y) > 0)
+                {
+                    continue;
+                }
+
+                if (py == qy)
+                {
+                    Include(px);
+                    Include(qx);
+                }
+                else
+                {
+                    Include(px + ((y - py) * (qx - px) / (qy - py)));
+                }
+            }
+        }
+
+        return lo <= hi ? (lo, hi) : null;
+
+        void Disc(double cx, double cy)
+        {
+            var h = y - cy;
+            if (Math.Abs(h) <= radius)
+            {
+                var w = Math.Sqrt((radius * radius) - (h * h));
+                Include(cx - w);
+                Include(cx + w);
+            }
+        }
+
+        void Include(double x)
+        {
+            lo = Math.Min(lo, x);
+            hi = Math.Max(hi, x);
+        }
     }
 }

@@ -258,7 +258,8 @@ public sealed class HazardAreaGrain(
         return new SearchedView
         {
             Code = Code,
-            GeometryWkb = HazardAreaGeometry.ToWkb(_footprint.SearchedWgs84()),
+            AreaWkb = State.Definition.GeometryWkb,
+            Cells = _footprint.Snapshot().Cells!,
             AreaM2 = view.AreaM2,
             SearchedM2 = view.SearchedM2,
             Percent = view.Percent,
