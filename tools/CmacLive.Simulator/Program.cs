@@ -120,6 +120,7 @@ namespace CmacLive.Simulator
                 var deviceId = $"{id}-trk";
                 var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
                 await PutAsync($"/api/devices/{deviceId}", new { assetId = id, kind = "tracker", secret }, cancellationToken);
+                await AssignAsync(id, cancellationToken);
                 _devices.Add((asset, deviceId, secret));
             }
 
@@ -269,6 +270,17 @@ namespace CmacLive.Simulator
             }
             catch (OperationCanceledException)
             {
+            }
+        }
+
+        /// <summary>Gives the asset the simulated area as its task, so its working fixes count as searched ground.</summary>
+        private async Task AssignAsync(string assetId, CancellationToken cancellationToken)
+        {
+            using var response = await http.PutAsJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(AreaCode)}/assets/{assetId}", new { }, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                // A released area (from an earlier run) takes no tasks: the fleet still runs, without progress.
+                Console.WriteLine($"{assetId} not assigned to {AreaCode}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
             }
         }
 
