@@ -37,7 +37,7 @@ public sealed class ClearanceOptions
     public TimeSpan MaxGap { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Fixes implying a faster movement (a GPS jump) are not joined.</summary>
-    public double MaxSpeedMps { get; set; } = 3;
+    public double MaxSpeedMps { get; set; } = 5;
 
     /// <summary>Fixes reporting a worse accuracy (metres) do not count as searched ground.</summary>
     public double MaxAccuracyM { get; set; } = 20;

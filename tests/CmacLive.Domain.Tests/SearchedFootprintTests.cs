@@ -219,4 +219,30 @@ public sealed class SearchedFootprintTests
         // twice its width (which is why fixes carry their accuracy, and inaccurate ones do not count).
         Assert.InRange(footprint.SearchedM2, 10 * 240, 10 * 240 * 2.5);
     }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(26.565, 1)]
+    [InlineData(30, 1)]
+    [InlineData(45, 1)]
+    [InlineData(45, 2)]
+    [InlineData(73, 1)]
+    [InlineData(90, 1)]
+    [InlineData(135, 1.5)]
+    public void A_diagonal_pass_is_measured_within_1_percent_of_the_buffered_line(double degrees, double width)
+    {
+        var field = Rectangle(-150, -150, 300, 300);
+        var footprint = new SearchedFootprint(field, new ClearanceRules());
+        var (dx, dy) = (Math.Cos(degrees * Math.PI / 180), Math.Sin(degrees * Math.PI / 180));
+
+        // Started off the grid's lattice on purpose: 0.05 m is where cell centres would lie.
+        for (var step = 0; step <= 100; step++)
+        {
+            footprint.Add(At("T1", 0.05 + (step * dx), 0.05 + (step * dy), step, width));
+        }
+
+        // A 100 m line buffered by half the width with round ends: 100·w + π(w/2)².
+        var expected = (100 * width) + (Math.PI * width * width / 4);
+        Assert.InRange(footprint.SearchedM2, expected * 0.99, expected * 1.01);
+    }
 }

@@ -9,8 +9,11 @@ namespace CmacLive.Clearance;
 
 /// <summary>
 /// The searched ground of one area as a grid of small square cells (by default 10 cm) in metres of the
-/// area's UTM zone, a cell counting as searched when its centre was covered. Only cells whose centre lies
-/// inside the area can be set, so the count is the searched area inside it. The grid is sparse: 128 × 128
+/// area's UTM zone, a cell counting as searched when its sample point was covered. Each cell's sample
+/// point lies at a fixed pseudo-random place inside the cell, not at its centre: centres form a lattice,
+/// and a straight lane along one of its diagonals would be counted several percent too wide or too
+/// narrow; jittered samples make every direction measure true, the errors of the edge cells cancelling.
+/// Only cells whose sample lies inside the area can be set, so the count is the searched area inside it. The grid is sparse: 128 × 128
 /// cell tiles exist only where something was searched, and a tile searched in full is kept as a flag, so
 /// memory and stored size follow the frontier of the work, not the size of the area or the GPS noise.
 /// </summary>
@@ -54,19 +57,83 @@ public sealed class SearchGrid
 
     public double SearchedM2 => Count * CellM * CellM;
 
-    /// <summary>The y of row <paramref name="row"/>'s cell centres.</summary>
-    public double RowY(int row) => OriginY + ((row + 0.5) * CellM);
-
-    /// <summary>Marks the cells of <paramref name="row"/> whose centre x lies in [lo, hi] (metres); answers how many were new.</summary>
-    public long MarkRow(int row, double lo, double hi)
+    /// <summary>Where cell (<paramref name="col"/>, <paramref name="row"/>) is sampled, in metres.</summary>
+    public (double X, double Y) Sample(int col, int row)
     {
-        if (row < 0 || row >= Rows)
+        // A fixed hash of the cell (splitmix64) gives two offsets in [0, 1).
+        var z = (((ulong)(uint)col << 32) | (uint)row) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (OriginX + ((col + ((z & 0xFFFFFFFF) / 4294967296.0)) * CellM), OriginY + ((row + ((z >> 32) / 4294967296.0)) * CellM));
+    }
+
+    /// <summary>
+    /// Marks the cells whose sample lies in the capsule from (ax, ay) to (bx, by) of radius
+    /// <paramref name="radius"/>; answers how many were new. Row by row: the cells the capsule covers across
+    /// the whole row are marked in one run; only the few at its edges are tested one by one.
+    /// </summary>
+    public long MarkCapsule(double ax, double ay, double bx, double by, double radius)
+    {
+        var minY = Math.Min(ay, by) - radius;
+        var maxY = Math.Max(ay, by) + radius;
+        var firstRow = Math.Max(0, (int)Math.Floor((minY - OriginY) / CellM));
+        var lastRow = Math.Min(Rows - 1, (int)Math.Floor((maxY - OriginY) / CellM));
+        long added = 0;
+        for (var row = firstRow; row <= lastRow; row++)
         {
-            return 0;
+            var y0 = OriginY + (row * CellM);
+            var y1 = y0 + CellM;
+
+            // The capsule is convex: across the row its extent is bounded by the spans at the row's ends and
+            // at the discs' centres; it covers at least what both end spans share.
+            var hull = Capsule.Span(ax, ay, bx, by, radius, Math.Max(y0, minY));
+            hull = Widen(hull, Capsule.Span(ax, ay, bx, by, radius, Math.Min(y1, maxY)));
+            hull = ay > y0 && ay < y1 ? Widen(hull, Capsule.Span(ax, ay, bx, by, radius, ay)) : hull;
+            hull = by > y0 && by < y1 ? Widen(hull, Capsule.Span(ax, ay, bx, by, radius, by)) : hull;
+            if (hull is not { } h)
+            {
+                continue;
+            }
+
+            var bottom = Capsule.Span(ax, ay, bx, by, radius, y0);
+            var top = Capsule.Span(ax, ay, bx, by, radius, y1);
+            var coreFirst = int.MaxValue;
+            var coreLast = int.MinValue;
+            if (bottom is { } b && top is { } t)
+            {
+                coreFirst = (int)Math.Ceiling((Math.Max(b.Lo, t.Lo) - OriginX) / CellM);
+                coreLast = (int)Math.Floor((Math.Min(b.Hi, t.Hi) - OriginX) / CellM) - 1;
+            }
+
+            var first = Math.Max(0, (int)Math.Floor((h.Lo - OriginX) / CellM));
+            var last = Math.Min(Columns - 1, (int)Math.Floor((h.Hi - OriginX) / CellM));
+            for (var col = first; col <= last; col++)
+            {
+                if (col >= coreFirst && col <= coreLast)
+                {
+                    added += MarkRun(row, col, Math.Min(coreLast, last));
+                    col = Math.Min(coreLast, last);
+                    continue;
+                }
+
+                var (sx, sy) = Sample(col, row);
+                if (Capsule.Contains(ax, ay, bx, by, radius, sx, sy))
+                {
+                    added += MarkRun(row, col, col);
+                }
+            }
         }
 
-        var first = Math.Max(0, (int)Math.Ceiling(((lo - OriginX) / CellM) - 0.5));
-        var last = Math.Min(Columns - 1, (int)Math.Floor(((hi - OriginX) / CellM) - 0.5));
+        return added;
+    }
+
+    private static (double Lo, double Hi)? Widen((double Lo, double Hi)? a, (double Lo, double Hi)? b) =>
+        a is null ? b : b is null ? a : (Math.Min(a.Value.Lo, b.Value.Lo), Math.Max(a.Value.Hi, b.Value.Hi));
+
+    /// <summary>Marks columns <paramref name="first"/>..<paramref name="last"/> of a row (where their samples lie inside the area).</summary>
+    private long MarkRun(int row, int first, int last)
+    {
         long added = 0;
         for (var col = first; col <= last;)
         {
@@ -80,7 +147,7 @@ public sealed class SearchGrid
         return added;
     }
 
-    /// <summary>Marks every cell whose centre lies inside <paramref name="metres"/> (used for ground counted before, such as a previous outline's).</summary>
+    /// <summary>Marks every cell whose sample lies inside <paramref name="metres"/> (used for ground counted before, such as a previous outline's).</summary>
     public void MarkInside(Geometry metres)
     {
         var locator = new IndexedPointInAreaLocator(metres);
@@ -91,19 +158,12 @@ public sealed class SearchGrid
         var colTo = Math.Min(Columns - 1, (int)Math.Ceiling((env.MaxX - OriginX) / CellM));
         for (var row = rowFrom; row <= rowTo; row++)
         {
-            var y = RowY(row);
-            var runStart = -1;
-            for (var col = colFrom; col <= colTo + 1; col++)
+            for (var col = colFrom; col <= colTo; col++)
             {
-                var inside = col <= colTo && locator.Locate(new Coordinate(OriginX + ((col + 0.5) * CellM), y)) != Location.Exterior;
-                if (inside && runStart < 0)
+                var (x, y) = Sample(col, row);
+                if (locator.Locate(new Coordinate(x, y)) != Location.Exterior)
                 {
-                    runStart = col;
-                }
-                else if (!inside && runStart >= 0)
-                {
-                    MarkRow(row, OriginX + ((runStart + 0.5) * CellM), OriginX + ((col - 0.5) * CellM));
-                    runStart = -1;
+                    MarkRun(row, col, col);
                 }
             }
         }
@@ -295,10 +355,10 @@ public sealed class SearchGrid
             mask = new ulong[WordsPerTile];
             for (var r = 0; r < TileCells; r++)
             {
-                var y = y0 + ((r + 0.5) * CellM);
                 for (var c = 0; c < TileCells; c++)
                 {
-                    if (_locator.Locate(new Coordinate(x0 + ((c + 0.5) * CellM), y)) != Location.Exterior)
+                    var (x, y) = Sample((tileX * TileCells) + c, (tileY * TileCells) + r);
+                    if (_locator.Locate(new Coordinate(x, y)) != Location.Exterior)
                     {
                         mask[(r * WordsPerRow) + (c / 64)] |= 1UL << (c % 64);
                     }

@@ -118,36 +118,38 @@ public sealed class SearchedFootprint
         return Math.Sqrt(((x - end.X) * (x - end.X)) + ((y - end.Y) * (y - end.Y))) <= _rules.MaxSpeedMps * seconds;
     }
 
-    /// <summary>Marks the cells under the capsule from (ax, ay) to (bx, by) of the given radius, row by row.</summary>
+    /// <summary>Marks the cells under the capsule from (ax, ay) to (bx, by) of the given radius.</summary>
     private WorkPointOutcome Mark(double ax, double ay, double bx, double by, double radius, WorkPointOutcome outcome)
     {
-        var minX = Math.Min(ax, bx) - radius;
-        var maxX = Math.Max(ax, bx) + radius;
-        var minY = Math.Min(ay, by) - radius;
-        var maxY = Math.Max(ay, by) + radius;
-        var firstRow = Math.Max(0, (int)Math.Ceiling(((minY - _grid.OriginY) / _grid.CellM) - 0.5));
-        var lastRow = Math.Min(_grid.Rows - 1, (int)Math.Floor(((maxY - _grid.OriginY) / _grid.CellM) - 0.5));
-        var maxCol = _grid.OriginX + (_grid.Columns * _grid.CellM);
-        if (firstRow > lastRow || maxX < _grid.OriginX || minX > maxCol)
+        var maxX = _grid.OriginX + (_grid.Columns * _grid.CellM);
+        var maxY = _grid.OriginY + (_grid.Rows * _grid.CellM);
+        if (Math.Max(ax, bx) + radius < _grid.OriginX || Math.Min(ax, bx) - radius > maxX
+            || Math.Max(ay, by) + radius < _grid.OriginY || Math.Min(ay, by) - radius > maxY)
         {
             return WorkPointOutcome.Outside;
         }
 
-        for (var row = firstRow; row <= lastRow; row++)
-        {
-            if (Capsule.Span(ax, ay, bx, by, radius, _grid.RowY(row)) is { } span)
-            {
-                _grid.MarkRow(row, span.Lo, span.Hi);
-            }
-        }
-
+        _grid.MarkCapsule(ax, ay, bx, by, radius);
         return outcome;
     }
 }
 
-/// <summary>Where a horizontal line crosses a capsule (a segment widened by a radius, with round ends).</summary>
+/// <summary>A capsule: a segment widened by a radius, with round ends (the ground one pass searches).</summary>
 public static class Capsule
 {
+    /// <summary>Whether (x, y) lies within <paramref name="radius"/> of the segment from a to b.</summary>
+    public static bool Contains(double ax, double ay, double bx, double by, double radius, double x, double y)
+    {
+        var dx = bx - ax;
+        var dy = by - ay;
+        var lengthSquared = (dx * dx) + (dy * dy);
+        var t = lengthSquared > 0 ? Math.Clamp((((x - ax) * dx) + ((y - ay) * dy)) / lengthSquared, 0, 1) : 0;
+        var ex = x - (ax + (t * dx));
+        var ey = y - (ay + (t * dy));
+        return (ex * ex) + (ey * ey) <= radius * radius;
+    }
+
+    /// <summary>Where the horizontal line at <paramref name="y"/> crosses the capsule, or null.</summary>
     public static (double Lo, double Hi)? Span(double ax, double ay, double bx, double by, double radius, double y)
     {
         var lo = double.PositiveInfinity;

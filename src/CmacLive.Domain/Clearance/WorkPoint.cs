@@ -35,7 +35,7 @@ public sealed record ClearanceRules
     public TimeSpan MaxGap { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Two fixes that imply a faster movement than this (a GPS jump) are not joined.</summary>
-    public double MaxSpeedMps { get; init; } = 3;
+    public double MaxSpeedMps { get; init; } = 5;
 
     /// <summary>A fix with a worse reported accuracy than this (metres) is not counted at all.</summary>
     public double MaxAccuracyM { get; init; } = 20;

@@ -19,7 +19,7 @@ namespace CmacLive.Assets;
 public abstract class AssetGrain : Grain, IAssetGrain
 {
     /// <summary>Working time is credited as fixes arrive, at least this much at a time.</summary>
-    private static readonly TimeSpan WorkCreditStep = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan WorkCreditStep = TimeSpan.FromSeconds(15);
 
     private readonly AssetKind _kind;
     private readonly IPersistentState<AssetTrackState> _store;
