@@ -162,7 +162,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         var badOutcome = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome = new { clearedM2 = "lots" } });
         Assert.True((await badOutcome.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("outcome.clearedM2", out _));
 
-        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "confirmed", note = "TS: AP mines found" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "confirmed", note = "TS: AP mines found", by = "Chan Sopheap" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "in-clearance" })).StatusCode);
         var tooMuch = await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome = new { clearedM2 = 12_000 } });
         Assert.Equal(HttpStatusCode.Conflict, tooMuch.StatusCode);
@@ -174,7 +174,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.Equal(7_500, view.GetProperty("outcome").GetProperty("clearedM2").GetDouble());
         Assert.Empty(view.GetProperty("assets").EnumerateArray());
         var steps = view.GetProperty("transitions").EnumerateArray().Select(s => (s.GetProperty("to").GetString(), s.GetProperty("by").GetString())).ToList();
-        Assert.Equal([("suspected", "admin"), ("confirmed", "admin"), ("in-clearance", "admin"), ("released", "admin")], steps);
+        Assert.Equal([("suspected", "admin"), ("confirmed", "Chan Sopheap (admin)"), ("in-clearance", "admin"), ("released", "admin")], steps);
         Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}")).GetProperty("taskArea").ValueKind);
 
         var late = await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });

@@ -45,26 +45,21 @@ public static class AlertsApi
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        string? by = null, note = null;
+        var body = default(System.Text.Json.JsonElement);
         if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
         {
-            var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+            (body, var error) = await Problems.ReadObjectAsync(request, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
+        }
 
-            by = Problems.OptionalString(body, "by", errors);
-            note = Problems.OptionalString(body, "note", errors);
-            if (by is { Length: > 100 })
-            {
-                errors["by"] = ["must be at most 100 characters"];
-            }
-
-            if (note is { Length: > 1000 })
-            {
-                errors["note"] = ["must be at most 1000 characters"];
-            }
+        var who = Problems.Actor(body, user, errors);
+        var note = body.ValueKind == System.Text.Json.JsonValueKind.Object ? Problems.OptionalString(body, "note", errors) : null;
+        if (note is { Length: > 1000 })
+        {
+            errors["note"] = ["must be at most 1000 characters"];
         }
 
         if (errors.Count > 0)
@@ -72,7 +67,6 @@ public static class AlertsApi
             return Problems.Fields(errors);
         }
 
-        var who = string.IsNullOrWhiteSpace(by) ? Problems.UserName(user) : $"{by.Trim()} ({Problems.UserName(user)})";
         var alert = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note);
         return alert is null ? Problems.NotFound($"no alert '{id}'") : TypedResults.Ok(alert);
     }

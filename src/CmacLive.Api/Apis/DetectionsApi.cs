@@ -78,36 +78,38 @@ public static class DetectionsApi
         var errors = new Dictionary<string, string[]>();
         var find = FindJson.Read(body, errors);
         var note = Problems.OptionalString(body, "note", errors);
+        var by = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
-        return await DecideAsync(grains, id, new DetectionDecision { Find = find, By = Problems.UserName(user), At = time.GetUtcNow(), Note = note });
+        return await DecideAsync(grains, id, new DetectionDecision { Find = find, By = by, At = time.GetUtcNow(), Note = note });
     }
 
     /// <summary><c>POST /api/detections/{id}/clutter</c> <c>{note?}</c>: the detection was no explosive item.</summary>
     public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> MarkClutter(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        string? note = null;
-        if (request.ContentLength is > 0)
+        var body = default(System.Text.Json.JsonElement);
+        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
         {
-            var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+            (body, var error) = await Problems.ReadObjectAsync(request, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
-
-            var errors = new Dictionary<string, string[]>();
-            note = Problems.OptionalString(body, "note", errors);
-            if (errors.Count > 0)
-            {
-                return Problems.Fields(errors);
-            }
         }
 
-        return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = Problems.UserName(user), At = time.GetUtcNow(), Note = note });
+        var errors = new Dictionary<string, string[]>();
+        var note = body.ValueKind == System.Text.Json.JsonValueKind.Object ? Problems.OptionalString(body, "note", errors) : null;
+        var by = Problems.Actor(body, user, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = by, At = time.GetUtcNow(), Note = note });
     }
 
     private static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> DecideAsync(

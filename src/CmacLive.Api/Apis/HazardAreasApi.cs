@@ -151,7 +151,7 @@ public static class HazardAreasApi
     }
 
     /// <summary>
-    /// <c>POST /api/hazard-areas/{code}/status</c> <c>{status, outcome?: {cancelledM2, reducedM2, clearedM2}, note?}</c>:
+    /// <c>POST /api/hazard-areas/{code}/status</c> <c>{status, outcome?: {cancelledM2, reducedM2, clearedM2}, note?, by?}</c>:
     /// one land-release step. 409 when the step is not allowed from the area's status or the outcome does not fit.
     /// </summary>
     public static async Task<Results<Ok<HazardAreaView>, ValidationProblem, ProblemHttpResult>> PostStatus(
@@ -167,6 +167,7 @@ public static class HazardAreasApi
         var errors = new Dictionary<string, string[]>();
         var status = Problems.RequiredChoice(body, "status", Statuses, errors);
         var note = Problems.OptionalString(body, "note", errors);
+        var by = Problems.Actor(body, user, errors);
         LandReleaseOutcome? outcome = null;
         if (body.TryGetProperty("outcome", out var o) && o.ValueKind != JsonValueKind.Null)
         {
@@ -199,7 +200,7 @@ public static class HazardAreasApi
 
         try
         {
-            var view = await area.ChangeStatus(new StatusChange { To = status!.Value, Outcome = outcome, By = Problems.UserName(user), Note = note });
+            var view = await area.ChangeStatus(new StatusChange { To = status!.Value, Outcome = outcome, By = by, Note = note });
             if (view.Status == HazardAreaStatus.Released)
             {
                 // Released land is no one's task any more.

@@ -110,4 +110,19 @@ public static class Problems
 
     /// <summary>Who the signed-in user is, for audit trails.</summary>
     public static string UserName(System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
+    /// <summary>
+    /// Who did it, for audit trails: the optional <c>by</c> member (the operator at the console, since one
+    /// token may serve a whole command centre) with the signed-in user, or the signed-in user alone.
+    /// </summary>
+    public static string Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors)
+    {
+        var by = body.ValueKind == JsonValueKind.Object ? OptionalString(body, "by", errors) : null;
+        if (by is { Length: > 100 })
+        {
+            errors["by"] = ["must be at most 100 characters"];
+        }
+
+        return string.IsNullOrWhiteSpace(by) ? UserName(user) : $"{by.Trim()} ({UserName(user)})";
+    }
 }
