@@ -16,17 +16,8 @@ public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
 
     private async Task<(string AssetId, IDeviceGrain Device)> NewTrackedAssetAsync(AssetKind kind = AssetKind.Team, string unit = "DU5")
     {
-        var assetId = $"{unit}-{kind}-{Guid.NewGuid():N}"[..24];
-        var deviceId = $"trk-{Guid.NewGuid():N}"[..16];
-        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = unit });
-        var device = Grains.GetGrain<IDeviceGrain>(deviceId);
-        await device.Provision(new DeviceProvision
-        {
-            Asset = new AssetRef { Id = assetId, Kind = kind },
-            Kind = DeviceKind.Tracker,
-            SecretHash = DeviceSecret.Hash("device-secret"),
-        });
-        return (assetId, device);
+        var tracked = await new FieldScene(fixture).AssetAsync(kind, unit);
+        return (tracked.Id, tracked.Device);
     }
 
     private FixReport Fix(IDeviceGrain device, double lat, double lon, DateTimeOffset ts, int? bat = null) => new()

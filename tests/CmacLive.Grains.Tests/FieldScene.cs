@@ -57,7 +57,7 @@ public sealed class FieldScene(ClusterFixture fixture)
 
     public async Task<Tracked> AssetAsync(AssetKind kind = AssetKind.Team, string unit = "DU5")
     {
-        var assetId = $"{kind}-{_tag}-{Guid.NewGuid():N}"[..24];
+        var assetId = $"{unit}-{kind}-{_tag}{Guid.NewGuid():N}"[..24];
         var deviceId = $"trk-{Guid.NewGuid():N}"[..16];
         await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = unit });
         var device = Grains.GetGrain<IDeviceGrain>(deviceId);
@@ -85,6 +85,8 @@ public sealed class FieldScene(ClusterFixture fixture)
             var (lat, lon) = scene.At(x, y);
             return device.ProcessFix(new FixReport { DeviceId = device.GetPrimaryKeyString(), Ts = ts, Lat = lat, Lon = lon, Acc = acc });
         }
+
+        public IDeviceGrain Device => device;
 
         public string DeviceId => device.GetPrimaryKeyString();
 

@@ -222,9 +222,17 @@ public static class HazardAreasApi
     }
 
     /// <summary><c>PUT /api/hazard-areas/{code}/assets/{assetId}</c>: the asset's task becomes this area (leaving its previous one).</summary>
-    public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> AssignAsset(string code, string assetId, IGrainFactory grains)
+    public static Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> AssignAsset(string code, string assetId, IGrainFactory grains) =>
+        TaskStepAsync(grains, Uri.UnescapeDataString(code), assetId, (asset, c) => asset.AssignTask(c));
+
+    /// <summary><c>DELETE /api/hazard-areas/{code}/assets/{assetId}</c>: the asset leaves this area.</summary>
+    public static Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> ReleaseAsset(string code, string assetId, IGrainFactory grains) =>
+        TaskStepAsync(grains, Uri.UnescapeDataString(code), assetId, (asset, c) => asset.ReleaseTask(c));
+
+    /// <summary>One step of an asset's task in an area: 404 for an unknown area or asset, 409 when the area refuses.</summary>
+    private static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> TaskStepAsync(
+        IGrainFactory grains, string code, string assetId, Func<IAssetGrain, string, Task<AssetStatus?>> step)
     {
-        code = Uri.UnescapeDataString(code);
         var (area, asset, problem) = await FindPairAsync(grains, code, assetId);
         if (problem is not null)
         {
@@ -233,27 +241,13 @@ public static class HazardAreasApi
 
         try
         {
-            await AssetGrains.Get(grains, asset!).AssignTask(code);
+            await step(AssetGrains.Get(grains, asset!), code);
             return TypedResults.Ok((await area!.GetView())!);
         }
         catch (HazardAreaConflictException ex)
         {
             return Problems.Conflict(ex.Message);
         }
-    }
-
-    /// <summary><c>DELETE /api/hazard-areas/{code}/assets/{assetId}</c>: the asset leaves this area.</summary>
-    public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> ReleaseAsset(string code, string assetId, IGrainFactory grains)
-    {
-        code = Uri.UnescapeDataString(code);
-        var (area, asset, problem) = await FindPairAsync(grains, code, assetId);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        await AssetGrains.Get(grains, asset!).ReleaseTask(code);
-        return TypedResults.Ok((await area!.GetView())!);
     }
 
     private static async Task<(IHazardAreaGrain? Area, AssetRef? Asset, ProblemHttpResult? Problem)> FindPairAsync(
