@@ -69,18 +69,40 @@ public sealed record AlertAudit
     [Id(3)] public string? Note { get; init; }
 }
 
-/// <summary>What a rule wants done with an alert: raise it (if its id is new) or clear it.</summary>
+/// <summary>What a rule wants done with an alert: raise it (if its id is new), or clear it at a time.</summary>
 [GenerateSerializer, Immutable, Alias("cmac.AlertSignal")]
 public sealed record AlertSignal
 {
-    [Id(0)] public required Alert Alert { get; init; }
-    [Id(1)] public required bool Clear { get; init; }
+    [Id(0)] public required string Id { get; init; }
 
-    public static AlertSignal Raise(Alert alert) => new() { Alert = alert, Clear = false };
+    /// <summary>The alert to raise; null for a clear.</summary>
+    [Id(1)] public Alert? Raised { get; init; }
 
-    public static AlertSignal Cleared(string id, DateTimeOffset at) => new()
+    /// <summary>When the episode ended; set for a clear.</summary>
+    [Id(2)] public DateTimeOffset? ClearedAt { get; init; }
+
+    public static AlertSignal Raise(Alert alert) => new() { Id = alert.Id, Raised = alert };
+
+    public static AlertSignal Cleared(string id, DateTimeOffset at) => new() { Id = id, ClearedAt = at };
+}
+
+/// <summary>Hands a rule's undelivered signals to the cluster's ledger.</summary>
+public static class AlertOutbox
+{
+    /// <summary>
+    /// Sends every signal in <paramref name="outbox"/>; on success they leave it (answers true), on failure
+    /// they stay, to be sent again (the ledger takes a signal twice without harm).
+    /// </summary>
+    public static async Task<bool> DeliverAsync(IGrainFactory grains, List<AlertSignal> outbox)
     {
-        Alert = new Alert { Id = id, Kind = "", Severity = AlertSeverity.Info, Message = "", RaisedAt = at, ClearedAt = at },
-        Clear = true,
-    };
+        if (outbox.Count == 0)
+        {
+            return false;
+        }
+
+        var sending = outbox.ToList();
+        await grains.GetGrain<IAlertLedgerGrain>(0).Apply(sending);
+        outbox.RemoveRange(0, sending.Count);
+        return true;
+    }
 }

@@ -32,7 +32,7 @@ public sealed class AlertLedgerGrain(
         var updates = new List<AlertUpdate>(signals.Count);
         foreach (var signal in signals)
         {
-            var update = signal.Clear ? ClearOne(signal.Alert) : RaiseOne(signal.Alert);
+            var update = signal.Raised is { } raised ? RaiseOne(raised) : ClearOne(signal.Id, signal.ClearedAt);
             if (update is not null)
             {
                 updates.Add(update);
@@ -105,14 +105,14 @@ public sealed class AlertLedgerGrain(
         return new AlertUpdate { Alert = alert, Raised = true };
     }
 
-    private AlertUpdate? ClearOne(Alert signal)
+    private AlertUpdate? ClearOne(string id, DateTimeOffset? clearedAt)
     {
-        if (!store.State.Open.TryGetValue(signal.Id, out var alert) || alert.ClearedAt is not null)
+        if (!store.State.Open.TryGetValue(id, out var alert) || alert.ClearedAt is not null)
         {
             return null;
         }
 
-        var at = signal.ClearedAt ?? time.GetUtcNow();
+        var at = clearedAt ?? time.GetUtcNow();
         alert = alert with
         {
             ClearedAt = at,

@@ -397,17 +397,13 @@ public abstract class AssetGrain : Grain, IAssetGrain
     /// <summary>Hands undelivered alert signals to the ledger; they stay in the stored outbox until it takes them.</summary>
     private async Task DeliverAlertsAsync()
     {
-        var outbox = _tracker.State.Alerts.Outbox;
-        var sending = outbox.ToList();
         try
         {
-            await GrainFactory.GetGrain<IAlertLedgerGrain>(0).Apply(sending);
-            outbox.RemoveRange(0, sending.Count);
-            _dirty = true;
+            _dirty |= await AlertOutbox.DeliverAsync(GrainFactory, _tracker.State.Alerts.Outbox);
         }
         catch (Exception ex)
         {
-            _services.Logger.LogError(ex, "Asset {AssetId}: {Count} alert signals could not reach the ledger; retrying", Id, sending.Count);
+            _services.Logger.LogError(ex, "Asset {AssetId}: alert signals could not reach the ledger; retrying", Id);
         }
     }
 

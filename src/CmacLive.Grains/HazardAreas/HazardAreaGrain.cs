@@ -350,22 +350,13 @@ public sealed class HazardAreaGrain(
     /// <summary>Hands undelivered alert signals to the ledger; kept (and stored) until it takes them.</summary>
     private async Task DeliverAlertsAsync()
     {
-        var outbox = State.Separation.Outbox;
-        if (outbox.Count == 0)
-        {
-            return;
-        }
-
-        var sending = outbox.ToList();
         try
         {
-            await GrainFactory.GetGrain<IAlertLedgerGrain>(0).Apply(sending);
-            outbox.RemoveRange(0, sending.Count);
-            _dirty = true;
+            _dirty |= await AlertOutbox.DeliverAsync(GrainFactory, State.Separation.Outbox);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Hazard area {Code}: {Count} alert signals could not reach the ledger; retrying", Code, sending.Count);
+            logger.LogError(ex, "Hazard area {Code}: alert signals could not reach the ledger; retrying", Code);
         }
     }
 
