@@ -53,12 +53,18 @@ public sealed class SearchedFootprint
     /// <summary>Adds one work point at once; answers what it contributed.</summary>
     public WorkPointOutcome Add(WorkPoint point)
     {
+        var (x, y) = _projection.ToMetres(point.Lat, point.Lon);
+        return Add(point, x, y);
+    }
+
+    /// <summary>Adds one work point already projected to (<paramref name="x"/>, <paramref name="y"/>) metres of <see cref="Projection"/>.</summary>
+    public WorkPointOutcome Add(WorkPoint point, double x, double y)
+    {
         if (point.Acc is { } acc && acc > _rules.MaxAccuracyM)
         {
             return WorkPointOutcome.Inaccurate;
         }
 
-        var (x, y) = _projection.ToMetres(point.Lat, point.Lon);
         var radius = point.WidthM / 2;
         _ends.TryGetValue(point.AssetId, out var end);
         if (end is not null && point.Ts <= end.Ts)

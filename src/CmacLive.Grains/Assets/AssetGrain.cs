@@ -165,9 +165,10 @@ public abstract class AssetGrain : Grain, IAssetGrain
         await _services.History.AppendAsync(new EventRecord(Id, detection.DeviceId, "detection", detection.Ts, payload, Now));
 
         // Recorded before it is acknowledged; a repeat is the same detection (same device and time).
-        await GrainFactory.GetGrain<IDetectionGrain>(DetectionIds.For(detection.DeviceId, detection.Ts)).Record(new Detection
+        var detectionId = DetectionIds.For(detection.DeviceId, detection.Ts);
+        await GrainFactory.GetGrain<IDetectionGrain>(detectionId).Record(new Detection
         {
-            Id = DetectionIds.For(detection.DeviceId, detection.Ts),
+            Id = detectionId,
             AssetId = Id,
             DeviceId = detection.DeviceId,
             Unit = _tracker.State.Profile!.Unit,

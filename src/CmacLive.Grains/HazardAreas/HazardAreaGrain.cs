@@ -213,10 +213,11 @@ public sealed class HazardAreaGrain(
             return false;
         }
 
+        var (x, y) = _footprint.Projection.ToMetres(sample.Lat, sample.Lon);
         if (sample.Working)
         {
             _footprint.Add(new WorkPoint(sample.AssetId, sample.Run, sample.Ts, sample.Lat, sample.Lon, sample.Acc,
-                clearance.Value.WidthM.For(sample.Kind)));
+                clearance.Value.WidthM.For(sample.Kind)), x, y);
         }
         else
         {
@@ -224,7 +225,6 @@ public sealed class HazardAreaGrain(
         }
 
         _dirty = true;
-        var (x, y) = _footprint.Projection.ToMetres(sample.Lat, sample.Lon);
         _separation!.Update(sample.AssetId, sample.Ts, x, y, sample.Working, Now);
         if (State.Separation.Outbox.Count > 0)
         {
