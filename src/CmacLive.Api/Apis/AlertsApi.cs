@@ -44,19 +44,15 @@ public static class AlertsApi
     public static async Task<Results<Ok<Alert>, ValidationProblem, ProblemHttpResult>> Acknowledge(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var body = default(System.Text.Json.JsonElement);
-        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
+        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
+        if (error is not null)
         {
-            (body, var error) = await Problems.ReadObjectAsync(request, cancellationToken);
-            if (error is not null)
-            {
-                return error;
-            }
+            return error;
         }
 
+        var errors = new Dictionary<string, string[]>();
         var who = Problems.Actor(body, user, errors);
-        var note = body.ValueKind == System.Text.Json.JsonValueKind.Object ? Problems.OptionalString(body, "note", errors) : null;
+        var note = Problems.OptionalString(body, "note", errors);
         if (note is { Length: > 1000 })
         {
             errors["note"] = ["must be at most 1000 characters"];

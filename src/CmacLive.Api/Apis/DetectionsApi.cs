@@ -91,18 +91,14 @@ public static class DetectionsApi
     public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> MarkClutter(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var body = default(System.Text.Json.JsonElement);
-        if (request.ContentLength is > 0 || request.Headers.ContentType.Count > 0)
+        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
+        if (error is not null)
         {
-            (body, var error) = await Problems.ReadObjectAsync(request, cancellationToken);
-            if (error is not null)
-            {
-                return error;
-            }
+            return error;
         }
 
         var errors = new Dictionary<string, string[]>();
-        var note = body.ValueKind == System.Text.Json.JsonValueKind.Object ? Problems.OptionalString(body, "note", errors) : null;
+        var note = Problems.OptionalString(body, "note", errors);
         var by = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {

@@ -43,6 +43,12 @@ public static class Problems
         }
     }
 
+    /// <summary>Like <see cref="ReadObjectAsync"/>, but a request without a body reads as an empty object.</summary>
+    public static Task<(JsonElement Body, ValidationProblem? Error)> ReadOptionalObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        request.ContentLength is > 0 || request.Headers.ContentType.Count > 0
+            ? ReadObjectAsync(request, cancellationToken)
+            : Task.FromResult((JsonDocument.Parse("{}").RootElement.Clone(), (ValidationProblem?)null));
+
     /// <summary>An optional string member; a member of another type is an error.</summary>
     public static string? OptionalString(JsonElement body, string name, Dictionary<string, string[]> errors, string? prefix = null)
     {
@@ -117,7 +123,7 @@ public static class Problems
     /// </summary>
     public static string Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors)
     {
-        var by = body.ValueKind == JsonValueKind.Object ? OptionalString(body, "by", errors) : null;
+        var by = OptionalString(body, "by", errors);
         if (by is { Length: > 100 })
         {
             errors["by"] = ["must be at most 100 characters"];
