@@ -60,6 +60,37 @@ public static class StorageSiloBuilderExtensions
         return silo.AddCmacLivePostgresReminders(connectionString);
     }
 
+    /// <summary>
+    /// Durable reminders where grain state lives: on the SQLite file (its writes queue behind the silo's
+    /// single writer) or on PostgreSQL. A cluster on PostgreSQL has its reminders from
+    /// <see cref="AddCmacLivePostgresCluster"/> instead.
+    /// </summary>
+    public static ISiloBuilder AddCmacLiveReminders(this ISiloBuilder silo, StorageOptions options)
+    {
+        if (options.Provider != StorageProvider.Sqlite)
+        {
+            return silo.AddCmacLivePostgresReminders(options.EffectiveConnectionString);
+        }
+
+        var connectionString = options.EffectiveConnectionString;
+        silo.Services.TryAddSingleton<SqliteWriteGate>();
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = SqliteInvariant;
+            o.ConnectionString = connectionString;
+        });
+
+        // The ADO.NET table is registered by its own (internal) type; wrap whatever was registered.
+        var registered = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
+        silo.Services.Remove(registered);
+        silo.Services.AddSingleton<IReminderTable>(sp => new SingleWriterReminderTable(
+            registered.ImplementationType is { } type
+                ? (IReminderTable)ActivatorUtilities.CreateInstance(sp, type)
+                : (IReminderTable)registered.ImplementationFactory!(sp),
+            sp.GetRequiredService<SqliteWriteGate>()));
+        return silo;
+    }
+
     /// <summary>Durable reminders on PostgreSQL.</summary>
     public static ISiloBuilder AddCmacLivePostgresReminders(this ISiloBuilder silo, string connectionString)
     {

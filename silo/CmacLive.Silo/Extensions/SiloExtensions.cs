@@ -55,6 +55,12 @@ public static class SiloExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             silo.AddCmacLiveStorage(storage);
+            if (!postgresCluster)
+            {
+                silo.AddCmacLiveReminders(storage);
+            }
+
+            silo.AddCmacLiveReminderCadence(builder.Configuration);
         });
         builder.Services.AddCmacLiveGrains(builder.Configuration);
         builder.Services.AddCmacLiveHistory(storage);

@@ -29,6 +29,12 @@ public static class AlertKinds
 
     /// <summary>A detection was reported inside an area already released: a quality flag.</summary>
     public const string DetectionInReleasedArea = "detection-in-released-area";
+
+    /// <summary>An assigned team did not acknowledge its dispatch in time.</summary>
+    public const string DispatchUnacknowledged = "dispatch-unacknowledged";
+
+    /// <summary>No team was on site by the request's priority target.</summary>
+    public const string DispatchOverdue = "dispatch-overdue";
 }
 
 /// <summary>
@@ -54,6 +60,9 @@ public sealed record Alert
 
     /// <summary>Every step of the alert's life: raised, cleared, acknowledged; who and when.</summary>
     [Id(11)] public IReadOnlyList<AlertAudit> Trail { get; init; } = [];
+
+    /// <summary>The dispatch request concerned, for escalations.</summary>
+    [Id(12)] public string? RequestId { get; init; }
 
     /// <summary>Open until both cleared and acknowledged.</summary>
     public bool IsOpen => ClearedAt is null || AcknowledgedAt is null;

@@ -17,4 +17,10 @@ public sealed record AssetStatus
 
     /// <summary>The hazard area the asset is assigned to (its task), or null.</summary>
     [Id(10)] public string? TaskArea { get; init; }
+
+    /// <summary>What the asset can do (e.g. <c>eod</c>), as its profile says.</summary>
+    [Id(11)] public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary>The dispatch request the team is assigned to, or null.</summary>
+    [Id(12)] public string? Dispatch { get; init; }
 }

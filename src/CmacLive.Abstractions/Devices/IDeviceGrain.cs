@@ -24,6 +24,9 @@ public interface IDeviceGrain : IGrainWithStringKey
 
     Task<ReportOutcome> ProcessFind(FindReport report);
 
+    /// <summary>The device's team accepts its dispatch assignment.</summary>
+    Task<ReportOutcome> ProcessAck(AckReport ack);
+
     /// <summary>The device's connection ended without a clean disconnect (or its last will was sent).</summary>
     Task ConnectionLost();
 }

@@ -14,4 +14,9 @@ public interface IOpsFeedGrain : IGrainWithIntegerKey
     Task Publish(HazardAreaView area);
 
     Task Publish(AlertUpdate alert);
+
+    Task Publish(Dispatch.DispatchRequestView request);
+
+    /// <summary>Sends a downlink to a device, through every silo's broker (or the external one).</summary>
+    Task Send(DeviceCommand command);
 }

@@ -56,3 +56,44 @@ WHERE @GrainStateVersion IS NOT NULL
   AND ifnull(GrainIdExtensionString, '') = ifnull(@GrainIdExtensionString, '')
   AND Version = @GrainStateVersion
 RETURNING Version;
+
+-- key: ReadReminderRowsKey
+SELECT GrainId, ReminderName, StartTime, Period, Version
+FROM OrleansRemindersTable
+WHERE ServiceId = @ServiceId AND GrainId = @GrainId;
+
+-- key: ReadReminderRowKey
+SELECT GrainId, ReminderName, StartTime, Period, Version
+FROM OrleansRemindersTable
+WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName;
+
+-- key: ReadRangeRows1Key
+SELECT GrainId, ReminderName, StartTime, Period, Version
+FROM OrleansRemindersTable
+WHERE ServiceId = @ServiceId AND GrainHash > @BeginHash AND GrainHash <= @EndHash;
+
+-- key: ReadRangeRows2Key
+-- The range wraps around the hash ring (or is the whole ring).
+SELECT GrainId, ReminderName, StartTime, Period, Version
+FROM OrleansRemindersTable
+WHERE ServiceId = @ServiceId AND (GrainHash > @BeginHash OR GrainHash <= @EndHash);
+
+-- key: UpsertReminderRowKey
+-- A new reminder starts at version 0; each change of an existing one moves its version on.
+INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version)
+VALUES (@ServiceId, @GrainId, @ReminderName, @StartTime, @Period, @GrainHash, 0)
+ON CONFLICT (ServiceId, GrainId, ReminderName) DO UPDATE
+SET StartTime = excluded.StartTime,
+    Period = excluded.Period,
+    GrainHash = excluded.GrainHash,
+    Version = OrleansRemindersTable.Version + 1
+RETURNING Version;
+
+-- key: DeleteReminderRowKey
+-- Deletes only the version the caller holds; answers whether a row went.
+DELETE FROM OrleansRemindersTable
+WHERE ServiceId = @ServiceId AND GrainId = @GrainId AND ReminderName = @ReminderName AND Version = @Version;
+SELECT changes() > 0;
+
+-- key: DeleteReminderRowsKey
+DELETE FROM OrleansRemindersTable WHERE ServiceId = @ServiceId;

@@ -58,3 +58,18 @@ CREATE TABLE IF NOT EXISTS history_event
 ) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS ix_history_event_asset_ts ON history_event (asset_id, ts);
+
+-- Durable reminders (Orleans ADO.NET reminder table): one row per grain and reminder name.
+CREATE TABLE IF NOT EXISTS OrleansRemindersTable
+(
+    ServiceId    TEXT    NOT NULL,
+    GrainId      TEXT    NOT NULL,
+    ReminderName TEXT    NOT NULL,
+    StartTime    TEXT    NOT NULL,
+    Period       INTEGER NOT NULL, -- milliseconds
+    GrainHash    INTEGER NOT NULL, -- the uniform hash as a signed 32-bit number, as Orleans binds it
+    Version      INTEGER NOT NULL,
+    PRIMARY KEY (ServiceId, GrainId, ReminderName)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS IX_OrleansRemindersTable_Hash ON OrleansRemindersTable (ServiceId, GrainHash);

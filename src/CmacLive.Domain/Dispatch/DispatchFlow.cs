@@ -1,0 +1,369 @@
+using CmacLive.Alerts;
+using CmacLive.Assets;
+
+namespace CmacLive.Dispatch;
+
+/// <summary>The stored state of one request: bounded (a trail of steps, a handful of open alerts).</summary>
+[GenerateSerializer, Alias("cmac.DispatchState")]
+public sealed class DispatchState
+{
+    [Id(0)] public DispatchReport? Report { get; set; }
+    [Id(1)] public DispatchStatus Status { get; set; }
+    [Id(2)] public DispatchPriority Priority { get; set; }
+    [Id(3)] public string? Unit { get; set; }
+    [Id(4)] public DateTimeOffset ReceivedAt { get; set; }
+    [Id(5)] public List<Recommendation> Recommendations { get; set; } = [];
+    [Id(6)] public string? TeamId { get; set; }
+    [Id(7)] public DateTimeOffset? AssignedAt { get; set; }
+    [Id(8)] public DateTimeOffset? AcknowledgedAt { get; set; }
+    [Id(9)] public DateTimeOffset? EnRouteAt { get; set; }
+    [Id(10)] public DateTimeOffset? OnSiteAt { get; set; }
+    [Id(11)] public DateTimeOffset? ClosedAt { get; set; }
+    [Id(12)] public DispatchOutcome? Outcome { get; set; }
+    [Id(13)] public double? StartDistanceM { get; set; }
+    [Id(14)] public double? TeamDistanceM { get; set; }
+    [Id(15)] public DateTimeOffset? TeamFixTs { get; set; }
+    [Id(16)] public List<DispatchStep> Trail { get; set; } = [];
+
+    /// <summary>Counts assignments, so each one's acknowledgement escalation is an alert of its own.</summary>
+    [Id(17)] public int Assignment { get; set; }
+
+    /// <summary>The assigned team's devices, which get the assignment downlink.</summary>
+    [Id(18)] public List<string> Devices { get; set; } = [];
+
+    /// <summary>Alert signals stored before they are delivered to the ledger.</summary>
+    [Id(19)] public List<AlertSignal> Outbox { get; set; } = [];
+
+    /// <summary>Ids of the escalations raised and not yet cleared.</summary>
+    [Id(20)] public List<string> OpenAlerts { get; set; } = [];
+
+    /// <summary>When the assignment downlink was last sent; it is sent again until acknowledged.</summary>
+    [Id(21)] public DateTimeOffset? CommandSentAt { get; set; }
+
+    [Id(22)] public DateTimeOffset OnSiteDue { get; set; }
+}
+
+/// <summary>
+/// The lifecycle of a request: received → triaged → assigned → acknowledged → en-route → on-site → resolved,
+/// or cancelled from any open step. Pure: the grain supplies the time and does the I/O. Every change is a
+/// step in the trail with who, when and from what status; a step that is not allowed throws
+/// <see cref="DispatchConflictException"/> and changes nothing.
+/// </summary>
+public sealed class DispatchFlow(string id, DispatchState state, DispatchRules rules)
+{
+    private const int MaxTrail = 200;
+
+    public DispatchState State => state;
+
+    public bool IsFiled => state.Report is not null;
+
+    public bool IsClosed => state.Status is DispatchStatus.Resolved or DispatchStatus.Cancelled;
+
+    /// <summary>Files and triages the report; the recommendations are ranked by the caller.</summary>
+    public void File(DispatchReport report, string by, DateTimeOffset now)
+    {
+        state.Report = report;
+        state.ReceivedAt = now;
+        state.Unit = report.Unit ?? (report.Province is { } province ? rules.UnitOfProvince(province) : null);
+        Step(null, DispatchStatus.Received, now, by, null);
+        var triaged = Triage.PriorityOf(report);
+        state.Priority = report.Priority ?? triaged;
+        state.OnSiteDue = now + rules.OnSiteTarget(state.Priority);
+        var note = report.Priority is { } set && set != triaged
+            ? $"priority {Name(set)} set by the dispatcher (triage: {Name(triaged)})"
+            : $"priority {Name(state.Priority)}";
+        Step(DispatchStatus.Received, DispatchStatus.Triaged, now, "triage", note);
+    }
+
+    /// <summary>Whether <paramref name="report"/> is the one filed (a repeated POST of an integration).</summary>
+    public bool IsSameReport(DispatchReport report) => state.Report == report;
+
+    /// <summary>Throws unless the request may be given to <paramref name="teamId"/> now. False when it already is (nothing to do).</summary>
+    public bool CheckAssign(string teamId, bool replace)
+    {
+        if (IsClosed || state.Status >= DispatchStatus.OnSite)
+        {
+            throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}: it can no longer be assigned");
+        }
+
+        if (state.TeamId is { } current)
+        {
+            if (current == teamId)
+            {
+                return false;
+            }
+
+            if (!replace)
+            {
+                throw new DispatchConflictException(
+                    $"request '{id}' is already assigned to '{current}'; send replace: true to give it to another team");
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Records the assignment (the team has already accepted the claim). Answers the team replaced, if any.</summary>
+    public string? Assign(DispatchClaim claim, string by, DateTimeOffset now)
+    {
+        var previous = state.TeamId;
+        var from = state.Status;
+        state.TeamId = claim.Status.Id;
+        state.Devices = [.. claim.Devices];
+        state.Unit ??= claim.Status.Unit;
+        state.AssignedAt = now;
+        state.AcknowledgedAt = null;
+        state.EnRouteAt = null;
+        state.Assignment++;
+        state.CommandSentAt = null;
+        state.TeamFixTs = null;
+        if (claim.Status.Position is { } p)
+        {
+            state.TeamDistanceM = TeamRanking.DistanceM(p.Lat, p.Lon, state.Report!.Lat, state.Report.Lon);
+        }
+
+        state.StartDistanceM = state.TeamDistanceM;
+        ClearAlerts(AlertKinds.DispatchUnacknowledged, now);
+        Step(from, DispatchStatus.Assigned, now, by, previous is null ? null : $"replaces '{previous}'", claim.Status.Id);
+        return previous;
+    }
+
+    /// <summary>The assigned team accepts. False when it had already (nothing changes).</summary>
+    public bool Acknowledge(string teamId, string by, DateTimeOffset now)
+    {
+        if (IsClosed)
+        {
+            throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}");
+        }
+
+        if (state.TeamId is null)
+        {
+            throw new DispatchConflictException($"request '{id}' is not assigned to a team");
+        }
+
+        if (state.TeamId != teamId)
+        {
+            throw new DispatchConflictException($"request '{id}' is assigned to '{state.TeamId}', not to '{teamId}'");
+        }
+
+        if (state.Status != DispatchStatus.Assigned)
+        {
+            return false;
+        }
+
+        state.AcknowledgedAt = now;
+        state.StartDistanceM = state.TeamDistanceM;
+        ClearAlerts(AlertKinds.DispatchUnacknowledged, now);
+        Step(DispatchStatus.Assigned, DispatchStatus.Acknowledged, now, by, null, teamId);
+        return true;
+    }
+
+    /// <summary>
+    /// A fix of the assigned team, once it has acknowledged: on site within the radius; en route once it came
+    /// <see cref="DispatchRules.EnRouteProgressM"/> closer or reports travelling. True when the request changed.
+    /// </summary>
+    public bool TeamMoved(string teamId, TeamFix fix, DateTimeOffset now)
+    {
+        if (IsClosed || state.TeamId != teamId || (state.TeamFixTs is { } last && fix.Ts <= last))
+        {
+            return false;
+        }
+
+        state.TeamFixTs = fix.Ts;
+        var distance = TeamRanking.DistanceM(fix.Lat, fix.Lon, state.Report!.Lat, state.Report.Lon);
+        var changed = state.TeamDistanceM is not { } before || Math.Abs(before - distance) >= 1;
+        state.TeamDistanceM = distance;
+        state.StartDistanceM ??= distance;
+        if (state.Status is not (DispatchStatus.Acknowledged or DispatchStatus.EnRoute))
+        {
+            return changed;
+        }
+
+        var by = $"{teamId} (fix at {fix.Ts:HH:mm:ss}Z)";
+        if (state.Status == DispatchStatus.Acknowledged
+            && (distance <= rules.OnSiteRadiusM || fix.State == AssetState.Travelling || state.StartDistanceM - distance >= rules.EnRouteProgressM))
+        {
+            state.EnRouteAt = now;
+            Step(DispatchStatus.Acknowledged, DispatchStatus.EnRoute, now, by, $"{distance:0} m from the site", teamId);
+        }
+
+        if (state.Status == DispatchStatus.EnRoute && distance <= rules.OnSiteRadiusM)
+        {
+            state.OnSiteAt = now;
+            ClearAlerts(AlertKinds.DispatchOverdue, now);
+            Step(DispatchStatus.EnRoute, DispatchStatus.OnSite, now, by, $"{distance:0} m from the site", teamId);
+        }
+
+        return true;
+    }
+
+    public void Resolve(DispatchOutcome outcome, string by, DateTimeOffset now)
+    {
+        if (IsClosed || state.Status < DispatchStatus.Acknowledged)
+        {
+            throw new DispatchConflictException(state.Status < DispatchStatus.Acknowledged
+                ? $"request '{id}' is {Name(state.Status)}: only a request a team has accepted can be resolved"
+                : $"request '{id}' is {Name(state.Status)}");
+        }
+
+        state.Outcome = outcome;
+        Close(DispatchStatus.Resolved, by, now, outcome.Note);
+    }
+
+    public void Cancel(string? reason, string by, DateTimeOffset now)
+    {
+        if (IsClosed)
+        {
+            throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}");
+        }
+
+        Close(DispatchStatus.Cancelled, by, now, reason);
+    }
+
+    /// <summary>Raises the escalations that are due: an assignment not acknowledged, a request not on site by its target.</summary>
+    public void Escalate(DateTimeOffset now)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        if (state.Status == DispatchStatus.Assigned && state.AssignedAt is { } assigned && now - assigned >= rules.AckTimeout)
+        {
+            Raise(AlertKinds.DispatchUnacknowledged, $"{id}/unacknowledged/{state.Assignment}", AlertSeverity.High,
+                $"Team {state.TeamId} has not acknowledged request {id} ({Name(state.Priority)}) {(int)(now - assigned).TotalMinutes} min after assignment",
+                assigned + rules.AckTimeout);
+        }
+
+        if (state.Status < DispatchStatus.OnSite && now >= state.OnSiteDue)
+        {
+            Raise(AlertKinds.DispatchOverdue, $"{id}/overdue", state.Priority == DispatchPriority.Emergency ? AlertSeverity.Critical : AlertSeverity.High,
+                $"No team on site for request {id} ({Name(state.Priority)}, {Name(state.Report!.Found)}) by its target of {rules.OnSiteTarget(state.Priority).TotalHours:0.#} h",
+                state.OnSiteDue);
+        }
+    }
+
+    /// <summary>The next time something becomes due (an escalation, the downlink sent again), or null when nothing will.</summary>
+    public DateTimeOffset? NextDue(TimeSpan resend)
+    {
+        if (IsClosed)
+        {
+            return null;
+        }
+
+        DateTimeOffset? next = null;
+        if (state.Status == DispatchStatus.Assigned && state.AssignedAt is { } assigned)
+        {
+            next = Earliest(next, state.OpenAlerts.Contains($"{id}/unacknowledged/{state.Assignment}") ? null : assigned + rules.AckTimeout);
+            next = Earliest(next, (state.CommandSentAt ?? assigned) + resend);
+        }
+
+        if (state.Status < DispatchStatus.OnSite && !state.OpenAlerts.Contains($"{id}/overdue"))
+        {
+            next = Earliest(next, state.OnSiteDue);
+        }
+
+        return next;
+    }
+
+    public DispatchRequestView ToView() => new()
+    {
+        Id = id,
+        Status = state.Status,
+        Priority = state.Priority,
+        Report = state.Report!,
+        Unit = state.Unit,
+        ReceivedAt = state.ReceivedAt,
+        Recommendations = [.. state.Recommendations],
+        TeamId = state.TeamId,
+        AssignedAt = state.AssignedAt,
+        AcknowledgedAt = state.AcknowledgedAt,
+        EnRouteAt = state.EnRouteAt,
+        OnSiteAt = state.OnSiteAt,
+        ClosedAt = state.ClosedAt,
+        Outcome = state.Outcome,
+        TeamDistanceM = state.TeamDistanceM is { } d ? Math.Round(d) : null,
+        OnSiteDue = state.OnSiteDue,
+        AcknowledgeDue = state.Status == DispatchStatus.Assigned ? state.AssignedAt + rules.AckTimeout : null,
+        Trail = [.. state.Trail],
+    };
+
+    public DispatchSummary ToSummary() => new()
+    {
+        Id = id,
+        Status = state.Status,
+        Priority = state.Priority,
+        Unit = state.Unit,
+        Province = state.Report!.Province,
+        ReceivedAt = state.ReceivedAt,
+        AssignedAt = state.AssignedAt,
+        AcknowledgedAt = state.AcknowledgedAt,
+        OnSiteAt = state.OnSiteAt,
+        ClosedAt = state.ClosedAt,
+        TeamId = state.TeamId,
+        Found = state.Report.Found,
+    };
+
+    /// <summary>The wire name of an enum value (as in the contract).</summary>
+    public static string Name<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
+            is [System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute named, ..] ? named.Name : value.ToString().ToLowerInvariant();
+
+    private void Close(DispatchStatus to, string by, DateTimeOffset now, string? note)
+    {
+        var from = state.Status;
+        state.ClosedAt = now;
+        ClearAlerts(null, now);
+        Step(from, to, now, by, note, state.TeamId);
+    }
+
+    private void Raise(string kind, string alertId, AlertSeverity severity, string message, DateTimeOffset raisedAt)
+    {
+        if (state.OpenAlerts.Contains(alertId))
+        {
+            return;
+        }
+
+        state.OpenAlerts.Add(alertId);
+        state.Outbox.Add(AlertSignal.Raise(new Alert
+        {
+            Id = alertId,
+            Kind = kind,
+            Severity = severity,
+            AssetId = state.TeamId,
+            Message = message,
+            RaisedAt = raisedAt,
+            Unit = state.Unit,
+            RequestId = id,
+        }));
+    }
+
+    /// <summary>Clears the open escalations of <paramref name="kind"/> (null: all of them).</summary>
+    private void ClearAlerts(string? kind, DateTimeOffset now)
+    {
+        var segment = kind switch
+        {
+            AlertKinds.DispatchUnacknowledged => "/unacknowledged/",
+            AlertKinds.DispatchOverdue => "/overdue",
+            _ => "/",
+        };
+        foreach (var alertId in state.OpenAlerts.Where(a => a.Contains(segment, StringComparison.Ordinal)).ToList())
+        {
+            state.OpenAlerts.Remove(alertId);
+            state.Outbox.Add(AlertSignal.Cleared(alertId, now));
+        }
+    }
+
+    private void Step(DispatchStatus? from, DispatchStatus to, DateTimeOffset at, string by, string? note, string? teamId = null)
+    {
+        state.Status = to;
+        state.Trail.Add(new DispatchStep { From = from, To = to, At = at, By = by, Note = note, TeamId = teamId });
+        if (state.Trail.Count > MaxTrail)
+        {
+            state.Trail.RemoveAt(2); // keep how it began; a request re-assigned hundreds of times loses its middle
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : (a < b ? a : b);
+}
