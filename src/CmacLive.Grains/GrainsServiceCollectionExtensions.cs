@@ -16,6 +16,20 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<ClearanceOptions>().Bind(configuration.GetSection(ClearanceOptions.Section));
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section));
+        services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section))
+            .Validate(o => o.EscalationCheck > TimeSpan.Zero && o.AckTimeout > TimeSpan.Zero && o.SpeedKmh > 0 && o.RoadFactor >= 1
+                && o.OnSiteRadiusM > 0 && o.Recommendations >= 1,
+                "Dispatch: EscalationCheck and AckTimeout must be positive, SpeedKmh and OnSiteRadiusM above 0, RoadFactor at least 1, Recommendations at least 1")
+            .ValidateOnStart();
+
+        // Requests check their deadlines by reminder at Dispatch:EscalationCheck; allow it below Orleans' one-minute floor.
+        services.AddOptions<Orleans.Hosting.ReminderOptions>().Configure<Microsoft.Extensions.Options.IOptions<DispatchOptions>>((reminders, dispatch) =>
+        {
+            if (dispatch.Value.EscalationCheck < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = dispatch.Value.EscalationCheck;
+            }
+        });
         services.AddSingleton(sp => new Reports.ReportDays(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReportOptions>>().Value.UtcOffset));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HazardAreaCatalog>();

@@ -10,6 +10,7 @@ public enum DecodedKind
     Status,
     Detection,
     Find,
+    Ack,
     /// <summary>Understood and deliberately not applied (an OwnTracks message other than a location, an ack).</summary>
     Ignored,
     /// <summary>The device announced it is gone (an OwnTracks last-will message).</summary>
@@ -23,6 +24,7 @@ public readonly record struct Decoded(
     StatusReport? Status = null,
     DetectionReport? Detection = null,
     FindReport? Find = null,
+    AckReport? Ack = null,
     RejectReason Reason = default,
     string? Detail = null)
 {

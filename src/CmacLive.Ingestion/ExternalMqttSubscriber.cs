@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CmacLive.Live;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,13 +20,14 @@ namespace CmacLive.Ingestion;
 public sealed partial class ExternalMqttSubscriber(
     IOptions<MqttOptions> options,
     UplinkProcessor uplinks,
-    ILogger<ExternalMqttSubscriber> logger) : BackgroundService, IMqttIngress
+    ILogger<ExternalMqttSubscriber> logger) : BackgroundService, IMqttIngress, IDeviceCommandSink
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private volatile bool _subscribed;
+    private volatile IMqttClient? _client;
 
     /// <summary>The uplink topics, without the <c>$share/{group}/</c> prefix.</summary>
     public static readonly string[] UplinkFilters =
@@ -43,6 +45,44 @@ public sealed partial class ExternalMqttSubscriber(
     public string Describe() => _subscribed
         ? $"subscribed to {options.Value.Host}:{options.Value.Port} as {options.Value.ClientId} in group {options.Value.SharedGroup}"
         : $"not connected to {options.Value.Host}:{options.Value.Port}";
+
+    /// <summary>
+    /// Publishes the downlinks raised on this silo to the external broker at QoS 1 (the other silos publish
+    /// their own). While the broker is out of reach they are dropped with a warning; a request sends its
+    /// assignment again until it is acknowledged.
+    /// </summary>
+    public async Task SendAsync(IReadOnlyList<DeviceCommand> commands, bool fromThisSilo, CancellationToken cancellationToken)
+    {
+        if (!fromThisSilo || commands.Count == 0)
+        {
+            return;
+        }
+
+        var client = _client;
+        foreach (var command in commands)
+        {
+            if (client is not { IsConnected: true })
+            {
+                LogDownlinkDropped(command.DeviceId);
+                continue;
+            }
+
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(Topic.CommandOf(command.DeviceId))
+                .WithPayload(command.Payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithContentType("application/json")
+                .Build();
+            try
+            {
+                await client.PublishAsync(message, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDownlinkFailed(ex, command.DeviceId);
+            }
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -182,6 +222,7 @@ public sealed partial class ExternalMqttSubscriber(
             }
 
             _subscribed = true;
+            _client = client;
             await foreach (var (message, processing) in inOrder.Reader.ReadAllAsync(session.Token))
             {
                 if ((await processing).Status == UplinkStatus.Failed)
@@ -207,6 +248,7 @@ public sealed partial class ExternalMqttSubscriber(
         }
         finally
         {
+            _client = null;
             Volatile.Write(ref endedHere, 1);
             EndSession();
             if (client.IsConnected)
@@ -229,6 +271,12 @@ public sealed partial class ExternalMqttSubscriber(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Downlink for device {DeviceId} dropped: not connected to the MQTT broker (its request sends it again)")]
+    private partial void LogDownlinkDropped(string deviceId);
+
+    [LoggerMessage(LogLevel.Warning, "Downlink for device {DeviceId} could not be published (its request sends it again)")]
+    private partial void LogDownlinkFailed(Exception ex, string deviceId);
 
     [LoggerMessage(LogLevel.Information, "Subscribed to the MQTT broker {Host}:{Port} as {ClientId} (session resumed: {Resumed})")]
     private partial void LogSubscribed(string host, int port, string clientId, bool resumed);

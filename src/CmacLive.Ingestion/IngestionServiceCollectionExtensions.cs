@@ -30,12 +30,14 @@ public static class IngestionServiceCollectionExtensions
                 .ValidateOnStart();
             services.AddSingleton<ExternalMqttSubscriber>();
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
+            services.AddSingleton<Live.IDeviceCommandSink>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
             services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
         }
         else
         {
             services.AddSingleton<MqttBroker>();
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<MqttBroker>());
+            services.AddSingleton<Live.IDeviceCommandSink>(sp => sp.GetRequiredService<MqttBroker>());
             services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
         }
 

@@ -1,5 +1,7 @@
 using System.Net;
 using CmacLive.Devices;
+using CmacLive.Live;
+using MQTTnet;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +24,7 @@ public sealed partial class MqttBroker(
     IOptions<MqttOptions> options,
     IngestStats stats,
     UplinkProcessor uplinks,
-    ILogger<MqttBroker> logger) : IHostedService, IMqttIngress, IDisposable
+    ILogger<MqttBroker> logger) : IHostedService, IMqttIngress, IDeviceCommandSink, IDisposable
 {
     /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
     public const string ServerClientId = "$cmaclive/silo";
@@ -74,6 +76,30 @@ public sealed partial class MqttBroker(
     }
 
     public void Dispose() => _server?.Dispose();
+
+    /// <summary>
+    /// Downlinks go to the devices subscribed here at QoS 1. Every silo's broker gets every command (a device
+    /// is connected to one of them); a device not connected misses it, and its request sends it again until acknowledged.
+    /// </summary>
+    public async Task SendAsync(IReadOnlyList<DeviceCommand> commands, bool fromThisSilo, CancellationToken cancellationToken)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return;
+        }
+
+        foreach (var command in commands)
+        {
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(Topic.CommandOf(command.DeviceId))
+                .WithPayload(command.Payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithContentType("application/json")
+                .Build();
+            await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ServerClientId }, cancellationToken);
+            LogDownlink(command.DeviceId);
+        }
+    }
 
     private async Task OnValidatingConnection(ValidatingConnectionEventArgs e)
     {
@@ -190,6 +216,9 @@ public sealed partial class MqttBroker(
             LogDisconnectFailed(ex, e.UserName);
         }
     }
+
+    [LoggerMessage(LogLevel.Debug, "Downlink queued for device {DeviceId}")]
+    private partial void LogDownlink(string deviceId);
 
     [LoggerMessage(LogLevel.Information, "MQTT broker listening on port {Port}")]
     private partial void LogListening(int port);

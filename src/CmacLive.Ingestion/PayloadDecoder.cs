@@ -35,11 +35,29 @@ public static class PayloadDecoder
             TopicKind.Detection => Detection(deviceId, f, now),
             TopicKind.OwnTracks => OwnTracks(deviceId, f, now),
             TopicKind.Find => FindDecoder.Decode(deviceId, payload, now),
-            TopicKind.Ack => f.Ts is null || !f.HasRequestId
-                ? Decoded.Reject(RejectReason.Malformed, "ack needs ts and requestId")
-                : Decoded.Ignored,
+            TopicKind.Ack => Ack(deviceId, f, now),
             _ => Decoded.Reject(RejectReason.UnknownTopic, "no such topic"),
         };
+    }
+
+    private static Decoded Ack(string deviceId, in PayloadFields f, DateTimeOffset now)
+    {
+        if (f.Ts is not { } ts || string.IsNullOrWhiteSpace(f.RequestId))
+        {
+            return Decoded.Reject(RejectReason.Malformed, "ack needs ts and requestId");
+        }
+
+        if (f.RequestId.Length > 64)
+        {
+            return Decoded.Reject(RejectReason.Malformed, "requestId is longer than 64 characters");
+        }
+
+        if (FieldRules.CheckTime(ts, now) is { } problem)
+        {
+            return Decoded.Reject(problem, Describe(problem));
+        }
+
+        return new Decoded(DecodedKind.Ack, Ack: new AckReport { DeviceId = deviceId, Ts = FieldRules.ToMilliseconds(ts), RequestId = f.RequestId });
     }
 
     private static Decoded Position(string deviceId, in PayloadFields f, DateTimeOffset now)

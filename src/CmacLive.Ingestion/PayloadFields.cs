@@ -17,7 +17,7 @@ internal struct PayloadFields
     public AssetState? State;
     public DetectionSensor? Sensor;
     public string? OwnTracksType;
-    public bool HasRequestId;
+    public string? RequestId;
 
     /// <summary>Reads the payload; answers null on success or what is wrong with it.</summary>
     public static string? TryRead(ReadOnlySequence<byte> payload, out PayloadFields fields)
@@ -90,8 +90,13 @@ internal struct PayloadFields
         if (reader.ValueTextEquals("requestId"u8))
         {
             reader.Read();
-            HasRequestId = reader.TokenType == JsonTokenType.String;
-            return HasRequestId ? null : "requestId must be a string";
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return "requestId must be a string";
+            }
+
+            RequestId = reader.GetString();
+            return null;
         }
 
         ref var number = ref NumberSlot(ref reader, out var name);

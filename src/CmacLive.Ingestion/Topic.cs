@@ -72,6 +72,9 @@ public readonly record struct Topic(TopicKind Kind, bool IsOwn)
         return slash > 0 ? rest[..slash].ToString() : null;
     }
 
+    /// <summary>The downlink topic of a device: <c>cmac/v1/{deviceId}/cmd</c>.</summary>
+    public static string CommandOf(string deviceId) => $"{CmacPrefix}{deviceId}/cmd";
+
     /// <summary>The only topics a device may subscribe to: its own downlink.</summary>
     public static bool MaySubscribe(string filter, string deviceId) =>
         filter == $"{CmacPrefix}{deviceId}/cmd" ||

@@ -13,7 +13,7 @@ public enum UplinkStatus
     /// <summary>Applied (or a harmless repeat) and stored: acknowledge it.</summary>
     Accepted,
 
-    /// <summary>Understood and deliberately not acted on (an <c>ack</c>, an OwnTracks message of another type).</summary>
+    /// <summary>Understood and deliberately not acted on (an OwnTracks message of another type).</summary>
     Ignored,
 
     /// <summary>Refused for good (bad topic or payload, not the device's own topic): sending it again will not help.</summary>
@@ -66,6 +66,8 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
                     return Record(deviceId, topicName, await device.ProcessDetection(decoded.Detection!));
                 case DecodedKind.Find:
                     return Record(deviceId, topicName, await device.ProcessFind(decoded.Find!));
+                case DecodedKind.Ack:
+                    return Record(deviceId, topicName, await device.ProcessAck(decoded.Ack!));
                 default:
                     stats.Ignored();
                     return new UplinkOutcome(UplinkStatus.Ignored);
@@ -111,7 +113,9 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
 
         if (outcome == ReportOutcome.Refused)
         {
-            return Reject(deviceId, topicName, RejectReason.Conflict, "unknown detection, or a decision against an earlier one");
+            return Reject(deviceId, topicName, RejectReason.Conflict, topicName.EndsWith("/ack", StringComparison.Ordinal)
+                ? "no such request, or it is not assigned to this device's team"
+                : "unknown detection, or a decision against an earlier one");
         }
 
         stats.Accepted(outcome);

@@ -60,7 +60,6 @@ public static class SiloExtensions
                 silo.AddCmacLiveReminders(storage);
             }
 
-            silo.AddCmacLiveReminderCadence(builder.Configuration);
         });
         builder.Services.AddCmacLiveGrains(builder.Configuration);
         builder.Services.AddCmacLiveHistory(storage);

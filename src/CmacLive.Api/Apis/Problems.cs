@@ -114,6 +114,35 @@ public static class Problems
         return number;
     }
 
+    /// <summary>An optional true/false member (absent or null: false); a member of another type is an error.</summary>
+    public static bool OptionalBool(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors[name] = ["must be true or false"];
+            return false;
+        }
+
+        return value.GetBoolean();
+    }
+
+    /// <summary>An optional string member of at most <paramref name="max"/> characters, trimmed; blank reads as absent.</summary>
+    public static string? OptionalText(JsonElement body, string name, int max, Dictionary<string, string[]> errors)
+    {
+        var text = OptionalString(body, name, errors)?.Trim();
+        if (text is { Length: > 0 } && text.Length > max)
+        {
+            errors[name] = [$"must be at most {max} characters"];
+        }
+
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
     /// <summary>Who the signed-in user is, for audit trails.</summary>
     public static string UserName(System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using CmacLive.Assets;
+using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
 using CmacLive.Live;
 using Microsoft.AspNetCore.SignalR;
@@ -18,6 +19,8 @@ namespace CmacLive.Api.Hubs;
 public sealed partial class OpsHubRelay(
     IGrainFactory grains,
     IHubContext<OpsHub> hub,
+    IEnumerable<IDeviceCommandSink> sinks,
+    ILocalSiloDetails silo,
     ILogger<OpsHubRelay> logger) : BackgroundService, IOpsObserver
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
@@ -29,6 +32,8 @@ public sealed partial class OpsHubRelay(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Pending _pending = new();
 
+    private readonly string _siloAddress = silo.SiloAddress.ToParsableString();
+    private readonly IDeviceCommandSink[] _sinks = [.. sinks];
     private IOpsObserver? _self;
     private volatile bool _ready;
 
@@ -40,9 +45,10 @@ public sealed partial class OpsHubRelay(
 
     public Task OnUpdates(OpsUpdateBatch batch)
     {
+        var local = batch.Origin == _siloAddress;
         lock (_pendingLock)
         {
-            _pending.Add(batch);
+            _pending.Add(batch, local);
         }
 
         _wake.Writer.TryWrite(true);
@@ -142,6 +148,27 @@ public sealed partial class OpsHubRelay(
 
     private async Task SendAsync(Pending batch, CancellationToken cancellationToken)
     {
+        // Downlinks first: a team waiting for its assignment, then the dashboards.
+        foreach (var (local, commands) in new[] { (true, batch.LocalCommands), (false, batch.OtherCommands) })
+        {
+            if (commands.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var sink in _sinks)
+            {
+                try
+                {
+                    await sink.SendAsync(commands, local, cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    LogDownlinkFailed(ex, commands.Count);
+                }
+            }
+        }
+
         // Alerts first: a safety alert must never wait behind a burst of position updates.
         foreach (var update in batch.Alerts.Values)
         {
@@ -159,6 +186,12 @@ public sealed partial class OpsHubRelay(
         foreach (var area in batch.Areas.Values)
         {
             await hub.Clients.All.SendAsync("hazardAreaUpdated", area, cancellationToken);
+        }
+
+        foreach (var request in batch.Requests.Values)
+        {
+            var clients = request.Unit is { } unit ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit)) : hub.Clients.All;
+            await clients.SendAsync("dispatchUpdated", request, cancellationToken);
         }
     }
 
@@ -184,8 +217,21 @@ public sealed partial class OpsHubRelay(
 
         public Dictionary<string, AlertUpdate> Alerts { get; } = new(StringComparer.Ordinal);
 
-        public void Add(OpsUpdateBatch batch)
+        public Dictionary<string, DispatchRequestView> Requests { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Downlinks raised on this silo, and on others (every command is kept: none is coalesced away).</summary>
+        public List<DeviceCommand> LocalCommands { get; } = [];
+
+        public List<DeviceCommand> OtherCommands { get; } = [];
+
+        public void Add(OpsUpdateBatch batch, bool local)
         {
+            (local ? LocalCommands : OtherCommands).AddRange(batch.Commands);
+            foreach (var request in batch.Requests)
+            {
+                Requests[request.Id] = request;
+            }
+
             foreach (var status in batch.Assets)
             {
                 Assets[status.Id] = status;
@@ -206,6 +252,9 @@ public sealed partial class OpsHubRelay(
 
     [LoggerMessage(LogLevel.Warning, "Hub observer could not register with the cluster; retrying")]
     private partial void LogRegisterFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Error, "{Count} downlinks could not be handed to the MQTT side")]
+    private partial void LogDownlinkFailed(Exception ex, int count);
 
     [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to the dashboards")]
     private partial void LogSendFailed(Exception ex);

@@ -30,4 +30,10 @@ public sealed class AssetTrackState
 
     /// <summary>Device time up to which working time has been credited to the unit's daily figures, while working.</summary>
     [Id(12)] public DateTimeOffset? WorkCountedUntil { get; set; }
+
+    /// <summary>The dispatch request the team is sent to, and its site.</summary>
+    [Id(13)] public Dispatch.DispatchTask? Dispatch { get; set; }
+
+    /// <summary>The devices that reported for the asset lately, newest first (at most four): where downlinks go.</summary>
+    [Id(14)] public List<string> Devices { get; set; } = [];
 }

@@ -144,6 +144,8 @@ public sealed class AssetTracker
             LastSeen = _state.LastSeen,
             HazardArea = _state.HazardArea,
             TaskArea = _state.TaskArea,
+            Capabilities = profile.Capabilities,
+            Dispatch = _state.Dispatch?.RequestId,
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CmacLive.Alerts;
 using CmacLive.Detections;
+using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
 using CmacLive.History;
 using CmacLive.Reports;
@@ -18,6 +19,9 @@ namespace CmacLive.Assets;
 /// </summary>
 public abstract class AssetGrain : Grain, IAssetGrain
 {
+    /// <summary>A dispatched team's fixes go to its request at most this often (and at once inside the site radius).</summary>
+    private static readonly TimeSpan DispatchFixInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>Working time is credited as fixes arrive, at least this much at a time.</summary>
     private static readonly TimeSpan WorkCreditStep = TimeSpan.FromSeconds(15);
 
@@ -29,6 +33,8 @@ public abstract class AssetGrain : Grain, IAssetGrain
     private IGrainTimer? _timer;
     private bool _dirty;
     private DateTimeOffset _savedAt;
+    private DateTimeOffset _dispatchFixSentAt = DateTimeOffset.MinValue;
+    private bool _dispatchSiteReported;
 
     protected AssetGrain(AssetKind kind, IPersistentState<AssetTrackState> store, AssetGrainServices services)
     {
@@ -99,6 +105,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
             Id, fix.DeviceId, fix.Ts, fix.Lat, fix.Lon, fix.Acc, fix.Alt, fix.Spd, fix.Hdg, fix.Bat, receivedAt));
         var change = _tracker.ApplyFix(fix, receivedAt, _services.Areas);
         _alerts.OnHeard(receivedAt);
+        NoteDevice(fix.DeviceId);
         if (change.Outcome != ReportOutcome.Duplicate)
         {
             // Late fixes take their place in the entry rule's device-time order; they never move the live position.
@@ -109,6 +116,11 @@ public abstract class AssetGrain : Grain, IAssetGrain
             {
                 await CreditWorkAsync(counted, fix.Ts);
                 _tracker.State.WorkCountedUntil = fix.Ts;
+            }
+
+            if (change.Outcome == ReportOutcome.Applied)
+            {
+                await ReportDispatchFixAsync(fix.Ts, fix.Lat, fix.Lon, force: false);
             }
         }
 
@@ -128,6 +140,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         var counted = _tracker.State.WorkCountedUntil;
         var change = _tracker.ApplyStatus(report, Now);
         _alerts.OnHeard(Now);
+        NoteDevice(report.DeviceId);
         if (change.Outcome == ReportOutcome.Applied)
         {
             _alerts.OnState(report.State, report.Ts, Now);
@@ -141,6 +154,11 @@ public abstract class AssetGrain : Grain, IAssetGrain
             {
                 // The area learns the working period is over, so the next one is not joined to it.
                 change = await WorkedAsync(new FixReport { DeviceId = report.DeviceId, Ts = report.Ts, Lat = last.Lat, Lon = last.Lon, Acc = last.Acc }, change, working: false);
+            }
+
+            if (_tracker.State.Position is { } at)
+            {
+                await ReportDispatchFixAsync(report.Ts, at.Lat, at.Lon, force: true);
             }
         }
 
@@ -277,12 +295,106 @@ public abstract class AssetGrain : Grain, IAssetGrain
         return _tracker.ToStatus(Id);
     }
 
+    public async Task<DispatchClaim?> ClaimDispatch(DispatchTask task)
+    {
+        if (!_tracker.IsConfigured)
+        {
+            return null;
+        }
+
+        var state = _tracker.State;
+        if (_kind != AssetKind.Team || !state.Profile!.Capabilities.Contains(DispatchRules.EodCapability))
+        {
+            throw new DispatchConflictException($"'{Id}' is not an EOD-capable team (capability '{DispatchRules.EodCapability}')");
+        }
+
+        if (state.Dispatch is { } current && current.RequestId != task.RequestId)
+        {
+            throw new DispatchConflictException($"team '{Id}' is already assigned to request '{current.RequestId}'");
+        }
+
+        if (state.State == AssetState.Sos)
+        {
+            throw new DispatchConflictException($"team '{Id}' is in SOS");
+        }
+
+        if (state.Dispatch != task)
+        {
+            state.Dispatch = task;
+            _dispatchFixSentAt = DateTimeOffset.MinValue;
+            _dispatchSiteReported = false;
+            _services.Logger.LogInformation("Team {AssetId} dispatched to request {RequestId}", Id, task.RequestId);
+            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
+
+        return new DispatchClaim { Status = _tracker.ToStatus(Id), Devices = [.. state.Devices] };
+    }
+
+    public async Task ReleaseDispatch(string requestId)
+    {
+        if (_tracker.IsConfigured && _tracker.State.Dispatch?.RequestId == requestId)
+        {
+            _tracker.State.Dispatch = null;
+            _services.Logger.LogInformation("Team {AssetId} released from request {RequestId}", Id, requestId);
+            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
+    }
+
     public async Task ConnectionLost(string deviceId)
     {
         if (_tracker.IsConfigured && _tracker.MarkOffline())
         {
             _services.Logger.LogInformation("Asset {AssetId} offline: device {DeviceId} lost its connection", Id, deviceId);
             await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
+    }
+
+    /// <summary>Remembers which devices report for the asset (newest first, at most four), so downlinks reach them.</summary>
+    private void NoteDevice(string deviceId)
+    {
+        var devices = _tracker.State.Devices;
+        if (devices.Count > 0 && devices[0] == deviceId)
+        {
+            return;
+        }
+
+        devices.Remove(deviceId);
+        devices.Insert(0, deviceId);
+        if (devices.Count > 4)
+        {
+            devices.RemoveAt(devices.Count - 1);
+        }
+
+        _dirty = true;
+    }
+
+    /// <summary>
+    /// Tells a dispatched team's request where it is, one-way (the request never waits on the team, nor the
+    /// team on the request): at once inside the site radius or when <paramref name="force"/>d, otherwise every few seconds.
+    /// </summary>
+    private async Task ReportDispatchFixAsync(DateTimeOffset ts, double lat, double lon, bool force)
+    {
+        if (_tracker.State.Dispatch is not { } task)
+        {
+            return;
+        }
+
+        var inside = TeamRanking.DistanceM(lat, lon, task.Lat, task.Lon) <= task.OnSiteRadiusM;
+        if (!force && !(inside && !_dispatchSiteReported) && Now - _dispatchFixSentAt < DispatchFixInterval)
+        {
+            return;
+        }
+
+        _dispatchFixSentAt = Now;
+        _dispatchSiteReported |= inside;
+        try
+        {
+            await GrainFactory.GetGrain<IDispatchRequestGrain>(task.RequestId)
+                .TeamMoved(Id, new TeamFix { Ts = ts, Lat = lat, Lon = lon, State = _tracker.State.State });
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogWarning(ex, "Team {AssetId}: its position could not reach request {RequestId}", Id, task.RequestId);
         }
     }
 

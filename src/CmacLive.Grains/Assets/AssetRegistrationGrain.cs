@@ -7,6 +7,7 @@ public sealed class AssetRegistrationState
 {
     [Id(0)] public AssetKind? Kind { get; set; }
     [Id(1)] public string? Unit { get; set; }
+    [Id(2)] public List<string> Capabilities { get; set; } = [];
 }
 
 /// <summary>Keeps an asset id's kind, and its unit's roster in step with the asset's unit.</summary>
@@ -36,6 +37,23 @@ public sealed class AssetRegistrationGrain(
 
             store.State.Kind = profile.Kind;
             store.State.Unit = profile.Unit;
+            await store.WriteStateAsync();
+        }
+
+        if (!store.State.Capabilities.SequenceEqual(profile.Capabilities))
+        {
+            var asset = new AssetRef { Id = id, Kind = profile.Kind };
+            foreach (var added in profile.Capabilities.Except(store.State.Capabilities))
+            {
+                await GrainFactory.GetGrain<ICapabilityRosterGrain>(added).Add(asset);
+            }
+
+            foreach (var removed in store.State.Capabilities.Except(profile.Capabilities))
+            {
+                await GrainFactory.GetGrain<ICapabilityRosterGrain>(removed).Remove(id);
+            }
+
+            store.State.Capabilities = [.. profile.Capabilities];
             await store.WriteStateAsync();
         }
 

@@ -8,8 +8,8 @@ public sealed class UnitRosterState
     [Id(0)] public Dictionary<string, AssetKind> Assets { get; set; } = [];
 }
 
-public sealed class UnitRosterGrain(
-    [PersistentState("roster", StorageNames.Main)] IPersistentState<UnitRosterState> store) : Grain, IUnitRosterGrain
+/// <summary>A stored list of assets (a unit's, or those with a capability), written only when it changes.</summary>
+public abstract class AssetRosterGrain(IPersistentState<UnitRosterState> store) : Grain
 {
     public async Task Add(AssetRef asset)
     {
@@ -31,6 +31,12 @@ public sealed class UnitRosterGrain(
     public Task<IReadOnlyList<AssetRef>> List() => Task.FromResult<IReadOnlyList<AssetRef>>(
         [.. store.State.Assets.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new AssetRef { Id = a.Key, Kind = a.Value })]);
 }
+
+public sealed class UnitRosterGrain(
+    [PersistentState("roster", StorageNames.Main)] IPersistentState<UnitRosterState> store) : AssetRosterGrain(store), IUnitRosterGrain;
+
+public sealed class CapabilityRosterGrain(
+    [PersistentState("capability", StorageNames.Main)] IPersistentState<UnitRosterState> store) : AssetRosterGrain(store), ICapabilityRosterGrain;
 
 /// <summary>A stored set of names (the units, the projects); the alias is kept from when it held units only.</summary>
 [GenerateSerializer, Alias("cmac.UnitDirectoryState")]

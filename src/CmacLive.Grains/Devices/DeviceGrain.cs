@@ -73,6 +73,25 @@ public sealed class DeviceGrain(
     public Task<ReportOutcome> ProcessFind(FindReport report) =>
         Asset() is { } asset ? asset.ProcessFind(report) : Unknown;
 
+    public async Task<ReportOutcome> ProcessAck(AckReport ack)
+    {
+        if (store.State.Asset is not { } asset || Asset() is null)
+        {
+            return ReportOutcome.UnknownDevice;
+        }
+
+        try
+        {
+            var request = await GrainFactory.GetGrain<Dispatch.IDispatchRequestGrain>(ack.RequestId)
+                .Acknowledge(asset.Id, ack.DeviceId, ack.Ts, $"{asset.Id} (device {ack.DeviceId})");
+            return request is null ? ReportOutcome.Refused : ReportOutcome.Applied;
+        }
+        catch (Dispatch.DispatchConflictException)
+        {
+            return ReportOutcome.Refused;
+        }
+    }
+
     public Task ConnectionLost() =>
         Asset() is { } asset ? asset.ConnectionLost(this.GetPrimaryKeyString()) : Task.CompletedTask;
 

@@ -1,4 +1,5 @@
 using CmacLive.Assets;
+using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,11 +17,14 @@ namespace CmacLive.Live;
 public sealed class OpsFeedGrain(
     IOptions<TrackingOptions> options,
     TimeProvider time,
+    ILocalSiloDetails silo,
     ILogger<OpsFeedGrain> logger) : Grain, IOpsFeedGrain
 {
     private Dictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
     private Dictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
     private Dictionary<string, AlertUpdate> _alerts = new(StringComparer.Ordinal);
+    private Dictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
+    private List<DeviceCommand> _commands = [];
     private IReadOnlyList<IOpsObserver> _observers = [];
     private DateTimeOffset _observersReadAt = DateTimeOffset.MinValue;
 
@@ -54,9 +58,21 @@ public sealed class OpsFeedGrain(
         return Task.CompletedTask;
     }
 
+    public Task Publish(DispatchRequestView request)
+    {
+        _requests[request.Id] = request;
+        return Task.CompletedTask;
+    }
+
+    public Task Send(DeviceCommand command)
+    {
+        _commands.Add(command);
+        return Task.CompletedTask;
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_assets.Count == 0 && _areas.Count == 0 && _alerts.Count == 0)
+        if (_assets.Count == 0 && _areas.Count == 0 && _alerts.Count == 0 && _requests.Count == 0 && _commands.Count == 0)
         {
             return;
         }
@@ -67,10 +83,20 @@ public sealed class OpsFeedGrain(
             return; // no hub known yet: keep the updates (newest per asset) until one registers
         }
 
-        var batch = new OpsUpdateBatch { Assets = [.. _assets.Values], HazardAreas = [.. _areas.Values], Alerts = [.. _alerts.Values] };
+        var batch = new OpsUpdateBatch
+        {
+            Assets = [.. _assets.Values],
+            HazardAreas = [.. _areas.Values],
+            Alerts = [.. _alerts.Values],
+            Requests = [.. _requests.Values],
+            Commands = _commands,
+            Origin = silo.SiloAddress.ToParsableString(),
+        };
         _assets = new(StringComparer.Ordinal);
         _areas = new(StringComparer.Ordinal);
         _alerts = new(StringComparer.Ordinal);
+        _requests = new(StringComparer.Ordinal);
+        _commands = [];
         foreach (var observer in observers)
         {
             try

@@ -1,0 +1,438 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using CmacLive.Assets;
+using CmacLive.Dispatch;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>Community requests: filing with triage and recommended teams, the dispatch steps, lists and figures.</summary>
+public static class DispatchApi
+{
+    private static readonly Dictionary<string, FoundItem> FoundItems = Enum.GetValues<FoundItem>().ToDictionary(v => DispatchFlow.Name(v));
+    private static readonly Dictionary<string, DispatchPriority> Priorities = Enum.GetValues<DispatchPriority>().ToDictionary(v => DispatchFlow.Name(v));
+    private static readonly Dictionary<string, DispatchStatus> Statuses = Enum.GetValues<DispatchStatus>().ToDictionary(v => DispatchFlow.Name(v));
+    private static readonly Dictionary<string, DispatchResult> Results = Enum.GetValues<DispatchResult>().ToDictionary(v => DispatchFlow.Name(v));
+
+    /// <summary>The longest period one list or figures call may cover.</summary>
+    private static readonly TimeSpan LongestRange = TimeSpan.FromDays(366);
+
+    public static RouteGroupBuilder MapDispatchApi(this RouteGroupBuilder api)
+    {
+        var dispatch = api.MapGroup("/dispatch");
+        dispatch.MapPost("/requests", File);
+        dispatch.MapGet("/requests", List);
+        dispatch.MapGet("/requests/{id}", Get);
+        dispatch.MapGet("/requests/{id}/recommendations", Recommend);
+        dispatch.MapPost("/requests/{id}/assign", Assign);
+        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge);
+        dispatch.MapPost("/requests/{id}/resolve", Resolve);
+        dispatch.MapPost("/requests/{id}/cancel", Cancel);
+        dispatch.MapGet("/figures", Figures);
+        return api;
+    }
+
+    /// <summary>
+    /// <c>POST /api/dispatch/requests</c>: files a request and answers it triaged, with its priority and ranked
+    /// <c>recommendations</c> (201). An integration may send its own <c>id</c>: the same report again answers the
+    /// request as it stands (200), another report under that id is a conflict (409).
+    /// </summary>
+    public static async Task<Results<Created<DispatchRequestView>, Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> File(
+        HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var id = Problems.OptionalString(body, "id", errors)?.Trim();
+        if (id is not null && !Identifiers.IsId(id))
+        {
+            errors["id"] = [Identifiers.IdRule];
+        }
+
+        var lat = Coordinate(body, "lat", 90, errors);
+        var lon = Coordinate(body, "lon", 180, errors);
+        var found = Problems.RequiredChoice(body, "found", FoundItems, errors);
+        DispatchPriority? priority = body.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null
+            ? Problems.RequiredChoice(body, "priority", Priorities, errors)
+            : null;
+        var unit = Problems.OptionalString(body, "unit", errors)?.Trim().ToUpperInvariant();
+        if (unit is { Length: 0 })
+        {
+            unit = null;
+        }
+        else if (unit is not null && !Identifiers.IsId(unit))
+        {
+            errors["unit"] = [Identifiers.IdRule];
+        }
+
+        var phone = Problems.OptionalText(body, "reporterPhone", 40, errors);
+        if (phone is not null && !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')'))
+        {
+            errors["reporterPhone"] = ["may hold only digits, spaces and + - ( )"];
+        }
+
+        var report = new DispatchReport
+        {
+            Lat = lat ?? 0,
+            Lon = lon ?? 0,
+            Village = Problems.OptionalText(body, "village", 100, errors),
+            Commune = Problems.OptionalText(body, "commune", 100, errors),
+            District = Problems.OptionalText(body, "district", 100, errors),
+            Province = Problems.OptionalText(body, "province", 100, errors),
+            Found = found ?? FoundItem.Unknown,
+            Description = Problems.OptionalText(body, "description", 2000, errors),
+            ReporterName = Problems.OptionalText(body, "reporterName", 200, errors),
+            ReporterPhone = phone,
+            NearPeople = Problems.OptionalBool(body, "nearPeople", errors),
+            NearSchool = Problems.OptionalBool(body, "nearSchool", errors),
+            NearRoad = Problems.OptionalBool(body, "nearRoad", errors),
+            PhotoRef = Problems.OptionalText(body, "photoRef", 500, errors),
+            Unit = unit,
+            Priority = priority,
+        };
+        var by = Problems.Actor(body, user, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        id ??= NewId(time.GetUtcNow());
+        var grain = grains.GetGrain<IDispatchRequestGrain>(id);
+        var existed = await grain.Get() is not null;
+        try
+        {
+            var filed = await grain.File(report, by);
+            return existed ? TypedResults.Ok(filed) : TypedResults.Created($"/api/dispatch/requests/{Uri.EscapeDataString(id)}", filed);
+        }
+        catch (DispatchConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<DispatchRequestView>, ProblemHttpResult>> Get(string id, IGrainFactory grains) =>
+        Identifiers.IsId(id) && await grains.GetGrain<IDispatchRequestGrain>(id).Get() is { } found
+            ? TypedResults.Ok(found)
+            : Problems.NotFound($"no request '{id}'");
+
+    /// <summary><c>GET /api/dispatch/requests/{id}/recommendations</c>: the teams ranked again now (while none is assigned).</summary>
+    public static async Task<Results<Ok<IReadOnlyList<Recommendation>>, ProblemHttpResult>> Recommend(string id, IGrainFactory grains) =>
+        Identifiers.IsId(id) && await grains.GetGrain<IDispatchRequestGrain>(id).Recommend() is { } found
+            ? TypedResults.Ok(found.Recommendations)
+            : Problems.NotFound($"no request '{id}'");
+
+    /// <summary>
+    /// <c>GET /api/dispatch/requests?open=true</c>, or <c>?status=&amp;unit=&amp;province=&amp;from=&amp;to=</c>: requests received
+    /// between <c>from</c> and <c>to</c> (ISO-8601; by default the last 30 days), newest first. <c>open=true</c>
+    /// lists every open request whenever it was received.
+    /// </summary>
+    public static async Task<Results<Ok<DispatchSummary[]>, ValidationProblem>> List(
+        string? open, string? status, string? unit, string? province, string? from, string? to, IGrainFactory grains, TimeProvider time)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var openOnly = false;
+        if (open is not null && !bool.TryParse(open, out openOnly))
+        {
+            errors["open"] = ["must be true or false"];
+        }
+
+        DispatchStatus? wanted = null;
+        if (status is not null)
+        {
+            if (Statuses.TryGetValue(status, out var s))
+            {
+                wanted = s;
+            }
+            else
+            {
+                errors["status"] = [$"must be one of {string.Join(", ", Statuses.Keys)}"];
+            }
+        }
+
+        var range = Range(from, to, time, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var requests = openOnly
+            ? await grains.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).List()
+            : await ReceivedAsync(grains, range);
+        unit = unit?.Trim().ToUpperInvariant();
+        return TypedResults.Ok(requests
+            .Where(r => wanted is null || r.Status == wanted)
+            .Where(r => string.IsNullOrEmpty(unit) || r.Unit == unit)
+            .Where(r => string.IsNullOrWhiteSpace(province) || string.Equals(r.Province, province.Trim(), StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(r => r.ReceivedAt)
+            .ToArray());
+    }
+
+    /// <summary>
+    /// <c>POST …/{id}/assign</c> <c>{teamId, replace?, by?}</c>: sends the team (its devices get the assignment on
+    /// <c>cmac/v1/{deviceId}/cmd</c>). 409 when the request is past assignment or closed, has another team and
+    /// <c>replace</c> is not true, or the team is taken, in SOS or not EOD-capable.
+    /// </summary>
+    public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Assign(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var teamId = Problems.RequiredString(body, "teamId", errors);
+        var replace = Problems.OptionalBool(body, "replace", errors);
+        var by = Problems.Actor(body, user, errors);
+        AssetRef? team = null;
+        if (teamId is not null)
+        {
+            team = await AssetsApi.FindAsync(grains, teamId);
+            if (team is null)
+            {
+                errors["teamId"] = [$"no asset '{teamId}'"];
+            }
+            else if (team.Kind != AssetKind.Team)
+            {
+                errors["teamId"] = [$"'{teamId}' is a {team.Kind.ToString().ToLowerInvariant()}, not a team"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        return await StepAsync(id, grains, g => g.Assign(team!, by, replace));
+    }
+
+    /// <summary><c>POST …/{id}/acknowledge</c> <c>{teamId?, by?}</c>: a dispatcher records that the assigned team accepted (by radio or phone).</summary>
+    public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Acknowledge(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var teamId = Problems.OptionalString(body, "teamId", errors)?.Trim();
+        var by = Problems.Actor(body, user, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        return await StepAsync(id, grains, async g =>
+        {
+            var current = await g.Get();
+            return current is null ? null : await g.Acknowledge(teamId ?? current.TeamId ?? "", null, time.GetUtcNow(), by);
+        });
+    }
+
+    /// <summary>
+    /// <c>POST …/{id}/resolve</c> <c>{outcome: destroyed|removed|nothing-found, items, note?, by?}</c>: closes a request
+    /// a team has accepted. <c>items</c> is how many explosive items were found (at least 1, or 0 with nothing-found).
+    /// </summary>
+    public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Resolve(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var result = Problems.RequiredChoice(body, "outcome", Results, errors);
+        var items = Problems.OptionalNumber(body, "items", errors);
+        if (items is { } n && (n != Math.Floor(n) || n < 0 || n > 100_000))
+        {
+            errors["items"] = ["must be a whole number from 0"];
+        }
+        else if (result is DispatchResult.NothingFound && items is > 0)
+        {
+            errors["items"] = ["must be 0 (or absent) when nothing was found"];
+        }
+        else if (result is DispatchResult.Destroyed or DispatchResult.Removed && items is not >= 1)
+        {
+            errors["items"] = ["is required: how many items were found (at least 1)"];
+        }
+
+        var note = Problems.OptionalText(body, "note", 1000, errors);
+        var by = Problems.Actor(body, user, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var outcome = new DispatchOutcome { Result = result!.Value, Items = (int)(items ?? 0), Note = note };
+        return await StepAsync(id, grains, g => g.Resolve(outcome, by));
+    }
+
+    /// <summary><c>POST …/{id}/cancel</c> <c>{reason?, by?}</c>: closes an open request and frees its team.</summary>
+    public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Cancel(
+        string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var reason = Problems.OptionalText(body, "reason", 1000, errors);
+        var by = Problems.Actor(body, user, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        return await StepAsync(id, grains, g => g.Cancel(reason, by));
+    }
+
+    /// <summary>
+    /// <c>GET /api/dispatch/figures?from=&amp;to=&amp;unit=&amp;format=json|csv</c>: for the requests received in the period
+    /// (by default the last 30 days), per unit and priority and per priority over all units: counts, and minutes
+    /// from reception to assignment, acknowledgement, on site and resolution (median, 90th percentile, mean).
+    /// </summary>
+    public static async Task<IResult> Figures(string? from, string? to, string? unit, string? format, IGrainFactory grains, TimeProvider time)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var range = Range(from, to, time, errors);
+        if (format is not (null or "json" or "csv"))
+        {
+            errors["format"] = ["must be json or csv"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        unit = unit?.Trim().ToUpperInvariant();
+        var requests = (await ReceivedAsync(grains, range)).Where(r => string.IsNullOrEmpty(unit) || r.Unit == unit);
+        var rows = DispatchFigures.Compute(requests);
+        return format == "csv"
+            ? Microsoft.AspNetCore.Http.Results.Text(ToCsv(rows), "text/csv", Encoding.UTF8)
+            : TypedResults.Ok(new { from = range.From, to = range.To, rows });
+    }
+
+    private static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> StepAsync(
+        string id, IGrainFactory grains, Func<IDispatchRequestGrain, Task<DispatchRequestView?>> step)
+    {
+        if (!Identifiers.IsId(id))
+        {
+            return Problems.NotFound($"no request '{id}'");
+        }
+
+        try
+        {
+            return await step(grains.GetGrain<IDispatchRequestGrain>(id)) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"no request '{id}'");
+        }
+        catch (DispatchConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    /// <summary>The summaries of the requests received in the range, from the month indexes it touches.</summary>
+    private static async Task<IReadOnlyList<DispatchSummary>> ReceivedAsync(IGrainFactory grains, (DateTimeOffset From, DateTimeOffset To) range)
+    {
+        var months = new List<string>();
+        for (var month = new DateTimeOffset(range.From.Year, range.From.Month, 1, 0, 0, 0, TimeSpan.Zero); month < range.To; month = month.AddMonths(1))
+        {
+            months.Add(IDispatchIndexGrain.MonthOf(month));
+        }
+
+        var lists = await Task.WhenAll(months.Select(m => grains.GetGrain<IDispatchIndexGrain>(m).List()));
+        return [.. lists.SelectMany(l => l).Where(r => r.ReceivedAt >= range.From && r.ReceivedAt < range.To)];
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors)
+    {
+        var now = time.GetUtcNow();
+        var end = Time(to, "to", errors) ?? now.AddSeconds(1);
+        var start = Time(from, "from", errors) ?? end.AddDays(-30);
+        if (start >= end)
+        {
+            errors["from"] = ["must be before to"];
+        }
+        else if (end - start > LongestRange)
+        {
+            errors["from"] = ["the period may be at most 366 days"];
+        }
+
+        return (start.ToUniversalTime(), end.ToUniversalTime());
+    }
+
+    private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors[name] = ["must be an ISO-8601 date or time"];
+        return null;
+    }
+
+    private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
+    {
+        var value = Problems.OptionalNumber(body, name, errors);
+        if (value is null && !errors.ContainsKey(name))
+        {
+            errors[name] = ["is required"];
+        }
+        else if (value is { } v && Math.Abs(v) > limit)
+        {
+            errors[name] = [$"must be between -{limit} and {limit}"];
+        }
+
+        return value;
+    }
+
+    private static string NewId(DateTimeOffset now) =>
+        $"REQ-{now.UtcDateTime:yyyyMMdd}-{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3)}";
+
+    private static string ToCsv(IReadOnlyList<DispatchFigureRow> rows)
+    {
+        var csv = new StringBuilder();
+        var steps = new[] { "assign", "acknowledge", "on_site", "resolve" };
+        csv.AppendLine(string.Join(',', new[] { "unit", "priority", "requests", "open", "resolved", "cancelled" }
+            .Concat(steps.SelectMany(s => new[] { $"to_{s}_count", $"to_{s}_median_min", $"to_{s}_p90_min", $"to_{s}_mean_min" }))));
+        foreach (var row in rows)
+        {
+            var cells = new List<string>
+            {
+                row.Unit, DispatchFlow.Name(row.Priority), Number(row.Requests), Number(row.Open), Number(row.Resolved), Number(row.Cancelled),
+            };
+            foreach (var d in new[] { row.ToAssign, row.ToAcknowledge, row.ToOnSite, row.ToResolve })
+            {
+                cells.AddRange([Number(d.Count), Number(d.MedianMinutes), Number(d.P90Minutes), Number(d.MeanMinutes)]);
+            }
+
+            csv.AppendLine(string.Join(',', cells));
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Number(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
+}
