@@ -38,11 +38,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddCmacLiveStorage(store);
+            silo.AddCmacLiveReminders(store);
             silo.Services.AddCmacLiveHistory(store);
             silo.Services.AddCmacLiveGrains(new ConfigurationBuilder().Build());
             silo.Services.AddSingleton(time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<FakeTimeProvider>()));
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+
+            // Reminders keep the test's clock too: deadlines fire when the fake time reaches them.
+            silo.Services.AddKeyedSingleton<TimeProvider>(Orleans.Reminders.ReminderTimeProviderNames.Reminders, (sp, _) => sp.GetRequiredService<FakeTimeProvider>());
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -62,12 +66,28 @@ public sealed class ClusterFixture : IAsyncLifetime
         }, done, "pushed", TimeSpan.FromMilliseconds(50));
 
     /// <summary>Waits until the pushed alerts satisfy <paramref name="done"/>.</summary>
-    public Task<List<AlertUpdate>> PushedAlertsAsync(Func<List<AlertUpdate>, bool> done) =>
+    public Task<List<AlertUpdate>> PushedAlertsAsync(Func<List<AlertUpdate>, bool> done, TimeSpan? tick = null) =>
         EventuallyAsync(async () =>
         {
             await RenewObserverAsync();
             return Pushes.Alerts.ToList();
-        }, done, "alerts pushed", TimeSpan.FromMilliseconds(50));
+        }, done, "alerts pushed", tick ?? TimeSpan.FromMilliseconds(50));
+
+    /// <summary>Waits until the pushed dispatch requests satisfy <paramref name="done"/>.</summary>
+    public Task<List<Dispatch.DispatchRequestView>> PushedRequestsAsync(Func<List<Dispatch.DispatchRequestView>, bool> done) =>
+        EventuallyAsync(async () =>
+        {
+            await RenewObserverAsync();
+            return Pushes.Requests.ToList();
+        }, done, "requests pushed", TimeSpan.FromMilliseconds(50));
+
+    /// <summary>Waits until the downlinks sent satisfy <paramref name="done"/>.</summary>
+    public Task<List<DeviceCommand>> SentCommandsAsync(Func<List<DeviceCommand>, bool> done) =>
+        EventuallyAsync(async () =>
+        {
+            await RenewObserverAsync();
+            return Pushes.Commands.ToList();
+        }, done, "downlinks sent", TimeSpan.FromMilliseconds(50));
 
     /// <summary>Waits until the pushed hazard areas satisfy <paramref name="done"/>.</summary>
     public Task<List<HazardAreaView>> PushedAreasAsync(Func<List<HazardAreaView>, bool> done) =>
@@ -136,6 +156,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         public ConcurrentQueue<AlertUpdate> Alerts { get; } = new();
 
+        public ConcurrentQueue<Dispatch.DispatchRequestView> Requests { get; } = new();
+
+        public ConcurrentQueue<DeviceCommand> Commands { get; } = new();
+
         public Task OnUpdates(OpsUpdateBatch batch)
         {
             foreach (var status in batch.Assets)
@@ -151,6 +175,16 @@ public sealed class ClusterFixture : IAsyncLifetime
             foreach (var alert in batch.Alerts)
             {
                 Alerts.Enqueue(alert);
+            }
+
+            foreach (var request in batch.Requests)
+            {
+                Requests.Enqueue(request);
+            }
+
+            foreach (var command in batch.Commands)
+            {
+                Commands.Enqueue(command);
             }
 
             return Task.CompletedTask;

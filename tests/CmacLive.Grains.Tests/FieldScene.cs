@@ -10,7 +10,7 @@ namespace CmacLive.Grains.Tests;
 
 /// <summary>
 /// A piece of ground for one test, laid out in metres of UTM zone 48N (Cambodia) so that distances and
-/// areas are known exactly: each scene gets its own 5 km square, so tests sharing the cluster never see
+/// areas are known exactly: each scene gets its own 10 km square, so tests sharing the cluster never see
 /// each other's areas. Assets and devices get ids of their own.
 /// </summary>
 public sealed class FieldScene(ClusterFixture fixture)
@@ -18,18 +18,21 @@ public sealed class FieldScene(ClusterFixture fixture)
     private static readonly MetricProjection Zone48 = new(48, true);
     private static int s_scenes;
 
-    private readonly double _east = 420_000 + (5_000 * (Interlocked.Increment(ref s_scenes) % 60));
-    private readonly double _north = 1_450_000;
+    private readonly (double East, double North) _origin = Square(Interlocked.Increment(ref s_scenes));
     private readonly string _tag = Guid.NewGuid().ToString("N")[..8];
 
     public IGrainFactory Grains => fixture.Grains;
+
+    /// <summary>Scenes lie on a 20 × 20 grid of 10 km squares: 400 scenes before a square is used again.</summary>
+    private static (double East, double North) Square(int scene) =>
+        (420_000 + (10_000 * (scene % 20)), 1_400_000 + (10_000 * (scene / 20 % 20)));
 
     public DateTimeOffset Now => fixture.Time.GetUtcNow();
 
     /// <summary>WGS84 (lat, lon) of the point (x, y) metres from the scene's origin.</summary>
     public (double Lat, double Lon) At(double x, double y)
     {
-        var point = Zone48.ToWgs84(new GeometryFactory().CreatePoint(new Coordinate(_east + x, _north + y)));
+        var point = Zone48.ToWgs84(new GeometryFactory().CreatePoint(new Coordinate(_origin.East + x, _origin.North + y)));
         return (point.Coordinate.Y, point.Coordinate.X);
     }
 
@@ -39,9 +42,9 @@ public sealed class FieldScene(ClusterFixture fixture)
         var code = $"BS/{type.ToString().ToUpperInvariant()}/T/{_tag}{Guid.NewGuid():N}"[..28];
         var metres = new GeometryFactory().CreatePolygon(
         [
-            new Coordinate(_east + x, _north + y), new Coordinate(_east + x + width, _north + y),
-            new Coordinate(_east + x + width, _north + y + height), new Coordinate(_east + x, _north + y + height),
-            new Coordinate(_east + x, _north + y),
+            new Coordinate(_origin.East + x, _origin.North + y), new Coordinate(_origin.East + x + width, _origin.North + y),
+            new Coordinate(_origin.East + x + width, _origin.North + y + height), new Coordinate(_origin.East + x, _origin.North + y + height),
+            new Coordinate(_origin.East + x, _origin.North + y),
         ]);
         var polygon = Zone48.ToWgs84(metres);
         await Grains.GetGrain<IHazardAreaGrain>(code).Define(new HazardAreaDefinition
@@ -55,11 +58,11 @@ public sealed class FieldScene(ClusterFixture fixture)
         return code;
     }
 
-    public async Task<Tracked> AssetAsync(AssetKind kind = AssetKind.Team, string unit = "DU5")
+    public async Task<Tracked> AssetAsync(AssetKind kind = AssetKind.Team, string unit = "DU5", IReadOnlyList<string>? capabilities = null)
     {
         var assetId = $"{unit}-{kind}-{_tag}{Guid.NewGuid():N}"[..24];
         var deviceId = $"trk-{Guid.NewGuid():N}"[..16];
-        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = unit });
+        await Grains.GetGrain<IAssetRegistrationGrain>(assetId).Register(new AssetProfile { Kind = kind, Name = assetId, Unit = unit, Capabilities = capabilities ?? [] });
         var device = Grains.GetGrain<IDeviceGrain>(deviceId);
         await device.Provision(new DeviceProvision
         {
@@ -69,6 +72,9 @@ public sealed class FieldScene(ClusterFixture fixture)
         });
         return new Tracked(this, assetId, kind, device);
     }
+
+    /// <summary>An EOD-capable team of <paramref name="unit"/>.</summary>
+    public Task<Tracked> EodTeamAsync(string unit = "DU5") => AssetAsync(AssetKind.Team, unit, ["eod", "manual"]);
 
     public async Task<List<Alert>> AlertsAsync(string kind, string subject, bool openOnly = false) =>
         [.. (await Grains.GetGrain<IAlertLedgerGrain>(0).List(openOnly)).Where(a => a.Kind == kind && a.Id.Contains(subject, StringComparison.Ordinal))];
@@ -105,5 +111,8 @@ public sealed class FieldScene(ClusterFixture fixture)
         public async Task<AssetStatus> StatusAsync() => (await Grain.GetStatus())!;
 
         public async Task AssignAsync(string code) => await Grain.AssignTask(code);
+
+        public Task<ReportOutcome> AckAsync(string requestId, DateTimeOffset ts) =>
+            device.ProcessAck(new AckReport { DeviceId = DeviceId, Ts = ts, RequestId = requestId });
     }
 }

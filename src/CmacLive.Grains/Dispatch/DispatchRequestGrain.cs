@@ -27,7 +27,7 @@ public sealed class DispatchRequestGrain(
     private readonly DispatchRules _rules = options.Value.ToRules();
     private readonly TimeSpan _check = options.Value.EscalationCheck;
     private DispatchFlow _flow = null!;
-    private DateTimeOffset? _reminderDue;
+    private bool? _reminderKnown;
     private bool _dirty;
 
     private string Id => this.GetPrimaryKeyString();
@@ -202,7 +202,6 @@ public sealed class DispatchRequestGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _reminderDue = null; // it fired: whatever is due next is set again below
         if (!_flow.IsFiled)
         {
             await SyncReminderAsync();
@@ -212,7 +211,7 @@ public sealed class DispatchRequestGrain(
         var now = Now;
         var raised = store.State.OpenAlerts.Count;
         _flow.Escalate(now);
-        var resend = store.State.Status == DispatchStatus.Assigned && now - (store.State.CommandSentAt ?? store.State.AssignedAt ?? now) >= _check;
+        var resend = store.State.Status == DispatchStatus.Assigned && now - (store.State.CommandSentAt ?? store.State.AssignedAt ?? now) >= _check * 0.9;
         if (store.State.OpenAlerts.Count != raised || store.State.Outbox.Count > 0 || _dirty)
         {
             if (store.State.OpenAlerts.Count != raised)
@@ -261,39 +260,29 @@ public sealed class DispatchRequestGrain(
         }
     }
 
-    /// <summary>Keeps one reminder due at the next deadline (or the next check while alerts wait to be delivered); none once nothing is due.</summary>
+    /// <summary>
+    /// Keeps the request's reminder while anything is still to come (a deadline, the assignment to send again,
+    /// alerts to deliver): it ticks every <see cref="DispatchOptions.EscalationCheck"/>, stored, so the checks go on
+    /// after a silo is lost. Once nothing is due it is removed.
+    /// </summary>
     private async Task SyncReminderAsync()
     {
-        var next = _flow.NextDue(_check);
-        if (store.State.Outbox.Count > 0 || _dirty)
+        var needed = !_flow.IsClosed && (_flow.NextDue(_check) is not null || store.State.Outbox.Count > 0 || _dirty);
+        _reminderKnown ??= await this.GetReminder(ReminderName) is not null;
+        if (needed && _reminderKnown != true)
         {
-            next = Now + _check;
+            await this.RegisterOrUpdateReminder(ReminderName, _check, _check);
+            _reminderKnown = true;
         }
-
-        if (next is null)
+        else if (!needed && _reminderKnown == true && (_flow.IsClosed || store.State.Outbox.Count == 0))
         {
-            if (_reminderDue is not null || _flow.IsClosed)
+            if (await this.GetReminder(ReminderName) is { } reminder)
             {
-                var reminder = await this.GetReminder(ReminderName);
-                if (reminder is not null)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                _reminderDue = null;
+                await this.UnregisterReminder(reminder);
             }
 
-            return;
+            _reminderKnown = false;
         }
-
-        if (_reminderDue == next)
-        {
-            return;
-        }
-
-        var due = next.Value - Now;
-        await this.RegisterOrUpdateReminder(ReminderName, due < TimeSpan.Zero ? TimeSpan.Zero : due, _check);
-        _reminderDue = next;
     }
 
     private async Task SendAssignmentAsync()

@@ -1,0 +1,374 @@
+using CmacLive.Alerts;
+using CmacLive.Assets;
+using CmacLive.Dispatch;
+
+namespace CmacLive.Grains.Tests;
+
+/// <summary>Requests on the fake clock: triage and ranking, every step of the lifecycle, concurrent dispatchers, reminders.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DispatchGrainTests(ClusterFixture fixture)
+{
+    private readonly FieldScene _scene = new(fixture);
+
+    private DateTimeOffset Now => fixture.Time.GetUtcNow();
+
+    private IDispatchRequestGrain Request(string id) => fixture.Grains.GetGrain<IDispatchRequestGrain>(id);
+
+    private static string NewId() => $"REQ-T-{Guid.NewGuid():N}"[..24];
+
+    private DispatchReport ReportAt(double x, double y, FoundItem found = FoundItem.Uxo, bool nearPeople = false, bool nearSchool = false, string? unit = "DU5")
+    {
+        var (lat, lon) = _scene.At(x, y);
+        return new DispatchReport { Lat = lat, Lon = lon, Found = found, NearPeople = nearPeople, NearSchool = nearSchool, Unit = unit, Village = "Ou Chamlong" };
+    }
+
+    [Theory]
+    [InlineData(FoundItem.Unknown, true, false, false, DispatchPriority.Emergency)]
+    [InlineData(FoundItem.ClusterMunition, false, true, false, DispatchPriority.Emergency)]
+    [InlineData(FoundItem.Uxo, false, true, false, DispatchPriority.High)]
+    [InlineData(FoundItem.Mine, false, false, false, DispatchPriority.High)]
+    [InlineData(FoundItem.ClusterMunition, false, false, false, DispatchPriority.High)]
+    [InlineData(FoundItem.Unknown, false, false, true, DispatchPriority.High)]
+    [InlineData(FoundItem.Uxo, false, false, false, DispatchPriority.Routine)]
+    [InlineData(FoundItem.Unknown, false, false, false, DispatchPriority.Routine)]
+    public void Triage_sets_the_priority_from_what_was_found_and_what_is_near(FoundItem found, bool school, bool people, bool road, DispatchPriority expected) =>
+        Assert.Equal(expected, Triage.PriorityOf(new DispatchReport { Lat = 13, Lon = 103, Found = found, NearSchool = school, NearPeople = people, NearRoad = road }));
+
+    [Fact]
+    public async Task Teams_are_recommended_nearest_first_with_the_home_unit_on_a_tie_and_only_when_available()
+    {
+        var t = Now.AddMinutes(-1);
+        var near = await _scene.EodTeamAsync("DU3");
+        var second = await _scene.EodTeamAsync("DU5");
+        var sameSpotOtherUnit = await _scene.EodTeamAsync("DU3");
+        var far = await _scene.EodTeamAsync("DU5");
+        var sos = await _scene.EodTeamAsync("DU5");
+        var notEod = await _scene.AssetAsync(AssetKind.Team, "DU5");
+        var silent = await _scene.EodTeamAsync("DU5");
+        await near.FixAsync(1_000, 0, t);
+        await second.FixAsync(0, 2_000, t);
+        await sameSpotOtherUnit.FixAsync(0, 2_000, t);
+        await far.FixAsync(-3_000, 0, t);
+        await sos.FixAsync(100, 0, t);
+        await sos.StateAsync(AssetState.Sos, t.AddSeconds(1));
+        await notEod.FixAsync(50, 0, t);
+        _ = silent; // never reported: no position, not online
+
+        var view = await Request(NewId()).File(ReportAt(0, 0), "dispatcher");
+
+        Assert.Equal(DispatchStatus.Triaged, view.Status);
+        Assert.Equal([near.Id, second.Id, sameSpotOtherUnit.Id], view.Recommendations.Select(r => r.TeamId));
+
+        // Distances laid out in UTM metres: the mean-sphere great-circle distance agrees within 0.7 % (projection scale, and the sphere against the ellipsoid at 13° N).
+        double[] expected = [1_000, 2_000, 2_000];
+        for (var i = 0; i < 3; i++)
+        {
+            var r = view.Recommendations[i];
+            Assert.InRange(r.DistanceM, expected[i] * 0.993, expected[i] * 1.007);
+            Assert.Equal(Math.Round(r.DistanceM * 1.4 / (40_000.0 / 60), 1), r.EtaMinutes, 1);
+        }
+
+        Assert.Equal(2.1, view.Recommendations[0].EtaMinutes, 1);
+    }
+
+    [Fact]
+    public async Task The_whole_lifecycle_follows_the_team_acknowledgement_and_fixes_with_an_audit_trail_and_downlinks()
+    {
+        var team = await _scene.EodTeamAsync();
+        var t = Now.AddMinutes(-1);
+        await team.FixAsync(2_000, 0, t);
+        var id = NewId();
+        var filed = await Request(id).File(ReportAt(0, 0, FoundItem.ClusterMunition, nearPeople: true), "dispatcher");
+        Assert.Equal(DispatchPriority.Emergency, filed.Priority);
+        Assert.Equal(Now + TimeSpan.FromHours(2), filed.OnSiteDue);
+
+        var assigned = (await Request(id).Assign(new AssetRef { Id = team.Id, Kind = AssetKind.Team }, "dispatcher", false))!;
+        Assert.Equal(DispatchStatus.Assigned, assigned.Status);
+        Assert.Equal(id, (await team.StatusAsync()).Dispatch);
+        var sent = await fixture.SentCommandsAsync(l => l.Any(c => c.DeviceId == team.DeviceId && c.Payload.Contains(id, StringComparison.Ordinal)));
+        var command = sent.First(c => c.DeviceId == team.DeviceId);
+        Assert.Contains("\"type\":\"assignment\"", command.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"priority\":\"emergency\"", command.Payload, StringComparison.Ordinal);
+
+        // Fixes before the acknowledgement move nothing on.
+        await team.FixAsync(1_500, 0, t.AddSeconds(10));
+        Assert.Equal(DispatchStatus.Assigned, (await Request(id).Get())!.Status);
+
+        Assert.Equal(ReportOutcome.Applied, await team.AckAsync(id, t.AddSeconds(20)));
+        Assert.Equal(ReportOutcome.Applied, await team.AckAsync(id, t.AddSeconds(21)));
+        Assert.Equal(DispatchStatus.Acknowledged, (await Request(id).Get())!.Status);
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(6));
+        await team.FixAsync(1_450, 0, t.AddSeconds(30)); // 50 m closer: not yet en route
+        await Task.Delay(100);
+        Assert.Equal(DispatchStatus.Acknowledged, (await Request(id).Get())!.Status);
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(6));
+        await team.FixAsync(1_300, 0, t.AddSeconds(40));
+        await fixture.EventuallyAsync(() => Request(id).Get(), v => v!.Status == DispatchStatus.EnRoute, "en route");
+        await team.FixAsync(150, 0, t.AddSeconds(50)); // inside 200 m: passed on at once
+        var onSite = await fixture.EventuallyAsync(() => Request(id).Get(), v => v!.Status == DispatchStatus.OnSite, "on site");
+        Assert.InRange(onSite!.TeamDistanceM!.Value, 140, 160);
+
+        var resolved = (await Request(id).Resolve(new DispatchOutcome { Result = DispatchResult.Destroyed, Items = 3, Note = "3 × BLU-24" }, "dispatcher"))!;
+        Assert.Equal(DispatchStatus.Resolved, resolved.Status);
+        Assert.Null((await team.StatusAsync()).Dispatch);
+        Assert.Equal(
+            [DispatchStatus.Received, DispatchStatus.Triaged, DispatchStatus.Assigned, DispatchStatus.Acknowledged, DispatchStatus.EnRoute, DispatchStatus.OnSite, DispatchStatus.Resolved],
+            resolved.Trail.Select(s => s.To));
+        Assert.All(resolved.Trail.Skip(1), s => Assert.NotNull(s.From));
+        Assert.Equal($"{team.Id} (device {team.DeviceId})", resolved.Trail[3].By);
+        Assert.Equal("dispatcher", resolved.Trail[^1].By);
+        await fixture.PushedRequestsAsync(l => l.Any(r => r.Id == id && r.Status == DispatchStatus.Resolved));
+
+        var summary = (await fixture.Grains.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.MonthOf(resolved.ReceivedAt)).List()).Single(r => r.Id == id);
+        Assert.Equal(DispatchStatus.Resolved, summary.Status);
+        Assert.DoesNotContain(await fixture.Grains.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).List(), r => r.Id == id);
+    }
+
+    public enum Step
+    {
+        AssignOther,
+        ReassignOther,
+        Acknowledge,
+        Resolve,
+        Cancel,
+    }
+
+    /// <summary>From every status, every step: allowed ones move it on, the others answer a conflict and change nothing.</summary>
+    [Theory]
+    [InlineData(DispatchStatus.Triaged, Step.AssignOther, DispatchStatus.Assigned)]
+    [InlineData(DispatchStatus.Triaged, Step.ReassignOther, DispatchStatus.Assigned)]
+    [InlineData(DispatchStatus.Triaged, Step.Acknowledge, null)]
+    [InlineData(DispatchStatus.Triaged, Step.Resolve, null)]
+    [InlineData(DispatchStatus.Triaged, Step.Cancel, DispatchStatus.Cancelled)]
+    [InlineData(DispatchStatus.Assigned, Step.AssignOther, null)]
+    [InlineData(DispatchStatus.Assigned, Step.ReassignOther, DispatchStatus.Assigned)]
+    [InlineData(DispatchStatus.Assigned, Step.Acknowledge, DispatchStatus.Acknowledged)]
+    [InlineData(DispatchStatus.Assigned, Step.Resolve, null)]
+    [InlineData(DispatchStatus.Assigned, Step.Cancel, DispatchStatus.Cancelled)]
+    [InlineData(DispatchStatus.Acknowledged, Step.AssignOther, null)]
+    [InlineData(DispatchStatus.Acknowledged, Step.ReassignOther, DispatchStatus.Assigned)]
+    [InlineData(DispatchStatus.Acknowledged, Step.Acknowledge, DispatchStatus.Acknowledged)]
+    [InlineData(DispatchStatus.Acknowledged, Step.Resolve, DispatchStatus.Resolved)]
+    [InlineData(DispatchStatus.Acknowledged, Step.Cancel, DispatchStatus.Cancelled)]
+    [InlineData(DispatchStatus.EnRoute, Step.AssignOther, null)]
+    [InlineData(DispatchStatus.EnRoute, Step.ReassignOther, DispatchStatus.Assigned)]
+    [InlineData(DispatchStatus.EnRoute, Step.Acknowledge, DispatchStatus.EnRoute)]
+    [InlineData(DispatchStatus.EnRoute, Step.Resolve, DispatchStatus.Resolved)]
+    [InlineData(DispatchStatus.EnRoute, Step.Cancel, DispatchStatus.Cancelled)]
+    [InlineData(DispatchStatus.OnSite, Step.AssignOther, null)]
+    [InlineData(DispatchStatus.OnSite, Step.ReassignOther, null)]
+    [InlineData(DispatchStatus.OnSite, Step.Acknowledge, DispatchStatus.OnSite)]
+    [InlineData(DispatchStatus.OnSite, Step.Resolve, DispatchStatus.Resolved)]
+    [InlineData(DispatchStatus.OnSite, Step.Cancel, DispatchStatus.Cancelled)]
+    [InlineData(DispatchStatus.Resolved, Step.AssignOther, null)]
+    [InlineData(DispatchStatus.Resolved, Step.ReassignOther, null)]
+    [InlineData(DispatchStatus.Resolved, Step.Acknowledge, null)]
+    [InlineData(DispatchStatus.Resolved, Step.Resolve, null)]
+    [InlineData(DispatchStatus.Resolved, Step.Cancel, null)]
+    [InlineData(DispatchStatus.Cancelled, Step.AssignOther, null)]
+    [InlineData(DispatchStatus.Cancelled, Step.ReassignOther, null)]
+    [InlineData(DispatchStatus.Cancelled, Step.Acknowledge, null)]
+    [InlineData(DispatchStatus.Cancelled, Step.Resolve, null)]
+    [InlineData(DispatchStatus.Cancelled, Step.Cancel, null)]
+    public async Task Every_step_from_every_status_is_allowed_or_refused_as_the_lifecycle_says(DispatchStatus from, Step step, DispatchStatus? to)
+    {
+        var (id, team) = await DriveToAsync(from);
+        var other = await _scene.EodTeamAsync();
+        await other.FixAsync(3_000, 0, Now.AddSeconds(-30));
+        var request = Request(id);
+        var before = (await request.Get())!;
+        var otherRef = new AssetRef { Id = other.Id, Kind = AssetKind.Team };
+
+        Func<Task<DispatchRequestView?>> act = step switch
+        {
+            Step.AssignOther => () => request.Assign(otherRef, "dispatcher 2", false),
+            Step.ReassignOther => () => request.Assign(otherRef, "dispatcher 2", true),
+            Step.Acknowledge => () => request.Acknowledge(before.TeamId ?? team.Id, null, Now, "dispatcher 2"),
+            Step.Resolve => () => request.Resolve(new DispatchOutcome { Result = DispatchResult.NothingFound, Items = 0 }, "dispatcher 2"),
+            _ => () => request.Cancel("duplicate report", "dispatcher 2"),
+        };
+
+        if (to is { } expected)
+        {
+            var after = (await act())!;
+            Assert.Equal(expected, after.Status);
+            if (expected != from)
+            {
+                Assert.Equal(from, after.Trail[^1].From);
+                Assert.Equal("dispatcher 2", after.Trail[^1].By);
+            }
+
+            if (step == Step.ReassignOther)
+            {
+                Assert.Equal(other.Id, after.TeamId);
+                Assert.Null((await team.StatusAsync()).Dispatch);
+                Assert.Equal(id, (await other.StatusAsync()).Dispatch);
+            }
+
+            if (expected is DispatchStatus.Resolved or DispatchStatus.Cancelled)
+            {
+                Assert.Null((await team.StatusAsync()).Dispatch);
+            }
+        }
+        else
+        {
+            await Assert.ThrowsAsync<DispatchConflictException>(act);
+            var unchanged = (await request.Get())!;
+            Assert.Equal(before.Status, unchanged.Status);
+            Assert.Equal(before.Trail.Count, unchanged.Trail.Count);
+            Assert.Equal(before.TeamId, unchanged.TeamId);
+            Assert.Null((await other.StatusAsync()).Dispatch);
+        }
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_assigning_one_team_at_once_exactly_one_wins()
+    {
+        var team = await _scene.EodTeamAsync();
+        await team.FixAsync(500, 0, Now.AddSeconds(-10));
+        var a = NewId();
+        var b = NewId();
+        await Request(a).File(ReportAt(0, 0), "dispatcher 1");
+        await Request(b).File(ReportAt(100, 100), "dispatcher 2");
+        var teamRef = new AssetRef { Id = team.Id, Kind = AssetKind.Team };
+
+        var attempts = await Task.WhenAll(
+            Outcome(Request(a).Assign(teamRef, "dispatcher 1", false)),
+            Outcome(Request(b).Assign(teamRef, "dispatcher 2", false)));
+
+        Assert.Single(attempts, ok => ok);
+        var winner = attempts[0] ? a : b;
+        Assert.Equal(winner, (await team.StatusAsync()).Dispatch);
+        Assert.Equal(DispatchStatus.Triaged, (await Request(attempts[0] ? b : a).Get())!.Status);
+
+        // Two dispatchers giving one request to two teams at once: one wins, the other is told it is taken.
+        var one = await _scene.EodTeamAsync();
+        var two = await _scene.EodTeamAsync();
+        var c = NewId();
+        await Request(c).File(ReportAt(50, 50), "dispatcher 1");
+        var both = await Task.WhenAll(
+            Outcome(Request(c).Assign(new AssetRef { Id = one.Id, Kind = AssetKind.Team }, "dispatcher 1", false)),
+            Outcome(Request(c).Assign(new AssetRef { Id = two.Id, Kind = AssetKind.Team }, "dispatcher 2", false)));
+        Assert.Single(both, ok => ok);
+        var view = (await Request(c).Get())!;
+        Assert.Single(view.Trail, s => s.To == DispatchStatus.Assigned);
+        Assert.Equal(c, (await (both[0] ? one : two).StatusAsync()).Dispatch);
+        Assert.Null((await (both[0] ? two : one).StatusAsync()).Dispatch);
+
+        static async Task<bool> Outcome(Task<DispatchRequestView?> assign)
+        {
+            try
+            {
+                await assign;
+                return true;
+            }
+            catch (DispatchConflictException)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_team_in_sos_or_without_eod_cannot_be_assigned_and_an_ack_from_another_team_is_refused()
+    {
+        var plain = await _scene.AssetAsync(AssetKind.Team);
+        var sos = await _scene.EodTeamAsync();
+        await sos.FixAsync(10, 10, Now.AddSeconds(-5));
+        await sos.StateAsync(AssetState.Sos, Now.AddSeconds(-4));
+        var id = NewId();
+        await Request(id).File(ReportAt(0, 0), "dispatcher");
+
+        await Assert.ThrowsAsync<DispatchConflictException>(() => Request(id).Assign(new AssetRef { Id = plain.Id, Kind = AssetKind.Team }, "d", false));
+        await Assert.ThrowsAsync<DispatchConflictException>(() => Request(id).Assign(new AssetRef { Id = sos.Id, Kind = AssetKind.Team }, "d", false));
+
+        var team = await _scene.EodTeamAsync();
+        await Request(id).Assign(new AssetRef { Id = team.Id, Kind = AssetKind.Team }, "d", false);
+        Assert.Equal(ReportOutcome.Refused, await sos.AckAsync(id, Now));
+        Assert.Equal(ReportOutcome.Refused, await team.AckAsync("REQ-NO-SUCH", Now));
+        Assert.Equal(DispatchStatus.Assigned, (await Request(id).Get())!.Status);
+    }
+
+    [Fact]
+    public async Task Reminders_escalate_an_unacknowledged_assignment_and_a_request_not_on_site_by_its_target()
+    {
+        var team = await _scene.EodTeamAsync();
+        await team.FixAsync(3_000, 0, Now.AddSeconds(-5));
+        var id = NewId();
+        await Request(id).File(ReportAt(0, 0, FoundItem.Mine, nearSchool: true), "dispatcher");
+        await Request(id).Assign(new AssetRef { Id = team.Id, Kind = AssetKind.Team }, "dispatcher", false);
+        await fixture.SentCommandsAsync(l => l.Count(c => c.DeviceId == team.DeviceId && c.Payload.Contains(id, StringComparison.Ordinal)) >= 1);
+
+        await fixture.AdvanceAsync(TimeSpan.FromMinutes(9), TimeSpan.FromSeconds(30));
+        Assert.Empty(await _scene.AlertsAsync(AlertKinds.DispatchUnacknowledged, id));
+
+        // Reminders tick on the fake clock; it moves on in small steps so each tick has its turn.
+        var late = await fixture.PushedAlertsAsync(l => l.Any(u => u.Alert.Kind == AlertKinds.DispatchUnacknowledged && u.Alert.RequestId == id), TimeSpan.FromSeconds(2));
+        var alert = late.First(u => u.Alert.RequestId == id).Alert;
+        Assert.Equal(team.Id, alert.AssetId);
+        Assert.Equal(AlertSeverity.High, alert.Severity);
+
+        // Not acknowledged: the assignment went out again on the checks.
+        Assert.True(Now - alert.RaisedAt < TimeSpan.FromMinutes(2));
+        await fixture.SentCommandsAsync(l => l.Count(c => c.DeviceId == team.DeviceId && c.Payload.Contains(id, StringComparison.Ordinal)) >= 2);
+
+        await team.AckAsync(id, Now);
+        await fixture.EventuallyAsync(() => fixture.Grains.GetGrain<IAlertLedgerGrain>(0).Get(alert.Id), a => a!.ClearedAt is not null, "cleared");
+
+        // The emergency's two hours run out with the team still far away.
+        Assert.Empty(await _scene.AlertsAsync(AlertKinds.DispatchOverdue, id));
+        await fixture.AdvanceAsync(TimeSpan.FromMinutes(100), TimeSpan.FromMinutes(1));
+        Assert.Empty(await _scene.AlertsAsync(AlertKinds.DispatchOverdue, id));
+        var overdue = await fixture.PushedAlertsAsync(l => l.Any(u => u.Alert.Kind == AlertKinds.DispatchOverdue && u.Alert.RequestId == id), TimeSpan.FromSeconds(10));
+        Assert.Equal(AlertSeverity.Critical, overdue.First(u => u.Alert.Kind == AlertKinds.DispatchOverdue && u.Alert.RequestId == id).Alert.Severity);
+
+        await Request(id).Cancel("handed to the police EOD", "dispatcher");
+        await fixture.EventuallyAsync(() => fixture.Grains.GetGrain<IAlertLedgerGrain>(0).Get($"{id}/overdue"), a => a!.ClearedAt is not null, "cleared");
+    }
+
+    /// <summary>Drives a fresh request with a fresh team to <paramref name="status"/>.</summary>
+    private async Task<(string Id, FieldScene.Tracked Team)> DriveToAsync(DispatchStatus status)
+    {
+        var team = await _scene.EodTeamAsync();
+        var t = Now.AddMinutes(-5);
+        await team.FixAsync(1_000, 0, t);
+        var id = NewId();
+        var request = Request(id);
+        await request.File(ReportAt(0, 0), "dispatcher");
+        var teamRef = new AssetRef { Id = team.Id, Kind = AssetKind.Team };
+        if (status == DispatchStatus.Cancelled)
+        {
+            await request.Cancel(null, "dispatcher");
+        }
+
+        if (status is DispatchStatus.Triaged or DispatchStatus.Cancelled)
+        {
+            return (id, team);
+        }
+
+        await request.Assign(teamRef, "dispatcher", false);
+        if (status != DispatchStatus.Assigned)
+        {
+            await request.Acknowledge(team.Id, null, Now, "dispatcher");
+        }
+
+        if (status >= DispatchStatus.EnRoute)
+        {
+            await request.TeamMoved(team.Id, new TeamFix { Ts = t.AddSeconds(10), Lat = _scene.At(500, 0).Lat, Lon = _scene.At(500, 0).Lon });
+        }
+
+        if (status >= DispatchStatus.OnSite)
+        {
+            await request.TeamMoved(team.Id, new TeamFix { Ts = t.AddSeconds(20), Lat = _scene.At(50, 0).Lat, Lon = _scene.At(50, 0).Lon });
+        }
+
+        if (status == DispatchStatus.Resolved)
+        {
+            await request.Resolve(new DispatchOutcome { Result = DispatchResult.NothingFound, Items = 0 }, "dispatcher");
+        }
+
+        var view = await fixture.EventuallyAsync(() => request.Get(), v => v!.Status == status, status.ToString());
+        return (id, team);
+    }
+}
