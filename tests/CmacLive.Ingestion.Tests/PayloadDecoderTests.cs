@@ -97,6 +97,18 @@ public sealed class PayloadDecoderTests
     }
 
     [Fact]
+    public void An_ack_names_its_request_and_is_refused_without_one()
+    {
+        var d = Decode(TopicKind.Ack, """{"ts":1778555045000,"requestId":"REQ-20260512-A1B2C3"}""");
+        Assert.Equal(DecodedKind.Ack, d.Kind);
+        Assert.Equal("REQ-20260512-A1B2C3", d.Ack!.RequestId);
+        Assert.Equal("trk-1", d.Ack.DeviceId);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Ack, """{"ts":1778555045000}""").Reason);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Ack, """{"ts":1778555045000,"requestId":42}""").Reason);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Ack, """{"requestId":"REQ-1"}""").Reason);
+    }
+
+    [Fact]
     public void Owntracks_locations_convert_seconds_and_kmh_and_other_types_are_ignored()
     {
         var d = Decode(TopicKind.OwnTracks, """{"_type":"location","lat":12.95,"lon":102.55,"tst":1778555045,"acc":8,"batt":64,"vel":36,"cog":90,"tid":"p1"}""");

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using CmacLive.Geo;
+using MQTTnet;
+using MQTTnet.Protocol;
+using NetTopologySuite.Geometries;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>
+/// A community request end to end: filed over REST, the assignment received by the team's tracker over
+/// MQTT, acknowledged and followed over MQTT, watched on the hub through to resolved; escalation across a restart.
+/// </summary>
+[Collection(SiloCollection.Name)]
+public sealed class DispatchTests(SiloFixture fixture)
+{
+    private static readonly MetricProjection Zone48 = new(48, true);
+    private static int s_places;
+
+    private readonly double _east = 300_000 + (20_000 * Interlocked.Increment(ref s_places));
+    private readonly double _north = 1_480_000;
+
+    private TestSilo Silo => fixture.Silo;
+
+    private (double Lat, double Lon) At(double x, double y)
+    {
+        var point = Zone48.ToWgs84(new GeometryFactory().CreatePoint(new Coordinate(_east + x, _north + y)));
+        return (point.Coordinate.Y, point.Coordinate.X);
+    }
+
+    private static string Ts(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The downlinks a device receives on its own <c>cmd</c> topic.</summary>
+    private static async Task<Channel<JsonElement>> SubscribeCommandsAsync(DeviceProbe device)
+    {
+        var received = Channel.CreateUnbounded<JsonElement>();
+        device.Client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == $"cmac/v1/{device.DeviceId}/cmd")
+            {
+                received.Writer.TryWrite(JsonDocument.Parse(Encoding.UTF8.GetString(e.ApplicationMessage.Payload)).RootElement.Clone());
+            }
+
+            return Task.CompletedTask;
+        };
+        var subscribed = await device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter($"cmac/v1/{device.DeviceId}/cmd", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, subscribed.Items.Single().ResultCode);
+        return received;
+    }
+
+    private static async Task<JsonElement> NextAsync(Channel<JsonElement> channel, Func<JsonElement, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var item = await channel.Reader.ReadAsync(timeout.Token);
+            if (match(item))
+            {
+                return item;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_request_goes_from_the_hotline_to_a_team_on_site_over_rest_mqtt_and_the_hub()
+    {
+        await using var team = await TrackedAsset.StartAsync(Silo, unit: "DU5");
+        var commands = await SubscribeCommandsAsync(team.Tracker);
+        var t = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var (lat0, lon0) = At(3_000, 0);
+        Assert.True((await team.Tracker.PublishFixAsync(lat0, lon0, t)).IsSuccess);
+        await team.UpdateAsync();
+
+        // Bad input is refused field by field.
+        var bad = await Silo.Http.PostAsJsonAsync("/api/dispatch/requests", new { lat = 200, lon = 103, found = "grenade" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lat", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("found", out _));
+
+        var (lat, lon) = At(0, 0);
+        var filed = await Silo.Http.PostAsJsonAsync("/api/dispatch/requests", new
+        {
+            lat, lon, village = "Ou Chamlong", commune = "Stueng Kach", district = "Sala Krau", province = "Pailin",
+            found = "cluster-munition", description = "Three bomblets beside the path to the school", reporterName = "Sok Chea",
+            reporterPhone = "+855 12 345 678", nearPeople = true, nearSchool = false, nearRoad = true, unit = "DU5",
+        });
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        var request = await filed.Content.ReadFromJsonAsync<JsonElement>();
+        var id = request.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/dispatch/requests/{id}", filed.Headers.Location!.OriginalString);
+        Assert.Equal("triaged", request.GetProperty("status").GetString());
+        Assert.Equal("emergency", request.GetProperty("priority").GetString());
+        var mine = request.GetProperty("recommendations").EnumerateArray().Single(r => r.GetProperty("teamId").GetString() == team.AssetId);
+        Assert.InRange(mine.GetProperty("distanceM").GetDouble(), 2_985, 3_015);
+        Assert.InRange(mine.GetProperty("etaMinutes").GetDouble(), 6.2, 6.4); // 3 km × 1.4 at 40 km/h
+
+        var assign = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/assign", new { teamId = team.AssetId, by = "Dara (dispatch)" });
+        Assert.Equal(HttpStatusCode.OK, assign.StatusCode);
+        var command = await NextAsync(commands, c => c.GetProperty("requestId").GetString() == id);
+        Assert.Equal("assignment", command.GetProperty("type").GetString());
+        Assert.Equal(lat, command.GetProperty("lat").GetDouble(), 9);
+        Assert.Equal("emergency", command.GetProperty("priority").GetString());
+        await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "assigned");
+        Assert.Equal(id, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{team.AssetId}")).GetProperty("dispatch").GetString());
+
+        // A second dispatcher cannot take the team for another request.
+        var other = await Silo.Http.PostAsJsonAsync("/api/dispatch/requests", new { lat, lon, found = "uxo" });
+        var otherId = (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var taken = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{otherId}/assign", new { teamId = team.AssetId });
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+
+        var refused = await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/ack", $$"""{"ts":"{{Ts(DateTimeOffset.UtcNow)}}","requestId":"REQ-NO-SUCH"}""");
+        Assert.False(refused.IsSuccess);
+        var ack = await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/ack", $$"""{"ts":"{{Ts(DateTimeOffset.UtcNow)}}","requestId":"{{id}}"}""");
+        Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+        await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "acknowledged");
+
+        var now = DateTimeOffset.UtcNow;
+        Assert.True((await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/status", $$"""{"ts":"{{Ts(now)}}","state":"travelling"}""")).IsSuccess);
+        await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "en-route");
+        var (latNear, lonNear) = At(120, 0);
+        Assert.True((await team.Tracker.PublishFixAsync(latNear, lonNear, now.AddSeconds(1))).IsSuccess);
+        var onSite = await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "on-site");
+        Assert.InRange(onSite.GetProperty("teamDistanceM").GetDouble(), 110, 130);
+
+        var badOutcome = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/resolve", new { outcome = "destroyed" });
+        Assert.Equal(HttpStatusCode.BadRequest, badOutcome.StatusCode);
+        var resolve = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/resolve", new { outcome = "destroyed", items = 3, note = "3 × BLU-24/B destroyed in situ" });
+        Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
+        var resolved = await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "resolved");
+        Assert.Equal(
+            ["received", "triaged", "assigned", "acknowledged", "en-route", "on-site", "resolved"],
+            resolved.GetProperty("trail").EnumerateArray().Select(s => s.GetProperty("to").GetString()));
+        Assert.StartsWith("Dara (dispatch)", resolved.GetProperty("trail")[2].GetProperty("by").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{team.AssetId}")).GetProperty("dispatch").ValueKind);
+        var again = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/cancel", new { reason = "too late" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        // Lists and figures.
+        var open = await Silo.GetJsonAsync<JsonElement>("/api/dispatch/requests?open=true");
+        Assert.DoesNotContain(open.EnumerateArray(), r => r.GetProperty("id").GetString() == id);
+        Assert.Contains(open.EnumerateArray(), r => r.GetProperty("id").GetString() == otherId);
+        var du5 = await Silo.GetJsonAsync<JsonElement>("/api/dispatch/requests?unit=DU5&status=resolved&province=pailin");
+        Assert.Contains(du5.EnumerateArray(), r => r.GetProperty("id").GetString() == id);
+        var figures = await Silo.GetJsonAsync<JsonElement>("/api/dispatch/figures?unit=DU5");
+        var row = figures.GetProperty("rows").EnumerateArray().First(r => r.GetProperty("unit").GetString() == "DU5" && r.GetProperty("priority").GetString() == "emergency");
+        Assert.True(row.GetProperty("resolved").GetInt32() >= 1);
+        Assert.True(row.GetProperty("toResolve").GetProperty("count").GetInt32() >= 1);
+        var csv = await Silo.Http.GetStringAsync("/api/dispatch/figures?unit=DU5&format=csv");
+        Assert.StartsWith("unit,priority,requests,open,resolved,cancelled,to_assign_count", csv, StringComparison.Ordinal);
+        Assert.Contains("\nDU5,emergency,", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_assignment_is_escalated_after_a_silo_restart()
+    {
+        var folder = TestSilo.NewDataFolder();
+        string[] settings = ["--Dispatch:AckTimeout=00:00:12", "--Dispatch:EscalationCheck=00:00:02"];
+        string id;
+        var (lat, lon) = At(0, 0);
+        await using (var first = await TestSilo.StartAsync(folder, settings))
+        {
+            var secret = await first.ProvisionAsync("DU2-EOD-07", "trk-eod-07", unit: "DU2");
+            await using var device = await DeviceProbe.ConnectAsync(first, "trk-eod-07", secret);
+            var (tlat, tlon) = At(1_500, 0);
+            Assert.True((await device.PublishFixAsync(tlat, tlon, DateTimeOffset.UtcNow.AddSeconds(-1))).IsSuccess);
+            var filed = await first.Http.PostAsJsonAsync("/api/dispatch/requests", new { lat, lon, found = "mine", nearRoad = true });
+            id = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            var assigned = await first.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/assign", new { teamId = "DU2-EOD-07" });
+            Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        }
+
+        // The silo that held the request is gone before the deadline; the new one keeps its reminder.
+        await using var second = await TestSilo.StartAsync(folder, settings);
+        await using var hub = await HubProbe.ConnectAsync(second);
+        var alert = await hub.WaitForAsync("alertRaised",
+            a => a.GetProperty("kind").GetString() == "dispatch-unacknowledged" && a.GetProperty("requestId").GetString() == id, seconds: 30);
+        Assert.Equal("DU2-EOD-07", alert.GetProperty("assetId").GetString());
+        Assert.Equal("DU2", alert.GetProperty("unit").GetString());
+        var open = await second.GetJsonAsync<JsonElement>("/api/alerts?open=true");
+        Assert.Contains(open.EnumerateArray(), a => a.GetProperty("requestId").GetString() == id);
+        var view = await second.GetJsonAsync<JsonElement>($"/api/dispatch/requests/{id}");
+        Assert.Equal("assigned", view.GetProperty("status").GetString());
+        Directory.Delete(folder, recursive: true);
+    }
+}
