@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using CmacLive.Geo;
-using MQTTnet;
-using MQTTnet.Protocol;
 using NetTopologySuite.Geometries;
 
 namespace CmacLive.EndToEnd.Tests;
@@ -34,43 +30,11 @@ public sealed class DispatchTests(SiloFixture fixture)
 
     private static string Ts(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>The downlinks a device receives on its own <c>cmd</c> topic.</summary>
-    private static async Task<Channel<JsonElement>> SubscribeCommandsAsync(DeviceProbe device)
-    {
-        var received = Channel.CreateUnbounded<JsonElement>();
-        device.Client.ApplicationMessageReceivedAsync += e =>
-        {
-            if (e.ApplicationMessage.Topic == $"cmac/v1/{device.DeviceId}/cmd")
-            {
-                received.Writer.TryWrite(JsonDocument.Parse(Encoding.UTF8.GetString(e.ApplicationMessage.Payload)).RootElement.Clone());
-            }
-
-            return Task.CompletedTask;
-        };
-        var subscribed = await device.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter($"cmac/v1/{device.DeviceId}/cmd", MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, subscribed.Items.Single().ResultCode);
-        return received;
-    }
-
-    private static async Task<JsonElement> NextAsync(Channel<JsonElement> channel, Func<JsonElement, bool> match)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var item = await channel.Reader.ReadAsync(timeout.Token);
-            if (match(item))
-            {
-                return item;
-            }
-        }
-    }
-
     [Fact]
     public async Task A_request_goes_from_the_hotline_to_a_team_on_site_over_rest_mqtt_and_the_hub()
     {
         await using var team = await TrackedAsset.StartAsync(Silo, unit: "DU5");
-        var commands = await SubscribeCommandsAsync(team.Tracker);
+        var commands = await team.Tracker.SubscribeCommandsAsync();
         var t = DateTimeOffset.UtcNow.AddMinutes(-2);
         var (lat0, lon0) = At(3_000, 0);
         Assert.True((await team.Tracker.PublishFixAsync(lat0, lon0, t)).IsSuccess);
@@ -102,7 +66,7 @@ public sealed class DispatchTests(SiloFixture fixture)
 
         var assign = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/assign", new { teamId = team.AssetId, by = "Dara (dispatch)" });
         Assert.Equal(HttpStatusCode.OK, assign.StatusCode);
-        var command = await NextAsync(commands, c => c.GetProperty("requestId").GetString() == id);
+        var command = await DeviceProbe.NextAsync(commands, c => c.GetProperty("requestId").GetString() == id);
         Assert.Equal("assignment", command.GetProperty("type").GetString());
         Assert.Equal(lat, command.GetProperty("lat").GetDouble(), 9);
         Assert.Equal("emergency", command.GetProperty("priority").GetString());

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -43,6 +44,21 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
                 // The broker's ACL: a device cannot publish for another.
                 var forged = await first.PublishAsync("cmac/v1/trk-ext-01/position", DeviceProbe.Fix(12.99, 103.99, DateTimeOffset.UtcNow));
                 Assert.False(forged.IsSuccess);
+
+                // A dispatch reaches the team's tracker through the broker, and its acknowledgement comes back.
+                var commands = await first.SubscribeCommandsAsync();
+                var filed = await silo.Http.PostAsJsonAsync("/api/dispatch/requests", new { lat = 12.65, lon = 103.25, found = "uxo" });
+                var id = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+                var assigned = await silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/assign", new { teamId = assets[0] });
+                Assert.Equal(System.Net.HttpStatusCode.OK, assigned.StatusCode);
+                var command = await DeviceProbe.NextAsync(commands, c => c.GetProperty("requestId").GetString() == id);
+                Assert.Equal("assignment", command.GetProperty("type").GetString());
+                var ack = await first.PublishAsync("cmac/v1/trk-ext-00/ack", $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"requestId":"{{id}}"}""");
+                Assert.True(ack.IsSuccess);
+                await dashboard.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "acknowledged", seconds: 20);
+                var cancelled = await silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/cancel", new { reason = "test over" });
+                Assert.Equal(System.Net.HttpStatusCode.OK, cancelled.StatusCode);
+                await DeviceProbe.NextAsync(commands, c => c.GetProperty("type").GetString() == "cancelled" && c.GetProperty("requestId").GetString() == id);
             }
 
             await using var fleet = PublisherFleet.Start(publishers, Interval, TimeSpan.FromMinutes(3));

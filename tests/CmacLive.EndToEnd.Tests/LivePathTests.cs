@@ -29,7 +29,7 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         var update = await field.UpdateAsync();
         output.WriteLine($"fix to dashboard: {watch.ElapsedMilliseconds} ms");
         Assert.Equal(
-            ["id", "kind", "name", "unit", "position", "state", "online", "battery", "lastSeen", "hazardArea", "taskArea"],
+            ["id", "kind", "name", "unit", "position", "state", "online", "battery", "lastSeen", "hazardArea", "taskArea", "capabilities", "dispatch"],
             update.EnumerateObject().Select(p => p.Name));
         Assert.Equal("team", update.GetProperty("kind").GetString());
         Assert.Equal("DU5", update.GetProperty("unit").GetString());

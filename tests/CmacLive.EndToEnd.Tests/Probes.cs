@@ -158,6 +158,39 @@ public sealed class DeviceProbe : IAsyncDisposable
         ["bat"] = bat,
     });
 
+    /// <summary>The downlinks a device receives on its own <c>cmd</c> topic.</summary>
+    public async Task<Channel<JsonElement>> SubscribeCommandsAsync()
+    {
+        var received = Channel.CreateUnbounded<JsonElement>();
+        Client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == $"cmac/v1/{DeviceId}/cmd")
+            {
+                received.Writer.TryWrite(JsonDocument.Parse(Encoding.UTF8.GetString(e.ApplicationMessage.Payload)).RootElement.Clone());
+            }
+
+            return Task.CompletedTask;
+        };
+        var subscribed = await Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter($"cmac/v1/{DeviceId}/cmd", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, subscribed.Items.Single().ResultCode);
+        return received;
+    }
+
+    /// <summary>The next downlink that matches, within 15 s.</summary>
+    public static async Task<JsonElement> NextAsync(Channel<JsonElement> channel, Func<JsonElement, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var item = await channel.Reader.ReadAsync(timeout.Token);
+            if (match(item))
+            {
+                return item;
+            }
+        }
+    }
+
     /// <summary>Closes the socket with no DISCONNECT packet, as a tracker losing power or coverage does.</summary>
     public void Drop()
     {

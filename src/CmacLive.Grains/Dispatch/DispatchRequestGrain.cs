@@ -28,6 +28,7 @@ public sealed class DispatchRequestGrain(
     private readonly TimeSpan _check = options.Value.EscalationCheck;
     private DispatchFlow _flow = null!;
     private bool? _reminderKnown;
+    private bool _broken;
     private bool _dirty;
 
     private string Id => this.GetPrimaryKeyString();
@@ -42,7 +43,7 @@ public sealed class DispatchRequestGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_dirty)
+        if (_dirty && !_broken)
         {
             await store.WriteStateAsync(cancellationToken);
         }
@@ -235,12 +236,39 @@ public sealed class DispatchRequestGrain(
     /// <summary>Stores the request, then updates its indexes, the hub, the alert ledger and its reminder.</summary>
     private async Task CommitAsync()
     {
-        await store.WriteStateAsync();
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            // The step is not stored: what this activation holds is no longer what storage holds. It goes,
+            // and the next call reads the request afresh.
+            _broken = true;
+            _dirty = false;
+            DeactivateOnIdle();
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                throw new DispatchConflictException($"request '{Id}' was changed elsewhere at the same moment; read it again and retry", ex);
+            }
+
+            throw;
+        }
+
         _dirty = false;
-        var summary = _flow.ToSummary();
-        await GrainFactory.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.MonthOf(summary.ReceivedAt)).Put(summary);
-        await GrainFactory.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).Put(summary);
-        await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_flow.ToView());
+        try
+        {
+            var summary = _flow.ToSummary();
+            await GrainFactory.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.MonthOf(summary.ReceivedAt)).Put(summary);
+            await GrainFactory.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).Put(summary);
+            await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_flow.ToView());
+        }
+        catch (Exception ex)
+        {
+            // Stored already: the lists and the dashboards catch up with the next step of this request.
+            logger.LogError(ex, "Request {RequestId}: its lists or the live feed could not be updated", Id);
+        }
+
         await DeliverAlertsAsync();
         await SyncReminderAsync();
     }
@@ -267,14 +295,14 @@ public sealed class DispatchRequestGrain(
     /// </summary>
     private async Task SyncReminderAsync()
     {
-        var needed = !_flow.IsClosed && (_flow.NextDue(_check) is not null || store.State.Outbox.Count > 0 || _dirty);
+        var needed = _flow.IsFiled && (store.State.Outbox.Count > 0 || (!_flow.IsClosed && (_flow.NextDue(_check) is not null || _dirty)));
         _reminderKnown ??= await this.GetReminder(ReminderName) is not null;
         if (needed && _reminderKnown != true)
         {
             await this.RegisterOrUpdateReminder(ReminderName, _check, _check);
             _reminderKnown = true;
         }
-        else if (!needed && _reminderKnown == true && (_flow.IsClosed || store.State.Outbox.Count == 0))
+        else if (!needed && _reminderKnown == true)
         {
             if (await this.GetReminder(ReminderName) is { } reminder)
             {
