@@ -121,14 +121,23 @@ public sealed class DispatchTests(SiloFixture fixture)
         Assert.Contains("\nDU5,emergency,", csv, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_unacknowledged_assignment_is_escalated_after_a_silo_restart()
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task An_unacknowledged_assignment_is_escalated_after_a_silo_restart(string storage)
     {
         var folder = TestSilo.NewDataFolder();
-        string[] settings = ["--Dispatch:AckTimeout=00:00:12", "--Dispatch:EscalationCheck=00:00:02"];
+        List<string> settings = ["--Dispatch:AckTimeout=00:00:12", "--Dispatch:EscalationCheck=00:00:02"];
+        if (storage == "Postgres")
+        {
+            // State, reminders and history in PostgreSQL; one silo (localhost clustering).
+            var database = await CmacLive.Testing.TestPostgres.CreateDatabaseAsync("cmac_dispatch");
+            settings.AddRange(["--Storage:Provider=Postgres", $"--Storage:ConnectionString={database}"]);
+        }
+
         string id;
         var (lat, lon) = At(0, 0);
-        await using (var first = await TestSilo.StartAsync(folder, settings))
+        await using (var first = await TestSilo.StartAsync(folder, [.. settings]))
         {
             var secret = await first.ProvisionAsync("DU2-EOD-07", "trk-eod-07", unit: "DU2");
             await using var device = await DeviceProbe.ConnectAsync(first, "trk-eod-07", secret);
@@ -141,7 +150,7 @@ public sealed class DispatchTests(SiloFixture fixture)
         }
 
         // The silo that held the request is gone before the deadline; the new one keeps its reminder.
-        await using var second = await TestSilo.StartAsync(folder, settings);
+        await using var second = await TestSilo.StartAsync(folder, [.. settings]);
         await using var hub = await HubProbe.ConnectAsync(second);
         var alert = await hub.WaitForAsync("alertRaised",
             a => a.GetProperty("kind").GetString() == "dispatch-unacknowledged" && a.GetProperty("requestId").GetString() == id, seconds: 30);
