@@ -116,6 +116,9 @@ public sealed class DispatchTests(SiloFixture fixture)
         var row = figures.GetProperty("rows").EnumerateArray().First(r => r.GetProperty("unit").GetString() == "DU5" && r.GetProperty("priority").GetString() == "emergency");
         Assert.True(row.GetProperty("resolved").GetInt32() >= 1);
         Assert.True(row.GetProperty("toResolve").GetProperty("count").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Silo.Http.GetAsync("/api/dispatch/figures?to=0001-01-05")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Silo.Http.GetAsync("/api/dispatch/requests?from=2026-01-01&to=2028-01-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Silo.Http.GetAsync("/api/dispatch/requests?status=lost")).StatusCode);
         var csv = await Silo.Http.GetStringAsync("/api/dispatch/figures?unit=DU5&format=csv");
         Assert.StartsWith("unit,priority,requests,open,resolved,cancelled,to_assign_count", csv, StringComparison.Ordinal);
         Assert.Contains("\nDU5,emergency,", csv, StringComparison.Ordinal);

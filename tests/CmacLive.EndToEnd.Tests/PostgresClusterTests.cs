@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CmacLive.Testing;
 using Npgsql;
@@ -39,5 +41,34 @@ public sealed class PostgresClusterTests
         await using var partitions = new NpgsqlCommand(
             "SELECT count(*) FROM pg_inherits WHERE inhparent = 'history_fix'::regclass", connection);
         Assert.True((long)(await partitions.ExecuteScalarAsync())! >= 4, "the current month and three ahead");
+    }
+
+    [Fact]
+    public async Task An_escalation_is_raised_by_the_survivor_when_a_silo_is_killed()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("cmac_dispatch_loss");
+        string[] dispatch = ["--Dispatch:AckTimeout=00:00:25", "--Dispatch:EscalationCheck=00:00:02"];
+        await using var a = await SiloProcess.StartOnPostgresAsync("A", database, dispatch);
+        await using var b = await SiloProcess.StartOnPostgresAsync("B", database, dispatch);
+        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
+
+        var secret = await a.ProvisionAsync("DU1-EOD-03", "trk-eod-03", unit: "DU1");
+        await using (var device = await DeviceProbe.ConnectAsync(a, "trk-eod-03", secret))
+        {
+            Assert.True((await device.PublishFixAsync(13.10, 103.20, DateTimeOffset.UtcNow.AddSeconds(-1))).IsSuccess);
+        }
+
+        var filed = await a.Http.PostAsJsonAsync("/api/dispatch/requests", new { lat = 13.12, lon = 103.22, found = "uxo", nearPeople = true });
+        var id = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await a.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/assign", new { teamId = "DU1-EOD-03" })).StatusCode);
+        await using var dashboardOnB = await HubProbe.ConnectAsync(b);
+
+        // Wherever the request and its reminder lived, the survivor raises the escalation.
+        await a.KillAsync();
+        var alert = await dashboardOnB.WaitForAsync("alertRaised",
+            x => x.GetProperty("kind").GetString() == "dispatch-unacknowledged" && x.GetProperty("requestId").GetString() == id, seconds: 90);
+        Assert.Equal("DU1-EOD-03", alert.GetProperty("assetId").GetString());
+        var view = await b.GetJsonAsync<JsonElement>($"/api/dispatch/requests/{id}");
+        Assert.Equal("assigned", view.GetProperty("status").GetString());
     }
 }

@@ -125,6 +125,22 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
         Assert.DoesNotContain(await fixture.Grains.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).List(), r => r.Id == id);
     }
 
+    [Fact]
+    public async Task A_team_already_at_the_site_when_it_acknowledges_is_on_site_at_once()
+    {
+        var team = await _scene.EodTeamAsync();
+        await team.FixAsync(80, 0, Now.AddSeconds(-30));
+        var id = NewId();
+        await Request(id).File(ReportAt(0, 0), "dispatcher");
+        await Request(id).Assign(new AssetRef { Id = team.Id, Kind = AssetKind.Team }, "dispatcher", false);
+
+        Assert.Equal(ReportOutcome.Applied, await team.AckAsync(id, Now));
+
+        var view = (await Request(id).Get())!;
+        Assert.Equal(DispatchStatus.OnSite, view.Status);
+        Assert.Equal([DispatchStatus.Acknowledged, DispatchStatus.EnRoute, DispatchStatus.OnSite], view.Trail.TakeLast(3).Select(s => s.To));
+    }
+
     public enum Step
     {
         AssignOther,

@@ -9,6 +9,8 @@ public static class Benchmarks
                  (--postgres "<connection string>" | --sqlite <file>) [--writers 1000] [--seconds 20]
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- footprint
                  [--assets 10] [--hours 8] [--noise 1.5]
+               dotnet run -c Release --project tools/CmacLive.Benchmarks -- dispatch
+                 [--teams 300] [--requests 200]
         """;
 
     public static int Fail()

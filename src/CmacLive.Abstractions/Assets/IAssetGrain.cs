@@ -38,8 +38,8 @@ public interface IAssetGrain : IGrainWithStringKey
     /// </summary>
     Task<Dispatch.DispatchClaim?> ClaimDispatch(Dispatch.DispatchTask task);
 
-    /// <summary>Frees the team from <paramref name="requestId"/>, if that is its dispatch.</summary>
-    Task ReleaseDispatch(string requestId);
+    /// <summary>Frees the team from <paramref name="requestId"/>, if that is its dispatch; answers its devices (to tell them).</summary>
+    Task<IReadOnlyList<string>> ReleaseDispatch(string requestId);
 
     /// <summary>A device of this asset dropped its connection without a clean disconnect.</summary>
     Task ConnectionLost(string deviceId);

@@ -20,8 +20,9 @@ public enum DispatchPriority
 }
 
 /// <summary>
-/// Where a request stands. The values are in lifecycle order: a request only ever moves forward, to
-/// <see cref="Resolved"/> or, from any open step, to <see cref="Cancelled"/>.
+/// Where a request stands. The values are in lifecycle order: a request moves forward, to <see cref="Resolved"/>
+/// or, from any open step, to <see cref="Cancelled"/>; only a deliberate re-assignment to another team
+/// (before on site) takes it back to <see cref="Assigned"/>.
 /// </summary>
 public enum DispatchStatus
 {

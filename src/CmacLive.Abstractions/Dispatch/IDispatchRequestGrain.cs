@@ -5,7 +5,7 @@ namespace CmacLive.Dispatch;
 /// <summary>
 /// One community request, from filing to resolved or cancelled, with its audit trail and escalations.
 /// Keyed by request id. Every step is decided in the grain's turn and stored with an ETag check, so two
-/// dispatchers can never both move it, nor move it backwards.
+/// dispatchers can never both move it, nor move it backwards (a re-assignment must be asked for with <c>replace</c>).
 /// </summary>
 public interface IDispatchRequestGrain : IGrainWithStringKey
 {

@@ -19,6 +19,8 @@ public static class DispatchApi
     private static readonly Dictionary<string, DispatchStatus> Statuses = Enum.GetValues<DispatchStatus>().ToDictionary(v => DispatchFlow.Name(v));
     private static readonly Dictionary<string, DispatchResult> Results = Enum.GetValues<DispatchResult>().ToDictionary(v => DispatchFlow.Name(v));
 
+    private const string ChangedMeanwhile = "the request was changed at the same moment elsewhere and this step was not stored; read it again and retry";
+
     /// <summary>The longest period one list or figures call may cover.</summary>
     private static readonly TimeSpan LongestRange = TimeSpan.FromDays(366);
 
@@ -60,6 +62,10 @@ public static class DispatchApi
 
         var lat = Coordinate(body, "lat", 90, errors);
         var lon = Coordinate(body, "lon", 180, errors);
+        if (lat == 0 && lon == 0)
+        {
+            errors["lat"] = ["0,0 is no place in the field (a position never set)"];
+        }
         var found = Problems.RequiredChoice(body, "found", FoundItems, errors);
         DispatchPriority? priority = body.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null
             ? Problems.RequiredChoice(body, "priority", Priorities, errors)
@@ -116,6 +122,10 @@ public static class DispatchApi
         catch (DispatchConflictException ex)
         {
             return Problems.Conflict(ex.Message);
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            return Problems.Conflict(ChangedMeanwhile);
         }
     }
 
@@ -228,6 +238,11 @@ public static class DispatchApi
 
         var errors = new Dictionary<string, string[]>();
         var teamId = Problems.OptionalString(body, "teamId", errors)?.Trim();
+        if (teamId is { Length: 0 })
+        {
+            teamId = null;
+        }
+
         var by = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
@@ -345,6 +360,10 @@ public static class DispatchApi
         {
             return Problems.Conflict(ex.Message);
         }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            return Problems.Conflict(ChangedMeanwhile);
+        }
     }
 
     /// <summary>The summaries of the requests received in the range, from the month indexes it touches.</summary>
@@ -384,13 +403,19 @@ public static class DispatchApi
             return null;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
-            return parsed;
+            errors[name] = ["must be an ISO-8601 date or time"];
+            return null;
         }
 
-        errors[name] = ["must be an ISO-8601 date or time"];
-        return null;
+        if (parsed.Year is < 2000 or > 2999)
+        {
+            errors[name] = ["must be between the years 2000 and 2999"];
+            return null;
+        }
+
+        return parsed;
     }
 
     private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
@@ -409,7 +434,7 @@ public static class DispatchApi
     }
 
     private static string NewId(DateTimeOffset now) =>
-        $"REQ-{now.UtcDateTime:yyyyMMdd}-{Convert.ToHexString(Guid.NewGuid().ToByteArray(), 0, 3)}";
+        $"REQ-{now.UtcDateTime:yyyyMMdd}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(5))}";
 
     private static string ToCsv(IReadOnlyList<DispatchFigureRow> rows)
     {

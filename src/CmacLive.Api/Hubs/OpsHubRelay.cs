@@ -25,6 +25,7 @@ public sealed partial class OpsHubRelay(
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _siloKey = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Lock _pendingLock = new();
@@ -148,27 +149,6 @@ public sealed partial class OpsHubRelay(
 
     private async Task SendAsync(Pending batch, CancellationToken cancellationToken)
     {
-        // Downlinks first: a team waiting for its assignment, then the dashboards.
-        foreach (var (local, commands) in new[] { (true, batch.LocalCommands), (false, batch.OtherCommands) })
-        {
-            if (commands.Count == 0)
-            {
-                continue;
-            }
-
-            foreach (var sink in _sinks)
-            {
-                try
-                {
-                    await sink.SendAsync(commands, local, cancellationToken);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    LogDownlinkFailed(ex, commands.Count);
-                }
-            }
-        }
-
         // Alerts first: a safety alert must never wait behind a burst of position updates.
         foreach (var update in batch.Alerts.Values)
         {
@@ -177,6 +157,7 @@ public sealed partial class OpsHubRelay(
             await clients.SendAsync(update.Raised ? "alertRaised" : "alertUpdated", alert, cancellationToken);
         }
 
+        await SendCommandsAsync(batch);
         foreach (var status in batch.Assets.Values)
         {
             await hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(status.Unit))
@@ -192,6 +173,34 @@ public sealed partial class OpsHubRelay(
         {
             var clients = request.Unit is { } unit ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit)) : hub.Clients.All;
             await clients.SendAsync("dispatchUpdated", request, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Downlinks to this silo's MQTT side, after the alerts and before the position updates, each sink with its
+    /// own time limit: a broker that is slow never holds up the dashboards, nor they it.
+    /// </summary>
+    private async Task SendCommandsAsync(Pending batch)
+    {
+        foreach (var (local, commands) in new[] { (true, batch.LocalCommands), (false, batch.OtherCommands) })
+        {
+            if (commands.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var sink in _sinks)
+            {
+                using var timeout = new CancellationTokenSource(CommandTimeout);
+                try
+                {
+                    await sink.SendAsync(commands, local, timeout.Token);
+                }
+                catch (Exception ex)
+                {
+                    LogDownlinkFailed(ex, commands.Count);
+                }
+            }
         }
     }
 
@@ -253,7 +262,7 @@ public sealed partial class OpsHubRelay(
     [LoggerMessage(LogLevel.Warning, "Hub observer could not register with the cluster; retrying")]
     private partial void LogRegisterFailed(Exception ex);
 
-    [LoggerMessage(LogLevel.Error, "{Count} downlinks could not be handed to the MQTT side")]
+    [LoggerMessage(LogLevel.Error, "{Count} downlinks could not be handed to the MQTT side; their requests send them again until acknowledged")]
     private partial void LogDownlinkFailed(Exception ex, int count);
 
     [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to the dashboards")]

@@ -41,11 +41,26 @@ public sealed class DispatchState
     [Id(21)] public DateTimeOffset? CommandSentAt { get; set; }
 
     [Id(22)] public DateTimeOffset OnSiteDue { get; set; }
+
+    /// <summary>Teams still to be freed from this request (and told), kept until their grain has taken it.</summary>
+    [Id(23)] public List<DispatchRelease> Releases { get; set; } = [];
+
+    /// <summary>The request's lists and the dashboards have not yet seen its last stored step.</summary>
+    [Id(24)] public bool IndexPending { get; set; }
+}
+
+/// <summary>A team to free from a request, and the downlink that tells its devices (null: none).</summary>
+[GenerateSerializer, Immutable, Alias("cmac.DispatchRelease")]
+public sealed record DispatchRelease
+{
+    [Id(0)] public required string TeamId { get; init; }
+    [Id(1)] public string? Command { get; init; }
 }
 
 /// <summary>
 /// The lifecycle of a request: received → triaged → assigned → acknowledged → en-route → on-site → resolved,
-/// or cancelled from any open step. Pure: the grain supplies the time and does the I/O. Every change is a
+/// or cancelled from any open step. It moves forward only, except that a dispatcher may give it to another
+/// team before it is on site (<c>replace</c>), which starts it again at assigned. Pure: the grain supplies the time and does the I/O. Every change is a
 /// step in the trail with who, when and from what status; a step that is not allowed throws
 /// <see cref="DispatchConflictException"/> and changes nothing.
 /// </summary>
@@ -64,7 +79,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     {
         state.Report = report;
         state.ReceivedAt = now;
-        state.Unit = report.Unit ?? (report.Province is { } province ? rules.UnitOfProvince(province) : null);
+        state.Unit = UnitOf(report);
         Step(null, DispatchStatus.Received, now, by, null);
         var triaged = Triage.PriorityOf(report);
         state.Priority = report.Priority ?? triaged;
@@ -74,6 +89,10 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
             : $"priority {Name(state.Priority)}";
         Step(DispatchStatus.Received, DispatchStatus.Triaged, now, "triage", note);
     }
+
+    /// <summary>The unit a report belongs to: the one it names, else the one answering for its province, else none yet.</summary>
+    public string? UnitOf(DispatchReport report) =>
+        report.Unit ?? (report.Province is { } province ? rules.UnitOfProvince(province) : null);
 
     /// <summary>Whether <paramref name="report"/> is the one filed (a repeated POST of an integration).</summary>
     public bool IsSameReport(DispatchReport report) => state.Report == report;
@@ -117,11 +136,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         state.Assignment++;
         state.CommandSentAt = null;
         state.TeamFixTs = null;
-        if (claim.Status.Position is { } p)
-        {
-            state.TeamDistanceM = TeamRanking.DistanceM(p.Lat, p.Lon, state.Report!.Lat, state.Report.Lon);
-        }
-
+        state.TeamDistanceM = claim.Status.Position is { } p ? TeamRanking.DistanceM(p.Lat, p.Lon, state.Report!.Lat, state.Report.Lon) : null;
         state.StartDistanceM = state.TeamDistanceM;
         ClearAlerts(AlertKinds.DispatchUnacknowledged, now);
         Step(from, DispatchStatus.Assigned, now, by, previous is null ? null : $"replaces '{previous}'", claim.Status.Id);
@@ -155,6 +170,17 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         state.StartDistanceM = state.TeamDistanceM;
         ClearAlerts(AlertKinds.DispatchUnacknowledged, now);
         Step(DispatchStatus.Assigned, DispatchStatus.Acknowledged, now, by, null, teamId);
+        if (state.TeamDistanceM is { } distance && distance <= rules.OnSiteRadiusM)
+        {
+            // Already there (a tracker that reports only when it moves would never say so again).
+            var at = $"{teamId} (last fix, {distance:0} m from the site)";
+            state.EnRouteAt = now;
+            Step(DispatchStatus.Acknowledged, DispatchStatus.EnRoute, now, at, null, teamId);
+            state.OnSiteAt = now;
+            ClearAlerts(AlertKinds.DispatchOverdue, now);
+            Step(DispatchStatus.EnRoute, DispatchStatus.OnSite, now, at, null, teamId);
+        }
+
         return true;
     }
 

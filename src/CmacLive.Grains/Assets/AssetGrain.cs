@@ -56,6 +56,17 @@ public abstract class AssetGrain : Grain, IAssetGrain
         var period = _services.Options.LivenessCheckPeriod;
         _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(period, period) { Interleave = false });
 
+        if (_tracker.State.Profile is { Capabilities.Count: > 0 } profile)
+        {
+            // Capability rosters (which teams can be dispatched) are kept by registration; an asset stored
+            // before they existed joins them here. Joining again writes nothing.
+            var asset = new AssetRef { Id = Id, Kind = _kind };
+            foreach (var capability in profile.Capabilities)
+            {
+                await GrainFactory.GetGrain<ICapabilityRosterGrain>(capability).Add(asset);
+            }
+        }
+
         // Offline is judged on arrival time: catch up at once on whatever elapsed while inactive
         // (a silo that crashed left its assets stored as online).
         if (_tracker.IsConfigured && _tracker.CheckLiveness(Now, _services.Options.OfflineTimeout))
@@ -330,7 +341,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         return new DispatchClaim { Status = _tracker.ToStatus(Id), Devices = [.. state.Devices] };
     }
 
-    public async Task ReleaseDispatch(string requestId)
+    public async Task<IReadOnlyList<string>> ReleaseDispatch(string requestId)
     {
         if (_tracker.IsConfigured && _tracker.State.Dispatch?.RequestId == requestId)
         {
@@ -338,6 +349,8 @@ public abstract class AssetGrain : Grain, IAssetGrain
             _services.Logger.LogInformation("Team {AssetId} released from request {RequestId}", Id, requestId);
             await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
         }
+
+        return [.. _tracker.State.Devices];
     }
 
     public async Task ConnectionLost(string deviceId)

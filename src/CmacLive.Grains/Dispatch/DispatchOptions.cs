@@ -33,8 +33,7 @@ public sealed class DispatchOptions
 
     /// <summary>
     /// How often an open request checks its deadlines and sends an unacknowledged assignment again (an Orleans
-    /// reminder, so it survives the loss of a silo). Escalations fire on the due time itself; after a silo
-    /// is lost, within this much of it.
+    /// reminder, so it survives the loss of a silo). Escalations fire at the first check after their due time.
     /// </summary>
     public TimeSpan EscalationCheck { get; set; } = TimeSpan.FromMinutes(1);
 

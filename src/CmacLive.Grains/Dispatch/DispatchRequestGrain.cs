@@ -11,9 +11,11 @@ namespace CmacLive.Dispatch;
 
 /// <summary>
 /// One community request. Each step runs in the grain's turn and is stored (ETag-checked) before anything
-/// is sent: the indexes, the hub, the team's devices, the alert ledger. Deadlines are kept by an Orleans
-/// reminder, so an escalation still fires after the silo that held the request is lost. Calls go from the
-/// request to a team (claim, release) and from a team to the request only one-way, so they never wait on each other.
+/// is sent. What follows a stored step (the indexes and the hub, freeing a team, the alert ledger) never
+/// undoes it: each is kept in the stored state until done, and retried on the request's reminder, which
+/// also keeps the deadlines, so an escalation still fires after the silo that held the request is lost.
+/// Calls go from the request to a team (claim, release) and from a team to the request only one-way, so
+/// they never wait on each other.
 /// </summary>
 public sealed class DispatchRequestGrain(
     [PersistentState("dispatch", StorageNames.Main)] IPersistentState<DispatchState> store,
@@ -23,11 +25,13 @@ public sealed class DispatchRequestGrain(
     ILogger<DispatchRequestGrain> logger) : Grain, IDispatchRequestGrain, IRemindable
 {
     private const string ReminderName = "dispatch-deadlines";
+    private static readonly TimeSpan ReminderRetry = TimeSpan.FromSeconds(10);
 
     private readonly DispatchRules _rules = options.Value.ToRules();
     private readonly TimeSpan _check = options.Value.EscalationCheck;
     private DispatchFlow _flow = null!;
     private bool? _reminderKnown;
+    private IGrainTimer? _reminderRetry;
     private bool _broken;
     private bool _dirty;
 
@@ -51,6 +55,7 @@ public sealed class DispatchRequestGrain(
 
     public async Task<DispatchRequestView> File(DispatchReport report, string by)
     {
+        EnsureCurrent();
         if (_flow.IsFiled)
         {
             return _flow.IsSameReport(report)
@@ -58,11 +63,14 @@ public sealed class DispatchRequestGrain(
                 : throw new DispatchConflictException($"request '{Id}' was filed already with another report");
         }
 
+        // Ranked before anything changes; a report is filed even when the teams cannot be ranked now.
+        var recommendations = await RankAsync(report, _flow.UnitOf(report));
         _flow.File(report, by, Now);
-        store.State.Recommendations = [.. await RankAsync()];
-        logger.LogInformation("Request {RequestId} filed: {Found} at {Lat},{Lon}, priority {Priority}, {Count} teams recommended",
-            Id, report.Found, report.Lat, report.Lon, store.State.Priority, store.State.Recommendations.Count);
+        store.State.Recommendations = [.. recommendations];
         await CommitAsync();
+        await AfterCommitAsync();
+        logger.LogInformation("Request {RequestId} filed: {Found} at {Lat},{Lon}, priority {Priority}, {Count} teams recommended",
+            Id, report.Found, report.Lat, report.Lon, store.State.Priority, recommendations.Count);
         return _flow.ToView();
     }
 
@@ -77,8 +85,9 @@ public sealed class DispatchRequestGrain(
 
         if (store.State.TeamId is null && !_flow.IsClosed)
         {
-            store.State.Recommendations = [.. await RankAsync()];
+            store.State.Recommendations = [.. await RankAsync(store.State.Report!, store.State.Unit)];
             await CommitAsync();
+            await AfterCommitAsync();
         }
 
         return _flow.ToView();
@@ -86,6 +95,7 @@ public sealed class DispatchRequestGrain(
 
     public async Task<DispatchRequestView?> Assign(AssetRef team, string by, bool replace)
     {
+        EnsureCurrent();
         if (!_flow.IsFiled)
         {
             return null;
@@ -96,15 +106,17 @@ public sealed class DispatchRequestGrain(
             return _flow.ToView();
         }
 
-        var report = store.State.Report!;
         var teamGrain = AssetGrains.Get(GrainFactory, team);
-        var claim = await teamGrain.ClaimDispatch(new DispatchTask { RequestId = Id, Lat = report.Lat, Lon = report.Lon, OnSiteRadiusM = _rules.OnSiteRadiusM })
+        var claim = await teamGrain.ClaimDispatch(SiteTask())
             ?? throw new DispatchConflictException($"team '{team.Id}' is not configured");
-        var previousDevices = store.State.Devices.ToList();
-        string? previous;
         try
         {
-            previous = _flow.Assign(claim, by, Now);
+            var previous = _flow.Assign(claim, by, Now);
+            if (previous is not null)
+            {
+                store.State.Releases.Add(new DispatchRelease { TeamId = previous, Command = DispatchCommands.Cancelled(Id, $"given to team {team.Id}") });
+            }
+
             await CommitAsync();
         }
         catch
@@ -115,17 +127,14 @@ public sealed class DispatchRequestGrain(
         }
 
         logger.LogInformation("Request {RequestId} assigned to team {TeamId} by {By}", Id, team.Id, by);
-        if (previous is not null)
-        {
-            await ReleaseTeamAsync(previous, previousDevices, DispatchCommands.Cancelled(Id, $"given to team {team.Id}"));
-        }
-
-        await SendAssignmentAsync();
+        await AfterCommitAsync();
+        await SendAssignmentAsync(claim.Devices);
         return _flow.ToView();
     }
 
     public async Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by)
     {
+        EnsureCurrent();
         if (!_flow.IsFiled)
         {
             return null;
@@ -134,14 +143,14 @@ public sealed class DispatchRequestGrain(
         if (deviceId is not null)
         {
             // The device's word is kept with its other reports before it changes anything.
-            await history.AppendAsync(new EventRecord(teamId, deviceId, "ack", at,
-                JsonSerializer.Serialize(new { requestId = Id }), Now));
+            await history.AppendAsync(new EventRecord(teamId, deviceId, "ack", at, JsonSerializer.Serialize(new { requestId = Id }), Now));
         }
 
         if (_flow.Acknowledge(teamId, by, Now))
         {
-            logger.LogInformation("Request {RequestId} acknowledged by {By}", Id, by);
             await CommitAsync();
+            logger.LogInformation("Request {RequestId} acknowledged by {By}", Id, by);
+            await AfterCommitAsync();
         }
 
         return _flow.ToView();
@@ -149,7 +158,7 @@ public sealed class DispatchRequestGrain(
 
     public async Task TeamMoved(string teamId, TeamFix fix)
     {
-        if (!_flow.IsFiled)
+        if (!_flow.IsFiled || _broken)
         {
             return;
         }
@@ -162,170 +171,260 @@ public sealed class DispatchRequestGrain(
 
         if (store.State.Status != before)
         {
-            logger.LogInformation("Request {RequestId}: team {TeamId} is {Status}", Id, teamId, store.State.Status);
             await CommitAsync();
+            logger.LogInformation("Request {RequestId}: team {TeamId} is {Status}", Id, teamId, store.State.Status);
+            await AfterCommitAsync();
         }
         else
         {
             // Only the distance changed: shown at once, stored with the next step or on deactivation.
             _dirty = true;
-            await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_flow.ToView());
+            await PublishAsync();
         }
     }
 
     public async Task<DispatchRequestView?> Resolve(DispatchOutcome outcome, string by)
     {
+        EnsureCurrent();
         if (!_flow.IsFiled)
         {
             return null;
         }
 
         _flow.Resolve(outcome, by, Now);
+        ReleaseTeam(null);
         await CommitAsync();
         logger.LogInformation("Request {RequestId} resolved by {By}: {Result}, {Items} items", Id, by, outcome.Result, outcome.Items);
-        await ReleaseTeamAsync(store.State.TeamId, store.State.Devices, null);
+        await AfterCommitAsync();
         return _flow.ToView();
     }
 
     public async Task<DispatchRequestView?> Cancel(string? reason, string by)
     {
+        EnsureCurrent();
         if (!_flow.IsFiled)
         {
             return null;
         }
 
         _flow.Cancel(reason, by, Now);
+        ReleaseTeam(DispatchCommands.Cancelled(Id, reason));
         await CommitAsync();
         logger.LogInformation("Request {RequestId} cancelled by {By}: {Reason}", Id, by, reason);
-        await ReleaseTeamAsync(store.State.TeamId, store.State.Devices, DispatchCommands.Cancelled(Id, reason));
+        await AfterCommitAsync();
         return _flow.ToView();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (!_flow.IsFiled)
+        if (!_flow.IsFiled || _broken)
         {
             await SyncReminderAsync();
             return;
         }
 
-        var now = Now;
         var raised = store.State.OpenAlerts.Count;
-        _flow.Escalate(now);
-        var resend = store.State.Status == DispatchStatus.Assigned && now - (store.State.CommandSentAt ?? store.State.AssignedAt ?? now) >= _check * 0.9;
-        if (store.State.OpenAlerts.Count != raised || store.State.Outbox.Count > 0 || _dirty)
+        _flow.Escalate(Now);
+        if (store.State.OpenAlerts.Count != raised)
         {
-            if (store.State.OpenAlerts.Count != raised)
-            {
-                logger.LogWarning("Request {RequestId} escalated: {Alerts}", Id, string.Join(", ", store.State.OpenAlerts));
-            }
-
+            logger.LogWarning("Request {RequestId} escalated: {Alerts}", Id, string.Join(", ", store.State.OpenAlerts));
             await CommitAsync();
         }
-        else
+        else if (_dirty)
         {
-            await SyncReminderAsync();
+            await store.WriteStateAsync();
+            _dirty = false;
         }
 
-        if (resend)
+        await AfterCommitAsync();
+        if (store.State.Status == DispatchStatus.Assigned && Now - (store.State.CommandSentAt ?? store.State.AssignedAt ?? Now) >= _check * 0.9)
         {
-            await SendAssignmentAsync();
+            await ResendAssignmentAsync();
         }
     }
 
-    /// <summary>Stores the request, then updates its indexes, the hub, the alert ledger and its reminder.</summary>
+    /// <summary>
+    /// Stores the request. A write that fails leaves this activation holding a step storage does not have: it
+    /// goes, so the next call reads the request afresh, and the caller learns the step did not happen.
+    /// </summary>
     private async Task CommitAsync()
     {
+        store.State.IndexPending = true;
         try
         {
             await store.WriteStateAsync();
         }
-        catch (Exception ex)
+        catch
         {
-            // The step is not stored: what this activation holds is no longer what storage holds. It goes,
-            // and the next call reads the request afresh.
             _broken = true;
             _dirty = false;
             DeactivateOnIdle();
-            if (ex is Orleans.Storage.InconsistentStateException)
-            {
-                throw new DispatchConflictException($"request '{Id}' was changed elsewhere at the same moment; read it again and retry", ex);
-            }
-
             throw;
         }
 
         _dirty = false;
+    }
+
+    /// <summary>
+    /// Everything a stored step owes the rest of the system, each part kept in state until done and retried on
+    /// the reminder: the lists and the hub, teams to free, escalations for the ledger, the reminder itself. Never throws.
+    /// </summary>
+    private async Task AfterCommitAsync()
+    {
+        if (store.State.IndexPending && await PublishAsync())
+        {
+            store.State.IndexPending = false;
+            _dirty = true;
+        }
+
+        await ReleaseTeamsAsync();
+        await DeliverAlertsAsync();
+        await SyncReminderAsync();
+    }
+
+    /// <summary>Puts the request's summary in its month's list and the open list, and its view on the hub.</summary>
+    private async Task<bool> PublishAsync()
+    {
+        var summary = _flow.ToSummary();
+        var done = true;
+        foreach (var index in new[] { IDispatchIndexGrain.MonthOf(summary.ReceivedAt), IDispatchIndexGrain.Open })
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IDispatchIndexGrain>(index).Put(summary);
+            }
+            catch (Exception ex)
+            {
+                done = false;
+                logger.LogError(ex, "Request {RequestId}: list {Index} could not be updated; retrying", Id, index);
+            }
+        }
+
         try
         {
-            var summary = _flow.ToSummary();
-            await GrainFactory.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.MonthOf(summary.ReceivedAt)).Put(summary);
-            await GrainFactory.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).Put(summary);
             await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_flow.ToView());
         }
         catch (Exception ex)
         {
-            // Stored already: the lists and the dashboards catch up with the next step of this request.
-            logger.LogError(ex, "Request {RequestId}: its lists or the live feed could not be updated", Id);
+            done = false;
+            logger.LogError(ex, "Request {RequestId}: the dashboards could not be told; retrying", Id);
         }
 
-        await DeliverAlertsAsync();
-        await SyncReminderAsync();
+        return done;
+    }
+
+    /// <summary>The request's team is to be freed once the step that ends its part is stored.</summary>
+    private void ReleaseTeam(string? command)
+    {
+        if (store.State.TeamId is { } teamId)
+        {
+            store.State.Releases.Add(new DispatchRelease { TeamId = teamId, Command = command });
+        }
+    }
+
+    /// <summary>Frees the teams this request no longer needs and tells their devices; those that cannot be reached now are tried again on the reminder.</summary>
+    private async Task ReleaseTeamsAsync()
+    {
+        foreach (var release in store.State.Releases.ToList())
+        {
+            try
+            {
+                var devices = await AssetGrains.Get(GrainFactory, AssetKind.Team, release.TeamId).ReleaseDispatch(Id);
+                if (release.Command is { } command)
+                {
+                    await SendAsync(devices, command);
+                }
+
+                store.State.Releases.Remove(release);
+                _dirty = true;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Request {RequestId}: team {TeamId} could not be freed; retrying", Id, release.TeamId);
+            }
+        }
     }
 
     private async Task DeliverAlertsAsync()
     {
         try
         {
-            if (await AlertOutbox.DeliverAsync(GrainFactory, store.State.Outbox))
-            {
-                await store.WriteStateAsync();
-            }
+            _dirty |= await AlertOutbox.DeliverAsync(GrainFactory, store.State.Outbox);
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Request {RequestId}: escalations could not reach the alert ledger; retrying at the next check", Id);
+            logger.LogError(ex, "Request {RequestId}: escalations could not reach the alert ledger; retrying", Id);
         }
     }
 
     /// <summary>
     /// Keeps the request's reminder while anything is still to come (a deadline, the assignment to send again,
-    /// alerts to deliver): it ticks every <see cref="DispatchOptions.EscalationCheck"/>, stored, so the checks go on
-    /// after a silo is lost. Once nothing is due it is removed.
+    /// work owed after a step): it ticks every <see cref="DispatchOptions.EscalationCheck"/>, stored, so the checks
+    /// go on after a silo is lost. Once nothing is due it is removed. If the reminder service cannot be reached,
+    /// a timer of this activation tries again.
     /// </summary>
     private async Task SyncReminderAsync()
     {
-        var needed = _flow.IsFiled && (store.State.Outbox.Count > 0 || (!_flow.IsClosed && (_flow.NextDue(_check) is not null || _dirty)));
-        _reminderKnown ??= await this.GetReminder(ReminderName) is not null;
-        if (needed && _reminderKnown != true)
+        var state = store.State;
+        var owed = state.Outbox.Count > 0 || state.Releases.Count > 0 || state.IndexPending || _dirty;
+        var needed = _flow.IsFiled && !_broken && (owed || (!_flow.IsClosed && _flow.NextDue(_check) is not null));
+        try
         {
-            await this.RegisterOrUpdateReminder(ReminderName, _check, _check);
-            _reminderKnown = true;
-        }
-        else if (!needed && _reminderKnown == true)
-        {
-            if (await this.GetReminder(ReminderName) is { } reminder)
+            _reminderKnown ??= await this.GetReminder(ReminderName) is not null;
+            if (needed && _reminderKnown != true)
             {
-                await this.UnregisterReminder(reminder);
+                await this.RegisterOrUpdateReminder(ReminderName, _check, _check);
+                _reminderKnown = true;
+            }
+            else if (!needed && _reminderKnown == true)
+            {
+                if (await this.GetReminder(ReminderName) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _reminderKnown = false;
             }
 
-            _reminderKnown = false;
+            _reminderRetry?.Dispose();
+            _reminderRetry = null;
+        }
+        catch (Exception ex)
+        {
+            _reminderKnown = null;
+            logger.LogError(ex, "Request {RequestId}: its reminder could not be kept; retrying in {Retry}", Id, ReminderRetry);
+            _reminderRetry ??= this.RegisterGrainTimer(_ => SyncReminderAsync(), new GrainTimerCreationOptions(ReminderRetry, ReminderRetry) { Interleave = false });
         }
     }
 
-    private async Task SendAssignmentAsync()
+    /// <summary>Sends the assignment again, to the devices the team reports from now (a new tracker gets it too).</summary>
+    private async Task ResendAssignmentAsync()
+    {
+        try
+        {
+            var claim = await AssetGrains.Get(GrainFactory, AssetKind.Team, store.State.TeamId!).ClaimDispatch(SiteTask());
+            await SendAssignmentAsync(claim?.Devices ?? store.State.Devices);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Request {RequestId}: the assignment could not be sent again to team {TeamId}", Id, store.State.TeamId);
+        }
+    }
+
+    private async Task SendAssignmentAsync(IReadOnlyList<string> devices)
     {
         if (store.State.Status != DispatchStatus.Assigned)
         {
             return;
         }
 
-        if (store.State.Devices.Count == 0)
+        if (devices.Count == 0)
         {
             logger.LogWarning("Request {RequestId}: team {TeamId} has no device that reported; the assignment goes by radio", Id, store.State.TeamId);
         }
 
-        await SendAsync(store.State.Devices, DispatchCommands.Assignment(_flow.ToView()));
+        store.State.Devices = [.. devices];
+        await SendAsync(devices, DispatchCommands.Assignment(_flow.ToView()));
         store.State.CommandSentAt = Now;
         _dirty = true;
     }
@@ -339,37 +438,36 @@ public sealed class DispatchRequestGrain(
         }
     }
 
-    /// <summary>
-    /// Frees a team from this request (closed, or given to another team) and tells its devices. A team that
-    /// cannot be reached is logged: it still lists the request, and a dispatcher can take it off by cancelling.
-    /// </summary>
-    private async Task ReleaseTeamAsync(string? teamId, IReadOnlyList<string> devices, string? command)
+    /// <summary>After a failed write this activation is going: calls still queued on it must be sent again.</summary>
+    private void EnsureCurrent()
     {
-        if (teamId is null)
+        if (_broken)
         {
-            return;
-        }
-
-        try
-        {
-            await AssetGrains.Get(GrainFactory, AssetKind.Team, teamId).ReleaseDispatch(Id);
-            if (command is not null)
-            {
-                await SendAsync(devices, command);
-            }
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Request {RequestId}: team {TeamId} could not be released", Id, teamId);
+            throw new Orleans.Storage.InconsistentStateException($"request '{Id}' is being read again after a failed write; send again");
         }
     }
 
-    /// <summary>The EOD-capable teams' live status, ranked for this site.</summary>
-    private async Task<IReadOnlyList<Recommendation>> RankAsync()
+    private DispatchTask SiteTask() => new()
     {
-        var report = store.State.Report!;
-        var teams = await GrainFactory.GetGrain<ICapabilityRosterGrain>(DispatchRules.EodCapability).List();
-        var statuses = await Task.WhenAll(teams.Select(t => AssetGrains.Get(GrainFactory, t).GetStatus()));
-        return TeamRanking.Rank(report.Lat, report.Lon, store.State.Unit, statuses.OfType<AssetStatus>(), _rules);
+        RequestId = Id,
+        Lat = store.State.Report!.Lat,
+        Lon = store.State.Report.Lon,
+        OnSiteRadiusM = _rules.OnSiteRadiusM,
+    };
+
+    /// <summary>The EOD-capable teams' live status, ranked for the site; empty (and logged) when they cannot be read now.</summary>
+    private async Task<IReadOnlyList<Recommendation>> RankAsync(DispatchReport report, string? unit)
+    {
+        try
+        {
+            var teams = await GrainFactory.GetGrain<ICapabilityRosterGrain>(DispatchRules.EodCapability).List();
+            var statuses = await Task.WhenAll(teams.Select(t => AssetGrains.Get(GrainFactory, t).GetStatus()));
+            return TeamRanking.Rank(report.Lat, report.Lon, unit, statuses.OfType<AssetStatus>(), _rules);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Request {RequestId}: teams could not be ranked; recommendations left empty", Id);
+            return [];
+        }
     }
 }
