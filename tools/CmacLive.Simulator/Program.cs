@@ -76,7 +76,7 @@ static string? ReadSavedToken()
 namespace CmacLive.Simulator
 {
     /// <summary>Provisions the fleet over REST and drives every device over its own MQTT connection.</summary>
-    internal sealed class Fleet(SimulatorOptions options, HttpClient http, LatencyWatch? watch)
+    internal sealed partial class Fleet(SimulatorOptions options, HttpClient http, LatencyWatch? watch)
     {
         private const string AreaCode = "BB/CHA/SIM/0001";
         private readonly List<(FieldAsset Asset, string DeviceId, string Secret)> _devices = [];
@@ -124,7 +124,8 @@ namespace CmacLive.Simulator
                 _devices.Add((asset, deviceId, secret));
             }
 
-            Console.WriteLine($"Provisioned {_devices.Count} assets of unit {options.Unit} in hazard area {AreaCode} near Samlot, Battambang.");
+            await ProvisionRespondersAsync(cancellationToken);
+            Console.WriteLine($"Provisioned {_devices.Count} assets of unit {options.Unit} in hazard area {AreaCode} near Samlot, Battambang, and {_responders.Count} mobile EOD teams at the unit's base.");
         }
 
         public async Task RunAsync(CancellationToken cancellationToken)
@@ -132,7 +133,10 @@ namespace CmacLive.Simulator
             var started = DateTimeOffset.UtcNow;
             _fleetStarted = Stopwatch.GetTimestamp();
             var progress = ProgressAsync(started, cancellationToken);
-            await Task.WhenAll(_devices.Select(d => DriveAsync(d.Asset, d.DeviceId, d.Secret, cancellationToken)).Append(progress));
+            await Task.WhenAll(_devices.Select(d => DriveAsync(d.Asset, d.DeviceId, d.Secret, cancellationToken))
+                .Concat(_responders.Select(r => RespondAsync(r, cancellationToken)))
+                .Append(DispatchAsync(cancellationToken))
+                .Append(progress));
             Console.WriteLine();
             Console.WriteLine($"Done: {Interlocked.Read(ref _fixes)} fixes, {Interlocked.Read(ref _detections)} detections, {Interlocked.Read(ref _sos)} SOS, {Interlocked.Read(ref _refused)} refused.");
             Console.WriteLine($"latency publish->PUBACK (stored in history), all: {LatencyWatch.Percentiles(_ackMillis)}");
@@ -265,7 +269,7 @@ namespace CmacLive.Simulator
                     var elapsed = (DateTimeOffset.UtcNow - started).TotalSeconds;
                     var fixes = Interlocked.Read(ref _fixes);
                     Console.Write(string.Create(CultureInfo.InvariantCulture,
-                        $"\r{elapsed,6:0}s  assets {_devices.Count}  fixes {fixes} ({fixes / Math.Max(elapsed, 1):0.0}/s)  detections {Interlocked.Read(ref _detections)}  SOS {Interlocked.Read(ref _sos)}  refused {Interlocked.Read(ref _refused)}   "));
+                        $"\r{elapsed,6:0}s  assets {_devices.Count + _responders.Count}  fixes {fixes} ({fixes / Math.Max(elapsed, 1):0.0}/s)  detections {Interlocked.Read(ref _detections)}  SOS {Interlocked.Read(ref _sos)}  requests {Interlocked.Read(ref _requests)} ({Interlocked.Read(ref _resolved)} resolved)  refused {Interlocked.Read(ref _refused)}   "));
                 }
             }
             catch (OperationCanceledException)

@@ -19,6 +19,8 @@ public sealed class SimulatorOptions
     public double SosPerHour { get; private set; } = 2;
     public int Seed { get; private set; } = 2026;
     public bool Watch { get; private set; }
+    public int Eod { get; private set; } = 2;
+    public double RequestsPerHour { get; private set; } = 6;
 
     public const string Usage = """
         CmacLive field fleet simulator: provisions assets and devices over REST, then drives them over MQTT.
@@ -28,6 +30,9 @@ public sealed class SimulatorOptions
           --mqtt-host H        broker host                  (default 127.0.0.1)
           --mqtt-port P        broker port                  (default 1883)
           --teams N --machines N --dogs N --rats N          (default 4, 1, 2, 2)
+          --eod N              mobile EOD teams waiting at the unit's base for dispatches (default 2)
+          --requests-per-hour X  community reports the simulator files, assigns and resolves as a
+                               dispatcher would; the EOD teams acknowledge and drive out (default 6)
           --rate R             fixes per second per device  (default 1)
           --duration S         seconds to run, 0 = until Ctrl+C (default 0)
           --unit U             demining unit of the fleet   (default DU5)
@@ -74,6 +79,8 @@ public sealed class SimulatorOptions
                 case "--unit": o.Unit = value; break;
                 case "--sos-per-hour": o.SosPerHour = Number(name, value); break;
                 case "--seed": o.Seed = Whole(name, value); break;
+                case "--eod": o.Eod = Whole(name, value); break;
+                case "--requests-per-hour": o.RequestsPerHour = Number(name, value); break;
                 default: throw new ArgumentException($"unknown option {name}\n\n{Usage}");
             }
         }

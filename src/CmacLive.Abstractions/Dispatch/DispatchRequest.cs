@@ -155,6 +155,9 @@ public sealed record DispatchSummary
     [Id(9)] public DateTimeOffset? ClosedAt { get; init; }
     [Id(10)] public string? TeamId { get; init; }
     [Id(11)] public required FoundItem Found { get; init; }
+    [Id(12)] public required double Lat { get; init; }
+    [Id(13)] public required double Lon { get; init; }
+    [Id(14)] public string? Village { get; init; }
 
     public bool IsOpen => Status is not (DispatchStatus.Resolved or DispatchStatus.Cancelled);
 }

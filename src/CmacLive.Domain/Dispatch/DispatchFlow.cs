@@ -328,6 +328,9 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         ClosedAt = state.ClosedAt,
         TeamId = state.TeamId,
         Found = state.Report.Found,
+        Lat = state.Report.Lat,
+        Lon = state.Report.Lon,
+        Village = state.Report.Village,
     };
 
     /// <summary>The wire name of an enum value (as in the contract).</summary>
