@@ -228,7 +228,7 @@ internal sealed partial class Fleet
 
                 next = now.AddSeconds(-Math.Log(1 - random.NextDouble()) * 3600 / options.RequestsPerHour);
                 var angle = random.NextDouble() * 2 * Math.PI;
-                var range = 2_000 + (random.NextDouble() * 6_000);
+                var range = 1_000 + (random.NextDouble() * 3_000);
                 var (lat, lon) = terrain.At(Terrain.BaseEast + (range * Math.Cos(angle)), Terrain.BaseNorth + (range * Math.Sin(angle)));
                 using var filed = await http.PostAsJsonAsync("/api/dispatch/requests", new
                 {
