@@ -44,6 +44,7 @@ internal sealed partial class Fleet
     private readonly List<Responder> _responders = [];
     private long _requests;
     private long _resolved;
+    private readonly ConcurrentDictionary<string, string> _open = new(); // request → team, for the simulated dispatcher
 
     private async Task ProvisionRespondersAsync(CancellationToken cancellationToken)
     {
@@ -54,8 +55,41 @@ internal sealed partial class Fleet
             var deviceId = $"{id}-trk";
             var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
             await PutAsync($"/api/devices/{deviceId}", new { assetId = id, kind = "tracker", secret }, cancellationToken);
-            _responders.Add(new Responder(id, deviceId, secret));
+            var team = new Responder(id, deviceId, secret);
+            await ResumeAsync(team, cancellationToken);
+            _responders.Add(team);
         }
+    }
+
+    /// <summary>A team starts where it was last seen, and one still on a request from an earlier run picks it up again (as a tracker keeps its job across a reboot).</summary>
+    private async Task ResumeAsync(Responder team, CancellationToken cancellationToken)
+    {
+        var status = await http.GetFromJsonAsync<JsonElement>($"/api/assets/{team.Id}", cancellationToken);
+        if (status.TryGetProperty("position", out var position) && position.ValueKind == JsonValueKind.Object)
+        {
+            (team.East, team.North) = Terrain.Samlot.Local(position.GetProperty("lat").GetDouble(), position.GetProperty("lon").GetDouble());
+        }
+
+        if (!status.TryGetProperty("dispatch", out var dispatch) || dispatch.GetString() is not { } requestId)
+        {
+            return;
+        }
+
+        var request = await http.GetFromJsonAsync<JsonElement>($"/api/dispatch/requests/{requestId}", cancellationToken);
+        var report = request.GetProperty("report");
+        team.RequestId = requestId;
+        team.Target = Terrain.Samlot.Local(report.GetProperty("lat").GetDouble(), report.GetProperty("lon").GetDouble());
+        if (request.GetProperty("status").GetString() == "assigned")
+        {
+            team.AckAt = DateTimeOffset.UtcNow.AddSeconds(5);
+        }
+        else
+        {
+            team.State = "travelling";
+        }
+
+        _open[requestId] = team.Id;
+        Console.WriteLine($"{team.Id} resumes request {requestId}");
     }
 
     /// <summary>Drives one mobile EOD team: its fixes, its state, its acknowledgements, from its own MQTT connection.</summary>
@@ -195,7 +229,7 @@ internal sealed partial class Fleet
 
         var random = new Random(options.Seed);
         var terrain = Terrain.Samlot;
-        var open = new Dictionary<string, string>(); // request → team
+        var open = _open;
         var next = DateTimeOffset.UtcNow.AddSeconds(15);
         string[] found = ["uxo", "uxo", "mine", "cluster-munition", "unknown"];
         string[] villages = ["Ou Treng", "Kampong Lpov", "Ta Sanh", "Chrey Seima", "Boeng Run", "Kanhchang"];
@@ -215,7 +249,7 @@ internal sealed partial class Fleet
                         var items = random.Next(0, 4);
                         using var resolved = await http.PostAsJsonAsync($"/api/dispatch/requests/{requestId}/resolve",
                             new { outcome = items == 0 ? "nothing-found" : "destroyed", items, by = "simulated dispatcher" }, cancellationToken);
-                        open.Remove(requestId);
+                        open.TryRemove(requestId, out _);
                         Interlocked.Increment(ref _resolved);
                         _responders.First(r => r.Id == sent).Inbox.Enqueue(JsonSerializer.SerializeToElement(new { type = "resolved", requestId }));
                     }
