@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of CmacLive on a fresh Debian machine with the .NET SDK:
-# installs what is missing (PostgreSQL, Mosquitto), starts a throwaway PostgreSQL on a free loopback port
+# installs what is missing (PostgreSQL, Mosquitto, Chromium, Node.js and npm), starts a throwaway PostgreSQL on a free loopback port
 # (the tests start their own Mosquitto brokers),
 # runs `dotnet test` over the solution, cleans up, and ends with one line "N passed, N failed".
 set -euo pipefail
@@ -16,6 +16,9 @@ need_packages=()
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || need_packages+=(postgresql)
 [ -x /usr/sbin/mosquitto ] && [ -x /usr/bin/mosquitto_passwd ] || need_packages+=(mosquitto)
+# The dashboard tests drive Debian's own headless Chromium (never a downloaded browser); npm builds the dashboard.
+[ -x /usr/bin/chromium ] || need_packages+=(chromium)
+command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "installing ${need_packages[*]}"
   if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi

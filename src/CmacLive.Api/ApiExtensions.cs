@@ -1,5 +1,6 @@
 using CmacLive.Api.Apis;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Dashboard;
 using CmacLive.Api.Hubs;
 using CmacLive.Api.Json;
 using Microsoft.AspNetCore.Authentication;
@@ -32,6 +33,7 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi();
         app.MapHub<OpsHub>(OpsHub.Path);
+        app.MapDashboard();
         return app;
     }
 }

@@ -1,0 +1,96 @@
+using Microsoft.Playwright;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>
+/// Headless Chromium from the machine's own package (<c>/usr/bin/chromium</c>, installed by the test script),
+/// driven by Playwright; never a downloaded browser. One browser for the test class, a fresh context per page.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: <c>artifacts/dashboard/</c> at the repository root.</summary>
+    public string Screenshots { get; } = ScreenshotFolder();
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CMAC_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-dev-shm-usage", "--lang=en-GB",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A page of its own, recording every console error and uncaught exception.</summary>
+    public async Task<DashboardPage> OpenAsync(ISiloEndpoint silo)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var dashboard = new DashboardPage(page, context);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                dashboard.Errors.Add($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => dashboard.Errors.Add($"page error: {error}");
+        await page.GotoAsync(silo.BaseAddress.ToString());
+        return dashboard;
+    }
+
+    private static string ScreenshotFolder()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CmacLive.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        var path = Path.Combine(folder?.FullName ?? AppContext.BaseDirectory, "artifacts", "dashboard");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
+
+/// <summary>One open dashboard.</summary>
+public sealed class DashboardPage(IPage page, IBrowserContext context) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public List<string> Errors { get; } = [];
+
+    public async Task SignInAsync(string token = TestSilo.Token)
+    {
+        await Page.FillAsync("#token", token);
+        await Page.ClickAsync("#sign-in-button");
+        await Page.WaitForSelectorAsync("#dashboard:not([hidden])");
+    }
+
+    /// <summary>Where the page has put an asset's marker: (lat, lon), or null.</summary>
+    public async Task<(double Lat, double Lon)?> PositionAsync(string assetId)
+    {
+        var position = await Page.EvaluateAsync<double[]?>("id => { const p = window.cmacLive.position(id); return p ? [p.lat, p.lng] : null; }", assetId);
+        return position is [var lat, var lon] ? (lat, lon) : null;
+    }
+
+    public async Task ScreenshotAsync(string folder, string name) =>
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png") });
+
+    public async ValueTask DisposeAsync() => await context.DisposeAsync();
+}
