@@ -87,6 +87,94 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         NoErrors(dashboard);
     }
 
+    [Fact]
+    public async Task A_request_filed_in_the_form_shows_its_recommended_teams_and_is_assigned()
+    {
+        await using var team = await TrackedAsset.StartAsync(Silo, unit: "DU4");
+        Assert.True((await team.Tracker.PublishFixAsync(11.9000, 104.8000, DateTimeOffset.UtcNow.AddSeconds(-5))).IsSuccess);
+        await team.UpdateAsync();
+        await using var dashboard = await browser.OpenAsync(Silo);
+        await dashboard.SignInAsync();
+
+        await dashboard.Page.ClickAsync("#new-request");
+        await dashboard.Page.FillAsync("#request-lat", "11.9100");
+        await dashboard.Page.FillAsync("#request-lon", "104.8100");
+        await dashboard.Page.SelectOptionAsync("#request-found", "cluster-munition");
+        await dashboard.Page.FillAsync("#request-village", "Prey Veng Leu");
+        await dashboard.Page.CheckAsync("#request-people");
+        await dashboard.Page.ClickAsync("#file-request");
+
+        var recommendation = dashboard.Page.Locator($"#recommendations li[data-team-id='{team.AssetId}']");
+        await Assertions.Expect(recommendation).ToBeVisibleAsync();
+        await Assertions.Expect(dashboard.Page.Locator("#recommendations h3")).ToContainTextAsync("Emergency");
+        var requestId = await dashboard.Page.GetAttributeAsync("#recommendations", "data-request-id");
+        await dashboard.ScreenshotAsync(browser.Screenshots, "dispatch-recommendations");
+
+        await recommendation.Locator("button.assign").ClickAsync();
+        var listed = dashboard.Page.Locator($"li.request[data-request-id='{requestId}'] .request-status");
+        await Assertions.Expect(listed).ToHaveAttributeAsync("data-status", "assigned");
+        await Assertions.Expect(listed).ToContainTextAsync(team.AssetId);
+        await Assertions.Expect(dashboard.Page.Locator($".request-marker[data-request-id='{requestId}']")).ToHaveCountAsync(1);
+
+        // The team acknowledges from its tracker: the list follows over the hub.
+        Assert.True((await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/ack",
+            $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"requestId":"{{requestId}}"}""")).IsSuccess);
+        await Assertions.Expect(listed).ToHaveAttributeAsync("data-status", "acknowledged");
+        await dashboard.ScreenshotAsync(browser.Screenshots, "dispatch-assigned");
+        var cancel = await Silo.Http.PostAsync($"/api/dispatch/requests/{requestId}/cancel", null);
+        cancel.EnsureSuccessStatusCode();
+        await Assertions.Expect(dashboard.Page.Locator($"li.request[data-request-id='{requestId}']")).ToHaveCountAsync(0);
+        NoErrors(dashboard);
+    }
+
+    [Fact]
+    public async Task The_page_survives_a_silo_restart_and_resyncs()
+    {
+        var folder = TestSilo.NewDataFolder();
+        var port = SiloEndpoints.FreePort();
+        string[] settings = [$"--urls=http://127.0.0.1:{port}"];
+        string secret;
+        var silo = await TestSilo.StartAsync(folder, settings);
+        DashboardPage? dashboard = null;
+        try
+        {
+            secret = await silo.ProvisionAsync("DU6-EOD-09", "trk-dash-09", unit: "DU6");
+            await using (var device = await DeviceProbe.ConnectAsync(silo, "trk-dash-09", secret))
+            {
+                Assert.True((await device.PublishFixAsync(13.5000, 104.0000, DateTimeOffset.UtcNow.AddSeconds(-10))).IsSuccess);
+            }
+
+            dashboard = await browser.OpenAsync(silo);
+            await dashboard.SignInAsync();
+            await WaitAsync(dashboard, async () => await dashboard.PositionAsync("DU6-EOD-09") is { Lat: 13.5000 });
+
+            await silo.DisposeAsync();
+            await Assertions.Expect(dashboard.Page.Locator("#banner")).ToHaveClassAsync("warning", new() { Timeout = 15_000 });
+            await dashboard.ScreenshotAsync(browser.Screenshots, "restart-reconnecting");
+
+            silo = await TestSilo.StartAsync(folder, settings);
+            await Assertions.Expect(dashboard.Page.Locator("#banner")).ToHaveClassAsync("ok", new() { Timeout = 30_000 });
+            await using var again = await DeviceProbe.ConnectAsync(silo, "trk-dash-09", secret);
+            Assert.True((await again.PublishFixAsync(13.5100, 104.0100, DateTimeOffset.UtcNow)).IsSuccess);
+            await WaitAsync(dashboard, async () => await dashboard.PositionAsync("DU6-EOD-09") is { Lat: 13.5100 });
+            await dashboard.ScreenshotAsync(browser.Screenshots, "restart-resynced");
+
+            // Only the outage itself may have been logged: failed connections while the silo was away.
+            Assert.DoesNotContain(dashboard.Errors, e => !e.Contains("ERR_CONNECTION_REFUSED", StringComparison.Ordinal)
+                && !e.Contains("WebSocket", StringComparison.Ordinal) && !e.Contains("Failed to fetch", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (dashboard is not null)
+            {
+                await dashboard.DisposeAsync();
+            }
+
+            await silo.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static void NoErrors(DashboardPage page) =>
         Assert.True(page.Errors.Count == 0, "console errors: " + string.Join(" | ", page.Errors));
 

@@ -37,6 +37,7 @@ public static class HazardAreasApi
         areas.MapGet("/", ListHazardAreas);
         areas.MapPut("/{code}", PutHazardArea);
         areas.MapGet("/{code}", GetHazardArea);
+        areas.MapGet("/outlines", GetOutlines);
         areas.MapGet("/{code}/searched", GetSearched);
         areas.MapPost("/{code}/status", PostStatus);
         areas.MapPut("/{code}/assets/{assetId}", AssignAsset);
@@ -131,6 +132,37 @@ public static class HazardAreasApi
     }
 
     /// <summary><c>GET /api/hazard-areas/{code}/searched</c>: the searched footprint as a GeoJSON Feature (WGS84).</summary>
+    /// <summary>
+    /// <c>GET /api/hazard-areas/outlines</c>: every area as a GeoJSON FeatureCollection, its outline with its
+    /// code, type, status, name, unit, area and searched share as properties (for maps).
+    /// </summary>
+    public static async Task<IResult> GetOutlines(IGrainFactory grains)
+    {
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(0);
+        var areas = await Task.WhenAll(codes.Codes.Select(async c =>
+        {
+            var grain = grains.GetGrain<IHazardAreaGrain>(c);
+            return (Definition: await grain.GetDefinition(), View: await grain.GetView());
+        }));
+        var features = areas.Where(a => a.Definition is not null && a.View is not null).Select(a => new
+        {
+            type = "Feature",
+            geometry = HazardAreaGeometry.FromWkb(a.Definition!.GeometryWkb),
+            properties = new
+            {
+                code = a.View!.Code,
+                type = a.View.Type,
+                status = a.View.Status,
+                name = a.View.Name,
+                unit = a.View.Unit,
+                areaM2 = a.View.AreaM2,
+                searchedM2 = a.View.SearchedM2,
+                percent = a.View.Percent,
+            },
+        });
+        return Results.Json(new { type = "FeatureCollection", features }, GeoJson, "application/geo+json");
+    }
+
     public static async Task<IResult> GetSearched(string code, IGrainFactory grains)
     {
         code = Uri.UnescapeDataString(code);

@@ -57,15 +57,105 @@ function flush() {
   if (pending.requests.size > 0) {
     for (const request of pending.requests.values()) {
       requests.set(request.id, request);
+      applyRequestMarker(request);
     }
     pending.requests.clear();
     renderRequests();
+  }
+  if (pendingAreas.size > 0) {
+    for (const view of pendingAreas.values()) {
+      applyArea(view);
+    }
+    pendingAreas.clear();
   }
 }
 
 // ---- map -------------------------------------------------------------------------------------
 let map;
 let cluster;
+let areaLayer;
+let footprintLayer;
+const areaShapes = new Map(); // code -> leaflet layer
+const requestMarkers = new Map(); // request id -> marker
+const pendingAreas = new Map();
+
+const areaColours = { suspected: '#f9a825', confirmed: '#e65100', 'in-clearance': '#c62828', released: '#2e7d32' };
+
+function areaStyle(properties) {
+  const colour = areaColours[properties.status] ?? '#777';
+  return { color: colour, weight: 2, fillColor: colour, fillOpacity: properties.status === 'released' ? 0.1 : 0.25 };
+}
+
+function areaLabel(p) {
+  return `${p.code}${p.name ? ' · ' + p.name : ''} · ${t('areaStatus.' + p.status)} · ${Number(p.percent ?? 0).toFixed(1)} % ${t('searched')}`;
+}
+
+async function loadAreas() {
+  const outlines = await api('/api/hazard-areas/outlines');
+  areaLayer.clearLayers();
+  areaShapes.clear();
+  L.geoJSON(outlines, {
+    style: (feature) => areaStyle(feature.properties),
+    onEachFeature: (feature, layer) => {
+      const code = feature.properties.code;
+      layer.feature = feature;
+      layer.bindTooltip(() => areaLabel(layer.feature.properties), { sticky: true });
+      layer.on('click', () => showSearched(code));
+      layer.getElement?.()?.setAttribute('data-area-code', code);
+      areaShapes.set(code, layer);
+      areaLayer.addLayer(layer);
+    },
+  });
+}
+
+function applyArea(view) {
+  const layer = areaShapes.get(view.code);
+  if (!layer) {
+    loadAreasSoon();
+    return;
+  }
+  Object.assign(layer.feature.properties, { status: view.status, percent: view.percent, searchedM2: view.searchedM2, name: view.name });
+  layer.setStyle(areaStyle(layer.feature.properties));
+}
+
+let areaReload = null;
+function loadAreasSoon() {
+  if (!areaReload) {
+    areaReload = setTimeout(() => { areaReload = null; loadAreas().catch(report); }, 1000);
+  }
+}
+
+async function showSearched(code) {
+  const searched = await api(`/api/hazard-areas/${encodeURIComponent(code)}/searched`);
+  footprintLayer.clearLayers();
+  if (searched.geometry) {
+    footprintLayer.addData(searched);
+  }
+}
+
+function applyRequestMarker(request) {
+  const open = !['resolved', 'cancelled'].includes(request.status);
+  const lat = request.report?.lat ?? request.lat;
+  const lon = request.report?.lon ?? request.lon;
+  let marker = requestMarkers.get(request.id);
+  if (!open || lat == null) {
+    if (marker) { map.removeLayer(marker); requestMarkers.delete(request.id); }
+    return;
+  }
+  const icon = L.divIcon({
+    className: '',
+    html: `<span class="request-marker priority-${request.priority} status-${request.status}" data-request-id="${escape(request.id)}"></span>`,
+    iconSize: [22, 22],
+    iconAnchor: [11, 11],
+  });
+  if (!marker) {
+    marker = L.marker([lat, lon], { icon, keyboard: false, zIndexOffset: 1000 }).addTo(map);
+    marker.bindTooltip(() => `${t('priority.' + request.priority)} · ${t('status.' + (requests.get(request.id)?.status ?? request.status))}`);
+    requestMarkers.set(request.id, marker);
+  } else {
+    marker.setIcon(icon);
+  }
+}
 
 function createMap(config) {
   map = L.map('map', { zoomControl: true, attributionControl: false, minZoom: 5, maxZoom: 19 }).setView([12.7, 104.9], 7);
@@ -75,8 +165,11 @@ function createMap(config) {
   fetch('cambodia.geojson').then((r) => r.json()).then((outline) => {
     L.geoJSON(outline, { style: { color: '#8a6d3b', weight: 1.5, fillColor: '#f3efe2', fillOpacity: config?.tileUrl ? 0 : 1 }, interactive: false }).addTo(map);
   });
+  areaLayer = L.featureGroup().addTo(map);
+  footprintLayer = L.geoJSON(null, { style: { color: '#1b5e20', weight: 0, fillColor: '#43a047', fillOpacity: 0.55 }, interactive: false }).addTo(map);
   cluster = L.markerClusterGroup({ disableClusteringAtZoom: 14, chunkedLoading: true, showCoverageOnHover: false });
   map.addLayer(cluster);
+  map.on('click', (event) => pickSite(event.latlng));
 }
 
 function stateOf(status) {
@@ -199,8 +292,8 @@ function renderRequests() {
     item.className = `request priority-${request.priority}`;
     item.dataset.requestId = request.id;
     const place = request.report?.village ?? request.village ?? '';
-    item.innerHTML = `<div><strong>${t('priority.' + request.priority)}</strong> · ${escape(place)}</div>
-      <div>${t('status.' + request.status)}${request.teamId ? ' · ' + escape(request.teamId) : ''}</div>`;
+    item.innerHTML = `<div><strong>${t('priority.' + request.priority)}</strong> · ${escape(place)} · <small>${escape(request.id)}</small></div>
+      <div class="request-status" data-status="${request.status}">${t('status.' + request.status)}${request.teamId ? ' · ' + escape(request.teamId) : ''}</div>`;
     return item;
   }));
   if (open.length === 0) {
@@ -215,6 +308,91 @@ function queue(kind, item) {
   if (!item) return;
   pending[kind].set(item.id, item);
   schedule();
+}
+
+// ---- dispatch: the new request form, its recommendations, assignment -------------------------
+let picking = false;
+
+function pickSite(latlng) {
+  if (!picking) return;
+  document.getElementById('request-lat').value = latlng.lat.toFixed(6);
+  document.getElementById('request-lon').value = latlng.lng.toFixed(6);
+}
+
+function setUpDispatch() {
+  const form = document.getElementById('request-form');
+  document.getElementById('new-request').addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    picking = !form.hidden;
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const problems = document.getElementById('request-problems');
+    problems.textContent = '';
+    const value = (id) => document.getElementById(id).value.trim();
+    const body = {
+      lat: Number(value('request-lat')),
+      lon: Number(value('request-lon')),
+      found: value('request-found'),
+      village: value('request-village') || null,
+      province: value('request-province') || null,
+      description: value('request-description') || null,
+      reporterName: value('request-reporter') || null,
+      reporterPhone: value('request-phone') || null,
+      nearPeople: document.getElementById('request-people').checked,
+      nearSchool: document.getElementById('request-school').checked,
+      nearRoad: document.getElementById('request-road').checked,
+      unit: unitFilter || null,
+    };
+    if (value('request-lat') === '' || value('request-lon') === '') {
+      problems.textContent = t('pickSite');
+      return;
+    }
+    const response = await fetch('/api/dispatch/requests', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      problems.textContent = Object.entries(answer.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join(', ')}`).join('; ') || answer.detail || response.status;
+      return;
+    }
+    form.reset();
+    form.hidden = true;
+    picking = false;
+    queue('requests', answer);
+    showRecommendations(answer);
+  });
+}
+
+function showRecommendations(request) {
+  const panel = document.getElementById('recommendations');
+  panel.hidden = false;
+  panel.dataset.requestId = request.id;
+  const rows = request.recommendations.map((r) => `
+    <li data-team-id="${escape(r.teamId)}"><span>${escape(r.name)} (${escape(r.unit)}) · ${(r.distanceM / 1000).toFixed(1)} km · ${r.etaMinutes.toFixed(0)} min</span>
+      <button type="button" class="assign" data-team-id="${escape(r.teamId)}">${t('assign')}</button></li>`).join('');
+  panel.innerHTML = `<h3>${t('recommended')} · ${t('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
+    <ul>${rows || `<li class="empty">${t('noTeams')}</li>`}</ul><p class="assign-problem" role="alert"></p>`;
+  for (const button of panel.querySelectorAll('button.assign')) {
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const response = await fetch(`/api/dispatch/requests/${encodeURIComponent(request.id)}/assign`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ teamId: button.dataset.teamId }),
+      });
+      const answer = await response.json();
+      if (response.ok) {
+        queue('requests', answer);
+        panel.hidden = true;
+      } else {
+        button.disabled = false;
+        panel.querySelector('.assign-problem').textContent = answer.detail ?? String(response.status);
+      }
+    });
+  }
 }
 
 // ---- hub and resync ----------------------------------------------------------------------------
@@ -240,6 +418,7 @@ async function resync() {
   for (const request of openRequests) queue('requests', request);
   renderAlerts();
   renderRequests();
+  await loadAreas();
 }
 
 async function connect() {
@@ -252,7 +431,7 @@ async function connect() {
   hub.on('alertRaised', (alert) => queue('alerts', alert));
   hub.on('alertUpdated', (alert) => queue('alerts', alert));
   hub.on('dispatchUpdated', (request) => queue('requests', request));
-  hub.on('hazardAreaUpdated', () => {});
+  hub.on('hazardAreaUpdated', (view) => { pendingAreas.set(view.code, view); schedule(); });
   hub.onreconnecting(() => banner(t('reconnecting'), 'warning'));
   hub.onreconnected(async () => {
     await refocus();
@@ -343,6 +522,7 @@ async function showDashboard() {
     renderRequests();
     await refocus();
   });
+  setUpDispatch();
   await connect();
 }
 
