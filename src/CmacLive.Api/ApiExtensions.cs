@@ -21,7 +21,13 @@ public static class ApiExtensions
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
-        services.AddSignalR().AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
+        // Pings every 5 s: a dashboard learns within its 12 s server timeout that its link is gone (a silo
+        // stopped, a network cut), says so, and reconnects; the hub drops a dashboard silent for 15 s.
+        services.AddSignalR(o =>
+        {
+            o.KeepAliveInterval = TimeSpan.FromSeconds(5);
+            o.ClientTimeoutInterval = TimeSpan.FromSeconds(15);
+        }).AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
         return services;

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using Microsoft.Playwright;
 
@@ -47,7 +48,7 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         // An SOS: the marker flashes and the alert is listed on both dashboards.
         Assert.True((await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status",
             $$"""{"ts":{{t.AddSeconds(6).ToUnixTimeMilliseconds()}},"state":"sos"}""")).IsSuccess);
-        await first.Page.EvaluateAsync("([lat, lon]) => window.cmacLive.focus(lat, lon)", new[] { 13.1050, 103.2050 });
+        await first.Page.EvaluateAsync("([lat, lon]) => { window.cmacLive.focus(lat, lon); }", new[] { 13.1050, 103.2050 });
         var marker = first.Page.Locator($".asset-marker[data-asset-id='{field.AssetId}']");
         await Assertions.Expect(marker).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("state-sos"));
         var animation = await marker.EvaluateAsync<string>("e => getComputedStyle(e).animationName");
@@ -63,6 +64,16 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         await Assertions.Expect(alertOnSecond.Locator(".acknowledged")).ToContainTextAsync("admin");
         await Assertions.Expect(alertOnFirst.Locator(".acknowledged")).ToContainTextAsync("admin");
         await second.ScreenshotAsync(browser.Screenshots, "sos-acknowledged");
+
+        // The asset's detail and its track over the last hour, replayed.
+        await marker.ClickAsync();
+        await Assertions.Expect(first.Page.Locator("#asset")).ToContainTextAsync(field.AssetId);
+        await first.Page.ClickAsync("#show-track");
+        await Assertions.Expect(first.Page.Locator("#track-count")).ToHaveTextAsync("2 fixes");
+        await Assertions.Expect(first.Page.Locator("path.track-line")).ToHaveCountAsync(1);
+        await first.Page.ClickAsync("#replay-track");
+        await Assertions.Expect(first.Page.Locator("path.replay-marker")).ToHaveCountAsync(1);
+        await first.ScreenshotAsync(browser.Screenshots, "asset-track");
         NoErrors(first);
         NoErrors(second);
         Console.WriteLine($"fix published to marker moved: {watch.ElapsedMilliseconds} ms");
@@ -128,13 +139,44 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
     }
 
     [Fact]
+    public async Task Hazard_areas_show_their_status_and_progress_and_detections_and_finds_are_drawn()
+    {
+        var code = $"KC/CHA/DASH/{Random.Shared.Next(10_000, 99_999)}";
+        var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
+        {
+            type = "Feature",
+            properties = new { type = "CHA", name = "Dashboard test field", unit = "DU2" },
+            geometry = new { type = "Polygon", coordinates = new[] { new[] { new[] { 104.50, 12.20 }, new[] { 104.51, 12.20 }, new[] { 104.51, 12.21 }, new[] { 104.50, 12.21 }, new[] { 104.50, 12.20 } } } },
+        });
+        put.EnsureSuccessStatusCode();
+        await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU2");
+        var ts = DateTimeOffset.UtcNow.AddSeconds(-20);
+        Assert.True((await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/detection",
+            $$"""{"ts":{{ts.ToUnixTimeMilliseconds()}},"lat":12.205,"lon":104.505,"sensor":"metal","depthCm":12}""")).IsSuccess);
+
+        await using var dashboard = await browser.OpenAsync(Silo);
+        await dashboard.SignInAsync();
+        await WaitAsync(dashboard, async () => await dashboard.Page.EvaluateAsync<bool>($"window.cmacLive.area('{code}')?.status === 'confirmed'"));
+        await Assertions.Expect(dashboard.Page.Locator("path.detection-marker")).Not.ToHaveCountAsync(0);
+
+        // Confirmed as a find over REST: the area's counts change on the hub and the page redraws it as a find.
+        var confirm = await Silo.Http.PostAsJsonAsync($"/api/detections/{field.DeviceId}-{ts.ToUnixTimeMilliseconds()}/confirm",
+            new { category = "submunition", model = "BLU-24/B", depthCm = 12, disposal = "destroyed-in-situ" });
+        confirm.EnsureSuccessStatusCode();
+        await Assertions.Expect(dashboard.Page.Locator("path.find-marker")).Not.ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await dashboard.Page.EvaluateAsync("() => { window.cmacLive.focus(12.205, 104.505, 15); }");
+        await dashboard.ScreenshotAsync(browser.Screenshots, "hazard-area-and-find");
+        NoErrors(dashboard);
+    }
+
+    [Fact]
     public async Task The_page_survives_a_silo_restart_and_resyncs()
     {
         var folder = TestSilo.NewDataFolder();
         var port = SiloEndpoints.FreePort();
         string[] settings = [$"--urls=http://127.0.0.1:{port}"];
         string secret;
-        var silo = await TestSilo.StartAsync(folder, settings);
+        TestSilo? silo = await TestSilo.StartAsync(folder, settings);
         DashboardPage? dashboard = null;
         try
         {
@@ -149,7 +191,8 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
             await WaitAsync(dashboard, async () => await dashboard.PositionAsync("DU6-EOD-09") is { Lat: 13.5000 });
 
             await silo.DisposeAsync();
-            await Assertions.Expect(dashboard.Page.Locator("#banner")).ToHaveClassAsync("warning", new() { Timeout = 15_000 });
+            silo = null;
+            await Assertions.Expect(dashboard.Page.Locator("#banner")).ToHaveClassAsync("warning", new() { Timeout = 25_000 });
             await dashboard.ScreenshotAsync(browser.Screenshots, "restart-reconnecting");
 
             silo = await TestSilo.StartAsync(folder, settings);
@@ -170,7 +213,11 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
                 await dashboard.DisposeAsync();
             }
 
-            await silo.DisposeAsync();
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+
             Directory.Delete(folder, recursive: true);
         }
     }

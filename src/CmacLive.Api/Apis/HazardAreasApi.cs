@@ -158,6 +158,9 @@ public static class HazardAreasApi
                 areaM2 = a.View.AreaM2,
                 searchedM2 = a.View.SearchedM2,
                 percent = a.View.Percent,
+                finds = a.View.Finds,
+                openDetections = a.View.OpenDetections,
+                clutter = a.View.Clutter,
             },
         });
         return Results.Json(new { type = "FeatureCollection", features }, GeoJson, "application/geo+json");
@@ -328,6 +331,7 @@ public static class HazardAreasApi
     private static JsonSerializerOptions CreateGeoJsonOptions()
     {
         var options = new JsonSerializerOptions();
+        Json.WireJson.Configure(options);
         options.Converters.Add(new GeoJsonConverterFactory(HazardAreaGeometry.Factory));
         return options;
     }

@@ -114,7 +114,14 @@ function applyArea(view) {
     loadAreasSoon();
     return;
   }
-  Object.assign(layer.feature.properties, { status: view.status, percent: view.percent, searchedM2: view.searchedM2, name: view.name });
+  const before = layer.feature.properties;
+  if (before.finds !== view.finds || before.openDetections !== view.openDetections || before.clutter !== view.clutter) {
+    loadDetectionsSoon();
+  }
+  Object.assign(layer.feature.properties, {
+    status: view.status, percent: view.percent, searchedM2: view.searchedM2, name: view.name,
+    finds: view.finds, openDetections: view.openDetections, clutter: view.clutter,
+  });
   layer.setStyle(areaStyle(layer.feature.properties));
 }
 
@@ -130,6 +137,36 @@ async function showSearched(code) {
   footprintLayer.clearLayers();
   if (searched.geometry) {
     footprintLayer.addData(searched);
+  }
+}
+
+let detectionLayer;
+let detectionReload = null;
+
+/** Detections still open (a possible item) and finds (a confirmed one); clutter is not drawn. */
+async function loadDetections() {
+  const detections = await api('/api/detections');
+  detectionLayer.clearLayers();
+  for (const detection of detections) {
+    if (detection.status === 'clutter') continue;
+    const find = detection.status === 'find';
+    L.circleMarker([detection.lat, detection.lon], {
+      radius: find ? 6 : 4,
+      color: find ? '#7f0000' : '#6d4c00',
+      weight: 1,
+      fillColor: find ? '#d50000' : '#ffca28',
+      fillOpacity: 0.9,
+      className: find ? 'find-marker' : 'detection-marker',
+    }).bindTooltip(find
+      ? `${t('find')}: ${escape(detection.find?.category ?? '')} ${escape(detection.find?.model ?? '')} · ${detection.find?.depthCm ?? '–'} cm`
+      : `${t('detection')} · ${escape(detection.sensor)} · ${new Date(detection.ts).toLocaleString()}`)
+      .addTo(detectionLayer);
+  }
+}
+
+function loadDetectionsSoon() {
+  if (!detectionReload) {
+    detectionReload = setTimeout(() => { detectionReload = null; loadDetections().catch(report); }, 2000);
   }
 }
 
@@ -166,6 +203,8 @@ function createMap(config) {
     L.geoJSON(outline, { style: { color: '#8a6d3b', weight: 1.5, fillColor: '#f3efe2', fillOpacity: config?.tileUrl ? 0 : 1 }, interactive: false }).addTo(map);
   });
   areaLayer = L.featureGroup().addTo(map);
+  trackLayer = L.featureGroup().addTo(map);
+  detectionLayer = L.featureGroup().addTo(map);
   footprintLayer = L.geoJSON(null, { style: { color: '#1b5e20', weight: 0, fillColor: '#43a047', fillOpacity: 0.55 }, interactive: false }).addTo(map);
   cluster = L.markerClusterGroup({ disableClusteringAtZoom: 14, chunkedLoading: true, showCoverageOnHover: false });
   map.addLayer(cluster);
@@ -191,6 +230,11 @@ function visible(status) {
 }
 
 function applyAsset(status) {
+  const panel = document.getElementById('asset');
+  if (!panel.hidden && panel.dataset.assetId === status.id) {
+    const state = panel.querySelector('.asset-state');
+    if (state) state.textContent = t('state.' + stateOf(status));
+  }
   let entry = assets.get(status.id);
   const position = status.position ? [status.position.lat, status.position.lon] : null;
   if (!entry) {
@@ -222,19 +266,75 @@ function applyAsset(status) {
   }
 }
 
+let trackLayer;
+let replay = null;
+
 function showAsset(id) {
   const status = assets.get(id)?.status;
   if (!status) return;
   const panel = document.getElementById('asset');
   panel.hidden = false;
+  panel.dataset.assetId = id;
   panel.innerHTML = `
     <h3>${escape(status.name)} <small>${escape(status.id)}</small></h3>
     <dl>
       <dt>${t('units')}</dt><dd>${escape(status.unit)}</dd>
-      <dt>${t('kind.' + status.kind)}</dt><dd>${t('state.' + stateOf(status))}</dd>
-      <dt>${t('battery')}</dt><dd>${status.battery ?? '–'}%</dd>
+      <dt>${t('kind.' + status.kind)}</dt><dd class="asset-state">${t('state.' + stateOf(status))}</dd>
+      <dt>${t('battery')}</dt><dd>${status.battery ?? '–'}${status.battery == null ? '' : ' %'}</dd>
       <dt>${t('lastSeen')}</dt><dd>${status.lastSeen ? new Date(status.lastSeen).toLocaleString() : '–'}</dd>
-    </dl>`;
+      <dt>${t('assignment')}</dt><dd>${escape(status.dispatch ?? status.taskArea ?? '–')}</dd>
+    </dl>
+    <div class="track-controls">
+      <select id="track-window">
+        <option value="15">15 min</option><option value="60" selected>1 h</option><option value="480">8 h</option><option value="1440">24 h</option>
+      </select>
+      <button id="show-track" type="button">${t('showTrack')}</button>
+      <button id="replay-track" type="button" disabled>${t('replay')}</button>
+      <span id="track-count"></span>
+    </div>`;
+  document.getElementById('show-track').addEventListener('click', () => showTrack(id).catch(report));
+  document.getElementById('replay-track').addEventListener('click', () => replayTrack());
+}
+
+async function showTrack(id) {
+  const minutes = Number(document.getElementById('track-window').value);
+  const to = new Date();
+  const from = new Date(to.getTime() - minutes * 60000);
+  const track = await api(`/api/assets/${encodeURIComponent(id)}/track?from=${from.toISOString()}&to=${to.toISOString()}`);
+  const points = (track.geometry?.coordinates ?? []).map(([lon, lat]) => [lat, lon]);
+  trackLayer.clearLayers();
+  stopReplay();
+  document.getElementById('track-count').textContent = `${points.length} ${t('fixes')}`;
+  if (points.length === 0) return;
+  L.polyline(points, { color: '#283593', weight: 3, className: 'track-line' }).addTo(trackLayer);
+  trackLayer.points = points;
+  document.getElementById('replay-track').disabled = points.length < 2;
+  map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 18 });
+}
+
+function stopReplay() {
+  if (replay) {
+    cancelAnimationFrame(replay.frame);
+    replay.marker.remove();
+    replay = null;
+  }
+}
+
+/** Plays the shown track back in ten seconds, whatever its length. */
+function replayTrack() {
+  stopReplay();
+  const points = trackLayer.points ?? [];
+  if (points.length < 2) return;
+  const marker = L.circleMarker(points[0], { radius: 7, color: '#fff', fillColor: '#283593', fillOpacity: 1, className: 'replay-marker' }).addTo(trackLayer);
+  const started = performance.now();
+  const step = () => {
+    const share = Math.min(1, (performance.now() - started) / 10000);
+    marker.setLatLng(points[Math.min(points.length - 1, Math.floor(share * (points.length - 1)))]);
+    if (share < 1) {
+      replay.frame = requestAnimationFrame(step);
+    }
+  };
+  replay = { marker, frame: requestAnimationFrame(step) };
 }
 
 // ---- panels ----------------------------------------------------------------------------------
@@ -419,6 +519,7 @@ async function resync() {
   renderAlerts();
   renderRequests();
   await loadAreas();
+  await loadDetections();
 }
 
 async function connect() {
@@ -427,6 +528,8 @@ async function connect() {
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => Math.min(1000 * 2 ** context.previousRetryCount, 10000) })
     .configureLogging(signalR.LogLevel.None)
     .build();
+  hub.serverTimeoutInMilliseconds = 12000; // the server pings every 5 s
+  hub.keepAliveIntervalInMilliseconds = 5000;
   hub.on('assetUpdated', (status) => queue('assets', status));
   hub.on('alertRaised', (alert) => queue('alerts', alert));
   hub.on('alertUpdated', (alert) => queue('alerts', alert));
@@ -436,8 +539,10 @@ async function connect() {
   hub.onreconnected(async () => {
     await refocus();
     await resync();
-    banner(t('resynced'), 'ok');
-    setTimeout(() => banner('', ''), 3000);
+    if (hub.state === signalR.HubConnectionState.Connected) {
+      banner(t('resynced'), 'ok');
+      setTimeout(() => { if (hub.state === signalR.HubConnectionState.Connected) banner('', ''); }, 3000);
+    }
   });
   hub.onclose(() => {
     // Automatic reconnection gave up (the server was away a long time): keep trying.
@@ -452,7 +557,9 @@ async function startHub() {
     await hub.start();
     await refocus();
     await resync();
-    banner('', '');
+    if (hub.state === signalR.HubConnectionState.Connected) {
+      banner('', ''); // not if the link went again while the picture was being read
+    }
   } catch (error) {
     if (error instanceof Unauthorized) {
       signOut(t('badToken'));
@@ -575,7 +682,16 @@ if (token) {
 window.cmacLive = {
   position: (id) => assets.get(id)?.marker?.getLatLng() ?? null,
   state: (id) => (assets.has(id) ? stateOf(assets.get(id).status) : null),
-  focus: (lat, lon, zoom = 16) => map?.setView([lat, lon], zoom, { animate: false }),
-  summary: () => ({ assets: assets.size, markers: [...assets.values()].filter((e) => e.marker).length, alerts: alerts.size, hub: hub?.state ?? null }),
+  focus: (lat, lon, zoom = 16) => { map?.setView([lat, lon], zoom, { animate: false }); },
+  select: (id) => { showAsset(id); },
+  summary: () => ({
+    assets: assets.size,
+    markers: [...assets.values()].filter((e) => e.marker).length,
+    alerts: alerts.size,
+    areas: areaShapes.size,
+    detections: detectionLayer?.getLayers().length ?? 0,
+    hub: hub?.state ?? null,
+  }),
+  area: (code) => areaShapes.get(code)?.feature.properties ?? null,
 };
 applyTexts();
