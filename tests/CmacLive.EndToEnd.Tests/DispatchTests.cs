@@ -14,21 +14,15 @@ namespace CmacLive.EndToEnd.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class DispatchTests(SiloFixture fixture)
 {
-    private static readonly MetricProjection Zone48 = new(48, true);
     private static int s_places;
 
-    private readonly double _east = 300_000 + (20_000 * Interlocked.Increment(ref s_places));
-    private readonly double _north = 1_480_000;
+    private readonly Ground _ground = new(300_000 + (20_000 * Interlocked.Increment(ref s_places)), 1_480_000);
 
     private TestSilo Silo => fixture.Silo;
 
-    private (double Lat, double Lon) At(double x, double y)
-    {
-        var point = Zone48.ToWgs84(new GeometryFactory().CreatePoint(new Coordinate(_east + x, _north + y)));
-        return (point.Coordinate.Y, point.Coordinate.X);
-    }
+    private (double Lat, double Lon) At(double x, double y) => _ground.At(x, y);
 
-    private static string Ts(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Ts(DateTimeOffset ts) => Ground.Ts(ts);
 
     [Fact]
     public async Task A_request_goes_from_the_hotline_to_a_team_on_site_over_rest_mqtt_and_the_hub()

@@ -14,19 +14,13 @@ namespace CmacLive.EndToEnd.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class OperationsPictureTests(SiloFixture fixture)
 {
-    private static readonly MetricProjection Zone48 = new(48, true);
     private static int s_plots;
 
-    private readonly double _east = 230_000 + (3_000 * Interlocked.Increment(ref s_plots));
-    private readonly double _north = 1_430_000;
+    private readonly Ground _ground = new(230_000 + (3_000 * Interlocked.Increment(ref s_plots)), 1_430_000);
 
     private TestSilo Silo => fixture.Silo;
 
-    private (double Lat, double Lon) At(double x, double y)
-    {
-        var point = Zone48.ToWgs84(new GeometryFactory().CreatePoint(new Coordinate(_east + x, _north + y)));
-        return (point.Coordinate.Y, point.Coordinate.X);
-    }
+    private (double Lat, double Lon) At(double x, double y) => _ground.At(x, y);
 
     /// <summary>PUTs a rectangular area (metres from the plot's origin) as a GeoJSON Feature; answers its code.</summary>
     private async Task<string> PutAreaAsync(double x, double y, double width, double height, string type = "CHA", string unit = "DU5")
@@ -46,7 +40,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
 
     private static string Path(string code, string rest = "") => $"/api/hazard-areas/{Uri.EscapeDataString(code)}{rest}";
 
-    private static string Ts(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Ts(DateTimeOffset ts) => Ground.Ts(ts);
 
     private async Task PublishStateAsync(TrackedAsset field, string state, DateTimeOffset ts)
     {
