@@ -22,12 +22,10 @@ public static class ApiExtensions
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
         // Pings every 5 s: a dashboard learns within its 12 s server timeout that its link is gone (a silo
-        // stopped, a network cut), says so, and reconnects; the hub drops a dashboard silent for 15 s.
-        services.AddSignalR(o =>
-        {
-            o.KeepAliveInterval = TimeSpan.FromSeconds(5);
-            o.ClientTimeoutInterval = TimeSpan.FromSeconds(15);
-        }).AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
+        // stopped, a network cut), says so, and reconnects. Clients keep their default 15 s pings, so the
+        // hub keeps its default 30 s before it drops a silent one.
+        services.AddSignalR(o => o.KeepAliveInterval = TimeSpan.FromSeconds(5))
+            .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
         return services;

@@ -45,9 +45,16 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         await WaitAsync(first, async () => await first.PositionAsync(field.AssetId) is { Lat: 13.1050 }, TimeSpan.FromSeconds(1));
         watch.Stop();
 
-        // An SOS: the marker flashes and the alert is listed on both dashboards.
+        // A neighbour 100 m away: zoomed out, the two are one cluster.
+        await using var neighbour = await TrackedAsset.StartAsync(Silo);
+        Assert.True((await neighbour.Tracker.PublishFixAsync(13.1059, 103.2050, t.AddSeconds(5))).IsSuccess);
+        await WaitAsync(first, async () => await first.PositionAsync(neighbour.AssetId) is not null);
+        await first.Page.EvaluateAsync("() => { window.cmacLive.focus(13.1050, 103.2050, 9); }");
+
+        // An SOS: the marker flashes (and so does its cluster when zoomed out) and the alert is listed on both dashboards.
         Assert.True((await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status",
             $$"""{"ts":{{t.AddSeconds(6).ToUnixTimeMilliseconds()}},"state":"sos"}""")).IsSuccess);
+        await Assertions.Expect(first.Page.Locator(".marker-cluster.cluster-sos")).ToHaveCountAsync(1);
         await first.Page.EvaluateAsync("([lat, lon]) => { window.cmacLive.focus(lat, lon); }", new[] { 13.1050, 103.2050 });
         var marker = first.Page.Locator($".asset-marker[data-asset-id='{field.AssetId}']");
         await Assertions.Expect(marker).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("state-sos"));

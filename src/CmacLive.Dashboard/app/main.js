@@ -206,7 +206,22 @@ function createMap(config) {
   trackLayer = L.featureGroup().addTo(map);
   detectionLayer = L.featureGroup().addTo(map);
   footprintLayer = L.geoJSON(null, { style: { color: '#1b5e20', weight: 0, fillColor: '#43a047', fillOpacity: 0.55 }, interactive: false }).addTo(map);
-  cluster = L.markerClusterGroup({ disableClusteringAtZoom: 14, chunkedLoading: true, showCoverageOnHover: false });
+  // A cluster with an asset in SOS flashes like the asset itself: an SOS is never hidden by zooming out.
+  cluster = L.markerClusterGroup({
+    disableClusteringAtZoom: 14,
+    chunkedLoading: true,
+    showCoverageOnHover: false,
+    iconCreateFunction: (group) => {
+      const count = group.getChildCount();
+      const sos = group.getAllChildMarkers().some((m) => m.options.sos);
+      const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
+      return L.divIcon({
+        html: `<div><span>${count}</span></div>`,
+        className: `marker-cluster marker-cluster-${size}${sos ? ' cluster-sos' : ''}`,
+        iconSize: L.point(40, 40),
+      });
+    },
+  });
   map.addLayer(cluster);
   map.on('click', (event) => pickSite(event.latlng));
 }
@@ -247,7 +262,7 @@ function applyAsset(status) {
   }
   const iconKey = `${status.kind}/${stateOf(status)}`;
   if (!entry.marker) {
-    entry.marker = L.marker(position, { icon: iconFor(status), keyboard: false });
+    entry.marker = L.marker(position, { icon: iconFor(status), keyboard: false, sos: stateOf(status) === 'sos' });
     entry.marker.on('click', () => showAsset(status.id));
     entry.iconKey = iconKey;
     if (visible(status)) {
@@ -259,6 +274,11 @@ function applyAsset(status) {
   if (entry.iconKey !== iconKey) {
     entry.iconKey = iconKey;
     entry.marker.setIcon(iconFor(status));
+    const sos = stateOf(status) === 'sos';
+    if (entry.marker.options.sos !== sos) {
+      entry.marker.options.sos = sos;
+      if (cluster.hasLayer(entry.marker)) cluster.refreshClusters(entry.marker);
+    }
   }
   const shown = cluster.hasLayer(entry.marker);
   if (shown !== visible(status)) {
