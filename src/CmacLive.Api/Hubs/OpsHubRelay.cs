@@ -182,6 +182,11 @@ public sealed partial class OpsHubRelay(
     /// </summary>
     private async Task SendCommandsAsync(Pending batch)
     {
+        if (batch.LocalCommands.Count == 0 && batch.OtherCommands.Count == 0)
+        {
+            return; // the usual batch: positions only
+        }
+
         foreach (var (local, commands) in new[] { (true, batch.LocalCommands), (false, batch.OtherCommands) })
         {
             if (commands.Count == 0)

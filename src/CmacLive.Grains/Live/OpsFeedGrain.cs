@@ -89,14 +89,17 @@ public sealed class OpsFeedGrain(
             HazardAreas = [.. _areas.Values],
             Alerts = [.. _alerts.Values],
             Requests = [.. _requests.Values],
-            Commands = _commands,
+            Commands = _commands.Count == 0 ? [] : _commands,
             Origin = silo.SiloAddress.ToParsableString(),
         };
         _assets = new(StringComparer.Ordinal);
         _areas = new(StringComparer.Ordinal);
         _alerts = new(StringComparer.Ordinal);
         _requests = new(StringComparer.Ordinal);
-        _commands = [];
+        if (_commands.Count > 0)
+        {
+            _commands = [];
+        }
         foreach (var observer in observers)
         {
             try
