@@ -11,6 +11,8 @@ public static class Benchmarks
                  [--assets 10] [--hours 8] [--noise 1.5]
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- dispatch
                  [--teams 300] [--requests 200]
+               dotnet run -c Release --project tools/CmacLive.Benchmarks -- dashboard
+                 [--assets 2000] [--seconds 30] [--out artifacts/bench-dashboard]
         """;
 
     public static int Fail()
@@ -27,4 +29,14 @@ public static class Benchmarks
             : null;
         return $"hardware: {Environment.ProcessorCount} cores {cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     }
+
+    public static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
+    }
+
+    /// <summary>The p-th percentile (0..1) of an ascending list, nearest rank.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 }

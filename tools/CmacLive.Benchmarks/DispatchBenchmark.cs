@@ -1,14 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using CmacLive.Dispatch;
-using CmacLive.Ingestion;
-using CmacLive.Silo;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -23,88 +16,65 @@ public static class DispatchBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var teams = Option(args, "--teams", 300);
-        var requests = Option(args, "--requests", 200);
-        var folder = Path.Combine(Path.GetTempPath(), "cmaclive-dispatch-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        const string token = "dispatch-benchmark-token-0123456789";
-        var app = SiloHost.Build(
-        [
-            "--urls", "http://127.0.0.1:0", "--Mqtt:Port=0", "--Mqtt:BindAddress=127.0.0.1",
-            $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "cmaclive.db")}",
-            $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}", $"--Auth:AdminToken={token}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
-        ]);
-        await app.StartAsync();
-        try
+        var teams = Benchmarks.Option(args, "--teams", 300);
+        var requests = Benchmarks.Option(args, "--requests", 200);
+        await using var silo = await BenchSilo.StartAsync("dispatch");
+        var http = silo.Http;
+        var mqttPort = silo.MqttPort;
+        var random = new Random(42);
+        var positions = new Dictionary<string, (double Lat, double Lon, string Unit)>();
+        var setup = Stopwatch.StartNew();
+        for (var i = 0; i < teams; i++)
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var mqttPort = app.Services.GetRequiredService<MqttBroker>().Port;
-            using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            await WaitHealthyAsync(http);
+            var id = $"EOD-{i:0000}";
+            var unit = $"DU{(i % 6) + 1}";
+            (await http.PutAsJsonAsync($"/api/assets/{id}", new { kind = "team", name = $"EOD team {i}", unit, capabilities = new[] { "eod" } })).EnsureSuccessStatusCode();
+            (await http.PutAsJsonAsync($"/api/devices/trk-{id}", new { assetId = id, kind = "tracker", secret = $"secret-{id}" })).EnsureSuccessStatusCode();
+            var (lat, lon) = (10.5 + (random.NextDouble() * 4), 102.5 + (random.NextDouble() * 5));
+            positions[id] = (lat, lon, unit);
+        }
 
-            var random = new Random(42);
-            var positions = new Dictionary<string, (double Lat, double Lon, string Unit)>();
-            var setup = Stopwatch.StartNew();
-            for (var i = 0; i < teams; i++)
+        await Task.WhenAll(positions.Chunk(Math.Max(1, teams / 8)).Select(async chunk =>
+        {
+            foreach (var (id, p) in chunk)
             {
-                var id = $"EOD-{i:0000}";
-                var unit = $"DU{(i % 6) + 1}";
-                (await http.PutAsJsonAsync($"/api/assets/{id}", new { kind = "team", name = $"EOD team {i}", unit, capabilities = new[] { "eod" } })).EnsureSuccessStatusCode();
-                (await http.PutAsJsonAsync($"/api/devices/trk-{id}", new { assetId = id, kind = "tracker", secret = $"secret-{id}" })).EnsureSuccessStatusCode();
-                var (lat, lon) = (10.5 + (random.NextDouble() * 4), 102.5 + (random.NextDouble() * 5));
-                positions[id] = (lat, lon, unit);
+                await ReportFixAsync(mqttPort, $"trk-{id}", $"secret-{id}", p.Lat, p.Lon);
+            }
+        }));
+        Console.WriteLine($"{teams} EOD teams placed and reporting in {setup.Elapsed.TotalSeconds:0.0} s");
+
+        var rules = new DispatchRules();
+        var latencies = new List<double>();
+        var mismatches = 0;
+        for (var i = 0; i < requests; i++)
+        {
+            var (lat, lon) = (10.5 + (random.NextDouble() * 4), 102.5 + (random.NextDouble() * 5));
+            var unit = $"DU{random.Next(1, 7)}";
+            var watch = Stopwatch.StartNew();
+            var response = await http.PostAsJsonAsync("/api/dispatch/requests", new { lat, lon, found = "uxo", unit });
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+
+            var expected = positions
+                .Select(p => (Id: p.Key, Distance: TeamRanking.DistanceM(p.Value.Lat, p.Value.Lon, lat, lon), p.Value.Unit))
+                .OrderBy(c => c.Distance).ThenBy(c => c.Unit == unit ? 0 : 1).ThenBy(c => c.Id, StringComparer.Ordinal)
+                .Take(rules.Recommendations).Select(c => c.Id);
+            var got = body.GetProperty("recommendations").EnumerateArray().Select(r => r.GetProperty("teamId").GetString());
+            if (!expected.SequenceEqual(got))
+            {
+                mismatches++;
             }
 
-            await Task.WhenAll(positions.Chunk(Math.Max(1, teams / 8)).Select(async chunk =>
-            {
-                foreach (var (id, p) in chunk)
-                {
-                    await ReportFixAsync(mqttPort, $"trk-{id}", $"secret-{id}", p.Lat, p.Lon);
-                }
-            }));
-            Console.WriteLine($"{teams} EOD teams placed and reporting in {setup.Elapsed.TotalSeconds:0.0} s");
-
-            var rules = new DispatchRules();
-            var latencies = new List<double>();
-            var mismatches = 0;
-            for (var i = 0; i < requests; i++)
-            {
-                var (lat, lon) = (10.5 + (random.NextDouble() * 4), 102.5 + (random.NextDouble() * 5));
-                var unit = $"DU{random.Next(1, 7)}";
-                var watch = Stopwatch.StartNew();
-                var response = await http.PostAsJsonAsync("/api/dispatch/requests", new { lat, lon, found = "uxo", unit });
-                response.EnsureSuccessStatusCode();
-                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
-
-                var expected = positions
-                    .Select(p => (Id: p.Key, Distance: TeamRanking.DistanceM(p.Value.Lat, p.Value.Lon, lat, lon), p.Value.Unit))
-                    .OrderBy(c => c.Distance).ThenBy(c => c.Unit == unit ? 0 : 1).ThenBy(c => c.Id, StringComparer.Ordinal)
-                    .Take(rules.Recommendations).Select(c => c.Id);
-                var got = body.GetProperty("recommendations").EnumerateArray().Select(r => r.GetProperty("teamId").GetString());
-                if (!expected.SequenceEqual(got))
-                {
-                    mismatches++;
-                }
-
-                await http.PostAsJsonAsync($"/api/dispatch/requests/{body.GetProperty("id").GetString()}/cancel", new { reason = "benchmark" });
-            }
-
-            latencies.Sort();
-            Console.WriteLine($"POST /api/dispatch/requests with {teams} EOD teams, {requests} requests one at a time:");
-            Console.WriteLine($"  p50 {Percentile(latencies, 0.5):0.0} ms, p95 {Percentile(latencies, 0.95):0.0} ms, p99 {Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
-            Console.WriteLine($"  rankings that differ from the one computed here: {mismatches} of {requests}");
-            Console.WriteLine(Benchmarks.Hardware());
-            return mismatches == 0 ? 0 : 1;
+            await http.PostAsJsonAsync($"/api/dispatch/requests/{body.GetProperty("id").GetString()}/cancel", new { reason = "benchmark" });
         }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+
+        latencies.Sort();
+        Console.WriteLine($"POST /api/dispatch/requests with {teams} EOD teams, {requests} requests one at a time:");
+        Console.WriteLine($"  p50 {Benchmarks.Percentile(latencies, 0.5):0.0} ms, p95 {Benchmarks.Percentile(latencies, 0.95):0.0} ms, p99 {Benchmarks.Percentile(latencies, 0.99):0.0} ms, max {latencies[^1]:0.0} ms");
+        Console.WriteLine($"  rankings that differ from the one computed here: {mismatches} of {requests}");
+        Console.WriteLine(Benchmarks.Hardware());
+        return mismatches == 0 ? 0 : 1;
     }
 
     private static async Task ReportFixAsync(int port, string deviceId, string secret, double lat, double lon)
@@ -121,41 +91,5 @@ public static class DispatchBenchmark
         }
 
         await client.DisconnectAsync();
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("the silo did not become healthy");
-    }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
     }
 }

@@ -5,5 +5,6 @@ return args.FirstOrDefault() switch
     "history" => await HistoryBenchmark.RunAsync(args[1..]),
     "footprint" => FootprintBenchmark.Run(args[1..]),
     "dispatch" => await DispatchBenchmark.RunAsync(args[1..]),
+    "dashboard" => await DashboardBenchmark.RunAsync(args[1..]),
     _ => Benchmarks.Fail(),
 };

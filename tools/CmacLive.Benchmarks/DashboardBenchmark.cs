@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace CmacLive.Benchmarks;
+
+/// <summary>
+/// Whether the command dashboard keeps up with a large fleet: an embedded silo on loopback, N assets in
+/// clearance sites of fifty, every one reporting a fix a second over MQTT from its own connection, and the
+/// dashboard open in headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by Playwright). For a
+/// country view (everything clustered) and a site view (every marker drawn), it reports the page's frame
+/// times, long tasks, main-thread busy share and script heap, and how long a fix takes from the PUBLISH to the
+/// page's model (a probe asset moved once a second, watched every frame). Screenshots of both views go to
+/// <c>--out</c>. Everything shares the same cores: the figures include the silo and the simulated devices.
+/// </summary>
+public static class DashboardBenchmark
+{
+    private const int SiteSize = 50;
+
+    // Installed in the page: every frame's interval, long tasks, and when the probe's marker moved.
+    private const string Probe = """
+        () => {
+          const bench = window.__bench = { frames: [], longTasks: [], seen: [] };
+          let last = performance.now();
+          let known = null;
+          const frame = (now) => {
+            bench.frames.push(now - last);
+            last = now;
+            const p = window.cmacLive.position('probe');
+            if (p && (!known || p.lat !== known.lat || p.lng !== known.lng)) {
+              known = p;
+              bench.seen.push([Date.now(), p.lat]);
+            }
+            requestAnimationFrame(frame);
+          };
+          requestAnimationFrame(frame);
+          new PerformanceObserver((list) => { for (const e of list.getEntries()) bench.longTasks.push(e.duration); })
+            .observe({ type: 'longtask', buffered: false });
+        }
+        """;
+
+    private const string TakeMeasures = """
+        () => {
+          const b = window.__bench;
+          const taken = { frames: b.frames, longTasks: b.longTasks, seen: b.seen };
+          b.frames = []; b.longTasks = []; b.seen = [];
+          return taken;
+        }
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = Benchmarks.Option(args, "--assets", 2000);
+        var seconds = Benchmarks.Option(args, "--seconds", 30);
+        var outIndex = Array.IndexOf(args, "--out");
+        var output = Path.GetFullPath(outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine("artifacts", "bench-dashboard"));
+        Directory.CreateDirectory(output);
+
+        await using var silo = await BenchSilo.StartAsync("dashboard");
+        var fleet = Fleet.Lay(count, new Random(7));
+        var setup = Stopwatch.StartNew();
+        await fleet.ProvisionAsync(silo.Http);
+        await fleet.ConnectAsync(silo.MqttPort);
+        Console.WriteLine($"{count} assets provisioned and connected in {setup.Elapsed.TotalSeconds:0.0} s");
+
+        using var stop = new CancellationTokenSource();
+        var probeSent = new List<(long At, double Lat)>();
+        var reporting = fleet.ReportEverySecondAsync(probeSent, stop.Token);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CMAC_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 } });
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync(silo.Address.ToString());
+        await page.FillAsync("#token", BenchSilo.Token);
+        await page.ClickAsync("#sign-in-button");
+        await page.WaitForFunctionAsync($"() => window.cmacLive?.summary().markers >= {count}", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Performance.enable");
+        await page.EvaluateAsync(Probe);
+
+        var failed = errors.Count > 0;
+        Console.WriteLine($"dashboard: {count} assets at 1 fix/s each, {seconds} s per view, 1920x1080 headless Chromium");
+        var site = fleet.Sites[0];
+        foreach (var (name, lat, lon, zoom) in new[] { ("country", 12.7, 104.9, 7), ("site", site.Lat, site.Lon, 15) })
+        {
+            await page.EvaluateAsync("([lat, lon, zoom]) => window.cmacLive.focus(lat, lon, zoom)", new object[] { lat, lon, zoom });
+            await Task.Delay(2000);
+            await page.EvaluateAsync(TakeMeasures);
+            lock (probeSent)
+            {
+                probeSent.Clear();
+            }
+
+            var before = await MetricsAsync(cdp);
+            var (sentBefore, skippedBefore) = (fleet.Sent, fleet.Skipped);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var after = await MetricsAsync(cdp);
+            var wall = watch.Elapsed.TotalSeconds;
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+            var measures = await page.EvaluateAsync<JsonElement>(TakeMeasures);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(output, $"dashboard-{name}.png") });
+
+            var frames = Sorted(measures.GetProperty("frames"));
+            var longTasks = Sorted(measures.GetProperty("longTasks"));
+            List<double> lags;
+            lock (probeSent)
+            {
+                lags = Lags(probeSent, measures.GetProperty("seen"));
+            }
+
+            Console.WriteLine($"  {name} view (zoom {zoom}):");
+            Console.WriteLine($"    fixes acknowledged {(fleet.Sent - sentBefore) / wall:0} /s ({fleet.Skipped - skippedBefore} turns skipped: previous fix not yet acknowledged); silo and devices use {cpu / wall:0.00} cores");
+            Console.WriteLine($"    frames {frames.Count / wall:0.0} /s; interval p50 {Benchmarks.Percentile(frames, 0.5):0.0} ms, p95 {Benchmarks.Percentile(frames, 0.95):0.0} ms, p99 {Benchmarks.Percentile(frames, 0.99):0.0} ms, max {(frames.Count > 0 ? frames[^1] : double.NaN):0.0} ms; over 50 ms: {frames.Count(f => f > 50)}");
+            Console.WriteLine($"    long tasks (over 50 ms): {longTasks.Count}, longest {(longTasks.Count > 0 ? longTasks[^1] : 0):0} ms");
+            Console.WriteLine($"    page main thread busy {100 * (after["TaskDuration"] - before["TaskDuration"]) / wall:0} % (script {100 * (after["ScriptDuration"] - before["ScriptDuration"]) / wall:0} %, layout and style {100 * (after["LayoutDuration"] + after["RecalcStyleDuration"] - before["LayoutDuration"] - before["RecalcStyleDuration"]) / wall:0} %); script heap {after["JSHeapUsedSize"] / 1048576:0} MiB");
+            Console.WriteLine($"    probe fix PUBLISH to the page's model: {lags.Count} seen, p50 {Benchmarks.Percentile(lags, 0.5):0} ms, p95 {Benchmarks.Percentile(lags, 0.95):0} ms, max {(lags.Count > 0 ? lags[^1] : double.NaN):0} ms");
+            failed |= lags.Count < seconds / 2;
+        }
+
+        var summary = await page.EvaluateAsync<JsonElement>("() => window.cmacLive.summary()");
+        Console.WriteLine($"  page at the end: {summary.GetProperty("markers").GetInt32()} markers, hub {summary.GetProperty("hub").GetString()}; console errors: {errors.Count}");
+        foreach (var error in errors.Take(5))
+        {
+            Console.WriteLine($"    {error}");
+        }
+
+        Console.WriteLine($"  screenshots in {output}");
+        Console.WriteLine(Benchmarks.Hardware());
+        await stop.CancelAsync();
+        await reporting;
+        await fleet.DisposeAsync();
+        return failed || errors.Count > 0 ? 1 : 0;
+    }
+
+    private static async Task<Dictionary<string, double>> MetricsAsync(ICDPSession cdp)
+    {
+        var answer = await cdp.SendAsync("Performance.getMetrics");
+        return answer!.Value.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
+    }
+
+    private static List<double> Sorted(JsonElement values)
+    {
+        var list = values.EnumerateArray().Select(v => v.GetDouble()).ToList();
+        list.Sort();
+        return list;
+    }
+
+    /// <summary>Each probe position the page showed, matched to when it was published.</summary>
+    private static List<double> Lags(List<(long At, double Lat)> sent, JsonElement seen)
+    {
+        var lags = new List<double>();
+        foreach (var shown in seen.EnumerateArray())
+        {
+            var lat = shown[1].GetDouble();
+            var match = sent.FindLast(s => Math.Abs(s.Lat - lat) < 1e-6);
+            if (match.At > 0)
+            {
+                lags.Add(shown[0].GetInt64() - match.At);
+            }
+        }
+
+        lags.Sort();
+        return lags;
+    }
+
+    /// <summary>The simulated fleet: sites of fifty assets, each with a tracker on its own MQTT connection.</summary>
+    private sealed class Fleet : IAsyncDisposable
+    {
+        private static readonly string[] Kinds = ["team", "team", "machine", "dog", "rat"];
+        private readonly List<Device> _devices;
+        private long _sent;
+        private long _skipped;
+
+        private Fleet(List<Device> devices, List<(double Lat, double Lon)> sites)
+        {
+            _devices = devices;
+            Sites = sites;
+        }
+
+        public List<(double Lat, double Lon)> Sites { get; }
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        /// <summary>Turns a device let pass because its previous fix was not yet acknowledged.</summary>
+        public long Skipped => Interlocked.Read(ref _skipped);
+
+        public static Fleet Lay(int count, Random random)
+        {
+            var sites = Enumerable.Range(0, (count + SiteSize - 1) / SiteSize)
+                .Select(_ => (Lat: 11.0 + (random.NextDouble() * 3.0), Lon: 103.0 + (random.NextDouble() * 3.8))).ToList();
+            var devices = Enumerable.Range(0, count).Select(i =>
+            {
+                var (lat, lon) = sites[i / SiteSize];
+                var id = i == 0 ? "probe" : $"A{i:0000}";
+                return new Device(id, $"trk-{id}", Kinds[i % Kinds.Length], $"DU{(i / SiteSize % 6) + 1}",
+                    lat + ((random.NextDouble() - 0.5) * 0.01), lon + ((random.NextDouble() - 0.5) * 0.01));
+            }).ToList();
+            return new Fleet(devices, sites);
+        }
+
+        public async Task ProvisionAsync(HttpClient http) =>
+            await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (d, ct) =>
+            {
+                (await http.PutAsJsonAsync($"/api/assets/{d.AssetId}", new { kind = d.Kind, name = $"{d.Kind} {d.AssetId}", unit = d.Unit }, ct)).EnsureSuccessStatusCode();
+                (await http.PutAsJsonAsync($"/api/devices/{d.DeviceId}", new { assetId = d.AssetId, kind = "tracker", secret = $"secret-{d.DeviceId}" }, ct)).EnsureSuccessStatusCode();
+            });
+
+        public async Task ConnectAsync(int port) =>
+            await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (d, ct) =>
+            {
+                d.Client = new MqttClientFactory().CreateMqttClient();
+                await d.Client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(d.DeviceId)
+                    .WithCredentials(d.DeviceId, $"secret-{d.DeviceId}").WithCleanStart().Build(), ct);
+            });
+
+        /// <summary>
+        /// Every device reports once a second, spread evenly over the second; a device whose last fix is
+        /// still unacknowledged skips its turn rather than queueing. The probe steps north a little each time.
+        /// </summary>
+        public async Task ReportEverySecondAsync(List<(long At, double Lat)> probeSent, CancellationToken cancellationToken)
+        {
+            var random = new Random(11);
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            var clock = Stopwatch.StartNew();
+            var interval = 1000.0 / _devices.Count;
+            long next = 0; // the n-th fix is due at n × interval ms: a late tick catches up, none is lost
+            try
+            {
+                while (await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    for (var now = clock.Elapsed.TotalMilliseconds; next * interval <= now; next++)
+                    {
+                        var device = _devices[(int)(next % _devices.Count)];
+                        if (device.InFlight is { IsCompleted: false })
+                        {
+                            Interlocked.Increment(ref _skipped);
+                            continue;
+                        }
+
+                        device.Step(random, device.AssetId == "probe");
+                        if (device.AssetId == "probe")
+                        {
+                            lock (probeSent)
+                            {
+                                probeSent.Add((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), device.Lat));
+                            }
+                        }
+
+                        device.InFlight = PublishAsync(device);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await Task.WhenAll(_devices.Select(d => d.InFlight ?? Task.CompletedTask));
+        }
+
+        private async Task PublishAsync(Device device)
+        {
+            var fix = string.Create(CultureInfo.InvariantCulture,
+                $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"lat":{{device.Lat:0.0000000}},"lon":{{device.Lon:0.0000000}},"acc":4}""");
+            try
+            {
+                var result = await device.Client!.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"cmac/v1/{device.DeviceId}/position")
+                    .WithPayload(fix).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                if (result.IsSuccess)
+                {
+                    Interlocked.Increment(ref _sent);
+                }
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                Console.Error.WriteLine($"{device.DeviceId}: {ex.Message}");
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var device in _devices)
+            {
+                if (device.Client is { IsConnected: true } client)
+                {
+                    await client.DisconnectAsync();
+                }
+
+                device.Client?.Dispose();
+            }
+        }
+    }
+
+    private sealed class Device(string assetId, string deviceId, string kind, string unit, double lat, double lon)
+    {
+        public string AssetId { get; } = assetId;
+
+        public string DeviceId { get; } = deviceId;
+
+        public string Kind { get; } = kind;
+
+        public string Unit { get; } = unit;
+
+        public double Lat { get; private set; } = lat;
+
+        public double Lon { get; private set; } = lon;
+
+        public IMqttClient? Client { get; set; }
+
+        public Task? InFlight { get; set; }
+
+        /// <summary>A few metres' walk; the probe walks north so each of its positions is new.</summary>
+        public void Step(Random random, bool north)
+        {
+            Lat += north ? 0.00002 : (random.NextDouble() - 0.5) * 0.0001;
+            Lon += north ? 0 : (random.NextDouble() - 0.5) * 0.0001;
+        }
+    }
+}
