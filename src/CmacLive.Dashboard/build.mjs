@@ -1,10 +1,10 @@
 // Builds the dashboard into one folder of static files: app.js, app.css (with Leaflet's images and the
-// Noto Sans fonts), index.html and Cambodia's outline from Natural Earth. Nothing is fetched at run time.
+// Noto Sans fonts), index.html and the base map (Cambodia, its provinces and neighbours, from Natural Earth). Nothing is fetched at run time.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { feature } from 'topojson-client';
+import { buildBasemap } from './basemap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] ?? join(here, 'out'));
@@ -32,12 +32,5 @@ await build({
 });
 await copyFile(join(here, 'app/index.html'), join(out, 'index.html'));
 
-// Cambodia (ISO 3166-1 numeric 116) from Natural Earth's 1:10m countries, as GeoJSON.
-const world = JSON.parse(await readFile(join(here, 'node_modules/world-atlas/countries-10m.json'), 'utf8'));
-const countries = feature(world, world.objects.countries);
-const cambodia = countries.features.filter((f) => f.id === '116');
-if (cambodia.length !== 1) {
-  throw new Error('Cambodia not found in world-atlas');
-}
-await writeFile(join(out, 'cambodia.geojson'), JSON.stringify({ type: 'FeatureCollection', features: cambodia }));
+await writeFile(join(out, 'basemap.geojson'), JSON.stringify(await buildBasemap(join(here, 'node_modules'))));
 console.log(`dashboard built into ${out}`);

@@ -92,12 +92,16 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         await using var dashboard = await browser.OpenAsync(Silo);
         await dashboard.SignInAsync();
         await Assertions.Expect(dashboard.Page.Locator("#alerts h2 [data-i18n=alerts]")).ToHaveTextAsync("Alerts");
+        var battambang = dashboard.Page.Locator(".province-label", new PageLocatorOptions { HasText = "Battambang" });
+        await Assertions.Expect(battambang).ToHaveCountAsync(1);
 
         await dashboard.Page.SelectOptionAsync("#language", "km");
 
         await Assertions.Expect(dashboard.Page.Locator("#alerts h2 [data-i18n=alerts]")).ToHaveTextAsync("ការជូនដំណឹង");
         await Assertions.Expect(dashboard.Page.Locator("#sign-out")).ToHaveTextAsync("ចាកចេញ");
         Assert.Equal("km", await dashboard.Page.EvaluateAsync<string>("document.documentElement.lang"));
+        await Assertions.Expect(dashboard.Page.Locator(".province-label", new PageLocatorOptions { HasText = "បាត់ដំបង" })).ToHaveCountAsync(1);
+        await Assertions.Expect(battambang).ToHaveCountAsync(0);
         var faces = await dashboard.Page.EvaluateAsync<int>("async () => (await document.fonts.load('16px \"Noto Sans Khmer\"', 'ការជូនដំណឹង')).length");
         Assert.True(faces > 0, "the Khmer font comes with the page");
         await dashboard.ScreenshotAsync(browser.Screenshots, "khmer");
@@ -106,11 +110,14 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
     }
 
     [Fact]
-    public async Task A_request_filed_in_the_form_shows_its_recommended_teams_and_is_assigned()
+    public async Task A_request_filed_in_the_form_shows_its_recommended_teams_ranked_again_on_demand_and_is_assigned()
     {
         await using var team = await TrackedAsset.StartAsync(Silo, unit: "DU4");
         Assert.True((await team.Tracker.PublishFixAsync(11.9000, 104.8000, DateTimeOffset.UtcNow.AddSeconds(-5))).IsSuccess);
         await team.UpdateAsync();
+        await using var other = await TrackedAsset.StartAsync(Silo, unit: "DU4");
+        Assert.True((await other.Tracker.PublishFixAsync(11.7000, 104.6000, DateTimeOffset.UtcNow.AddSeconds(-5))).IsSuccess);
+        await other.UpdateAsync();
         await using var dashboard = await browser.OpenAsync(Silo);
         await dashboard.SignInAsync();
 
@@ -126,7 +133,21 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         await Assertions.Expect(recommendation).ToBeVisibleAsync();
         await Assertions.Expect(dashboard.Page.Locator("#recommendations h3")).ToContainTextAsync("Emergency");
         var requestId = await dashboard.Page.GetAttributeAsync("#recommendations", "data-request-id");
+        var ranked = dashboard.Page.Locator("#recommendations li[data-team-id]");
+        Assert.Equal(team.AssetId, await ranked.First.GetAttributeAsync("data-team-id"));
         await dashboard.ScreenshotAsync(browser.Screenshots, "dispatch-recommendations");
+
+        // The other team drives up to the site while the dispatcher decides: ranked again, it comes first.
+        Assert.True((await other.Tracker.PublishFixAsync(11.9098, 104.8098, DateTimeOffset.UtcNow)).IsSuccess);
+        await WaitAsync(dashboard, async () => await dashboard.PositionAsync(other.AssetId) is { Lat: 11.9098 });
+        await dashboard.Page.ClickAsync("#recommendations button.refresh-recommendations");
+        await Assertions.Expect(ranked.First).ToHaveAttributeAsync("data-team-id", other.AssetId);
+
+        // Closed, the request can be taken up again from the list.
+        await dashboard.Page.ClickAsync("#recommendations button.close-recommendations");
+        await Assertions.Expect(dashboard.Page.Locator("#recommendations")).ToBeHiddenAsync();
+        await dashboard.Page.ClickAsync($"li.request[data-request-id='{requestId}']");
+        await Assertions.Expect(recommendation).ToBeVisibleAsync();
 
         await recommendation.Locator("button.assign").ClickAsync();
         var listed = dashboard.Page.Locator($"li.request[data-request-id='{requestId}'] .request-status");

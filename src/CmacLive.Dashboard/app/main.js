@@ -41,11 +41,13 @@ function schedule() {
 function flush() {
   frameRequested = false;
   if (pending.assets.size > 0) {
-    const batch = [...pending.assets.values()];
-    pending.assets.clear();
-    for (const status of batch) {
-      applyAsset(status);
+    const panel = document.getElementById('asset');
+    for (const status of pending.assets.values()) {
+      applyAsset(status, panel);
     }
+    pending.assets.clear();
+    recluster();
+    showMarkers(fresh.splice(0), (e) => visible(e.status));
   }
   if (pending.alerts.size > 0) {
     for (const alert of pending.alerts.values()) {
@@ -194,14 +196,64 @@ function applyRequestMarker(request) {
   }
 }
 
+// ---- base map: Cambodia, its provinces and neighbours, drawn without any tile server ------------
+const basemapStyles = {
+  neighbour: { color: '#9e9a8c', weight: 1, fillColor: '#e4e1d8', fillOpacity: 1 },
+  country: { color: '#6d5a2f', weight: 2, fillColor: '#f6f3e8', fillOpacity: 1 },
+  province: { color: '#a8987a', weight: 1, dashArray: '4 3', fill: false },
+};
+let provinceLabels;
+
+async function loadBasemap(imagery) {
+  const response = await fetch('basemap.geojson');
+  const basemap = await response.json();
+  map.createPane('basemap').style.zIndex = 250; // under the overlays, over any imagery
+  L.geoJSON(basemap, {
+    pane: 'basemap',
+    interactive: false,
+    style: (feature) => ({ ...basemapStyles[feature.properties.kind], ...(imagery ? { fillOpacity: 0 } : {}) }),
+  }).addTo(map);
+  map.createPane('province-labels').style.zIndex = 350;
+  provinceLabels = L.layerGroup();
+  for (const province of basemap.features.filter((f) => f.properties.kind === 'province')) {
+    const label = L.marker(province.properties.label, {
+      pane: 'province-labels',
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({ className: 'province-label', html: '', iconSize: null }),
+    });
+    label.names = province.properties;
+    provinceLabels.addLayer(label);
+  }
+  nameProvinces();
+  const showLabels = () => {
+    const wanted = map.getZoom() >= 8 && map.getZoom() <= 11;
+    if (wanted !== map.hasLayer(provinceLabels)) {
+      if (wanted) provinceLabels.addTo(map); else provinceLabels.remove();
+    }
+  };
+  map.on('zoomend', showLabels);
+  showLabels();
+}
+
+/** Province names follow the interface language; they are place names, not entered data. */
+function nameProvinces() {
+  provinceLabels?.eachLayer((label) => {
+    label.setIcon(L.divIcon({
+      className: 'province-label',
+      html: `<span>${escape(currentLanguage() === 'km' ? label.names.km : label.names.en)}</span>`,
+      iconSize: null,
+    }));
+  });
+}
+
 function createMap(config) {
-  map = L.map('map', { zoomControl: true, attributionControl: false, minZoom: 5, maxZoom: 19 }).setView([12.7, 104.9], 7);
+  map = L.map('map', { zoomControl: true, attributionControl: false, minZoom: 5, maxZoom: 19 })
+    .fitBounds([[10.4, 102.3], [14.7, 107.7]]); // Cambodia
   if (config?.tileUrl) {
     L.tileLayer(config.tileUrl, { maxZoom: 19 }).addTo(map);
   }
-  fetch('cambodia.geojson').then((r) => r.json()).then((outline) => {
-    L.geoJSON(outline, { style: { color: '#8a6d3b', weight: 1.5, fillColor: '#f3efe2', fillOpacity: config?.tileUrl ? 0 : 1 }, interactive: false }).addTo(map);
-  });
+  loadBasemap(Boolean(config?.tileUrl)).catch(report);
   areaLayer = L.featureGroup().addTo(map);
   trackLayer = L.featureGroup().addTo(map);
   detectionLayer = L.featureGroup().addTo(map);
@@ -213,7 +265,7 @@ function createMap(config) {
     showCoverageOnHover: false,
     iconCreateFunction: (group) => {
       const count = group.getChildCount();
-      const sos = group.getAllChildMarkers().some((m) => m.options.sos);
+      const sos = sosMarkers > 0 && group.getAllChildMarkers().some((m) => m.options.sos);
       const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
       return L.divIcon({
         html: `<div><span>${count}</span></div>`,
@@ -244,16 +296,15 @@ function visible(status) {
   return !unitFilter || status.unit === unitFilter;
 }
 
-function applyAsset(status) {
-  const panel = document.getElementById('asset');
+function applyAsset(status, panel) {
   if (!panel.hidden && panel.dataset.assetId === status.id) {
     const state = panel.querySelector('.asset-state');
     if (state) state.textContent = t('state.' + stateOf(status));
   }
   let entry = assets.get(status.id);
-  const position = status.position ? [status.position.lat, status.position.lon] : null;
+  const position = status.position ? L.latLng(status.position.lat, status.position.lon) : null;
   if (!entry) {
-    entry = { status, marker: null, iconKey: '' };
+    entry = { status, marker: null, iconKey: '', clusteredAt: null };
     assets.set(status.id, entry);
   }
   entry.status = status;
@@ -262,28 +313,90 @@ function applyAsset(status) {
   }
   const iconKey = `${status.kind}/${stateOf(status)}`;
   if (!entry.marker) {
-    entry.marker = L.marker(position, { icon: iconFor(status), keyboard: false, sos: stateOf(status) === 'sos' });
+    entry.marker = L.marker(position, { icon: iconFor(status), keyboard: false, sos: false });
     entry.marker.on('click', () => showAsset(status.id));
     entry.iconKey = iconKey;
-    if (visible(status)) {
-      cluster.addLayer(entry.marker);
-    }
+    markSos(entry.marker, stateOf(status) === 'sos');
+    fresh.push(entry);
     return;
   }
-  entry.marker.setLatLng(position);
+  moveMarker(entry, position);
   if (entry.iconKey !== iconKey) {
     entry.iconKey = iconKey;
     entry.marker.setIcon(iconFor(status));
-    const sos = stateOf(status) === 'sos';
-    if (entry.marker.options.sos !== sos) {
-      entry.marker.options.sos = sos;
-      if (cluster.hasLayer(entry.marker)) cluster.refreshClusters(entry.marker);
+    if (markSos(entry.marker, stateOf(status) === 'sos') && cluster.hasLayer(entry.marker)) {
+      cluster.refreshClusters(entry.marker);
     }
   }
-  const shown = cluster.hasLayer(entry.marker);
-  if (shown !== visible(status)) {
-    if (shown) cluster.removeLayer(entry.marker); else cluster.addLayer(entry.marker);
+  if (visible(status) !== cluster.hasLayer(entry.marker)) {
+    showMarkers([entry], (e) => visible(e.status));
   }
+}
+
+// Markers in the cluster group are moved without re-clustering them: re-clustering on every fix (the
+// plugin's own reaction to a move) rebuilds cluster icons thousands of times a second with a large fleet.
+// A marker is placed in the cluster tree again, in one batch per frame, once it has moved far enough to
+// matter at a clustering zoom; below that the marker itself is always drawn where its last fix put it.
+const RECLUSTER_AFTER_M = 50;
+const reclustering = new Set();
+const fresh = []; // markers made this frame, added to the map together
+let sosMarkers = 0;
+
+function markSos(marker, sos) {
+  if (marker.options.sos === sos) return false;
+  marker.options.sos = sos;
+  sosMarkers += sos ? 1 : -1;
+  return true;
+}
+
+/** Adds or takes away markers to match the unit filter, in one batch. */
+function showMarkers(entries, shown) {
+  const changing = entries.filter((e) => e.marker && shown(e) !== cluster.hasLayer(e.marker));
+  const hide = changing.filter((e) => !shown(e));
+  const show = changing.filter((e) => shown(e));
+  changing.forEach((e) => reclustering.delete(e));
+  if (hide.length > 0) {
+    restoreClusteredPosition(hide, () => cluster.removeLayers(hide.map((e) => e.marker)));
+  }
+  if (show.length > 0) {
+    show.forEach((e) => { e.clusteredAt = e.marker.getLatLng(); });
+    cluster.addLayers(show.map((e) => e.marker));
+  }
+}
+
+function moveMarker(entry, position) {
+  if (!cluster.hasLayer(entry.marker)) {
+    entry.marker.setLatLng(position);
+    return;
+  }
+  cluster._ignoreMove = true; // the plugin's own switch for moves it should not re-cluster
+  try {
+    entry.marker.setLatLng(position);
+  } finally {
+    cluster._ignoreMove = false;
+  }
+  if (entry.clusteredAt.distanceTo(position) > RECLUSTER_AFTER_M) {
+    reclustering.add(entry);
+  }
+}
+
+/** The cluster tree finds a marker by the position it was clustered at, so removal needs that one. */
+function restoreClusteredPosition(entries, remove) {
+  const list = Array.isArray(entries) ? entries : [entries];
+  const now = list.map((e) => e.marker.getLatLng());
+  list.forEach((e) => { e.marker._latlng = e.clusteredAt; });
+  remove();
+  list.forEach((e, i) => { e.marker._latlng = now[i]; });
+}
+
+function recluster() {
+  if (reclustering.size === 0) return;
+  const entries = [...reclustering];
+  reclustering.clear();
+  const markers = entries.map((e) => e.marker);
+  restoreClusteredPosition(entries, () => cluster.removeLayers(markers));
+  entries.forEach((e) => { e.clusteredAt = e.marker.getLatLng(); });
+  cluster.addLayers(markers);
 }
 
 let trackLayer;
@@ -370,8 +483,11 @@ function renderAlerts() {
     item.dataset.alertId = alert.id;
     item.innerHTML = `
       <div class="alert-head"><span class="severity">${t('severity.' + alert.severity)}</span>
+        <span class="alert-kind">${escape(t('alertKind.' + alert.kind))}</span>
         <time>${new Date(alert.raisedAt).toLocaleTimeString()}</time>${alert.clearedAt ? ` <span class="cleared-tag">${t('cleared')}</span>` : ''}</div>
       <div class="message">${escape(alert.message)}</div>`;
+    item.title = t('locate');
+    item.addEventListener('click', (event) => { if (!event.target.closest('button')) locateAlert(alert); });
     if (alert.acknowledgedAt) {
       const by = document.createElement('div');
       by.className = 'acknowledged';
@@ -402,6 +518,28 @@ function renderAlerts() {
   }
 }
 
+/** Brings what an alert is about into view: the asset (and its detail), else the request's site. */
+function locateAlert(alert) {
+  const position = alert.assetId ? assets.get(alert.assetId)?.marker?.getLatLng() : null;
+  if (position) {
+    map.setView(position, Math.max(map.getZoom(), 15));
+    showAsset(alert.assetId);
+    return;
+  }
+  const request = alert.requestId ? requests.get(alert.requestId) : null;
+  if (request) {
+    locateRequest(request);
+  }
+}
+
+function locateRequest(request) {
+  const lat = request.report?.lat ?? request.lat;
+  const lon = request.report?.lon ?? request.lon;
+  if (lat != null) {
+    map.setView([lat, lon], Math.max(map.getZoom(), 12));
+  }
+}
+
 function renderRequests() {
   const list = document.getElementById('request-list');
   const open = [...requests.values()]
@@ -414,6 +552,13 @@ function renderRequests() {
     const place = request.report?.village ?? request.village ?? '';
     item.innerHTML = `<div><strong>${t('priority.' + request.priority)}</strong> · ${escape(place)} · <small>${escape(request.id)}</small></div>
       <div class="request-status" data-status="${request.status}">${t('status.' + request.status)}${request.teamId ? ' · ' + escape(request.teamId) : ''}</div>`;
+    item.title = t('locate');
+    item.addEventListener('click', () => {
+      locateRequest(request);
+      if (['received', 'triaged'].includes(request.status)) {
+        refreshRecommendations(request).catch(report);
+      }
+    });
     return item;
   }));
   if (open.length === 0) {
@@ -494,7 +639,13 @@ function showRecommendations(request) {
     <li data-team-id="${escape(r.teamId)}"><span>${escape(r.name)} (${escape(r.unit)}) · ${(r.distanceM / 1000).toFixed(1)} km · ${r.etaMinutes.toFixed(0)} min</span>
       <button type="button" class="assign" data-team-id="${escape(r.teamId)}">${t('assign')}</button></li>`).join('');
   panel.innerHTML = `<h3>${t('recommended')} · ${t('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
-    <ul>${rows || `<li class="empty">${t('noTeams')}</li>`}</ul><p class="assign-problem" role="alert"></p>`;
+    <ul>${rows || `<li class="empty">${t('noTeams')}</li>`}</ul>
+    <div class="toolbar"><small>${t('rankedAt')} ${new Date().toLocaleTimeString()}</small>
+      <span><button type="button" class="refresh-recommendations">${t('refresh')}</button>
+      <button type="button" class="close-recommendations">${t('close')}</button></span></div>
+    <p class="assign-problem" role="alert"></p>`;
+  panel.querySelector('.refresh-recommendations').addEventListener('click', () => refreshRecommendations(request).catch(report));
+  panel.querySelector('.close-recommendations').addEventListener('click', () => { panel.hidden = true; });
   for (const button of panel.querySelectorAll('button.assign')) {
     button.addEventListener('click', async () => {
       button.disabled = true;
@@ -513,6 +664,12 @@ function showRecommendations(request) {
       }
     });
   }
+}
+
+/** Ranks the teams again now: they move while a dispatcher decides. */
+async function refreshRecommendations(request) {
+  const recommendations = await api(`/api/dispatch/requests/${encodeURIComponent(request.id)}/recommendations`);
+  showRecommendations({ ...request, recommendations });
 }
 
 // ---- hub and resync ----------------------------------------------------------------------------
@@ -637,14 +794,7 @@ async function showDashboard() {
   }
   select.addEventListener('change', async () => {
     unitFilter = select.value;
-    for (const entry of assets.values()) {
-      if (entry.marker) {
-        const shown = cluster.hasLayer(entry.marker);
-        if (shown !== visible(entry.status)) {
-          if (shown) cluster.removeLayer(entry.marker); else cluster.addLayer(entry.marker);
-        }
-      }
-    }
+    showMarkers([...assets.values()], (e) => visible(e.status));
     renderAlerts();
     renderRequests();
     await refocus();
@@ -669,6 +819,7 @@ function escape(text) {
 document.getElementById('language').value = currentLanguage();
 document.getElementById('language').addEventListener('change', (e) => {
   setLanguage(e.target.value);
+  nameProvinces();
   renderAlerts();
   renderRequests();
 });
