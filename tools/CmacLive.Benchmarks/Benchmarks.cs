@@ -12,7 +12,8 @@ public static class Benchmarks
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- dispatch
                  [--teams 300] [--requests 200]
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- dashboard
-                 [--assets 2000] [--seconds 30] [--out artifacts/bench-dashboard]
+                 [--assets 2000] [--seconds 30] [--site-zoom 15] [--out artifacts/bench-dashboard]
+                 [--url http://127.0.0.1:5000 --token <admin token>]   (a running system and its fleet as they are)
         """;
 
     public static int Fail()
@@ -34,6 +35,12 @@ public static class Benchmarks
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
+    }
+
+    public static string? Text(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     /// <summary>The p-th percentile (0..1) of an ascending list, nearest rank.</summary>

@@ -56,20 +56,32 @@ public static class DashboardBenchmark
     {
         var count = Benchmarks.Option(args, "--assets", 2000);
         var seconds = Benchmarks.Option(args, "--seconds", 30);
-        var outIndex = Array.IndexOf(args, "--out");
-        var output = Path.GetFullPath(outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : Path.Combine("artifacts", "bench-dashboard"));
+        var output = Path.GetFullPath(Benchmarks.Text(args, "--out") ?? Path.Combine("artifacts", "bench-dashboard"));
         Directory.CreateDirectory(output);
 
-        await using var silo = await BenchSilo.StartAsync("dashboard");
-        var fleet = Fleet.Lay(count, new Random(7));
-        var setup = Stopwatch.StartNew();
-        await fleet.ProvisionAsync(silo.Http);
-        await fleet.ConnectAsync(silo.MqttPort);
-        Console.WriteLine($"{count} assets provisioned and connected in {setup.Elapsed.TotalSeconds:0.0} s");
-
+        // Either a silo of its own with a simulated fleet, or (--url, --token) a running system as it is.
+        var url = Benchmarks.Text(args, "--url");
+        await using var silo = url is null ? await BenchSilo.StartAsync("dashboard") : null;
+        var address = silo?.Address ?? new Uri(url!);
+        var token = silo is null ? Benchmarks.Text(args, "--token") ?? throw new ArgumentException("--url needs --token") : BenchSilo.Token;
+        await using var fleet = silo is null ? null : Fleet.Lay(count, new Random(7));
         using var stop = new CancellationTokenSource();
         var probeSent = new List<(long At, double Lat)>();
-        var reporting = fleet.ReportEverySecondAsync(probeSent, stop.Token);
+        var reporting = Task.CompletedTask;
+        (double Lat, double Lon) site;
+        if (fleet is not null)
+        {
+            var setup = Stopwatch.StartNew();
+            await fleet.ProvisionAsync(silo!.Http);
+            await fleet.ConnectAsync(silo.MqttPort);
+            Console.WriteLine($"{count} assets provisioned and connected in {setup.Elapsed.TotalSeconds:0.0} s");
+            reporting = fleet.ReportEverySecondAsync(probeSent, stop.Token);
+            site = fleet.Sites[0];
+        }
+        else
+        {
+            (count, site) = await BusiestPlaceAsync(address, token);
+        }
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -88,8 +100,8 @@ public static class DashboardBenchmark
             }
         };
         page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync(silo.Address.ToString());
-        await page.FillAsync("#token", BenchSilo.Token);
+        await page.GotoAsync(address.ToString());
+        await page.FillAsync("#token", token);
         await page.ClickAsync("#sign-in-button");
         await page.WaitForFunctionAsync($"() => window.cmacLive?.summary().markers >= {count}", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
         var cdp = await page.Context.NewCDPSessionAsync(page);
@@ -97,9 +109,10 @@ public static class DashboardBenchmark
         await page.EvaluateAsync(Probe);
 
         var failed = errors.Count > 0;
-        Console.WriteLine($"dashboard: {count} assets at 1 fix/s each, {seconds} s per view, 1920x1080 headless Chromium");
-        var site = fleet.Sites[0];
-        foreach (var (name, lat, lon, zoom) in new[] { ("country", 12.7, 104.9, 7), ("site", site.Lat, site.Lon, 15) })
+        Console.WriteLine(fleet is null
+            ? $"dashboard of {address}: {count} assets with a position, {seconds} s per view, 1920x1080 headless Chromium"
+            : $"dashboard: {count} assets at 1 fix/s each, {seconds} s per view, 1920x1080 headless Chromium");
+        foreach (var (name, lat, lon, zoom) in new[] { ("country", 12.7, 104.9, 7), ("site", site.Lat, site.Lon, Benchmarks.Option(args, "--site-zoom", 15)) })
         {
             await page.EvaluateAsync("([lat, lon, zoom]) => window.cmacLive.focus(lat, lon, zoom)", new object[] { lat, lon, zoom });
             await Task.Delay(2000);
@@ -110,7 +123,7 @@ public static class DashboardBenchmark
             }
 
             var before = await MetricsAsync(cdp);
-            var (sentBefore, skippedBefore) = (fleet.Sent, fleet.Skipped);
+            var (sentBefore, skippedBefore) = (fleet?.Sent ?? 0, fleet?.Skipped ?? 0);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
@@ -129,12 +142,19 @@ public static class DashboardBenchmark
             }
 
             Console.WriteLine($"  {name} view (zoom {zoom}):");
-            Console.WriteLine($"    fixes acknowledged {(fleet.Sent - sentBefore) / wall:0} /s ({fleet.Skipped - skippedBefore} turns skipped: previous fix not yet acknowledged); silo and devices use {cpu / wall:0.00} cores");
+            if (fleet is not null)
+            {
+                Console.WriteLine($"    fixes acknowledged {(fleet.Sent - sentBefore) / wall:0} /s ({fleet.Skipped - skippedBefore} turns skipped: previous fix not yet acknowledged); silo and devices use {cpu / wall:0.00} cores");
+            }
+
             Console.WriteLine($"    frames {frames.Count / wall:0.0} /s; interval p50 {Benchmarks.Percentile(frames, 0.5):0.0} ms, p95 {Benchmarks.Percentile(frames, 0.95):0.0} ms, p99 {Benchmarks.Percentile(frames, 0.99):0.0} ms, max {(frames.Count > 0 ? frames[^1] : double.NaN):0.0} ms; over 50 ms: {frames.Count(f => f > 50)}");
             Console.WriteLine($"    long tasks (over 50 ms): {longTasks.Count}, longest {(longTasks.Count > 0 ? longTasks[^1] : 0):0} ms");
             Console.WriteLine($"    page main thread busy {100 * (after["TaskDuration"] - before["TaskDuration"]) / wall:0} % (script {100 * (after["ScriptDuration"] - before["ScriptDuration"]) / wall:0} %, layout and style {100 * (after["LayoutDuration"] + after["RecalcStyleDuration"] - before["LayoutDuration"] - before["RecalcStyleDuration"]) / wall:0} %); script heap {after["JSHeapUsedSize"] / 1048576:0} MiB");
-            Console.WriteLine($"    probe fix PUBLISH to the page's model: {lags.Count} seen, p50 {Benchmarks.Percentile(lags, 0.5):0} ms, p95 {Benchmarks.Percentile(lags, 0.95):0} ms, max {(lags.Count > 0 ? lags[^1] : double.NaN):0} ms");
-            failed |= lags.Count < seconds / 2;
+            if (fleet is not null)
+            {
+                Console.WriteLine($"    probe fix PUBLISH to the page's model: {lags.Count} seen, p50 {Benchmarks.Percentile(lags, 0.5):0} ms, p95 {Benchmarks.Percentile(lags, 0.95):0} ms, max {(lags.Count > 0 ? lags[^1] : double.NaN):0} ms");
+                failed |= lags.Count < seconds / 2;
+            }
         }
 
         var summary = await page.EvaluateAsync<JsonElement>("() => window.cmacLive.summary()");
@@ -148,8 +168,25 @@ public static class DashboardBenchmark
         Console.WriteLine(Benchmarks.Hardware());
         await stop.CancelAsync();
         await reporting;
-        await fleet.DisposeAsync();
         return failed || errors.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>How many assets a running system shows, and the middle of the densest 0.1° square for the site view.</summary>
+    private static async Task<(int Count, (double Lat, double Lon) Site)> BusiestPlaceAsync(Uri address, string token)
+    {
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var positions = (await http.GetFromJsonAsync<JsonElement>("/api/assets")).EnumerateArray()
+            .Where(a => a.GetProperty("position").ValueKind == JsonValueKind.Object)
+            .Select(a => (Lat: a.GetProperty("position").GetProperty("lat").GetDouble(), Lon: a.GetProperty("position").GetProperty("lon").GetDouble()))
+            .ToList();
+        if (positions.Count == 0)
+        {
+            throw new InvalidOperationException($"no asset at {address} has a position yet");
+        }
+
+        var densest = positions.GroupBy(p => (Math.Round(p.Lat, 1), Math.Round(p.Lon, 1))).MaxBy(g => g.Count())!;
+        return (positions.Count, (densest.Average(p => p.Lat), densest.Average(p => p.Lon)));
     }
 
     private static async Task<Dictionary<string, double>> MetricsAsync(ICDPSession cdp)

@@ -276,6 +276,10 @@ function createMap(config) {
   });
   map.addLayer(cluster);
   map.on('click', (event) => pickSite(event.latlng));
+  // Close in, every marker carries its asset's name.
+  const labelAssets = () => map.getContainer().classList.toggle('show-asset-labels', map.getZoom() >= 16);
+  map.on('zoomend', labelAssets);
+  labelAssets();
 }
 
 function stateOf(status) {
@@ -286,7 +290,7 @@ function iconFor(status) {
   const state = stateOf(status);
   return L.divIcon({
     className: '',
-    html: `<span class="asset-marker kind-${status.kind} state-${state}" data-asset-id="${escape(status.id)}" data-state="${state}" title="${escape(status.name)}"></span>`,
+    html: `<span class="asset-marker kind-${status.kind} state-${state}" data-asset-id="${escape(status.id)}" data-state="${state}" title="${escape(status.name)}"></span><span class="asset-label">${escape(status.name)}</span>`,
     iconSize: [18, 18],
     iconAnchor: [9, 9],
   });
