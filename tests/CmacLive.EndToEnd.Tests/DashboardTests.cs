@@ -65,6 +65,7 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         await Assertions.Expect(alertOnFirst).ToBeVisibleAsync();
         await Assertions.Expect(alertOnSecond).ToBeVisibleAsync();
         await first.ScreenshotAsync(browser.Screenshots, "sos-raised");
+        Assert.True(await first.Page.EvaluateAsync<int>("() => window.cmacLive.summary().alarms") >= 1, "a critical alert sounds the alarm");
 
         // Acknowledged on one: every open dashboard shows it.
         await alertOnFirst.Locator("button.ack").ClickAsync();
@@ -75,8 +76,10 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         // The asset's detail and its track over the last hour, replayed.
         await marker.ClickAsync();
         await Assertions.Expect(first.Page.Locator("#asset")).ToContainTextAsync(field.AssetId);
+        Assert.True((await field.Tracker.PublishFixAsync(13.1050, 103.2050, t.AddSeconds(7), bat: 57)).IsSuccess);
+        await Assertions.Expect(first.Page.Locator("#asset .asset-battery")).ToHaveTextAsync("57 %");
         await first.Page.ClickAsync("#show-track");
-        await Assertions.Expect(first.Page.Locator("#track-count")).ToHaveTextAsync("2 fixes");
+        await Assertions.Expect(first.Page.Locator("#track-count")).ToHaveTextAsync("3 fixes");
         await Assertions.Expect(first.Page.Locator("path.track-line")).ToHaveCountAsync(1);
         await first.Page.ClickAsync("#replay-track");
         await Assertions.Expect(first.Page.Locator("path.replay-marker")).ToHaveCountAsync(1);

@@ -302,8 +302,7 @@ function visible(status) {
 
 function applyAsset(status, panel) {
   if (!panel.hidden && panel.dataset.assetId === status.id) {
-    const state = panel.querySelector('.asset-state');
-    if (state) state.textContent = t('state.' + stateOf(status));
+    fillAssetFacts(panel, status);
   }
   let entry = assets.get(status.id);
   const position = status.position ? L.latLng(status.position.lat, status.position.lon) : null;
@@ -416,10 +415,10 @@ function showAsset(id) {
     <h3>${escape(status.name)} <small>${escape(status.id)}</small></h3>
     <dl>
       <dt>${t('units')}</dt><dd>${escape(status.unit)}</dd>
-      <dt>${t('kind.' + status.kind)}</dt><dd class="asset-state">${t('state.' + stateOf(status))}</dd>
-      <dt>${t('battery')}</dt><dd>${status.battery ?? '–'}${status.battery == null ? '' : ' %'}</dd>
-      <dt>${t('lastSeen')}</dt><dd>${status.lastSeen ? new Date(status.lastSeen).toLocaleString() : '–'}</dd>
-      <dt>${t('assignment')}</dt><dd>${escape(status.dispatch ?? status.taskArea ?? '–')}</dd>
+      <dt>${t('kind.' + status.kind)}</dt><dd class="asset-state"></dd>
+      <dt>${t('battery')}</dt><dd class="asset-battery"></dd>
+      <dt>${t('lastSeen')}</dt><dd class="asset-seen"></dd>
+      <dt>${t('assignment')}</dt><dd class="asset-assignment"></dd>
     </dl>
     <div class="track-controls">
       <select id="track-window">
@@ -429,8 +428,17 @@ function showAsset(id) {
       <button id="replay-track" type="button" disabled>${t('replay')}</button>
       <span id="track-count"></span>
     </div>`;
+  fillAssetFacts(panel, status);
   document.getElementById('show-track').addEventListener('click', () => showTrack(id).catch(report));
   document.getElementById('replay-track').addEventListener('click', () => replayTrack());
+}
+
+/** The facts in the asset panel that change with every update. */
+function fillAssetFacts(panel, status) {
+  panel.querySelector('.asset-state').textContent = t('state.' + stateOf(status));
+  panel.querySelector('.asset-battery').textContent = status.battery == null ? '–' : `${status.battery} %`;
+  panel.querySelector('.asset-seen').textContent = status.lastSeen ? new Date(status.lastSeen).toLocaleString() : '–';
+  panel.querySelector('.asset-assignment').textContent = status.dispatch ?? status.taskArea ?? '–';
 }
 
 async function showTrack(id) {
@@ -676,6 +684,39 @@ async function refreshRecommendations(request) {
   showRecommendations({ ...request, recommendations });
 }
 
+// ---- alarm: a critical alert sounds, so an SOS is heard by an officer looking away ---------------
+// Browsers let a page play sound only after a click on it; signing in is one, and any later click unlocks too.
+const SOUND_KEY = 'cmaclive.sound';
+let audio = null;
+let alarms = 0;
+
+function unlockAudio() {
+  audio ??= new AudioContext();
+  if (audio.state === 'suspended') audio.resume().catch(() => {});
+}
+
+function alarm() {
+  alarms++;
+  if (localStorage.getItem(SOUND_KEY) === 'off' || !audio || audio.state !== 'running') return;
+  const start = audio.currentTime;
+  for (let i = 0; i < 3; i++) {
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.value = 0.25;
+    tone.connect(gain).connect(audio.destination);
+    tone.start(start + i * 0.4);
+    tone.stop(start + i * 0.4 + 0.25);
+  }
+}
+
+function setUpSound() {
+  const box = document.getElementById('sound');
+  box.checked = localStorage.getItem(SOUND_KEY) !== 'off';
+  box.addEventListener('change', () => localStorage.setItem(SOUND_KEY, box.checked ? 'on' : 'off'));
+  document.addEventListener('pointerdown', unlockAudio, { capture: true });
+}
+
 // ---- hub and resync ----------------------------------------------------------------------------
 let hub;
 
@@ -712,7 +753,10 @@ async function connect() {
   hub.serverTimeoutInMilliseconds = 12000; // the server pings every 5 s
   hub.keepAliveIntervalInMilliseconds = 5000;
   hub.on('assetUpdated', (status) => queue('assets', status));
-  hub.on('alertRaised', (alert) => queue('alerts', alert));
+  hub.on('alertRaised', (alert) => {
+    queue('alerts', alert);
+    if (alert.severity === 'critical') alarm();
+  });
   hub.on('alertUpdated', (alert) => queue('alerts', alert));
   hub.on('dispatchUpdated', (request) => queue('requests', request));
   hub.on('hazardAreaUpdated', (view) => { pendingAreas.set(view.code, view); schedule(); });
@@ -828,6 +872,7 @@ document.getElementById('language').addEventListener('change', (e) => {
   renderRequests();
 });
 setLanguage(currentLanguage());
+setUpSound();
 
 document.getElementById('sign-in-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -866,6 +911,7 @@ window.cmacLive = {
     areas: areaShapes.size,
     detections: detectionLayer?.getLayers().length ?? 0,
     hub: hub?.state ?? null,
+    alarms,
   }),
   area: (code) => areaShapes.get(code)?.feature.properties ?? null,
 };
