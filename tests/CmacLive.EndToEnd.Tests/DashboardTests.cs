@@ -170,6 +170,86 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
     }
 
     [Fact]
+    public async Task Markers_moving_far_while_clustered_and_while_filtered_out_stay_one_each_where_their_last_fix_put_them()
+    {
+        // Ten DU3 assets 1.4 km apart in a row: clustered at low zooms, apart from zoom 13 (the last clustered one).
+        var devices = new List<(string AssetId, DeviceProbe Tracker)>();
+        for (var i = 0; i < 10; i++)
+        {
+            var assetId = TrackedAsset.NewId("DU3-team");
+            var deviceId = TrackedAsset.NewId("trk");
+            var secret = await Silo.ProvisionAsync(assetId, deviceId, "team", "DU3");
+            devices.Add((assetId, await DeviceProbe.ConnectAsync(Silo, deviceId, secret)));
+        }
+
+        try
+        {
+            var t = DateTimeOffset.UtcNow.AddMinutes(-5);
+            async Task MoveAllAsync(int step)
+            {
+                for (var i = 0; i < devices.Count; i++)
+                {
+                    Assert.True((await devices[i].Tracker.PublishFixAsync(12.2 + (step * 0.002), 105.3 + (i * 0.013), t.AddSeconds(step))).IsSuccess);
+                }
+            }
+
+            await MoveAllAsync(0);
+            await using var dashboard = await browser.OpenAsync(Silo);
+            await dashboard.SignInAsync();
+            await dashboard.Page.EvaluateAsync("() => window.cmacLive.focus(12.2, 105.36, 10)");
+            await WaitAsync(dashboard, async () => await dashboard.PositionAsync(devices[^1].AssetId) is { Lat: 12.2 });
+
+            // Each step is about 220 m, past the distance at which a marker is placed in its cluster again.
+            for (var step = 1; step <= 3; step++)
+            {
+                await MoveAllAsync(step);
+            }
+
+            await WaitAsync(dashboard, async () => await dashboard.PositionAsync(devices[^1].AssetId) is { } p && Math.Abs(p.Lat - 12.206) < 1e-9);
+
+            // Filtered to another unit, the DU3 markers go; they move meanwhile; widened again, they come back where they are now.
+            await dashboard.Page.SelectOptionAsync("#unit", "DU2");
+            await WaitAsync(dashboard, async () => !(await ShownAsync(dashboard)).Contains(devices[0].AssetId));
+            await MoveAllAsync(4);
+
+            // Another unit chosen: the picture is read again, and the hidden markers take their new positions unseen.
+            await dashboard.Page.SelectOptionAsync("#unit", "DU1");
+            await WaitAsync(dashboard, async () => await dashboard.PositionAsync(devices[0].AssetId) is { } p && Math.Abs(p.Lat - 12.208) < 1e-9);
+            Assert.DoesNotContain(await ShownAsync(dashboard), id => devices.Any(d => d.AssetId == id));
+            await MoveAllAsync(5);
+
+            await dashboard.Page.SelectOptionAsync("#unit", "");
+            foreach (var (assetId, _) in devices)
+            {
+                await WaitAsync(dashboard, async () => await dashboard.PositionAsync(assetId) is { } p && Math.Abs(p.Lat - 12.210) < 1e-9);
+            }
+
+            await WaitAsync(dashboard, async () =>
+            {
+                var ids = await ShownAsync(dashboard);
+                return devices.All(d => ids.Contains(d.AssetId));
+            });
+            var shown = await ShownAsync(dashboard);
+            Assert.Equal(shown.Length, shown.Distinct().Count());
+            var counted = await dashboard.Page.EvaluateAsync<int>("() => window.cmacLive.summary().clustered");
+            Assert.Equal(shown.Length, counted);
+            Assert.Empty(await dashboard.Page.EvaluateAsync<string[]>("() => window.cmacLive.clusterProblems()"));
+            await dashboard.ScreenshotAsync(browser.Screenshots, "moved-markers");
+            NoErrors(dashboard);
+        }
+        finally
+        {
+            foreach (var (_, tracker) in devices)
+            {
+                await tracker.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<string[]> ShownAsync(DashboardPage dashboard) =>
+        await dashboard.Page.EvaluateAsync<string[]>("() => window.cmacLive.shown()");
+
+    [Fact]
     public async Task Hazard_areas_show_their_status_and_progress_and_detections_and_finds_are_drawn()
     {
         var code = $"KC/CHA/DASH/{Random.Shared.Next(10_000, 99_999)}";

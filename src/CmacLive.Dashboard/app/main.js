@@ -1,5 +1,5 @@
 import L from './leaflet-global.js';
-import 'leaflet.markercluster';
+import { FleetLayer } from './fleet-layer.js';
 import * as signalR from '@microsoft/signalr';
 import { t, setLanguage, currentLanguage, applyTexts } from './i18n.js';
 
@@ -40,41 +40,54 @@ function schedule() {
 
 function flush() {
   frameRequested = false;
-  if (pending.assets.size > 0) {
+  // Alerts first, and each part on its own: nothing going wrong with markers may keep an SOS off the list.
+  guarded(() => {
+    if (pending.alerts.size === 0) return;
+    for (const alert of pending.alerts.values()) {
+      if (alert.isOpen === false) alerts.delete(alert.id); else alerts.set(alert.id, alert);
+    }
+    pending.alerts.clear();
+    renderAlerts();
+  });
+  guarded(() => {
+    if (pending.requests.size === 0) return;
+    for (const request of pending.requests.values()) {
+      if (closed(request)) requests.delete(request.id); else requests.set(request.id, request);
+      applyRequestMarker(request);
+    }
+    pending.requests.clear();
+    renderRequests();
+  });
+  guarded(() => {
+    if (pending.assets.size === 0) return;
     const panel = document.getElementById('asset');
     for (const status of pending.assets.values()) {
       applyAsset(status, panel);
     }
     pending.assets.clear();
-    recluster();
-    showMarkers(fresh.splice(0), (e) => visible(e.status));
-  }
-  if (pending.alerts.size > 0) {
-    for (const alert of pending.alerts.values()) {
-      alerts.set(alert.id, alert);
-    }
-    pending.alerts.clear();
-    renderAlerts();
-  }
-  if (pending.requests.size > 0) {
-    for (const request of pending.requests.values()) {
-      requests.set(request.id, request);
-      applyRequestMarker(request);
-    }
-    pending.requests.clear();
-    renderRequests();
-  }
-  if (pendingAreas.size > 0) {
+    fleet.flush((marker) => visible(marker.status));
+  });
+  guarded(() => {
     for (const view of pendingAreas.values()) {
       applyArea(view);
     }
     pendingAreas.clear();
+  });
+}
+
+function guarded(part) {
+  try {
+    part();
+  } catch (error) {
+    report(error);
   }
 }
 
+const closed = (request) => ['resolved', 'cancelled'].includes(request.status);
+
 // ---- map -------------------------------------------------------------------------------------
 let map;
-let cluster;
+let fleet;
 let areaLayer;
 let footprintLayer;
 const areaShapes = new Map(); // code -> leaflet layer
@@ -89,7 +102,7 @@ function areaStyle(properties) {
 }
 
 function areaLabel(p) {
-  return `${p.code}${p.name ? ' · ' + p.name : ''} · ${t('areaStatus.' + p.status)} · ${Number(p.percent ?? 0).toFixed(1)} % ${t('searched')}`;
+  return `${escape(p.code)}${p.name ? ' · ' + escape(p.name) : ''} · ${te('areaStatus.' + p.status)} · ${Number(p.percent ?? 0).toFixed(1)} % ${te('searched')}`;
 }
 
 async function loadAreas() {
@@ -160,8 +173,8 @@ async function loadDetections() {
       fillOpacity: 0.9,
       className: find ? 'find-marker' : 'detection-marker',
     }).bindTooltip(find
-      ? `${t('find')}: ${escape(detection.find?.category ?? '')} ${escape(detection.find?.model ?? '')} · ${detection.find?.depthCm ?? '–'} cm`
-      : `${t('detection')} · ${escape(detection.sensor)} · ${new Date(detection.ts).toLocaleString()}`)
+      ? `${te('find')}: ${escape(detection.find?.category ?? '')} ${escape(detection.find?.model ?? '')} · ${detection.find?.depthCm ?? '–'} cm`
+      : `${te('detection')} · ${escape(detection.sensor)} · ${new Date(detection.ts).toLocaleString()}`)
       .addTo(detectionLayer);
   }
 }
@@ -173,7 +186,7 @@ function loadDetectionsSoon() {
 }
 
 function applyRequestMarker(request) {
-  const open = !['resolved', 'cancelled'].includes(request.status);
+  const open = !closed(request);
   const lat = request.report?.lat ?? request.lat;
   const lon = request.report?.lon ?? request.lon;
   let marker = requestMarkers.get(request.id);
@@ -183,13 +196,13 @@ function applyRequestMarker(request) {
   }
   const icon = L.divIcon({
     className: '',
-    html: `<span class="request-marker priority-${request.priority} status-${request.status}" data-request-id="${escape(request.id)}"></span>`,
+    html: `<span class="request-marker priority-${escape(request.priority)} status-${escape(request.status)}" data-request-id="${escape(request.id)}"></span>`,
     iconSize: [22, 22],
     iconAnchor: [11, 11],
   });
   if (!marker) {
     marker = L.marker([lat, lon], { icon, keyboard: false, zIndexOffset: 1000 }).addTo(map);
-    marker.bindTooltip(() => `${t('priority.' + request.priority)} · ${t('status.' + (requests.get(request.id)?.status ?? request.status))}`);
+    marker.bindTooltip(() => `${te('priority.' + request.priority)} · ${te('status.' + (requests.get(request.id)?.status ?? request.status))}`);
     requestMarkers.set(request.id, marker);
   } else {
     marker.setIcon(icon);
@@ -258,23 +271,7 @@ function createMap(config) {
   trackLayer = L.featureGroup().addTo(map);
   detectionLayer = L.featureGroup().addTo(map);
   footprintLayer = L.geoJSON(null, { style: { color: '#1b5e20', weight: 0, fillColor: '#43a047', fillOpacity: 0.55 }, interactive: false }).addTo(map);
-  // A cluster with an asset in SOS flashes like the asset itself: an SOS is never hidden by zooming out.
-  cluster = L.markerClusterGroup({
-    disableClusteringAtZoom: 14,
-    chunkedLoading: true,
-    showCoverageOnHover: false,
-    iconCreateFunction: (group) => {
-      const count = group.getChildCount();
-      const sos = sosMarkers > 0 && group.getAllChildMarkers().some((m) => m.options.sos);
-      const size = count < 10 ? 'small' : count < 100 ? 'medium' : 'large';
-      return L.divIcon({
-        html: `<div><span>${count}</span></div>`,
-        className: `marker-cluster marker-cluster-${size}${sos ? ' cluster-sos' : ''}`,
-        iconSize: L.point(40, 40),
-      });
-    },
-  });
-  map.addLayer(cluster);
+  fleet = new FleetLayer(map);
   map.on('click', (event) => pickSite(event.latlng));
   // Close in, every marker carries its asset's name.
   const labelAssets = () => map.getContainer().classList.toggle('show-asset-labels', map.getZoom() >= 16);
@@ -290,7 +287,7 @@ function iconFor(status) {
   const state = stateOf(status);
   return L.divIcon({
     className: '',
-    html: `<span class="asset-marker kind-${status.kind} state-${state}" data-asset-id="${escape(status.id)}" data-state="${state}" title="${escape(status.name)}"></span><span class="asset-label">${escape(status.name)}</span>`,
+    html: `<span class="asset-marker kind-${escape(status.kind)} state-${escape(state)}" data-asset-id="${escape(status.id)}" data-state="${escape(state)}" title="${escape(status.name)}"></span><span class="asset-label">${escape(status.name)}</span>`,
     iconSize: [18, 18],
     iconAnchor: [9, 9],
   });
@@ -305,101 +302,41 @@ function applyAsset(status, panel) {
     fillAssetFacts(panel, status);
   }
   let entry = assets.get(status.id);
-  const position = status.position ? L.latLng(status.position.lat, status.position.lon) : null;
   if (!entry) {
-    entry = { status, marker: null, iconKey: '', clusteredAt: null };
+    entry = { status, marker: null, iconKey: '' };
     assets.set(status.id, entry);
   }
   entry.status = status;
-  if (!position) {
+  if (!status.position) {
     return;
   }
-  const iconKey = `${status.kind}/${stateOf(status)}`;
+  const position = L.latLng(status.position.lat, status.position.lon);
+  const iconKey = `${status.kind}/${stateOf(status)}/${status.name}`;
   if (!entry.marker) {
-    entry.marker = L.marker(position, { icon: iconFor(status), keyboard: false, sos: false });
+    entry.marker = L.marker(position, { icon: iconFor(status), keyboard: false });
     entry.marker.on('click', () => showAsset(status.id));
+    entry.marker.status = status;
     entry.iconKey = iconKey;
-    markSos(entry.marker, stateOf(status) === 'sos');
-    fresh.push(entry);
+    fleet.add(entry.marker, stateOf(status) === 'sos');
     return;
   }
-  moveMarker(entry, position);
+  entry.marker.status = status;
+  fleet.move(entry.marker, position);
   if (entry.iconKey !== iconKey) {
     entry.iconKey = iconKey;
     entry.marker.setIcon(iconFor(status));
-    if (markSos(entry.marker, stateOf(status) === 'sos') && cluster.hasLayer(entry.marker)) {
-      cluster.refreshClusters(entry.marker);
-    }
+    fleet.setSos(entry.marker, stateOf(status) === 'sos');
   }
-  if (visible(status) !== cluster.hasLayer(entry.marker)) {
-    showMarkers([entry], (e) => visible(e.status));
+  if (visible(status) !== fleet.isShown(entry.marker)) {
+    fleet.show([entry.marker], (marker) => visible(marker.status));
   }
 }
 
-// Markers in the cluster group are moved without re-clustering them: re-clustering on every fix (the
-// plugin's own reaction to a move) rebuilds cluster icons thousands of times a second with a large fleet.
-// A marker is placed in the cluster tree again, in one batch per frame, once it has moved far enough to
-// matter at a clustering zoom; below that the marker itself is always drawn where its last fix put it.
-const RECLUSTER_AFTER_M = 50;
-const reclustering = new Set();
-const fresh = []; // markers made this frame, added to the map together
-let sosMarkers = 0;
-
-function markSos(marker, sos) {
-  if (marker.options.sos === sos) return false;
-  marker.options.sos = sos;
-  sosMarkers += sos ? 1 : -1;
-  return true;
-}
-
-/** Adds or takes away markers to match the unit filter, in one batch. */
-function showMarkers(entries, shown) {
-  const changing = entries.filter((e) => e.marker && shown(e) !== cluster.hasLayer(e.marker));
-  const hide = changing.filter((e) => !shown(e));
-  const show = changing.filter((e) => shown(e));
-  changing.forEach((e) => reclustering.delete(e));
-  if (hide.length > 0) {
-    restoreClusteredPosition(hide, () => cluster.removeLayers(hide.map((e) => e.marker)));
-  }
-  if (show.length > 0) {
-    show.forEach((e) => { e.clusteredAt = e.marker.getLatLng(); });
-    cluster.addLayers(show.map((e) => e.marker));
-  }
-}
-
-function moveMarker(entry, position) {
-  if (!cluster.hasLayer(entry.marker)) {
-    entry.marker.setLatLng(position);
-    return;
-  }
-  cluster._ignoreMove = true; // the plugin's own switch for moves it should not re-cluster
-  try {
-    entry.marker.setLatLng(position);
-  } finally {
-    cluster._ignoreMove = false;
-  }
-  if (entry.clusteredAt.distanceTo(position) > RECLUSTER_AFTER_M) {
-    reclustering.add(entry);
-  }
-}
-
-/** The cluster tree finds a marker by the position it was clustered at, so removal needs that one. */
-function restoreClusteredPosition(entries, remove) {
-  const list = Array.isArray(entries) ? entries : [entries];
-  const now = list.map((e) => e.marker.getLatLng());
-  list.forEach((e) => { e.marker._latlng = e.clusteredAt; });
-  remove();
-  list.forEach((e, i) => { e.marker._latlng = now[i]; });
-}
-
-function recluster() {
-  if (reclustering.size === 0) return;
-  const entries = [...reclustering];
-  reclustering.clear();
-  const markers = entries.map((e) => e.marker);
-  restoreClusteredPosition(entries, () => cluster.removeLayers(markers));
-  entries.forEach((e) => { e.clusteredAt = e.marker.getLatLng(); });
-  cluster.addLayers(markers);
+/** An asset no longer registered: off the map and out of the picture. */
+function dropAsset(id) {
+  const entry = assets.get(id);
+  if (entry?.marker) fleet.remove(entry.marker);
+  assets.delete(id);
 }
 
 let trackLayer;
@@ -414,18 +351,18 @@ function showAsset(id) {
   panel.innerHTML = `
     <h3>${escape(status.name)} <small>${escape(status.id)}</small></h3>
     <dl>
-      <dt>${t('units')}</dt><dd>${escape(status.unit)}</dd>
-      <dt>${t('kind.' + status.kind)}</dt><dd class="asset-state"></dd>
-      <dt>${t('battery')}</dt><dd class="asset-battery"></dd>
-      <dt>${t('lastSeen')}</dt><dd class="asset-seen"></dd>
-      <dt>${t('assignment')}</dt><dd class="asset-assignment"></dd>
+      <dt>${te('units')}</dt><dd>${escape(status.unit)}</dd>
+      <dt>${te('kind.' + status.kind)}</dt><dd class="asset-state"></dd>
+      <dt>${te('battery')}</dt><dd class="asset-battery"></dd>
+      <dt>${te('lastSeen')}</dt><dd class="asset-seen"></dd>
+      <dt>${te('assignment')}</dt><dd class="asset-assignment"></dd>
     </dl>
     <div class="track-controls">
       <select id="track-window">
         <option value="15">15 min</option><option value="60" selected>1 h</option><option value="480">8 h</option><option value="1440">24 h</option>
       </select>
-      <button id="show-track" type="button">${t('showTrack')}</button>
-      <button id="replay-track" type="button" disabled>${t('replay')}</button>
+      <button id="show-track" type="button">${te('showTrack')}</button>
+      <button id="replay-track" type="button" disabled>${te('replay')}</button>
       <span id="track-count"></span>
     </div>`;
   fillAssetFacts(panel, status);
@@ -494,9 +431,9 @@ function renderAlerts() {
     item.className = `alert severity-${alert.severity}${alert.clearedAt ? ' cleared' : ''}`;
     item.dataset.alertId = alert.id;
     item.innerHTML = `
-      <div class="alert-head"><span class="severity">${t('severity.' + alert.severity)}</span>
+      <div class="alert-head"><span class="severity">${te('severity.' + alert.severity)}</span>
         <span class="alert-kind">${escape(t('alertKind.' + alert.kind))}</span>
-        <time>${new Date(alert.raisedAt).toLocaleTimeString()}</time>${alert.clearedAt ? ` <span class="cleared-tag">${t('cleared')}</span>` : ''}</div>
+        <time>${new Date(alert.raisedAt).toLocaleTimeString()}</time>${alert.clearedAt ? ` <span class="cleared-tag">${te('cleared')}</span>` : ''}</div>
       <div class="message">${escape(alert.message)}</div>`;
     item.title = t('locate');
     item.addEventListener('click', (event) => { if (!event.target.closest('button')) locateAlert(alert); });
@@ -562,8 +499,8 @@ function renderRequests() {
     item.className = `request priority-${request.priority}`;
     item.dataset.requestId = request.id;
     const place = request.report?.village ?? request.village ?? '';
-    item.innerHTML = `<div><strong>${t('priority.' + request.priority)}</strong> · ${escape(place)} · <small>${escape(request.id)}</small></div>
-      <div class="request-status" data-status="${request.status}">${t('status.' + request.status)}${request.teamId ? ' · ' + escape(request.teamId) : ''}</div>`;
+    item.innerHTML = `<div><strong>${te('priority.' + request.priority)}</strong> · ${escape(place)} · <small>${escape(request.id)}</small></div>
+      <div class="request-status" data-status="${escape(request.status)}">${te('status.' + request.status)}${request.teamId ? ' · ' + escape(request.teamId) : ''}</div>`;
     item.title = t('locate');
     item.addEventListener('click', () => {
       locateRequest(request);
@@ -643,18 +580,21 @@ function setUpDispatch() {
   });
 }
 
+let shownRecommendations = null;
+
 function showRecommendations(request) {
+  shownRecommendations = request;
   const panel = document.getElementById('recommendations');
   panel.hidden = false;
   panel.dataset.requestId = request.id;
   const rows = request.recommendations.map((r) => `
     <li data-team-id="${escape(r.teamId)}"><span>${escape(r.name)} (${escape(r.unit)}) · ${(r.distanceM / 1000).toFixed(1)} km · ${r.etaMinutes.toFixed(0)} min</span>
-      <button type="button" class="assign" data-team-id="${escape(r.teamId)}">${t('assign')}</button></li>`).join('');
-  panel.innerHTML = `<h3>${t('recommended')} · ${t('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
-    <ul>${rows || `<li class="empty">${t('noTeams')}</li>`}</ul>
-    <div class="toolbar"><small>${t('rankedAt')} ${new Date().toLocaleTimeString()}</small>
-      <span><button type="button" class="refresh-recommendations">${t('refresh')}</button>
-      <button type="button" class="close-recommendations">${t('close')}</button></span></div>
+      <button type="button" class="assign" data-team-id="${escape(r.teamId)}">${te('assign')}</button></li>`).join('');
+  panel.innerHTML = `<h3>${te('recommended')} · ${te('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
+    <ul>${rows || `<li class="empty">${te('noTeams')}</li>`}</ul>
+    <div class="toolbar"><small>${te('rankedAt')} ${new Date().toLocaleTimeString()}</small>
+      <span><button type="button" class="refresh-recommendations">${te('refresh')}</button>
+      <button type="button" class="close-recommendations">${te('close')}</button></span></div>
     <p class="assign-problem" role="alert"></p>`;
   panel.querySelector('.refresh-recommendations').addEventListener('click', () => refreshRecommendations(request).catch(report));
   panel.querySelector('.close-recommendations').addEventListener('click', () => { panel.hidden = true; });
@@ -691,8 +631,23 @@ let audio = null;
 let alarms = 0;
 
 function unlockAudio() {
-  audio ??= new AudioContext();
-  if (audio.state === 'suspended') audio.resume().catch(() => {});
+  try {
+    if (!audio) {
+      audio = new AudioContext();
+      audio.addEventListener('statechange', showSoundHint);
+    }
+    if (audio.state === 'suspended') audio.resume().catch(() => {});
+  } catch (error) {
+    console.warn('no sound on this machine', error); // the alarm still counts and shows
+  }
+}
+
+/** Says so while the alarm cannot sound yet (the page was opened without a click, as after a reload). */
+function showSoundHint() {
+  const on = localStorage.getItem(SOUND_KEY) !== 'off';
+  const hint = document.getElementById('sound-hint');
+  hint.hidden = !on || audio?.state === 'running';
+  hint.textContent = t('soundHint');
 }
 
 function alarm() {
@@ -713,8 +668,12 @@ function alarm() {
 function setUpSound() {
   const box = document.getElementById('sound');
   box.checked = localStorage.getItem(SOUND_KEY) !== 'off';
-  box.addEventListener('change', () => localStorage.setItem(SOUND_KEY, box.checked ? 'on' : 'off'));
+  box.addEventListener('change', () => {
+    localStorage.setItem(SOUND_KEY, box.checked ? 'on' : 'off');
+    showSoundHint();
+  });
   document.addEventListener('pointerdown', unlockAudio, { capture: true });
+  showSoundHint();
 }
 
 // ---- hub and resync ----------------------------------------------------------------------------
@@ -727,21 +686,53 @@ function banner(text, kind) {
   element.hidden = !text;
 }
 
+// While the picture is read again, hub events keep coming. For an id the hub spoke of meanwhile, the hub's
+// word stands: events for one id arrive in order, so the last one is the newest. For the others, the
+// snapshot is the picture, and what it no longer holds (an asset deleted, an alert or request closed
+// while the link was down) is taken away.
+let touched = null;
+
+function fromHub(kind, item) {
+  touched?.[kind].add(item.id);
+  queue(kind, item);
+}
+
 async function resync() {
-  const [statuses, open, openRequests] = await Promise.all([
-    api('/api/assets'),
-    api('/api/alerts?open=true'),
-    api('/api/dispatch/requests?open=true'),
-  ]);
-  for (const status of statuses) queue('assets', status);
-  alerts.clear();
-  for (const alert of open) queue('alerts', alert);
-  requests.clear();
-  for (const request of openRequests) queue('requests', request);
-  renderAlerts();
-  renderRequests();
+  touched = { assets: new Set(), alerts: new Set(), requests: new Set() };
+  try {
+    const [statuses, open, openRequests] = await Promise.all([
+      api('/api/assets'),
+      api('/api/alerts?open=true'),
+      api('/api/dispatch/requests?open=true'),
+    ]);
+    replacePicture('assets', assets, statuses, dropAsset);
+    replacePicture('alerts', alerts, open, (id) => alerts.delete(id));
+    replacePicture('requests', requests, openRequests, (id) => {
+      const request = requests.get(id);
+      requests.delete(id);
+      applyRequestMarker({ ...request, status: 'resolved' });
+    });
+    // A critical alert raised while the link was down sounds now.
+    if (open.some((a) => a.severity === 'critical' && !a.acknowledgedAt && !alerts.has(a.id) && !touched.alerts.has(a.id))) {
+      alarm();
+    }
+    addUnits(statuses.map((s) => s.unit));
+    for (const item of statuses) if (!touched.assets.has(item.id)) queue('assets', item);
+    for (const item of open) if (!touched.alerts.has(item.id)) queue('alerts', item);
+    for (const item of openRequests) if (!touched.requests.has(item.id)) queue('requests', item);
+  } finally {
+    touched = null;
+  }
   await loadAreas();
   await loadDetections();
+}
+
+function replacePicture(kind, known, snapshot, drop) {
+  const present = new Set(snapshot.map((item) => item.id));
+  for (const id of [...known.keys()]) {
+    if (!present.has(id) && !touched[kind].has(id) && !pending[kind].has(id)) drop(id);
+  }
+  schedule();
 }
 
 async function connect() {
@@ -752,46 +743,66 @@ async function connect() {
     .build();
   hub.serverTimeoutInMilliseconds = 12000; // the server pings every 5 s
   hub.keepAliveIntervalInMilliseconds = 5000;
-  hub.on('assetUpdated', (status) => queue('assets', status));
+  hub.on('assetUpdated', (status) => fromHub('assets', status));
   hub.on('alertRaised', (alert) => {
-    queue('alerts', alert);
+    fromHub('alerts', alert);
     if (alert.severity === 'critical') alarm();
   });
-  hub.on('alertUpdated', (alert) => queue('alerts', alert));
-  hub.on('dispatchUpdated', (request) => queue('requests', request));
+  hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
+  hub.on('dispatchUpdated', (request) => fromHub('requests', request));
   hub.on('hazardAreaUpdated', (view) => { pendingAreas.set(view.code, view); schedule(); });
   hub.onreconnecting(() => banner(t('reconnecting'), 'warning'));
-  hub.onreconnected(async () => {
-    await refocus();
-    await resync();
-    if (hub.state === signalR.HubConnectionState.Connected) {
-      banner(t('resynced'), 'ok');
-      setTimeout(() => { if (hub.state === signalR.HubConnectionState.Connected) banner('', ''); }, 3000);
-    }
-  });
+  hub.onreconnected(() => catchUp(true));
   hub.onclose(() => {
-    // Automatic reconnection gave up (the server was away a long time): keep trying.
+    // The connection ended without an automatic reconnection (the server closed it): start again.
     banner(t('reconnecting'), 'warning');
-    setTimeout(startHub, 5000);
+    setTimeout(startHub, 3000);
   });
   await startHub();
 }
 
+/** Opens the hub connection, retrying until it is up, then reads the picture. */
 async function startHub() {
+  if (hub.state === signalR.HubConnectionState.Disconnected) {
+    try {
+      await hub.start();
+    } catch (error) {
+      if (error instanceof Unauthorized) {
+        signOut(t('badToken'));
+        return;
+      }
+      banner(t('reconnecting'), 'warning');
+      setTimeout(startHub, 3000);
+      return;
+    }
+  }
+  await catchUp(false);
+}
+
+/** Focus and a full read of the picture, retried while the link stays up, so the page is never left stale. */
+async function catchUp(reconnected) {
   try {
-    await hub.start();
     await refocus();
     await resync();
-    if (hub.state === signalR.HubConnectionState.Connected) {
-      banner('', ''); // not if the link went again while the picture was being read
-    }
   } catch (error) {
     if (error instanceof Unauthorized) {
       signOut(t('badToken'));
       return;
     }
-    banner(t('reconnecting'), 'warning');
-    setTimeout(startHub, 3000);
+    console.warn('resync failed, trying again', error);
+    if (hub.state === signalR.HubConnectionState.Connected) {
+      setTimeout(() => catchUp(reconnected), 3000);
+    }
+    return;
+  }
+  if (hub.state !== signalR.HubConnectionState.Connected) {
+    return; // the link went again while the picture was read; the next reconnection reads it again
+  }
+  if (reconnected) {
+    banner(t('resynced'), 'ok');
+    setTimeout(() => { if (hub.state === signalR.HubConnectionState.Connected) banner('', ''); }, 3000);
+  } else {
+    banner('', '');
   }
 }
 
@@ -832,23 +843,33 @@ async function showDashboard() {
     }
   }
   createMap(config);
-  const units = await api('/api/assets').then((list) => [...new Set(list.map((s) => s.unit))].sort());
+  addUnits(['DU1', 'DU2', 'DU3', 'DU4', 'DU5', 'DU6']);
   const select = document.getElementById('unit');
-  for (const unit of new Set([...units, 'DU1', 'DU2', 'DU3', 'DU4', 'DU5', 'DU6'])) {
-    const option = document.createElement('option');
-    option.value = unit;
-    option.textContent = unit;
-    select.append(option);
-  }
-  select.addEventListener('change', async () => {
+  select.addEventListener('change', () => {
     unitFilter = select.value;
-    showMarkers([...assets.values()], (e) => visible(e.status));
+    fleet.show([...assets.values()].filter((e) => e.marker).map((e) => e.marker), (marker) => visible(marker.status));
     renderAlerts();
     renderRequests();
-    await refocus();
+    // The hub narrows what it sends to the units in focus: widening again reads the picture afresh.
+    catchUp(false);
   });
   setUpDispatch();
   await connect();
+}
+
+/** Every unit seen, in order, in the unit filter. */
+function addUnits(units) {
+  const select = document.getElementById('unit');
+  const known = new Set([...select.options].map((o) => o.value));
+  for (const unit of new Set(units)) {
+    if (!unit || known.has(unit)) continue;
+    known.add(unit);
+    const option = document.createElement('option');
+    option.value = unit;
+    option.textContent = unit;
+    const after = [...select.options].find((o) => o.value && o.value.localeCompare(unit) > 0);
+    select.insertBefore(option, after ?? null);
+  }
 }
 
 function report(error) {
@@ -857,6 +878,11 @@ function report(error) {
     return;
   }
   console.error(error);
+}
+
+/** An interface text for HTML: keys built from server values fall back to the value itself. */
+function te(key) {
+  return escape(t(key));
 }
 
 function escape(text) {
@@ -870,6 +896,11 @@ document.getElementById('language').addEventListener('change', (e) => {
   nameProvinces();
   renderAlerts();
   renderRequests();
+  const panel = document.getElementById('asset');
+  if (panel && !panel.hidden) showAsset(panel.dataset.assetId);
+  const recommendations = document.getElementById('recommendations');
+  if (recommendations && !recommendations.hidden && shownRecommendations) showRecommendations(shownRecommendations);
+  showSoundHint();
 });
 setLanguage(currentLanguage());
 setUpSound();
@@ -912,7 +943,10 @@ window.cmacLive = {
     detections: detectionLayer?.getLayers().length ?? 0,
     hub: hub?.state ?? null,
     alarms,
+    clustered: fleet?.group._topClusterLevel?.getChildCount() ?? 0,
   }),
+  clusterProblems: () => fleet?.problems() ?? [],
+  shown: () => (fleet ? fleet.group.getLayers().map((marker) => marker.status.id) : []),
   area: (code) => areaShapes.get(code)?.feature.properties ?? null,
 };
 applyTexts();
