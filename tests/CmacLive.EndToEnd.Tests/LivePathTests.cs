@@ -282,7 +282,7 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         await using var everything = await HubProbe.ConnectAsync(Silo);
         await using var t1 = await DeviceProbe.ConnectAsync(Silo, d1, s1);
         await using var t6 = await DeviceProbe.ConnectAsync(Silo, d6, s6);
-        var now = DateTimeOffset.UtcNow;
+        var now = DateTimeOffset.UtcNow.AddSeconds(-10);
 
         await t1.PublishFixAsync(13.0, 103.0, now.AddSeconds(-2));
         await everything.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) == 13.0);
@@ -295,6 +295,13 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         var mine = seen.Where(e => e.Event == "assetUpdated" && HubProbe.Lat(e.Payload) is not null).Select(e => e.Payload).ToList();
         Assert.Contains(mine, s => s.GetProperty("id").GetString() == du1 && HubProbe.Lat(s) == 13.2);
         Assert.DoesNotContain(mine, s => s.GetProperty("unit").GetString() != "DU1");
+
+        // An SOS is for everyone: the DU1 dashboard sees DU6's alert and its asset in SOS, and the SOS end.
+        await t6.PublishAsync($"cmac/v1/{d6}/status", $$"""{"ts":{{now.AddSeconds(1).ToUnixTimeMilliseconds()}},"state":"sos"}""");
+        await focused.WaitForAsync("alertRaised", a => a.GetProperty("assetId").GetString() == du6 && a.GetProperty("severity").GetString() == "critical");
+        await focused.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du6 && s.GetProperty("state").GetString() == "sos");
+        await t6.PublishAsync($"cmac/v1/{d6}/status", $$"""{"ts":{{now.AddSeconds(2).ToUnixTimeMilliseconds()}},"state":"working"}""");
+        await focused.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == du6 && s.GetProperty("state").GetString() == "working");
 
         await focused.Connection.InvokeAsync("Focus", Array.Empty<string>());
         await t6.PublishFixAsync(13.3, 103.0, DateTimeOffset.UtcNow);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
@@ -32,6 +33,9 @@ public sealed partial class OpsHubRelay(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Pending _pending = new();
+
+    // Assets whose last update sent here was an SOS: touched only by the send loop.
+    private readonly HashSet<string> _inSos = new(StringComparer.Ordinal);
 
     private readonly string _siloAddress = silo.SiloAddress.ToParsableString();
     private readonly IDeviceCommandSink[] _sinks = [.. sinks];
@@ -153,15 +157,30 @@ public sealed partial class OpsHubRelay(
         foreach (var update in batch.Alerts.Values)
         {
             var alert = update.Alert;
-            var clients = alert.Unit is { } unit ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit)) : hub.Clients.All;
+            // A critical alert (an SOS) reaches every dashboard, whatever units it is focused on.
+            var clients = alert.Unit is { } unit && alert.Severity != AlertSeverity.Critical
+                ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit))
+                : hub.Clients.All;
             await clients.SendAsync(update.Raised ? "alertRaised" : "alertUpdated", alert, cancellationToken);
         }
 
         await SendCommandsAsync(batch);
         foreach (var status in batch.Assets.Values)
         {
-            await hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(status.Unit))
-                .SendAsync("assetUpdated", status, cancellationToken);
+            // So does an asset in SOS, and its first update after it, which ends the SOS on every map.
+            bool everyone;
+            if (status.State == AssetState.Sos)
+            {
+                _inSos.Add(status.Id);
+                everyone = true;
+            }
+            else
+            {
+                everyone = _inSos.Remove(status.Id);
+            }
+
+            var clients = everyone ? hub.Clients.All : hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(status.Unit));
+            await clients.SendAsync("assetUpdated", status, cancellationToken);
         }
 
         foreach (var area in batch.Areas.Values)

@@ -293,8 +293,9 @@ function iconFor(status) {
   });
 }
 
+/** Shown under the unit filter; an asset in SOS is shown whatever the filter. */
 function visible(status) {
-  return !unitFilter || status.unit === unitFilter;
+  return !unitFilter || status.unit === unitFilter || stateOf(status) === 'sos';
 }
 
 function applyAsset(status, panel) {
@@ -423,7 +424,7 @@ function replayTrack() {
 function renderAlerts() {
   const list = document.getElementById('alert-list');
   const open = [...alerts.values()]
-    .filter((a) => a.isOpen !== false && (!unitFilter || !a.unit || a.unit === unitFilter))
+    .filter((a) => a.isOpen !== false && (!unitFilter || !a.unit || a.unit === unitFilter || a.severity === 'critical'))
     .sort((a, b) => (b.raisedAt > a.raisedAt ? 1 : -1));
   document.getElementById('alert-count').textContent = String(open.length);
   list.replaceChildren(...open.map((alert) => {
