@@ -157,6 +157,25 @@ public static class DashboardBenchmark
             }
         }
 
+        // An officer zooming in and out with the wheel while the fleet reports: afterwards every marker is
+        // in the map's clusters once, and the clustering's grids agree with its tree.
+        await page.EvaluateAsync("([lat, lon]) => window.cmacLive.focus(lat, lon, 10)", new object[] { site.Lat, site.Lon });
+        await page.Mouse.MoveAsync(700, 540);
+        var zooming = Stopwatch.StartNew();
+        var zooms = new SortedSet<double>();
+        for (var turn = 0; zooming.Elapsed < TimeSpan.FromSeconds(Math.Min(seconds, 15)); turn++)
+        {
+            await page.Mouse.WheelAsync(0, turn % 4 < 2 ? -400 : 400);
+            await Task.Delay(350);
+            zooms.Add((await page.EvaluateAsync<JsonElement>("() => window.cmacLive.summary()")).GetProperty("zoom").GetDouble());
+        }
+
+        await Task.Delay(1500);
+        var shown = await page.EvaluateAsync<string[]>("() => window.cmacLive.shown()");
+        var problems = await page.EvaluateAsync<string[]>("() => window.cmacLive.clusterProblems()");
+        Console.WriteLine($"  after {zooming.Elapsed.TotalSeconds:0} s of wheel zooming (zooms {string.Join(", ", zooms)}): {shown.Length} markers clustered ({shown.Distinct().Count()} distinct), {problems.Length} grid problems");
+        failed |= shown.Length != count || shown.Distinct().Count() != count || problems.Length > 0;
+
         var summary = await page.EvaluateAsync<JsonElement>("() => window.cmacLive.summary()");
         Console.WriteLine($"  page at the end: {summary.GetProperty("markers").GetInt32()} markers, hub {summary.GetProperty("hub").GetString()}; console errors: {errors.Count}");
         foreach (var error in errors.Take(5))

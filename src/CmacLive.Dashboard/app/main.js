@@ -944,6 +944,7 @@ window.cmacLive = {
     detections: detectionLayer?.getLayers().length ?? 0,
     hub: hub?.state ?? null,
     alarms,
+    zoom: map?.getZoom() ?? null,
     clustered: fleet?.group._topClusterLevel?.getChildCount() ?? 0,
   }),
   clusterProblems: () => fleet?.problems() ?? [],
