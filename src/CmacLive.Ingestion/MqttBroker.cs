@@ -1,11 +1,11 @@
 using System.Net;
 using CmacLive.Devices;
 using CmacLive.Live;
-using MQTTnet;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using MQTTnet.Server;

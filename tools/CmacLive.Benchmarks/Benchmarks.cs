@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace CmacLive.Benchmarks;
 
@@ -46,4 +49,13 @@ public static class Benchmarks
     /// <summary>The p-th percentile (0..1) of an ascending list, nearest rank.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    /// <summary>One fix, as a tracker sends it: the contract's position topic at QoS 1, timed now.</summary>
+    public static Task<MqttClientPublishResult> PublishFixAsync(IMqttClient client, string deviceId, double lat, double lon)
+    {
+        var fix = string.Create(CultureInfo.InvariantCulture,
+            $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"lat":{{lat:0.0000000}},"lon":{{lon:0.0000000}},"acc":4}""");
+        return client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"cmac/v1/{deviceId}/position")
+            .WithPayload(fix).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    }
 }

@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace CmacLive.Benchmarks;
 
@@ -336,12 +334,9 @@ public static class DashboardBenchmark
 
         private async Task PublishAsync(Device device)
         {
-            var fix = string.Create(CultureInfo.InvariantCulture,
-                $$"""{"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"lat":{{device.Lat:0.0000000}},"lon":{{device.Lon:0.0000000}},"acc":4}""");
             try
             {
-                var result = await device.Client!.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"cmac/v1/{device.DeviceId}/position")
-                    .WithPayload(fix).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                var result = await Benchmarks.PublishFixAsync(device.Client!, device.DeviceId, device.Lat, device.Lon);
                 if (result.IsSuccess)
                 {
                     Interlocked.Increment(ref _sent);

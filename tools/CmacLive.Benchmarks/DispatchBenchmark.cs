@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CmacLive.Dispatch;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace CmacLive.Benchmarks;
 
@@ -82,9 +81,7 @@ public static class DispatchBenchmark
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(deviceId)
             .WithCredentials(deviceId, secret).Build());
-        var fix = JsonSerializer.Serialize(new { ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), lat, lon, acc = 5 });
-        var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"cmac/v1/{deviceId}/position")
-            .WithPayload(fix).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        var result = await Benchmarks.PublishFixAsync(client, deviceId, lat, lon);
         if (!result.IsSuccess)
         {
             throw new InvalidOperationException($"fix of {deviceId} refused: {result.ReasonCode}");

@@ -116,7 +116,6 @@ async function loadAreas() {
       layer.feature = feature;
       layer.bindTooltip(() => areaLabel(layer.feature.properties), { sticky: true });
       layer.on('click', () => showSearched(code));
-      layer.getElement?.()?.setAttribute('data-area-code', code);
       areaShapes.set(code, layer);
       areaLayer.addLayer(layer);
     },

@@ -20,10 +20,12 @@ public sealed class OpsFeedGrain(
     ILocalSiloDetails silo,
     ILogger<OpsFeedGrain> logger) : Grain, IOpsFeedGrain
 {
-    private Dictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
-    private Dictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
-    private Dictionary<string, AlertUpdate> _alerts = new(StringComparer.Ordinal);
-    private Dictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
+    // Cleared, not replaced, after each batch (which copies them): no new dictionaries per flush.
+    private readonly Dictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AlertUpdate> _alerts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
+    private readonly string _origin = silo.SiloAddress.ToParsableString();
     private List<DeviceCommand> _commands = [];
     private IReadOnlyList<IOpsObserver> _observers = [];
     private DateTimeOffset _observersReadAt = DateTimeOffset.MinValue;
@@ -85,17 +87,13 @@ public sealed class OpsFeedGrain(
 
         var batch = new OpsUpdateBatch
         {
-            Assets = [.. _assets.Values],
-            HazardAreas = [.. _areas.Values],
-            Alerts = [.. _alerts.Values],
-            Requests = [.. _requests.Values],
+            Assets = Take(_assets),
+            HazardAreas = Take(_areas),
+            Alerts = Take(_alerts),
+            Requests = Take(_requests),
             Commands = _commands.Count == 0 ? [] : _commands,
-            Origin = silo.SiloAddress.ToParsableString(),
+            Origin = _origin,
         };
-        _assets = new(StringComparer.Ordinal);
-        _areas = new(StringComparer.Ordinal);
-        _alerts = new(StringComparer.Ordinal);
-        _requests = new(StringComparer.Ordinal);
         if (_commands.Count > 0)
         {
             _commands = [];
@@ -111,6 +109,19 @@ public sealed class OpsFeedGrain(
                 logger.LogWarning(ex, "A hub observer could not take a batch of {Count} updates", batch.Assets.Count + batch.HazardAreas.Count + batch.Alerts.Count);
             }
         }
+    }
+
+    /// <summary>The pending updates of one kind, copied for the batch, and cleared.</summary>
+    private static IReadOnlyList<T> Take<T>(Dictionary<string, T> pending)
+    {
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        T[] taken = [.. pending.Values];
+        pending.Clear();
+        return taken;
     }
 
     private async Task<IReadOnlyList<IOpsObserver>> ObserversAsync()
