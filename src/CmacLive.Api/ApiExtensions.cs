@@ -3,9 +3,10 @@ using CmacLive.Api.Auth;
 using CmacLive.Api.Dashboard;
 using CmacLive.Api.Hubs;
 using CmacLive.Api.Json;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CmacLive.Api;
@@ -13,29 +14,35 @@ namespace CmacLive.Api;
 public static class ApiExtensions
 {
     /// <summary>REST, the hub, bearer-token auth and the per-silo relay of live updates.</summary>
-    public static IServiceCollection AddCmacLiveApi(this IServiceCollection services, AdminToken token)
+    public static IServiceCollection AddCmacLiveApi(this IServiceCollection services, IConfiguration configuration, AdminToken token, string dataFolder)
     {
-        services.AddSingleton(token);
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddCmacLiveAuth(configuration, token);
+        services.AddSingleton(new FirstAdmin.Settings(dataFolder));
+        services.AddHostedService<FirstAdmin>();
         // Pings every 5 s: a dashboard learns within its 12 s server timeout that its link is gone (a silo
         // stopped, a network cut), says so, and reconnects. Clients keep their default 15 s pings, so the
         // hub keeps its default 30 s before it drops a silent one.
-        services.AddSignalR(o => o.KeepAliveInterval = TimeSpan.FromSeconds(5))
+        services.AddSignalR(o =>
+            {
+                o.KeepAliveInterval = TimeSpan.FromSeconds(5);
+                o.AddFilter<HubSessions>();
+            })
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
         return services;
     }
 
-    /// <summary>Maps <c>/api/…</c> and <c>/hubs/ops</c>, all behind the bearer token.</summary>
+    /// <summary>
+    /// Maps <c>/api/…</c> and <c>/hubs/ops</c>. Every route names its policy (the README's route table lists them);
+    /// the group itself admits only signed-in callers, so a route that forgot its policy is still closed.
+    /// </summary>
     public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization();
-        api.MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi();
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.SignedIn);
+        api.MapAuthApi().MapUsersApi().MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapDashboard();
         return app;

@@ -87,8 +87,8 @@ public static class SiloExtensions
             Console.WriteLine($"Admin token (shown once, saved to {token.Path}): {token.Value}");
         }
 
-        builder.Services.AddCmacLiveApi(token);
-        builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub");
+        builder.Services.AddCmacLiveApi(builder.Configuration, token, dataFolder);
+        builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub").AddCheck<SigningKeysHealthCheck>("signing-keys");
         return builder;
     }
 
@@ -99,7 +99,7 @@ public static class SiloExtensions
         app.UseAuthorization();
         app.MapHealthChecks("/health");
         app.MapCmacLiveApi();
-        app.MapIngestStats();
+        app.MapIngestStats().RequireAuthorization(Policies.Read);
         return app;
     }
 
@@ -119,6 +119,15 @@ public static class SiloExtensions
             Task.FromResult(relay.IsReady
                 ? HealthCheckResult.Healthy("registered with the cluster's live feeds")
                 : HealthCheckResult.Unhealthy("not yet registered with the cluster's live feeds"));
+    }
+
+    /// <summary>Unhealthy until this silo has read the cluster's token signing keys (it could not check a signed-in user's token before).</summary>
+    private sealed class SigningKeysHealthCheck(SigningKeys keys) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(keys.IsLoaded
+                ? HealthCheckResult.Healthy("token signing keys read")
+                : HealthCheckResult.Unhealthy("the token signing keys are not read yet"));
     }
 
     /// <summary>Healthy once the silo answers grain calls with its storage behind it.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CmacLive.Alerts;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,9 +13,9 @@ public static class AlertsApi
     public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
     {
         var alerts = api.MapGroup("/alerts");
-        alerts.MapGet("/", ListAlerts);
-        alerts.MapGet("/{id}", GetAlert);
-        alerts.MapPost("/{id}/ack", Acknowledge);
+        alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.Read);
+        alerts.MapGet("/{id}", GetAlert).RequireAuthorization(Policies.Read);
+        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge);
         return api;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CmacLive.Assets;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,9 +21,9 @@ public static class AssetsApi
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets");
-        assets.MapPut("/{id}", PutAsset);
-        assets.MapGet("/{id}", GetAsset);
-        assets.MapGet("/", ListAssets);
+        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate);
+        assets.MapGet("/{id}", GetAsset).RequireAuthorization(Policies.Read);
+        assets.MapGet("/", ListAssets).RequireAuthorization(Policies.Read);
         return api;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CmacLive.Detections;
 using CmacLive.HazardAreas;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,10 +24,10 @@ public static class DetectionsApi
     public static RouteGroupBuilder MapDetectionsApi(this RouteGroupBuilder api)
     {
         var detections = api.MapGroup("/detections");
-        detections.MapGet("/", ListDetections);
-        detections.MapGet("/{id}", GetDetection);
-        detections.MapPost("/{id}/confirm", Confirm);
-        detections.MapPost("/{id}/clutter", MarkClutter);
+        detections.MapGet("/", ListDetections).RequireAuthorization(Policies.Read);
+        detections.MapGet("/{id}", GetDetection).RequireAuthorization(Policies.Read);
+        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate);
+        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate);
         return api;
     }
 

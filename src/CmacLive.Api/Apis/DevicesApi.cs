@@ -1,4 +1,5 @@
 using CmacLive.Devices;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,8 +18,8 @@ public static class DevicesApi
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices");
-        devices.MapPut("/{deviceId}", PutDevice);
-        devices.MapGet("/{deviceId}", GetDevice);
+        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate);
+        devices.MapGet("/{deviceId}", GetDevice).RequireAuthorization(Policies.Read);
         return api;
     }
 

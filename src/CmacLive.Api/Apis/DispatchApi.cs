@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,15 +28,15 @@ public static class DispatchApi
     public static RouteGroupBuilder MapDispatchApi(this RouteGroupBuilder api)
     {
         var dispatch = api.MapGroup("/dispatch");
-        dispatch.MapPost("/requests", File);
-        dispatch.MapGet("/requests", List);
-        dispatch.MapGet("/requests/{id}", Get);
-        dispatch.MapGet("/requests/{id}/recommendations", Recommend);
-        dispatch.MapPost("/requests/{id}/assign", Assign);
-        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge);
-        dispatch.MapPost("/requests/{id}/resolve", Resolve);
-        dispatch.MapPost("/requests/{id}/cancel", Cancel);
-        dispatch.MapGet("/figures", Figures);
+        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapGet("/requests", List).RequireAuthorization(Policies.Read);
+        dispatch.MapGet("/requests/{id}", Get).RequireAuthorization(Policies.Read);
+        dispatch.MapGet("/requests/{id}/recommendations", Recommend).RequireAuthorization(Policies.Read);
+        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapGet("/figures", Figures).RequireAuthorization(Policies.Read);
         return api;
     }
 

@@ -4,6 +4,7 @@ using CmacLive.Assets;
 using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,14 +35,14 @@ public static class HazardAreasApi
     public static RouteGroupBuilder MapHazardAreasApi(this RouteGroupBuilder api)
     {
         var areas = api.MapGroup("/hazard-areas");
-        areas.MapGet("/", ListHazardAreas);
-        areas.MapPut("/{code}", PutHazardArea);
-        areas.MapGet("/{code}", GetHazardArea);
-        areas.MapGet("/outlines", GetOutlines);
-        areas.MapGet("/{code}/searched", GetSearched);
-        areas.MapPost("/{code}/status", PostStatus);
-        areas.MapPut("/{code}/assets/{assetId}", AssignAsset);
-        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset);
+        areas.MapGet("/", ListHazardAreas).RequireAuthorization(Policies.Read);
+        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate);
+        areas.MapGet("/{code}", GetHazardArea).RequireAuthorization(Policies.Read);
+        areas.MapGet("/outlines", GetOutlines).RequireAuthorization(Policies.Read);
+        areas.MapGet("/{code}/searched", GetSearched).RequireAuthorization(Policies.Read);
+        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate);
+        areas.MapPut("/{code}/assets/{assetId}", AssignAsset).RequireAuthorization(Policies.Operate);
+        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset).RequireAuthorization(Policies.Operate);
         return api;
     }
 

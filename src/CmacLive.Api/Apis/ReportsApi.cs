@@ -5,6 +5,7 @@ using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Detections;
 using CmacLive.Reports;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,10 +20,10 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/projects/{id}", PutProject);
-        api.MapGet("/projects/{id}", GetProject);
-        api.MapGet("/projects", ListProjects);
-        api.MapGet("/reports/daily", GetDaily);
+        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate);
+        api.MapGet("/projects/{id}", GetProject).RequireAuthorization(Policies.Read);
+        api.MapGet("/projects", ListProjects).RequireAuthorization(Policies.Read);
+        api.MapGet("/reports/daily", GetDaily).RequireAuthorization(Policies.Read);
         return api;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using CmacLive.History;
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,7 +22,7 @@ public static class TrackApi
 
     public static RouteGroupBuilder MapTrackApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/assets/{id}/track", GetTrack);
+        api.MapGet("/assets/{id}/track", GetTrack).RequireAuthorization(Policies.Read);
         return api;
     }
 

@@ -32,7 +32,7 @@ public static class DashboardFiles
         app.MapGet("/", (HttpContext context) => Serve(context, "index.html"));
         app.MapGet("/{**path}", (string path, HttpContext context) => Serve(context, path)).WithOrder(int.MaxValue);
         app.MapGet("/api/dashboard/config", (IConfiguration configuration) => TypedResults.Ok(new DashboardConfig(configuration["Dashboard:TileUrl"])))
-            .RequireAuthorization();
+            .RequireAuthorization(Auth.Policies.Read);
         return app;
     }
 

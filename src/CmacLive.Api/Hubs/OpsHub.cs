@@ -1,3 +1,4 @@
+using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -7,7 +8,7 @@ namespace CmacLive.Api.Hubs;
 /// <c>/hubs/ops</c>: live updates for dashboards. A new connection gets every update it may see;
 /// <c>Focus(units)</c> narrows it to those units' assets (an empty list widens it again).
 /// </summary>
-[Authorize]
+[Authorize(Policy = Policies.Read)]
 public sealed class OpsHub : Hub
 {
     public const string Path = "/hubs/ops";
@@ -21,6 +22,7 @@ public sealed class OpsHub : Hub
         await base.OnConnectedAsync();
     }
 
+    [Authorize(Policy = Policies.Read)]
     public async Task Focus(string[]? units)
     {
         var wanted = (units ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();

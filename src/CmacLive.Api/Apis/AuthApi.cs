@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using CmacLive.Api.Auth;
+using CmacLive.People;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>Signing in, who the caller is, and the signing keys' rotation.</summary>
+public static class AuthApi
+{
+    private const string WrongCredentials = "the user name or password is wrong";
+
+    public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/token", SignIn).AllowAnonymous();
+        api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
+        api.MapPost("/auth/signing-keys/rotate", Rotate).RequireAuthorization(Policies.Admin);
+        return api;
+    }
+
+    public sealed record TokenAnswer(string AccessToken, DateTimeOffset ExpiresAt, string[] Roles, string Username, string DisplayName);
+
+    public sealed record MeAnswer(string Username, string DisplayName, string[] Roles, DateTimeOffset? ExpiresAt, string Via);
+
+    public sealed record SigningKeyInfo(string Kid, DateTimeOffset NotBefore, DateTimeOffset CreatedAt);
+
+    /// <summary>
+    /// <c>POST /api/auth/token</c> <c>{username, password}</c>: a token for the shift. A wrong name and a wrong password
+    /// answer the same 401 in about the same time; after too many failures for one name, 429 with <c>Retry-After</c>.
+    /// </summary>
+    public static async Task<Results<Ok<TokenAnswer>, ValidationProblem, ProblemHttpResult>> SignIn(
+        HttpRequest request, HttpResponse response, IGrainFactory grains, PasswordHashing passwords, SignInThrottle throttle,
+        TokenIssuer issuer, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var username = Problems.RequiredString(body, "username", errors)?.ToLowerInvariant();
+        var password = Problems.OptionalString(body, "password", errors);
+        if (string.IsNullOrEmpty(password) && !errors.ContainsKey("password"))
+        {
+            errors["password"] = ["is required"];
+        }
+        else if (password is { Length: > PasswordHashing.MaxLength })
+        {
+            errors["password"] = [$"must be at most {PasswordHashing.MaxLength} characters"];
+        }
+
+        if (username is { Length: > 100 })
+        {
+            errors["username"] = ["must be at most 100 characters"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        if (throttle.Blocked(username!) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
+                detail: $"too many failed sign-ins for this user name; try again in {seconds} s");
+        }
+
+        var credentials = UserNames.IsValid(username) ? await grains.GetGrain<IUserGrain>(username!).GetCredentials() : null;
+        var valid = passwords.Verify(credentials?.PasswordHash, password!) && credentials is { Access.Disabled: false };
+        if (!valid)
+        {
+            throttle.Failed(username!);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: WrongCredentials);
+        }
+
+        throttle.Succeeded(username!);
+        var access = credentials!.Access;
+        var (token, expires) = await issuer.IssueAsync(access);
+        return TypedResults.Ok(new TokenAnswer(token, expires, access.Roles, access.Username, access.DisplayName));
+    }
+
+    /// <summary><c>GET /api/me</c>: the caller's name, display name and roles, and when its credential expires.</summary>
+    public static Ok<MeAnswer> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeAnswer(
+        AuthServiceCollectionExtensions.UserName(user),
+        user.FindFirstValue(CmacClaims.DisplayName) ?? AuthServiceCollectionExtensions.UserName(user),
+        CmacClaims.RolesOf(user),
+        CmacClaims.ExpiresOf(user),
+        user.FindFirstValue(CmacClaims.Via) ?? "unknown"));
+
+    /// <summary><c>POST /api/auth/signing-keys/rotate</c>: a new signing key, signing from 30 s on; tokens signed before stay valid until they expire.</summary>
+    public static async Task<Ok<SigningKeyInfo[]>> Rotate(SigningKeys keys)
+    {
+        var ring = await keys.RotateAsync();
+        return TypedResults.Ok(ring.Keys.Select(k => new SigningKeyInfo(k.Kid, k.NotBefore, k.CreatedAt)).ToArray());
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text.Json;
+using CmacLive.Api.Auth;
+using CmacLive.People;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>Users and their API keys (admin only). Never answers a password, a hash or a key after it was made.</summary>
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin);
+        users.MapGet("/", List);
+        users.MapGet("/{username}", Get);
+        users.MapPut("/{username}", Put);
+        users.MapDelete("/{username}", Delete);
+        users.MapPost("/{username}/keys", AddKey);
+        users.MapDelete("/{username}/keys/{name}", RevokeKey);
+        return api;
+    }
+
+    public sealed record NewKey(string Name, string Key, string[]? Roles, DateTimeOffset? ExpiresAt);
+
+    public static async Task<Ok<UserView[]>> List(IGrainFactory grains)
+    {
+        var names = await grains.GetGrain<IUserDirectoryGrain>(0).List();
+        var users = await Task.WhenAll(names.Select(n => grains.GetGrain<IUserGrain>(n).Get()));
+        return TypedResults.Ok(users.OfType<UserView>().ToArray());
+    }
+
+    public static async Task<Results<Ok<UserView>, ProblemHttpResult>> Get(string username, IGrainFactory grains) =>
+        Normalize(username) is { } name && await grains.GetGrain<IUserGrain>(name).Get() is { } user
+            ? TypedResults.Ok(user)
+            : Problems.NotFound($"no user '{username}'");
+
+    /// <summary><c>PUT /api/users/{username}</c> <c>{displayName, roles, password?, disabled?}</c>: creates or changes the user.</summary>
+    public static async Task<Results<Ok<UserView>, ValidationProblem>> Put(
+        string username, HttpRequest request, IGrainFactory grains, PasswordHashing passwords, AccessCache cache, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var name = Normalize(username);
+        if (name is null)
+        {
+            errors["username"] = [UserNames.Rule];
+        }
+
+        var displayName = Problems.RequiredString(body, "displayName", errors);
+        if (displayName is { Length: > 200 })
+        {
+            errors["displayName"] = ["must be at most 200 characters"];
+        }
+
+        var roles = ReadRoles(body, required: true, errors);
+        var password = Problems.OptionalString(body, "password", errors);
+        if (password is { Length: < PasswordHashing.MinLength or > PasswordHashing.MaxLength })
+        {
+            errors["password"] = [$"must be {PasswordHashing.MinLength} to {PasswordHashing.MaxLength} characters"];
+        }
+
+        var disabled = Problems.OptionalBool(body, "disabled", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var change = new UserChange
+        {
+            DisplayName = displayName!,
+            Roles = roles!,
+            PasswordHash = password is null ? null : passwords.Hash(password),
+            Disabled = disabled,
+        };
+        var user = await grains.GetGrain<IUserGrain>(name!).Put(change);
+        cache.Forget(name!);
+        return TypedResults.Ok(user);
+    }
+
+    /// <summary><c>DELETE /api/users/{username}</c>: the user's tokens and keys stop on every silo within seconds, its hub connections close.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string username, IGrainFactory grains, AccessCache cache)
+    {
+        var name = Normalize(username);
+        if (name is null || !await grains.GetGrain<IUserGrain>(name).Delete())
+        {
+            return Problems.NotFound($"no user '{username}'");
+        }
+
+        cache.Forget(name);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// <c>POST /api/users/{username}/keys</c> <c>{name, roles?, expiresAt?}</c>: a new API key, shown this once. Its roles
+    /// must be among the user's (none: the user's own); it never grants more than its user holds at the time it is used.
+    /// </summary>
+    public static async Task<Results<Created<NewKey>, ValidationProblem, ProblemHttpResult>> AddKey(
+        string username, HttpRequest request, IGrainFactory grains, AccessCache cache, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var name = Normalize(username);
+        if (name is null || await grains.GetGrain<IUserGrain>(name).Get() is not { } user)
+        {
+            return Problems.NotFound($"no user '{username}'");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var keyName = Problems.RequiredString(body, "name", errors);
+        if (keyName is not null && !Identifiers.IsId(keyName))
+        {
+            errors["name"] = [Identifiers.IdRule];
+        }
+
+        var roles = ReadRoles(body, required: false, errors);
+        if (roles is not null && roles.Except(user.Roles, StringComparer.Ordinal).ToArray() is { Length: > 0 } beyond)
+        {
+            errors["roles"] = [$"user '{name}' does not hold {string.Join(", ", beyond)}; a key grants at most its user's roles"];
+        }
+
+        DateTimeOffset? expiresAt = null;
+        if (Problems.OptionalString(body, "expiresAt", errors) is { } text)
+        {
+            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                errors["expiresAt"] = ["must be an ISO-8601 time"];
+            }
+            else if (parsed <= time.GetUtcNow())
+            {
+                errors["expiresAt"] = ["must be in the future"];
+            }
+            else
+            {
+                expiresAt = parsed.ToUniversalTime();
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var (key, id, hash) = BearerToken.NewApiKey();
+        try
+        {
+            var added = await grains.GetGrain<IUserGrain>(name).AddKey(new ApiKeyGrant { Id = id, Name = keyName!, Hash = hash, Roles = roles, ExpiresAt = expiresAt });
+            if (added is null)
+            {
+                return Problems.NotFound($"no user '{username}'");
+            }
+
+            cache.Forget(name);
+            return TypedResults.Created($"/api/users/{name}/keys/{Uri.EscapeDataString(added.Name)}", new NewKey(added.Name, key, added.Roles, added.ExpiresAt));
+        }
+        catch (PeopleConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    /// <summary><c>DELETE /api/users/{username}/keys/{name}</c>: the key stops on every silo within seconds.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string username, string name, IGrainFactory grains, AccessCache cache)
+    {
+        var user = Normalize(username);
+        if (user is null || !await grains.GetGrain<IUserGrain>(user).RevokeKey(name))
+        {
+            return Problems.NotFound($"user '{username}' has no key '{name}'");
+        }
+
+        cache.Forget(user);
+        return TypedResults.NoContent();
+    }
+
+    private static string? Normalize(string username)
+    {
+        var name = username.Trim().ToLowerInvariant();
+        return UserNames.IsValid(name) ? name : null;
+    }
+
+    /// <summary>A role list: an array of the contract's role names; an unknown one is named in the error.</summary>
+    private static string[]? ReadRoles(JsonElement body, bool required, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("roles", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required)
+            {
+                errors["roles"] = [$"is required: an array of {string.Join(", ", Roles.All)}"];
+            }
+
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String))
+        {
+            errors["roles"] = [$"must be an array of {string.Join(", ", Roles.All)}"];
+            return null;
+        }
+
+        var roles = value.EnumerateArray().Select(r => r.GetString()!.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
+        if (roles.Where(r => !Roles.IsKnown(r)).ToArray() is { Length: > 0 } unknown)
+        {
+            errors["roles"] = [$"unknown role {string.Join(", ", unknown.Select(r => $"'{r}'"))}; roles are {string.Join(", ", Roles.All)}"];
+            return null;
+        }
+
+        return [.. Roles.All.Where(roles.Contains)];
+    }
+}

@@ -1,0 +1,56 @@
+namespace CmacLive.Api.Auth;
+
+/// <summary>The <c>Auth</c> configuration section.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>The break-glass bearer token with the <c>admin</c> role; generated on first start when not set.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>How long a signed-in user's token is valid: a shift.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>A token signing key older than this is replaced; the old one validates its tokens until they expire.</summary>
+    public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a silo trusts what it last read of a user (roles, disabled, deleted, keys): a deleted user's
+    /// tokens and a revoked key stop within this and a second of checking.
+    /// </summary>
+    public TimeSpan AccessRefresh { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Failed sign-ins for one user name within a minute before further attempts are refused (429).</summary>
+    public int SignInFailureLimit { get; set; } = 10;
+
+    /// <summary>The first refusal lasts this long; each further one twice as long, up to <see cref="SignInMaxBackoff"/>.</summary>
+    public TimeSpan SignInBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan SignInMaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>User names whose sign-in failures a silo remembers at once (the oldest are forgotten first).</summary>
+    public int SignInTrackedNames { get; set; } = 10_000;
+
+    /// <summary>PBKDF2 (HMAC-SHA512) iterations for passwords: OWASP's current figure.</summary>
+    public int PasswordIterations { get; set; } = 210_000;
+
+    public OidcOptions Oidc { get; set; } = new();
+}
+
+/// <summary>An external identity provider (Keycloak, Entra ID) whose tokens are accepted beside the silo's own.</summary>
+public sealed class OidcOptions
+{
+    /// <summary>The issuer's URL; its <c>/.well-known/openid-configuration</c> and keys are read from there. Unset: no external provider.</summary>
+    public string? Authority { get; set; }
+
+    public string? Audience { get; set; }
+
+    /// <summary>The claim that names the roles: a claim name, or a path into nested claims such as <c>realm_access.roles</c> (Keycloak).</summary>
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>The claim that names the user.</summary>
+    public string NameClaim { get; set; } = "preferred_username";
+
+    /// <summary>Only for a provider on this machine in tests: metadata over plain HTTP.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CmacLive.Api.Auth;
+
+/// <summary>The 401 every scheme answers: problem+json saying why, and the bearer challenge.</summary>
+public static class AuthProblems
+{
+    public static async Task WriteUnauthorizedAsync(HttpContext context, string detail)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = detail,
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        };
+        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+    }
+
+    public static string Detail(HttpContext context, Exception? failure) =>
+        BearerToken.From(context.Request) is null ? "a bearer token is required"
+        : failure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException || failure?.Message.Contains("expired", StringComparison.Ordinal) == true
+            ? "the bearer token has expired; sign in again"
+            : "the bearer token is not valid";
+}

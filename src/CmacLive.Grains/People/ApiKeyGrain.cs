@@ -1,0 +1,31 @@
+using CmacLive.Storage;
+
+namespace CmacLive.People;
+
+[GenerateSerializer, Alias("cmac.ApiKeyState")]
+public sealed class ApiKeyState
+{
+    [Id(0)] public string? Owner { get; set; }
+}
+
+/// <summary>An API key id's owner, written once when the key is made.</summary>
+public sealed class ApiKeyGrain([PersistentState("api-key", StorageNames.Main)] IPersistentState<ApiKeyState> store) : Grain, IApiKeyGrain
+{
+    public async Task Bind(string username)
+    {
+        if (store.State.Owner == username)
+        {
+            return;
+        }
+
+        if (store.State.Owner is not null)
+        {
+            throw new PeopleConflictException("that key id is taken");
+        }
+
+        store.State.Owner = username;
+        await store.WriteStateAsync();
+    }
+
+    public Task<string?> Owner() => Task.FromResult(store.State.Owner);
+}
