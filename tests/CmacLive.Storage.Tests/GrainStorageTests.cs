@@ -1,3 +1,5 @@
+using CmacLive.Audit;
+using CmacLive.Storage.Audit;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,7 @@ public abstract class GrainStorageContract : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddCmacLiveStorage(options);
+            silo.Services.AddCmacLiveAudit(options);
             ConfigureSilo(silo);
         });
         _cluster = builder.Build();
@@ -93,6 +96,18 @@ public abstract class GrainStorageContract : IAsyncLifetime
         read.State!.Value = 8;
         await Storage.WriteStateAsync("device", id, read);
         Assert.Equal("3", read.ETag);
+    }
+
+    [Fact]
+    public async Task The_audit_trail_is_ready_on_a_fresh_database_once_the_silo_has_started()
+    {
+        var log = _cluster.GetSiloServiceProvider().GetRequiredService<IAuditLog>();
+        var at = new DateTimeOffset(2025, 3, 14, 8, 0, 0, TimeSpan.Zero);
+
+        await log.AppendAsync(new AuditEntry { At = at, User = "admin", Action = "asset.put", Target = "asset:DU5-EOD-01" }, CancellationToken.None);
+
+        var read = await log.ReadAsync(new AuditQuery { From = at, To = at.AddSeconds(1) }, CancellationToken.None);
+        Assert.Equal("asset:DU5-EOD-01", read.Single().Target);
     }
 
     [Fact]

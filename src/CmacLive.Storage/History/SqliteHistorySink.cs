@@ -67,7 +67,7 @@ public sealed class SqliteHistorySink(string connectionString, SqliteWriteGate g
             }
 
             await transaction.CommitAsync(cancellationToken);
-        });
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {

@@ -110,3 +110,41 @@ BEGIN
                    name, parent, first_day, first_day + interval '1 month');
 END
 $fn$;
+
+-- The audit trail, append-only: every change a user made, kept for good. id is the order of appending,
+-- so entries of one instant read back later-appended first. at is kept to the millisecond.
+CREATE TABLE IF NOT EXISTS audit_entry
+(
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at           timestamptz(3) NOT NULL,
+    user_name    text           NOT NULL,
+    on_behalf_of text           NULL,
+    action       text           NOT NULL,
+    target       text           NOT NULL,
+    detail       text           NULL
+);
+
+-- Reads are a time window, newest first, optionally of one user or one target: (filter, at, id)
+-- walked backwards is already in the order read.
+CREATE INDEX IF NOT EXISTS ix_audit_entry_at ON audit_entry (at, id);
+CREATE INDEX IF NOT EXISTS ix_audit_entry_user_at ON audit_entry (user_name, at, id);
+CREATE INDEX IF NOT EXISTS ix_audit_entry_target_at ON audit_entry (target, at, id);
+
+-- The database itself refuses to change or remove an entry: any UPDATE, DELETE or TRUNCATE statement on
+-- the table fails (statement-level, so also one that matches no row, and an INSERT's ON CONFLICT DO UPDATE).
+CREATE OR REPLACE FUNCTION cmac_audit_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    RAISE EXCEPTION 'audit_entry is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege', HINT = 'audit entries are never changed or removed';
+END
+$fn$;
+
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_entry_append_only' AND tgrelid = 'audit_entry'::regclass) THEN
+        CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_entry
+            FOR EACH STATEMENT EXECUTE FUNCTION cmac_audit_append_only();
+    END IF;
+END
+$do$;

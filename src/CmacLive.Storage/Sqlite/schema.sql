@@ -73,3 +73,40 @@ CREATE TABLE IF NOT EXISTS OrleansRemindersTable
 ) WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS IX_OrleansRemindersTable_Hash ON OrleansRemindersTable (ServiceId, GrainHash);
+
+-- The audit trail, append-only: every change a user made, kept for good. id is the order of appending
+-- (AUTOINCREMENT: never reused), so entries of one instant read back later-appended first.
+CREATE TABLE IF NOT EXISTS audit_entry
+(
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           INTEGER NOT NULL, -- Unix epoch milliseconds, UTC
+    user_name    TEXT    NOT NULL,
+    on_behalf_of TEXT    NULL,
+    action       TEXT    NOT NULL,
+    target       TEXT    NOT NULL,
+    detail       TEXT    NULL
+);
+
+-- Reads are a time window, newest first, optionally of one user or one target. Every index ends in
+-- the rowid (id) implicitly, so (filter, at) walked backwards is already in the order read.
+CREATE INDEX IF NOT EXISTS ix_audit_entry_at ON audit_entry (at);
+CREATE INDEX IF NOT EXISTS ix_audit_entry_user_at ON audit_entry (user_name, at);
+CREATE INDEX IF NOT EXISTS ix_audit_entry_target_at ON audit_entry (target, at);
+
+-- The file itself refuses to change or remove an entry. An INSERT OR REPLACE over an existing id would
+-- delete the old row without firing a delete trigger, so an insert that names a stored id is refused too.
+CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry
+BEGIN
+    SELECT RAISE(ABORT, 'audit_entry is append-only: an entry is never changed');
+END;
+
+CREATE TRIGGER IF NOT EXISTS audit_entry_no_delete BEFORE DELETE ON audit_entry
+BEGIN
+    SELECT RAISE(ABORT, 'audit_entry is append-only: an entry is never removed');
+END;
+
+CREATE TRIGGER IF NOT EXISTS audit_entry_no_replace BEFORE INSERT ON audit_entry
+WHEN EXISTS (SELECT 1 FROM audit_entry WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_entry is append-only: an entry is never replaced');
+END;
