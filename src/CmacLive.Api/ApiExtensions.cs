@@ -1,4 +1,5 @@
 using CmacLive.Api.Apis;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.Api.Dashboard;
 using CmacLive.Api.Hubs;
@@ -21,6 +22,7 @@ public static class ApiExtensions
         services.AddCmacLiveAuth(configuration, token);
         services.AddSingleton(new FirstAdmin.Settings(dataFolder));
         services.AddHostedService<FirstAdmin>();
+        services.AddSingleton<AuditStats>();
         // Pings every 5 s: a dashboard learns within its 12 s server timeout that its link is gone (a silo
         // stopped, a network cut), says so, and reconnects. Clients keep their default 15 s pings, so the
         // hub keeps its default 30 s before it drops a silent one.
@@ -42,7 +44,7 @@ public static class ApiExtensions
     public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policies.SignedIn);
-        api.MapAuthApi().MapUsersApi().MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi();
+        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapDashboard();
         return app;

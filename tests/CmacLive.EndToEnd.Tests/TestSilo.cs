@@ -46,7 +46,13 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
         return folder;
     }
 
-    public static async Task<TestSilo> StartAsync(string? dataFolder = null, params string[] extra)
+    /// <summary>The silo's services (its endpoints, its clocks), for tests that look inside.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    public static Task<TestSilo> StartAsync(string? dataFolder = null, params string[] extra) => StartAsync(null, dataFolder, extra);
+
+    /// <summary>A silo whose services the test may add to first (a clock of its own, say).</summary>
+    public static async Task<TestSilo> StartAsync(Action<WebApplicationBuilder>? configure, string? dataFolder, params string[] extra)
     {
         dataFolder ??= NewDataFolder();
         string[] args =
@@ -65,6 +71,7 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var silo = new TestSilo(app, dataFolder);

@@ -3,6 +3,7 @@ using CmacLive.Api.Auth;
 using CmacLive.Api.Hubs;
 using CmacLive.Ingestion;
 using CmacLive.Storage;
+using CmacLive.Storage.Audit;
 using CmacLive.Storage.History;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -63,6 +64,7 @@ public static class SiloExtensions
         });
         builder.Services.AddCmacLiveGrains(builder.Configuration);
         builder.Services.AddCmacLiveHistory(storage);
+        builder.Services.AddCmacLiveAudit(storage);
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster").AddCheck<HistoryHealthCheck>("history");
         return builder;
     }

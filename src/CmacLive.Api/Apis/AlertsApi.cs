@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CmacLive.Alerts;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +16,7 @@ public static class AlertsApi
         var alerts = api.MapGroup("/alerts");
         alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.Read);
         alerts.MapGet("/{id}", GetAlert).RequireAuthorization(Policies.Read);
-        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge);
+        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge).Audited("alert.acknowledge", "alert:{id}");
         return api;
     }
 

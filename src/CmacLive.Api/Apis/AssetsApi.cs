@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CmacLive.Assets;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ public static class AssetsApi
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets");
-        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate);
+        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate).Audited("asset.put", "asset:{id}");
         assets.MapGet("/{id}", GetAsset).RequireAuthorization(Policies.Read);
         assets.MapGet("/", ListAssets).RequireAuthorization(Policies.Read);
         return api;

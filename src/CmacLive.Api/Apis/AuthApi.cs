@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.People;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,7 @@ public static class AuthApi
     {
         api.MapPost("/auth/token", SignIn).AllowAnonymous();
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
-        api.MapPost("/auth/signing-keys/rotate", Rotate).RequireAuthorization(Policies.Admin);
+        api.MapPost("/auth/signing-keys/rotate", Rotate).RequireAuthorization(Policies.Admin).Audited("signing-key.rotate", "signing-keys:cluster");
         return api;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CmacLive.Detections;
 using CmacLive.HazardAreas;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,8 +27,8 @@ public static class DetectionsApi
         var detections = api.MapGroup("/detections");
         detections.MapGet("/", ListDetections).RequireAuthorization(Policies.Read);
         detections.MapGet("/{id}", GetDetection).RequireAuthorization(Policies.Read);
-        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate);
-        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate);
+        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate).Audited("detection.confirm", "detection:{id}");
+        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate).Audited("detection.clutter", "detection:{id}");
         return api;
     }
 

@@ -1,4 +1,5 @@
 using CmacLive.Devices;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ public static class DevicesApi
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices");
-        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate);
+        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate).Audited("device.put", "device:{deviceId}");
         devices.MapGet("/{deviceId}", GetDevice).RequireAuthorization(Policies.Read);
         return api;
     }

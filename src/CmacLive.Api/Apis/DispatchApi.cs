@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,14 +29,14 @@ public static class DispatchApi
     public static RouteGroupBuilder MapDispatchApi(this RouteGroupBuilder api)
     {
         var dispatch = api.MapGroup("/dispatch");
-        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch).Audited("request.file", "request:{new}");
         dispatch.MapGet("/requests", List).RequireAuthorization(Policies.Read);
         dispatch.MapGet("/requests/{id}", Get).RequireAuthorization(Policies.Read);
         dispatch.MapGet("/requests/{id}/recommendations", Recommend).RequireAuthorization(Policies.Read);
-        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch);
-        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch);
-        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch);
-        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch);
+        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch).Audited("request.assign", "request:{id}");
+        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch).Audited("request.acknowledge", "request:{id}");
+        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch).Audited("request.resolve", "request:{id}");
+        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch).Audited("request.cancel", "request:{id}");
         dispatch.MapGet("/figures", Figures).RequireAuthorization(Policies.Read);
         return api;
     }

@@ -4,6 +4,7 @@ using CmacLive.Assets;
 using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -36,13 +37,13 @@ public static class HazardAreasApi
     {
         var areas = api.MapGroup("/hazard-areas");
         areas.MapGet("/", ListHazardAreas).RequireAuthorization(Policies.Read);
-        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate);
+        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate).Audited("hazard-area.put", "hazard-area:{code}");
         areas.MapGet("/{code}", GetHazardArea).RequireAuthorization(Policies.Read);
         areas.MapGet("/outlines", GetOutlines).RequireAuthorization(Policies.Read);
         areas.MapGet("/{code}/searched", GetSearched).RequireAuthorization(Policies.Read);
-        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate);
-        areas.MapPut("/{code}/assets/{assetId}", AssignAsset).RequireAuthorization(Policies.Operate);
-        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset).RequireAuthorization(Policies.Operate);
+        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate).Audited("hazard-area.status", "hazard-area:{code}");
+        areas.MapPut("/{code}/assets/{assetId}", AssignAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.assign", "hazard-area:{code}");
+        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.release", "hazard-area:{code}");
         return api;
     }
 

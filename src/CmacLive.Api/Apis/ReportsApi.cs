@@ -5,6 +5,7 @@ using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Detections;
 using CmacLive.Reports;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate);
+        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}");
         api.MapGet("/projects/{id}", GetProject).RequireAuthorization(Policies.Read);
         api.MapGet("/projects", ListProjects).RequireAuthorization(Policies.Read);
         api.MapGet("/reports/daily", GetDaily).RequireAuthorization(Policies.Read);

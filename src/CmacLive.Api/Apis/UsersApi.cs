@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.People;
 using Microsoft.AspNetCore.Builder;
@@ -16,10 +17,10 @@ public static class UsersApi
         var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin);
         users.MapGet("/", List);
         users.MapGet("/{username}", Get);
-        users.MapPut("/{username}", Put);
-        users.MapDelete("/{username}", Delete);
-        users.MapPost("/{username}/keys", AddKey);
-        users.MapDelete("/{username}/keys/{name}", RevokeKey);
+        users.MapPut("/{username}", Put).Audited("user.put", "user:{username}");
+        users.MapDelete("/{username}", Delete).Audited("user.delete", "user:{username}");
+        users.MapPost("/{username}/keys", AddKey).Audited("api-key.create", "user:{username}");
+        users.MapDelete("/{username}/keys/{name}", RevokeKey).Audited("api-key.revoke", "user:{username}");
         return api;
     }
 
