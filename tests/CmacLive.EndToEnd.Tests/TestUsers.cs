@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace CmacLive.EndToEnd.Tests;
 
 /// <summary>Users made over REST with the admin token, and what they sign in with.</summary>
-public static class People
+public static class TestUsers
 {
     public const string Password = "correct horse battery";
 

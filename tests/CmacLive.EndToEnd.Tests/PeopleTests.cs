@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CmacLive.Api.Auth;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CmacLive.EndToEnd.Tests;
+
+/// <summary>Users, sign-in, tokens and API keys against a real silo, with the SignalR client on a real WebSocket.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class PeopleTests(SiloFixture fixture)
+{
+    private TestSilo Silo => fixture.Silo;
+
+    [Fact]
+    public async Task A_user_signs_in_and_me_says_who_with_the_roles_held_now()
+    {
+        await Silo.CreateUserAsync("sophea", "operator", "dispatcher");
+        var response = await Silo.SignInResponseAsync("Sophea", TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["operator", "dispatcher"], answer.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        var expires = answer.GetProperty("expiresAt").GetDateTimeOffset();
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromHours(11.9), TimeSpan.FromHours(12.1));
+
+        using var client = Silo.ClientWith(answer.GetProperty("accessToken").GetString());
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal("sophea", me.GetProperty("username").GetString());
+        Assert.Equal("User sophea", me.GetProperty("displayName").GetString());
+        Assert.Equal("token", me.GetProperty("via").GetString());
+
+        // Roles taken away count at once on this silo, for a token made before.
+        Assert.True((await Silo.Http.PutAsJsonAsync("/api/users/sophea", new { displayName = "Sophea", roles = new[] { "viewer" } })).IsSuccessStatusCode);
+        me = await client.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal(["viewer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync("/api/assets/DU5-X", new { kind = "team", name = "x", unit = "DU5" })).StatusCode);
+
+        // The listing never shows a password or its hash.
+        var users = await Silo.Http.GetStringAsync("/api/users");
+        Assert.Contains("\"sophea\"", users, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestUsers.Password, users, StringComparison.Ordinal);
+        Assert.DoesNotContain("AQAAAA", users, StringComparison.Ordinal); // the hasher's V3 prefix
+    }
+
+    [Fact]
+    public async Task Bad_user_input_is_refused_naming_the_field()
+    {
+        var cases = new (string Path, object Body, string Field)[]
+        {
+            ("/api/users/ops1", new { displayName = "x", roles = new[] { "boss" } }, "roles"),
+            ("/api/users/ops1", new { displayName = "x", roles = "admin" }, "roles"),
+            ("/api/users/ops1", new { roles = new[] { "viewer" } }, "displayName"),
+            ("/api/users/ops1", new { displayName = "x", roles = new[] { "viewer" }, password = "short" }, "password"),
+            ("/api/users/Bad%20Name", new { displayName = "x", roles = new[] { "viewer" } }, "username"),
+        };
+        foreach (var (path, body, field) in cases)
+        {
+            var response = await Silo.Http.PutAsJsonAsync(path, body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var message), $"{path}: {problem}");
+            if (field == "roles" && body.ToString()!.Contains("boss", StringComparison.Ordinal))
+            {
+                Assert.Contains("'boss'", message[0].GetString(), StringComparison.Ordinal);
+            }
+        }
+
+        var signIn = await Silo.ClientWith(null).PostAsync("/api/auth/token", new StringContent("{\"username\":\"x\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Contains("password", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_name_and_a_wrong_password_look_alike_and_tokens_that_are_not_ours_are_refused()
+    {
+        await Silo.CreateUserAsync("dara", "viewer");
+        var wrongPassword = new List<double>();
+        var wrongName = new List<double>();
+        string? bodyOfWrongPassword = null;
+        string? bodyOfWrongName = null;
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var a = await Silo.SignInResponseAsync("dara", "not the password " + i);
+            wrongPassword.Add(watch.Elapsed.TotalMilliseconds);
+            watch.Restart();
+            var b = await Silo.SignInResponseAsync($"nobody-{i}", "not the password " + i);
+            wrongName.Add(watch.Elapsed.TotalMilliseconds);
+            Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, b.StatusCode);
+            bodyOfWrongPassword = WithoutTrace(await a.Content.ReadAsStringAsync());
+            bodyOfWrongName = WithoutTrace(await b.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(bodyOfWrongPassword, bodyOfWrongName);
+        // An unknown name is checked against a decoy hash: it costs about what a wrong password costs.
+        var median = (List<double> t) => t.Order().ElementAt(t.Count / 2);
+        Assert.True(median(wrongName) > 0.4 * median(wrongPassword), $"wrong name {median(wrongName):F0} ms, wrong password {median(wrongPassword):F0} ms");
+
+        // Tokens the silo did not make as they are: signed with another key, unsigned, for another audience or issuer, expired.
+        var stamp = (await Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<CmacLive.People.IUserGrain>("dara").GetAccess())!.Stamp;
+        var keys = Silo.Services.GetRequiredService<SigningKeys>();
+        var real = await keys.ForSigningAsync();
+        var other = new SymmetricSecurityKey(new byte[32]) { KeyId = real.KeyId };
+        var forged = new[]
+        {
+            Token(other, TokenIssuer.Issuer, TokenIssuer.Audience, DateTimeOffset.UtcNow.AddHours(1)),
+            Token(real, TokenIssuer.Issuer, "someone-else", DateTimeOffset.UtcNow.AddHours(1)),
+            Token(real, "https://issuer.example", TokenIssuer.Audience, DateTimeOffset.UtcNow.AddHours(1)),
+            Token(real, TokenIssuer.Issuer, TokenIssuer.Audience, DateTimeOffset.UtcNow.AddMinutes(-1)),
+            Unsigned(),
+        };
+        Assert.Equal(HttpStatusCode.OK, (await Silo.ClientWith(Token(real, TokenIssuer.Issuer, TokenIssuer.Audience, DateTimeOffset.UtcNow.AddHours(1))).GetAsync("/api/me")).StatusCode);
+        foreach (var token in forged)
+        {
+            var response = await Silo.ClientWith(token).GetAsync("/api/assets");
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        static string WithoutTrace(string body) => System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", "");
+
+        string Token(SecurityKey key, string issuer, string audience, DateTimeOffset expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = expires.AddHours(-2).UtcDateTime,
+            NotBefore = expires.AddHours(-2).UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = new Dictionary<string, object> { ["sub"] = "dara", [TokenIssuer.StampClaim] = stamp },
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+
+        static string Unsigned()
+        {
+            static string Part(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+            var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+            return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"sub":"dara","iss":"cmaclive","aud":"cmaclive","exp":{{exp}}}""")}.";
+        }
+    }
+}
