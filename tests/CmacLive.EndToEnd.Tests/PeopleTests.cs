@@ -144,4 +144,77 @@ public sealed class PeopleTests(SiloFixture fixture)
             return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"sub":"dara","iss":"cmaclive","aud":"cmaclive","exp":{{exp}}}""")}.";
         }
     }
+
+    [Fact]
+    public async Task An_api_key_is_shown_once_acts_within_its_roles_and_stops_when_revoked_or_its_user_is_deleted()
+    {
+        await Silo.CreateUserAsync("hotline", "dispatcher", "viewer");
+        var created = await Silo.Http.PostAsJsonAsync("/api/users/hotline/keys", new { name = "hotline-app", roles = new[] { "dispatcher" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        Assert.StartsWith("cmk_", key, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Silo.Http.PostAsJsonAsync("/api/users/hotline/keys", new { name = "more", roles = new[] { "admin" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Silo.Http.PostAsJsonAsync("/api/users/hotline/keys", new { name = "hotline-app" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.PostAsJsonAsync("/api/users/no-such-user/keys", new { name = "x" })).StatusCode);
+        var listed = await Silo.Http.GetStringAsync("/api/users/hotline");
+        Assert.Contains("hotline-app", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[4..20], listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[21..], listed, StringComparison.Ordinal);
+
+        using var app = Silo.ClientWith(key);
+        var me = await app.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal("api-key", me.GetProperty("via").GetString());
+        Assert.Equal(["dispatcher"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.PutAsJsonAsync("/api/assets/DU5-Y", new { kind = "team", name = "y", unit = "DU5" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostAsJsonAsync("/api/dispatch/requests", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Silo.ClientWith(key[..^2] + "xx").GetAsync("/api/me")).StatusCode);
+
+        await using var hub = await HubProbe.ConnectAsync(Silo, key);
+        var hubClosed = Closed(hub);
+        Assert.Equal(HttpStatusCode.NoContent, (await Silo.Http.DeleteAsync("/api/users/hotline/keys/hotline-app")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.GetAsync("/api/me")).StatusCode);
+        await hubClosed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.DeleteAsync("/api/users/hotline/keys/hotline-app")).StatusCode);
+
+        // Deleting the user stops its other keys and its tokens, and closes its hub connections.
+        var second = await Silo.Http.PostAsJsonAsync("/api/users/hotline/keys", new { name = "backup" });
+        using var backup = Silo.ClientWith((await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString());
+        using var person = Silo.ClientWith(await Silo.SignInAsync("hotline"));
+        Assert.Equal(HttpStatusCode.OK, (await backup.GetAsync("/api/me")).StatusCode);
+        await using var personHub = await HubProbe.ConnectAsync(Silo, person.DefaultRequestHeaders.Authorization!.Parameter);
+        var personClosed = Closed(personHub);
+        Assert.Equal(HttpStatusCode.NoContent, (await Silo.Http.DeleteAsync("/api/users/hotline")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await backup.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await person.GetAsync("/api/me")).StatusCode);
+        await personClosed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.GetAsync("/api/users/hotline")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_disabled_user_or_a_new_password_stops_the_tokens_made_before()
+    {
+        await Silo.CreateUserAsync("rotating", "viewer");
+        using var before = Silo.ClientWith(await Silo.SignInAsync("rotating"));
+        Assert.True((await Silo.Http.PutAsJsonAsync("/api/users/rotating", new { displayName = "R", roles = new[] { "viewer" }, password = "a new passphrase" })).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Silo.SignInResponseAsync("rotating", TestUsers.Password)).StatusCode);
+        using var after = Silo.ClientWith(await Silo.SignInAsync("rotating", "a new passphrase"));
+        Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/me")).StatusCode);
+
+        Assert.True((await Silo.Http.PutAsJsonAsync("/api/users/rotating", new { displayName = "R", roles = new[] { "viewer" }, disabled = true })).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await after.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Silo.SignInResponseAsync("rotating", "a new passphrase")).StatusCode);
+    }
+
+    private static Task Closed(HubProbe hub)
+    {
+        var closed = new TaskCompletionSource();
+        hub.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return closed.Task;
+    }
 }

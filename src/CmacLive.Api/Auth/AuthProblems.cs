@@ -22,7 +22,7 @@ public static class AuthProblems
 
     public static string Detail(HttpContext context, Exception? failure) =>
         BearerToken.From(context.Request) is null ? "a bearer token is required"
-        : failure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException || failure?.Message.Contains("expired", StringComparison.Ordinal) == true
+        : failure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidLifetimeException
             ? "the bearer token has expired; sign in again"
             : "the bearer token is not valid";
 }
