@@ -18,8 +18,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section));
         services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section))
             .Validate(o => o.EscalationCheck > TimeSpan.Zero && o.AckTimeout > TimeSpan.Zero && o.SpeedKmh > 0 && o.RoadFactor >= 1
-                && o.OnSiteRadiusM > 0 && o.Recommendations >= 1,
-                "Dispatch: EscalationCheck and AckTimeout must be positive, SpeedKmh and OnSiteRadiusM above 0, RoadFactor at least 1, Recommendations at least 1")
+                && o.OnSiteRadiusM > 0 && o.Recommendations >= 1 && o.PersonalDataRetention >= TimeSpan.Zero,
+                "Dispatch: EscalationCheck and AckTimeout must be positive, SpeedKmh and OnSiteRadiusM above 0, RoadFactor at least 1, Recommendations at least 1, PersonalDataRetention not negative")
             .ValidateOnStart();
 
         // Requests check their deadlines by reminder at Dispatch:EscalationCheck; allow it below Orleans' one-minute floor.

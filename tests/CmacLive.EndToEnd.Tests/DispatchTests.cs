@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using CmacLive.Geo;
 using NetTopologySuite.Geometries;
 
@@ -23,6 +24,48 @@ public sealed class DispatchTests(SiloFixture fixture)
     private (double Lat, double Lon) At(double x, double y) => _ground.At(x, y);
 
     private static string Ts(DateTimeOffset ts) => Ground.Ts(ts);
+
+    [Fact]
+    public async Task A_viewer_gets_the_reporter_masked_over_rest_and_the_hub_while_a_dispatcher_gets_it_whole()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await Silo.CreateUserAsync($"wall-{tag}", "viewer");
+        await Silo.CreateUserAsync($"desk-{tag}", "dispatcher");
+        var viewerToken = await Silo.SignInAsync($"wall-{tag}");
+        var dispatcherToken = await Silo.SignInAsync($"desk-{tag}");
+        using var viewer = Silo.ClientWith(viewerToken);
+        using var dispatcher = Silo.ClientWith(dispatcherToken);
+        await using var wall = await HubProbe.ConnectAsync(Silo, viewerToken);
+        await using var desk = await HubProbe.ConnectAsync(Silo, dispatcherToken);
+        await wall.Connection.InvokeAsync("Focus", new[] { "DU5" }); // a focused viewer too
+
+        var (lat, lon) = At(0, 0);
+        var filed = await dispatcher.PostAsJsonAsync("/api/dispatch/requests", new
+        {
+            lat, lon, village = "Ou Chamlong", found = "uxo", reporterName = "Sok Dara", reporterPhone = "+855 12 345 678", unit = "DU5",
+        });
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        var whole = await filed.Content.ReadFromJsonAsync<JsonElement>();
+        var id = whole.GetProperty("id").GetString()!;
+        Assert.Equal("Sok Dara", whole.GetProperty("report").GetProperty("reporterName").GetString());
+
+        var masked = await viewer.GetFromJsonAsync<JsonElement>($"/api/dispatch/requests/{id}");
+        Assert.Equal("S** D***", masked.GetProperty("report").GetProperty("reporterName").GetString());
+        Assert.Equal("+855 ** *** *78", masked.GetProperty("report").GetProperty("reporterPhone").GetString());
+        Assert.Equal("Ou Chamlong", masked.GetProperty("report").GetProperty("village").GetString());
+        var read = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/dispatch/requests/{id}");
+        Assert.Equal("+855 12 345 678", read.GetProperty("report").GetProperty("reporterPhone").GetString());
+
+        var onWall = await wall.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id);
+        Assert.Equal("S** D***", onWall.GetProperty("report").GetProperty("reporterName").GetString());
+        Assert.Equal("+855 ** *** *78", onWall.GetProperty("report").GetProperty("reporterPhone").GetString());
+        var onDesk = await desk.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id);
+        Assert.Equal("Sok Dara", onDesk.GetProperty("report").GetProperty("reporterName").GetString());
+
+        // Each connection gets the request once, in its own form.
+        var later = await Task.WhenAll(wall.CollectAsync(TimeSpan.FromSeconds(1)), desk.CollectAsync(TimeSpan.FromSeconds(1)));
+        Assert.All(later, events => Assert.DoesNotContain(events, e => e.Event == "dispatchUpdated" && e.Payload.GetProperty("id").GetString() == id));
+    }
 
     [Fact]
     public async Task A_request_goes_from_the_hotline_to_a_team_on_site_over_rest_mqtt_and_the_hub()

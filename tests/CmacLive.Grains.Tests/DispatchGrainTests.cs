@@ -1,6 +1,8 @@
 using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 
 namespace CmacLive.Grains.Tests;
 
@@ -341,6 +343,94 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
 
         await Request(id).Cancel("handed to the police EOD", "dispatcher");
         await fixture.EventuallyAsync(() => fixture.Grains.GetGrain<IAlertLedgerGrain>(0).Get($"{id}/overdue"), a => a!.ClearedAt is not null, "cleared");
+    }
+
+    /// <summary>
+    /// Personal data after closing: kept for <see cref="DispatchOptions.PersonalDataRetention"/> (180 days by default),
+    /// then erased for good by the request's reminder; an open request keeps it; a request closed before the reminder
+    /// existed (none in the table) is erased when it is next activated. One run of the clock for all four.
+    /// </summary>
+    [Fact]
+    public async Task A_closed_request_keeps_its_reporter_for_180_days_then_loses_it_for_good_and_an_open_one_keeps_it()
+    {
+        var reporter = ReportAt(0, 0) with { ReporterName = "Sok Dara", ReporterPhone = "+855 12 345 678" };
+        var team = await _scene.EodTeamAsync();
+        await team.FixAsync(1_000, 0, Now.AddSeconds(-30));
+        var (open, resolved, cancelled, legacy) = (NewId(), NewId(), NewId(), NewId());
+        foreach (var id in new[] { open, resolved, cancelled, legacy })
+        {
+            await Request(id).File(reporter, "dispatcher");
+        }
+
+        await Request(resolved).Assign(new AssetRef { Id = team.Id, Kind = AssetKind.Team }, "dispatcher", false);
+        await Request(resolved).Acknowledge(team.Id, null, Now, "dispatcher");
+        await Request(resolved).Resolve(new DispatchOutcome { Result = DispatchResult.NothingFound, Items = 0 }, "dispatcher");
+        await Request(cancelled).Cancel("a duplicate", "dispatcher");
+        await Request(legacy).Cancel("a duplicate", "dispatcher");
+        var closedAt = Now;
+        Assert.Equal(closedAt, (await Request(resolved).Get())!.ClosedAt);
+
+        // The closed requests keep a reminder for the erasure; the open one has none.
+        var reminders = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        var retention = "dispatch-personal-data";
+        Assert.NotNull(await reminders.ReadRow(Request(resolved).GetGrainId(), retention));
+        Assert.NotNull(await reminders.ReadRow(Request(cancelled).GetGrainId(), retention));
+        Assert.Null(await reminders.ReadRow(Request(open).GetGrainId(), retention));
+
+        // As if closed before the retention existed: no reminder at all (its deadline reminder goes at its next tick, the
+        // step's work being done), and not active.
+        await fixture.EventuallyAsync(async () => (await reminders.ReadRows(Request(legacy).GetGrainId())).Reminders.Count, n => n == 1, "deadline reminder gone", TimeSpan.FromSeconds(10));
+        var row = (await reminders.ReadRow(Request(legacy).GetGrainId(), retention))!;
+        Assert.True(await reminders.RemoveRow(row.GrainId, row.ReminderName, row.ETag!));
+        await Request(legacy).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // 179 days and 23 hours after closing, nothing is erased.
+        await fixture.AdvanceAsync(TimeSpan.FromDays(179), TimeSpan.FromHours(12));
+        fixture.Time.Advance(closedAt.AddDays(180).AddHours(-1) - Now);
+        foreach (var id in new[] { open, resolved, cancelled })
+        {
+            var kept = (await Request(id).Get())!;
+            Assert.Equal("Sok Dara", kept.Report.ReporterName);
+            Assert.Equal("+855 12 345 678", kept.Report.ReporterPhone);
+            Assert.Null(kept.PersonalDataErasedAt);
+        }
+
+        // The last hour minute by minute, as a silo lives it: the reminder service loads a reminder minutes before it is due.
+        while (Now < closedAt.AddDays(180))
+        {
+            await fixture.AdvanceAsync(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await Task.Delay(5);
+        }
+
+        foreach (var id in new[] { resolved, cancelled })
+        {
+            var erased = await fixture.EventuallyAsync(() => Request(id).Get(), v => v!.PersonalDataErasedAt is not null, "erased", TimeSpan.FromSeconds(10));
+            Assert.Null(erased!.Report.ReporterName);
+            Assert.Null(erased.Report.ReporterPhone);
+            Assert.InRange(erased.PersonalDataErasedAt!.Value, closedAt.AddDays(180), closedAt.AddDays(180).AddHours(1));
+            Assert.Equal(reporter with { ReporterName = null, ReporterPhone = null }, erased.Report);
+
+            // For good: stored, so a new activation reads it erased; and the reminder is gone.
+            await Request(id).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+            var again = (await Request(id).Get())!;
+            Assert.Null(again.Report.ReporterName);
+            Assert.Null(again.Report.ReporterPhone);
+            Assert.Null(await reminders.ReadRow(Request(id).GetGrainId(), retention));
+
+            // The same report filed again under its id is still the same request, not a conflict.
+            Assert.Equal(id, (await Request(id).File(reporter, "dispatcher")).Id);
+        }
+
+        var wasLegacy = (await Request(legacy).Get())!;
+        Assert.Null(wasLegacy.Report.ReporterName);
+        Assert.Null(wasLegacy.Report.ReporterPhone);
+        Assert.NotNull(wasLegacy.PersonalDataErasedAt);
+        Assert.Empty((await reminders.ReadRows(Request(legacy).GetGrainId())).Reminders);
+
+        await fixture.AdvanceAsync(TimeSpan.FromDays(20), TimeSpan.FromDays(1));
+        var stillOpen = (await Request(open).Get())!;
+        Assert.Equal("Sok Dara", stillOpen.Report.ReporterName);
+        Assert.Equal("+855 12 345 678", stillOpen.Report.ReporterPhone);
     }
 
     /// <summary>Drives a fresh request with a fresh team to <paramref name="status"/>.</summary>

@@ -137,6 +137,12 @@ public sealed record DispatchRequestView
     [Id(16)] public DateTimeOffset? AcknowledgeDue { get; init; }
 
     [Id(17)] public IReadOnlyList<DispatchStep> Trail { get; init; } = [];
+
+    /// <summary>
+    /// When the reporter's name and phone were erased for good, the retention after closing having run
+    /// (<c>Dispatch:PersonalDataRetention</c>); null while they are kept.
+    /// </summary>
+    [Id(18)] public DateTimeOffset? PersonalDataErasedAt { get; init; }
 }
 
 /// <summary>A request's figures, small enough to keep a month of them in one index.</summary>

@@ -118,7 +118,7 @@ public static class DispatchApi
         var existed = await grain.Get() is not null;
         try
         {
-            var filed = await grain.File(report, by);
+            var filed = ForCaller(await grain.File(report, by), user);
             return existed ? TypedResults.Ok(filed) : TypedResults.Created($"/api/dispatch/requests/{Uri.EscapeDataString(id)}", filed);
         }
         catch (DispatchConflictException ex)
@@ -131,9 +131,9 @@ public static class DispatchApi
         }
     }
 
-    public static async Task<Results<Ok<DispatchRequestView>, ProblemHttpResult>> Get(string id, IGrainFactory grains) =>
+    public static async Task<Results<Ok<DispatchRequestView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         Identifiers.IsId(id) && await grains.GetGrain<IDispatchRequestGrain>(id).Get() is { } found
-            ? TypedResults.Ok(found)
+            ? TypedResults.Ok(ForCaller(found, user))
             : Problems.NotFound($"no request '{id}'");
 
     /// <summary><c>GET /api/dispatch/requests/{id}/recommendations</c>: the teams ranked again now (while none is assigned).</summary>
@@ -225,7 +225,7 @@ public static class DispatchApi
             return Problems.Fields(errors);
         }
 
-        return await StepAsync(id, grains, g => g.Assign(team!, by, replace));
+        return await StepAsync(id, user, grains, g => g.Assign(team!, by, replace));
     }
 
     /// <summary><c>POST …/{id}/acknowledge</c> <c>{teamId?, by?}</c>: a dispatcher records that the assigned team accepted (by radio or phone).</summary>
@@ -251,7 +251,7 @@ public static class DispatchApi
             return Problems.Fields(errors);
         }
 
-        return await StepAsync(id, grains, async g =>
+        return await StepAsync(id, user, grains, async g =>
         {
             var current = await g.Get();
             return current is null ? null : await g.Acknowledge(teamId ?? current.TeamId ?? "", null, time.GetUtcNow(), by);
@@ -295,7 +295,7 @@ public static class DispatchApi
         }
 
         var outcome = new DispatchOutcome { Result = result!.Value, Items = (int)(items ?? 0), Note = note };
-        return await StepAsync(id, grains, g => g.Resolve(outcome, by));
+        return await StepAsync(id, user, grains, g => g.Resolve(outcome, by));
     }
 
     /// <summary><c>POST …/{id}/cancel</c> <c>{reason?, by?}</c>: closes an open request and frees its team.</summary>
@@ -316,7 +316,7 @@ public static class DispatchApi
             return Problems.Fields(errors);
         }
 
-        return await StepAsync(id, grains, g => g.Cancel(reason, by));
+        return await StepAsync(id, user, grains, g => g.Cancel(reason, by));
     }
 
     /// <summary>
@@ -347,7 +347,7 @@ public static class DispatchApi
     }
 
     private static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> StepAsync(
-        string id, IGrainFactory grains, Func<IDispatchRequestGrain, Task<DispatchRequestView?>> step)
+        string id, ClaimsPrincipal user, IGrainFactory grains, Func<IDispatchRequestGrain, Task<DispatchRequestView?>> step)
     {
         if (!Identifiers.IsId(id))
         {
@@ -356,7 +356,7 @@ public static class DispatchApi
 
         try
         {
-            return await step(grains.GetGrain<IDispatchRequestGrain>(id)) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"no request '{id}'");
+            return await step(grains.GetGrain<IDispatchRequestGrain>(id)) is { } view ? TypedResults.Ok(ForCaller(view, user)) : Problems.NotFound($"no request '{id}'");
         }
         catch (DispatchConflictException ex)
         {
@@ -367,6 +367,13 @@ public static class DispatchApi
             return Problems.Conflict(ChangedMeanwhile);
         }
     }
+
+    /// <summary>
+    /// The request as <paramref name="user"/> may see it: its reporter's name and phone masked for a caller who holds
+    /// only <c>viewer</c> (<see cref="Roles.SeesPersonalData"/>). Lists and figures carry summaries, which never name the reporter.
+    /// </summary>
+    private static DispatchRequestView ForCaller(DispatchRequestView view, ClaimsPrincipal user) =>
+        Roles.SeesPersonalData(user) ? view : PersonalData.Masked(view);
 
     /// <summary>The summaries of the requests received in the range, from the month indexes it touches.</summary>
     private static async Task<IReadOnlyList<DispatchSummary>> ReceivedAsync(IGrainFactory grains, (DateTimeOffset From, DateTimeOffset To) range)

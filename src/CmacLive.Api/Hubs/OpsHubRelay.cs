@@ -15,7 +15,8 @@ namespace CmacLive.Api.Hubs;
 /// (and renews the registration), takes batches from every silo's feed and sends them to the
 /// dashboards connected here. Incoming updates are coalesced by asset and area until the send loop
 /// takes them, so a slow moment never grows memory beyond one entry per asset and never drops the
-/// newest state of anything.
+/// newest state of anything. A request goes to the dashboards that see personal data as it is, and to those that
+/// may not (viewers) with its reporter masked: masked once per batch, sent once to each set of groups (<see cref="OpsHub"/>).
 /// </summary>
 public sealed partial class OpsHubRelay(
     IGrainFactory grains,
@@ -28,6 +29,9 @@ public sealed partial class OpsHubRelay(
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>More units than this in <see cref="_unitGroups"/> and it starts again (units are a handful; this only bounds it).</summary>
+    private const int MostUnits = 1000;
+
     private readonly string _siloKey = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Lock _pendingLock = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
@@ -36,6 +40,10 @@ public sealed partial class OpsHubRelay(
 
     // Assets whose last update sent here was an SOS: touched only by the send loop.
     private readonly HashSet<string> _inSos = new(StringComparer.Ordinal);
+
+    // Each unit's group names, so the hot path does not build them for every update: touched only by the send loop.
+    private readonly Dictionary<string, UnitGroups> _unitGroups = new(StringComparer.Ordinal);
+    private readonly UnitGroups _noUnit = new([OpsHub.Connected, OpsHub.ConnectedMasked], [OpsHub.Connected], [OpsHub.ConnectedMasked]);
 
     private readonly string _siloAddress = silo.SiloAddress.ToParsableString();
     private readonly IDeviceCommandSink[] _sinks = [.. sinks];
@@ -159,7 +167,7 @@ public sealed partial class OpsHubRelay(
             var alert = update.Alert;
             // A critical alert (an SOS) reaches every dashboard, whatever units it is focused on.
             var clients = alert.Unit is { } unit && alert.Severity != AlertSeverity.Critical
-                ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit))
+                ? hub.Clients.Groups(GroupsOf(unit).Both)
                 : hub.Clients.All;
             await clients.SendAsync(update.Raised ? "alertRaised" : "alertUpdated", alert, cancellationToken);
         }
@@ -179,7 +187,7 @@ public sealed partial class OpsHubRelay(
                 everyone = _inSos.Remove(status.Id);
             }
 
-            var clients = everyone ? hub.Clients.All : hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(status.Unit));
+            var clients = everyone ? hub.Clients.All : hub.Clients.Groups(GroupsOf(status.Unit).Both);
             await clients.SendAsync("assetUpdated", status, cancellationToken);
         }
 
@@ -190,9 +198,37 @@ public sealed partial class OpsHubRelay(
 
         foreach (var request in batch.Requests.Values)
         {
-            var clients = request.Unit is { } unit ? hub.Clients.Groups(OpsHub.Everything, OpsHub.UnitGroup(unit)) : hub.Clients.All;
-            await clients.SendAsync("dispatchUpdated", request, cancellationToken);
+            // A request of no unit yet reaches every dashboard, whatever its focus.
+            var groups = request.Unit is { } unit ? GroupsOf(unit) : _noUnit;
+            var masked = PersonalData.Masked(request);
+            if (ReferenceEquals(masked, request))
+            {
+                await hub.Clients.Groups(groups.Both).SendAsync("dispatchUpdated", request, cancellationToken); // names no reporter
+                continue;
+            }
+
+            await hub.Clients.Groups(groups.Full).SendAsync("dispatchUpdated", request, cancellationToken);
+            await hub.Clients.Groups(groups.Masked).SendAsync("dispatchUpdated", masked, cancellationToken);
         }
+    }
+
+    /// <summary>The groups of dashboards that see <paramref name="unit"/>: unfocused ones and those focused on it, of both kinds.</summary>
+    private UnitGroups GroupsOf(string unit)
+    {
+        if (!_unitGroups.TryGetValue(unit, out var groups))
+        {
+            if (_unitGroups.Count >= MostUnits)
+            {
+                _unitGroups.Clear();
+            }
+
+            string[] full = [OpsHub.Everything, OpsHub.UnitGroup(unit)];
+            string[] masked = [OpsHub.EverythingMasked, OpsHub.MaskedUnitGroup(unit)];
+            groups = new UnitGroups([.. full, .. masked], full, masked);
+            _unitGroups[unit] = groups;
+        }
+
+        return groups;
     }
 
     /// <summary>
@@ -240,6 +276,9 @@ public sealed partial class OpsHubRelay(
             return false;
         }
     }
+
+    /// <summary>Group names for one unit: <see cref="Both"/> kinds of dashboard, those that see personal data (<see cref="Full"/>), those that see it <see cref="Masked"/>.</summary>
+    private sealed record UnitGroups(string[] Both, string[] Full, string[] Masked);
 
     /// <summary>Updates waiting for the send loop: the newest of each asset, area and alert (an alert raised meanwhile stays raised).</summary>
     private sealed class Pending

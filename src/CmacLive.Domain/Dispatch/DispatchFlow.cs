@@ -47,6 +47,9 @@ public sealed class DispatchState
 
     /// <summary>The request's lists and the dashboards have not yet seen its last stored step.</summary>
     [Id(24)] public bool IndexPending { get; set; }
+
+    /// <summary>When the reporter's name and phone were erased from <see cref="Report"/>, once the retention after closing had run.</summary>
+    [Id(25)] public DateTimeOffset? PersonalDataErasedAt { get; set; }
 }
 
 /// <summary>A team to free from a request, and the downlink that tells its devices (null: none).</summary>
@@ -94,8 +97,34 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     public string? UnitOf(DispatchReport report) =>
         report.Unit ?? (report.Province is { } province ? rules.UnitOfProvince(province) : null);
 
-    /// <summary>Whether <paramref name="report"/> is the one filed (a repeated POST of an integration).</summary>
-    public bool IsSameReport(DispatchReport report) => state.Report == report;
+    /// <summary>
+    /// Whether <paramref name="report"/> is the one filed (a repeated POST of an integration); once the reporter
+    /// was erased, whether it is the one filed but for its reporter.
+    /// </summary>
+    public bool IsSameReport(DispatchReport report) =>
+        state.Report == report || (state.PersonalDataErasedAt is not null && state.Report == PersonalData.Erased(report));
+
+    /// <summary>
+    /// When the reporter's name and phone are to be erased: <see cref="DispatchRules.PersonalDataRetention"/> after the
+    /// request closed. Null while it is open, once erased, or when the report names no reporter.
+    /// </summary>
+    public DateTimeOffset? PersonalDataDue =>
+        IsClosed && state.PersonalDataErasedAt is null && state.Report is { } report && PersonalData.HasPersonalData(report)
+            ? state.ClosedAt + rules.PersonalDataRetention
+            : null;
+
+    /// <summary>Erases the reporter's name and phone for good when their retention has run. True when it did (the state must be stored).</summary>
+    public bool ErasePersonalData(DateTimeOffset now)
+    {
+        if (PersonalDataDue is not { } due || now < due)
+        {
+            return false;
+        }
+
+        state.Report = PersonalData.Erased(state.Report!);
+        state.PersonalDataErasedAt = now;
+        return true;
+    }
 
     /// <summary>Throws unless the request may be given to <paramref name="teamId"/> now. False when it already is (nothing to do).</summary>
     public bool CheckAssign(string teamId, bool replace)
@@ -312,6 +341,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         OnSiteDue = state.OnSiteDue,
         AcknowledgeDue = state.Status == DispatchStatus.Assigned ? state.AssignedAt + rules.AckTimeout : null,
         Trail = [.. state.Trail],
+        PersonalDataErasedAt = state.PersonalDataErasedAt,
     };
 
     public DispatchSummary ToSummary() => new()

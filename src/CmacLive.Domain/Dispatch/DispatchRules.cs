@@ -34,6 +34,9 @@ public sealed record DispatchRules
         _ => TimeSpan.FromHours(72),
     };
 
+    /// <summary>How long after a request closes its reporter's name and phone are kept.</summary>
+    public TimeSpan PersonalDataRetention { get; init; } = TimeSpan.FromDays(180);
+
     /// <summary>Unit by province name (case and spacing ignored), for requests that name no unit.</summary>
     public Func<string, string?> UnitOfProvince { get; init; } = _ => null;
 

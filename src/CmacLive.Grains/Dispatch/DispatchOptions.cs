@@ -37,6 +37,13 @@ public sealed class DispatchOptions
     /// </summary>
     public TimeSpan EscalationCheck { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after a request closes (resolved or cancelled) its reporter's name and phone are kept; then the
+    /// request erases them from its stored state for good (checked on the request's reminder, and when it is read
+    /// again after a restart).
+    /// </summary>
+    public TimeSpan PersonalDataRetention { get; set; } = TimeSpan.FromDays(180);
+
     public DispatchRules ToRules()
     {
         var provinces = ProvinceUnits.ToDictionary(p => Normalize(p.Key), p => p.Value.Trim().ToUpperInvariant());
@@ -49,6 +56,7 @@ public sealed class DispatchOptions
             OnSiteRadiusM = OnSiteRadiusM,
             EnRouteProgressM = EnRouteProgressM,
             AckTimeout = AckTimeout,
+            PersonalDataRetention = PersonalDataRetention,
             OnSiteTarget = targets.For,
             UnitOfProvince = province => provinces.GetValueOrDefault(Normalize(province)),
         };

@@ -15,7 +15,8 @@ namespace CmacLive.Dispatch;
 /// undoes it: each is kept in the stored state until done, and retried on the request's reminder, which
 /// also keeps the deadlines, so an escalation still fires after the silo that held the request is lost.
 /// Calls go from the request to a team (claim, release) and from a team to the request only one-way, so
-/// they never wait on each other.
+/// they never wait on each other. Once closed, a request that names its reporter keeps a second reminder until
+/// <see cref="DispatchOptions.PersonalDataRetention"/> has run and the reporter's name and phone are erased.
 /// </summary>
 public sealed class DispatchRequestGrain(
     [PersistentState("dispatch", StorageNames.Main)] IPersistentState<DispatchState> store,
@@ -25,12 +26,17 @@ public sealed class DispatchRequestGrain(
     ILogger<DispatchRequestGrain> logger) : Grain, IDispatchRequestGrain, IRemindable
 {
     private const string ReminderName = "dispatch-deadlines";
+    private const string RetentionReminderName = "dispatch-personal-data";
     private static readonly TimeSpan ReminderRetry = TimeSpan.FromSeconds(10);
+
+    /// <summary>After its first tick at the erasure's due time, the retention reminder checks again daily until the erasure is stored.</summary>
+    private static readonly TimeSpan RetentionCheck = TimeSpan.FromDays(1);
 
     private readonly DispatchRules _rules = options.Value.ToRules();
     private readonly TimeSpan _check = options.Value.EscalationCheck;
     private DispatchFlow _flow = null!;
     private bool? _reminderKnown;
+    private bool? _retentionReminderKnown;
     private IGrainTimer? _reminderRetry;
     private bool _broken;
     private bool _dirty;
@@ -39,10 +45,16 @@ public sealed class DispatchRequestGrain(
 
     private DateTimeOffset Now => time.GetUtcNow();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _flow = new DispatchFlow(Id, store.State, _rules);
-        return Task.CompletedTask;
+
+        // A closed request still holding its reporter (also one closed before the retention existed): erased now when
+        // due, otherwise its retention reminder is made sure of.
+        if (_flow.PersonalDataDue is not null && !await SyncRetentionReminderAsync())
+        {
+            KeepRemindersLater();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -217,9 +229,15 @@ public sealed class DispatchRequestGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == RetentionReminderName)
+        {
+            await SyncRemindersAsync();
+            return;
+        }
+
         if (!_flow.IsFiled || _broken)
         {
-            await SyncReminderAsync();
+            await SyncRemindersAsync();
             return;
         }
 
@@ -279,7 +297,7 @@ public sealed class DispatchRequestGrain(
 
         await ReleaseTeamsAsync();
         await DeliverAlertsAsync();
-        await SyncReminderAsync();
+        await SyncRemindersAsync();
     }
 
     /// <summary>Puts the request's summary in its month's list and the open list, and its view on the hub.</summary>
@@ -358,12 +376,34 @@ public sealed class DispatchRequestGrain(
     }
 
     /// <summary>
-    /// Keeps the request's reminder while anything is still to come (a deadline, the assignment to send again,
-    /// work owed after a step): it ticks every <see cref="DispatchOptions.EscalationCheck"/>, stored, so the checks
-    /// go on after a silo is lost. Once nothing is due it is removed. If the reminder service cannot be reached,
-    /// a timer of this activation tries again.
+    /// Keeps the request's reminders as its state needs them (<see cref="SyncDeadlineReminderAsync"/>,
+    /// <see cref="SyncRetentionReminderAsync"/>). If the reminder service cannot be reached, a timer of this
+    /// activation tries again.
     /// </summary>
-    private async Task SyncReminderAsync()
+    private async Task SyncRemindersAsync()
+    {
+        var deadlines = await SyncDeadlineReminderAsync();
+        var retention = await SyncRetentionReminderAsync();
+        if (deadlines && retention)
+        {
+            _reminderRetry?.Dispose();
+            _reminderRetry = null;
+        }
+        else
+        {
+            KeepRemindersLater();
+        }
+    }
+
+    private void KeepRemindersLater() =>
+        _reminderRetry ??= this.RegisterGrainTimer(_ => SyncRemindersAsync(), new GrainTimerCreationOptions(ReminderRetry, ReminderRetry) { Interleave = false });
+
+    /// <summary>
+    /// Keeps the request's deadline reminder while anything is still to come (a deadline, the assignment to send again,
+    /// work owed after a step): it ticks every <see cref="DispatchOptions.EscalationCheck"/>, stored, so the checks
+    /// go on after a silo is lost. Once nothing is due it is removed. False when the reminder service could not be reached.
+    /// </summary>
+    private async Task<bool> SyncDeadlineReminderAsync()
     {
         var state = store.State;
         var owed = state.Outbox.Count > 0 || state.Releases.Count > 0 || state.IndexPending || _dirty;
@@ -386,16 +426,93 @@ public sealed class DispatchRequestGrain(
                 _reminderKnown = false;
             }
 
-            _reminderRetry?.Dispose();
-            _reminderRetry = null;
+            return true;
         }
         catch (Exception ex)
         {
             _reminderKnown = null;
             logger.LogError(ex, "Request {RequestId}: its reminder could not be kept; retrying in {Retry}", Id, ReminderRetry);
-            _reminderRetry ??= this.RegisterGrainTimer(_ => SyncReminderAsync(), new GrainTimerCreationOptions(ReminderRetry, ReminderRetry) { Interleave = false });
+            return false;
         }
     }
+
+    /// <summary>
+    /// Erases the reporter's name and phone once <see cref="DispatchOptions.PersonalDataRetention"/> has run since the
+    /// request closed, and until then keeps a reminder for it: stored, first due at the erasure's time and then daily,
+    /// so the erasure happens after a restart or the loss of a silo too; removed once the erasure is stored. An open
+    /// request, or one that never named its reporter, has none. False when the reminder service could not be reached.
+    /// </summary>
+    private async Task<bool> SyncRetentionReminderAsync()
+    {
+        if (_broken || !_flow.IsClosed)
+        {
+            return true;
+        }
+
+        await ErasePersonalDataAsync();
+        var due = _flow.PersonalDataDue;
+        if (_broken || (due is null && store.State.PersonalDataErasedAt is null))
+        {
+            return true; // never named its reporter: never had the reminder
+        }
+
+        try
+        {
+            _retentionReminderKnown ??= await this.GetReminder(RetentionReminderName) is not null;
+            if (due is { } erase && _retentionReminderKnown != true)
+            {
+                await this.RegisterOrUpdateReminder(RetentionReminderName, Max(erase - Now, TimeSpan.Zero), RetentionCheck);
+                _retentionReminderKnown = true;
+            }
+            else if (due is null && _retentionReminderKnown == true)
+            {
+                if (await this.GetReminder(RetentionReminderName) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _retentionReminderKnown = false;
+            }
+
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _retentionReminderKnown = null;
+            logger.LogError(ex, "Request {RequestId}: its personal-data reminder could not be kept; retrying in {Retry}", Id, ReminderRetry);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Erases the reporter's name and phone from the stored request when their retention has run. A write that fails
+    /// leaves this activation going (as <see cref="CommitAsync"/> does): the next one reads the request afresh and erases again.
+    /// </summary>
+    private async Task ErasePersonalDataAsync()
+    {
+        if (_broken || !_flow.ErasePersonalData(Now))
+        {
+            return;
+        }
+
+        try
+        {
+            await store.WriteStateAsync();
+            _dirty = false;
+        }
+        catch (Exception ex)
+        {
+            _broken = true;
+            _dirty = false;
+            DeactivateOnIdle();
+            logger.LogError(ex, "Request {RequestId}: the reporter's erasure could not be stored; erasing again on its next activation", Id);
+            return;
+        }
+
+        logger.LogInformation("Request {RequestId}: the reporter's name and phone were erased, {Retention} after it closed", Id, _rules.PersonalDataRetention);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Sends the assignment again, to the devices the team reports from now (a new tracker gets it too).</summary>
     private async Task ResendAssignmentAsync()
