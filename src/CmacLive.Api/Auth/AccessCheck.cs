@@ -48,14 +48,18 @@ public sealed class AccessCheck(AccessCache cache, [FromKeyedServices(AuthClock.
             return false;
         }
 
+        // Roles changed since the connection opened also end it: what it was sent (masked or not, which units) followed them.
         var name = user.Identity?.Name ?? "";
+        var roles = CmacClaims.RolesOf(user);
         return user.FindFirstValue(CmacClaims.Via) switch
         {
-            CmacClaims.ViaToken => await TokenAsync(name, user.FindFirstValue(CmacClaims.Stamp)) is not null,
-            CmacClaims.ViaApiKey => user.FindFirstValue(CmacClaims.KeyId) is { } id && await ApiKeyAsync(id, null) is not null,
+            CmacClaims.ViaToken => await TokenAsync(name, user.FindFirstValue(CmacClaims.Stamp)) is { } access && Same(access.Roles, roles),
+            CmacClaims.ViaApiKey => user.FindFirstValue(CmacClaims.KeyId) is { } id && await ApiKeyAsync(id, null) is var (owner, key) && Same(RolesOf(owner, key), roles),
             CmacClaims.ViaBreakGlass => true,
             CmacClaims.ViaOidc => true,
             _ => false,
         };
     }
+
+    private static bool Same(string[] a, string[] b) => a.Length == b.Length && !a.Except(b, StringComparer.Ordinal).Any();
 }
