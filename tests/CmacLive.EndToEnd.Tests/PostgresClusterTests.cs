@@ -71,4 +71,59 @@ public sealed class PostgresClusterTests
         var view = await b.GetJsonAsync<JsonElement>($"/api/dispatch/requests/{id}");
         Assert.Equal("assigned", view.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task A_user_deleted_through_one_silo_is_refused_and_disconnected_on_the_other_within_5_s()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("cmac_people");
+        await using var a = await SiloProcess.StartOnPostgresAsync("A", database);
+        await using var b = await SiloProcess.StartOnPostgresAsync("B", database);
+        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
+
+        // One first administrator for the cluster, whichever silo made it.
+        var users = await b.GetJsonAsync<JsonElement>("/api/users");
+        Assert.Equal(["admin"], users.EnumerateArray().Select(u => u.GetProperty("username").GetString()));
+
+        // A token signed by A holds on B: the signing keys are the cluster's.
+        await a.CreateUserAsync("duty-officer", "operator");
+        var token = await a.SignInAsync("duty-officer");
+        var created = await a.Http.PostAsJsonAsync("/api/users/duty-officer/keys", new { name = "gis" });
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+        using var tokenOnB = b.ClientWith(token);
+        using var keyOnB = b.ClientWith(key);
+        Assert.Equal(HttpStatusCode.OK, (await tokenOnB.GetAsync("/api/assets")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await keyOnB.GetAsync("/api/assets")).StatusCode);
+        await using var hubOnB = await HubProbe.ConnectAsync(b, token);
+        var hubClosed = new TaskCompletionSource<TimeSpan>();
+        var watch = new System.Diagnostics.Stopwatch();
+        hubOnB.Connection.Closed += _ =>
+        {
+            hubClosed.TrySetResult(watch.Elapsed);
+            return Task.CompletedTask;
+        };
+
+        watch.Start();
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Http.DeleteAsync("/api/users/duty-officer")).StatusCode);
+        TimeSpan? tokenRefused = null;
+        TimeSpan? keyRefused = null;
+        while (watch.Elapsed < TimeSpan.FromSeconds(10) && (tokenRefused is null || keyRefused is null))
+        {
+            if (tokenRefused is null && (await tokenOnB.GetAsync("/api/assets")).StatusCode == HttpStatusCode.Unauthorized)
+            {
+                tokenRefused = watch.Elapsed;
+            }
+
+            if (keyRefused is null && (await keyOnB.GetAsync("/api/assets")).StatusCode == HttpStatusCode.Unauthorized)
+            {
+                keyRefused = watch.Elapsed;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(tokenRefused < TimeSpan.FromSeconds(5), $"token refused on B after {tokenRefused?.TotalSeconds:F1} s");
+        Assert.True(keyRefused < TimeSpan.FromSeconds(5), $"key refused on B after {keyRefused?.TotalSeconds:F1} s");
+        var closedAfter = await hubClosed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(closedAfter < TimeSpan.FromSeconds(5), $"hub connection on B closed after {closedAfter.TotalSeconds:F1} s");
+    }
 }
