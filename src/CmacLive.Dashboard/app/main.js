@@ -3,7 +3,7 @@ import { FleetLayer } from './fleet-layer.js';
 import * as signalR from '@microsoft/signalr';
 import { t, setLanguage, currentLanguage, applyTexts } from './i18n.js';
 import {
-  Forbidden, Unauthorized, accessToken, api, isEnding, onSessionEnd, send, stillHolds,
+  Forbidden, Unauthorized, accessToken, api, can, isEnding, onSessionEnd, send, stillHolds,
 } from './session.js';
 import { retranslateSignIn, setUpSignIn } from './sign-in.js';
 
@@ -426,7 +426,7 @@ function renderAlerts() {
       by.className = 'acknowledged';
       by.textContent = `${t('acknowledged')} ${alert.acknowledgedBy}`;
       item.append(by);
-    } else {
+    } else if (can('acknowledge')) {
       const button = document.createElement('button');
       button.className = 'ack';
       button.textContent = t('acknowledge');
@@ -518,6 +518,7 @@ function pickSite(latlng) {
 }
 
 function setUpDispatch() {
+  if (!can('dispatch')) return; // the form and its button were left out
   const form = document.getElementById('request-form');
   document.getElementById('new-request').addEventListener('click', () => {
     form.hidden = !form.hidden;
@@ -576,7 +577,7 @@ function showRecommendations(request) {
   panel.dataset.requestId = request.id;
   const rows = request.recommendations.map((r) => `
     <li data-team-id="${escape(r.teamId)}"><span>${escape(r.name)} (${escape(r.unit)}) · ${(r.distanceM / 1000).toFixed(1)} km · ${r.etaMinutes.toFixed(0)} min</span>
-      <button type="button" class="assign" data-team-id="${escape(r.teamId)}">${te('assign')}</button></li>`).join('');
+      ${can('dispatch') ? `<button type="button" class="assign" data-team-id="${escape(r.teamId)}">${te('assign')}</button>` : ''}</li>`).join('');
   panel.innerHTML = `<h3>${te('recommended')} · ${te('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
     <ul>${rows || `<li class="empty">${te('noTeams')}</li>`}</ul>
     <div class="toolbar"><small>${te('rankedAt')} ${new Date().toLocaleTimeString()}</small>
@@ -820,6 +821,10 @@ async function refocus() {
 async function showDashboard() {
   document.getElementById('sign-in').hidden = true;
   document.getElementById('dashboard').hidden = false;
+  // Controls the role may not use are left out, not merely disabled (those rendered later ask can() themselves).
+  for (const element of document.querySelectorAll('[data-needs]')) {
+    if (!can(element.dataset.needs)) element.remove();
+  }
   let config = null;
   try {
     config = await api('/api/dashboard/config');
