@@ -75,11 +75,38 @@ public sealed class DashboardPage(IPage page, IBrowserContext context) : IAsyncD
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>Signs in with an access token (the break-glass admin token unless told), the form's other way.</summary>
     public async Task SignInAsync(string token = TestSilo.Token)
     {
-        await Page.FillAsync("#token", token);
-        await Page.ClickAsync("#sign-in-button");
+        await SubmitTokenAsync(token);
         await Page.WaitForSelectorAsync("#dashboard:not([hidden])");
+    }
+
+    /// <summary>Pastes a token into the form's token option and submits it, whatever the answer.</summary>
+    public async Task SubmitTokenAsync(string token)
+    {
+        if (await Page.Locator("#token-option").GetAttributeAsync("open") is null)
+        {
+            await Page.ClickAsync("#token-option summary");
+        }
+
+        await Page.FillAsync("#token", token);
+        await Page.ClickAsync("#token-sign-in");
+    }
+
+    /// <summary>Signs in with a user name and password, the form's main way.</summary>
+    public async Task SignInAsUserAsync(string username, string password)
+    {
+        await SubmitPasswordAsync(username, password);
+        await Page.WaitForSelectorAsync("#dashboard:not([hidden])");
+    }
+
+    /// <summary>Fills the user name and password and submits them, whatever the answer.</summary>
+    public async Task SubmitPasswordAsync(string username, string password)
+    {
+        await Page.FillAsync("#username", username);
+        await Page.FillAsync("#password", password);
+        await Page.ClickAsync("#sign-in-button");
     }
 
     /// <summary>Where the page has put an asset's marker: (lat, lon), or null.</summary>

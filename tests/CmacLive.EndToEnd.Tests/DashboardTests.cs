@@ -17,8 +17,7 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         Assert.True(await dashboard.Page.IsVisibleAsync("#sign-in"));
         Assert.False(await dashboard.Page.IsVisibleAsync("#dashboard"));
 
-        await dashboard.Page.FillAsync("#token", "not-the-token");
-        await dashboard.Page.ClickAsync("#sign-in-button");
+        await dashboard.SubmitTokenAsync("not-the-token");
         await Assertions.Expect(dashboard.Page.Locator("#sign-in-error")).ToHaveTextAsync("That token was refused.");
         Assert.False(await dashboard.Page.IsVisibleAsync("#dashboard"));
         await dashboard.ScreenshotAsync(browser.Screenshots, "sign-in-refused");

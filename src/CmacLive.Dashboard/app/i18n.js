@@ -3,12 +3,27 @@ export const texts = {
   en: {
     title: 'CmacLive command dashboard',
     signInTitle: 'Sign in',
-    signInHint: 'Paste the access token given to this command centre.',
+    signInHint: 'Sign in with your CmacLive user name and password.',
+    username: 'User name',
+    password: 'Password',
+    useToken: 'Sign in with an access token instead',
+    tokenHint: 'For the break-glass token or an integration\'s API key: paste it here.',
     token: 'Access token',
     signIn: 'Sign in',
+    signInWithToken: 'Sign in with the token',
     signOut: 'Sign out',
     badToken: 'That token was refused.',
+    wrongCredentials: 'Wrong user name or password.',
+    tooManyAttempts: 'Too many failed sign-ins for this user name: try again in {wait}.',
+    seconds: '{n} s',
+    minutes: '{n} min',
+    signInFailed: 'The server could not sign you in ({status}); try again.',
+    noRole: 'This account has no role on the dashboard; ask an administrator.',
+    sessionEnded: 'Your session has ended; sign in again.',
     unreachable: 'The server cannot be reached.',
+    forbidden: 'Your role may not do that.',
+    signedInAs: 'Signed in as',
+    role: { admin: 'Administrator', operator: 'Operator', dispatcher: 'Dispatcher', viewer: 'Viewer' },
     reconnecting: 'Connection lost: reconnecting…',
     resynced: 'Reconnected: the picture is up to date.',
     alerts: 'Alerts',
@@ -79,12 +94,27 @@ export const texts = {
   km: {
     title: 'ផ្ទាំងបញ្ជា CmacLive',
     signInTitle: 'ចូលប្រើ',
-    signInHint: 'បិទភ្ជាប់សញ្ញាសម្ងាត់ដែលបានផ្ដល់ឱ្យមជ្ឈមណ្ឌលបញ្ជានេះ។',
+    signInHint: 'ចូលប្រើដោយឈ្មោះអ្នកប្រើ និងពាក្យសម្ងាត់ CmacLive របស់អ្នក។',
+    username: 'ឈ្មោះអ្នកប្រើ',
+    password: 'ពាក្យសម្ងាត់',
+    useToken: 'ចូលដោយប្រើសញ្ញាសម្ងាត់ជំនួសវិញ',
+    tokenHint: 'សម្រាប់សញ្ញាសម្ងាត់សង្គ្រោះបន្ទាន់ ឬកូនសោ API របស់ប្រព័ន្ធភ្ជាប់៖ បិទភ្ជាប់នៅទីនេះ។',
     token: 'សញ្ញាសម្ងាត់',
     signIn: 'ចូល',
+    signInWithToken: 'ចូលដោយប្រើសញ្ញាសម្ងាត់',
     signOut: 'ចាកចេញ',
     badToken: 'សញ្ញាសម្ងាត់នេះត្រូវបានបដិសេធ។',
+    wrongCredentials: 'ឈ្មោះអ្នកប្រើ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ។',
+    tooManyAttempts: 'ការចូលខុសច្រើនដងពេកសម្រាប់ឈ្មោះអ្នកប្រើនេះ៖ សូមព្យាយាមម្ដងទៀតក្នុងរយៈពេល {wait}។',
+    seconds: '{n} វិនាទី',
+    minutes: '{n} នាទី',
+    signInFailed: 'ម៉ាស៊ីនមេមិនអាចឱ្យអ្នកចូលបានទេ ({status}) សូមព្យាយាមម្ដងទៀត។',
+    noRole: 'គណនីនេះគ្មានតួនាទីលើផ្ទាំងបញ្ជាទេ សូមសួរអ្នកគ្រប់គ្រង។',
+    sessionEnded: 'វគ្គប្រើប្រាស់របស់អ្នកបានបញ្ចប់ហើយ សូមចូលម្ដងទៀត។',
     unreachable: 'មិនអាចភ្ជាប់ទៅម៉ាស៊ីនមេបានទេ។',
+    forbidden: 'តួនាទីរបស់អ្នកមិនអនុញ្ញាតឱ្យធ្វើការនេះទេ។',
+    signedInAs: 'បានចូលជា',
+    role: { admin: 'អ្នកគ្រប់គ្រង', operator: 'ប្រតិបត្តិករ', dispatcher: 'អ្នកបញ្ជូនក្រុម', viewer: 'អ្នកមើល' },
     reconnecting: 'ការតភ្ជាប់បានដាច់៖ កំពុងភ្ជាប់ឡើងវិញ…',
     resynced: 'បានភ្ជាប់ឡើងវិញ៖ ព័ត៌មានទាន់សម័យហើយ។',
     alerts: 'ការជូនដំណឹង',
@@ -165,10 +195,11 @@ export function setLanguage(value) {
   applyTexts();
 }
 
-/** The text for a key such as "alerts" or "state.working". */
-export function t(key) {
+/** The text for a key such as "alerts" or "state.working", with {name} filled from values. */
+export function t(key, values) {
   const value = key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), texts[language]);
-  return value ?? key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), texts.en) ?? key;
+  const text = value ?? key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), texts.en) ?? key;
+  return values ? String(text).replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole)) : text;
 }
 
 /** Fills every element marked data-i18n (text) or data-i18n-placeholder. */

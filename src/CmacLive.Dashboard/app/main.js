@@ -2,26 +2,10 @@ import L from './leaflet-global.js';
 import { FleetLayer } from './fleet-layer.js';
 import * as signalR from '@microsoft/signalr';
 import { t, setLanguage, currentLanguage, applyTexts } from './i18n.js';
-
-// ---- session --------------------------------------------------------------------------------
-const TOKEN_KEY = 'cmaclive.token';
-let token = sessionStorage.getItem(TOKEN_KEY);
-
-class Unauthorized extends Error {}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(options.headers ?? {}) },
-  });
-  if (response.status === 401) {
-    throw new Unauthorized(path);
-  }
-  if (!response.ok) {
-    throw new Error(`${options.method ?? 'GET'} ${path}: ${response.status}`);
-  }
-  return response.status === 204 ? null : response.json();
-}
+import {
+  Forbidden, Unauthorized, accessToken, api, can, isEnding, onSessionEnd, send, stillHolds,
+} from './session.js';
+import { retranslateSignIn, setUpSignIn } from './sign-in.js';
 
 // ---- the live picture: state applied once per animation frame -----------------------------
 const assets = new Map(); // id -> { status, marker }
@@ -442,7 +426,7 @@ function renderAlerts() {
       by.className = 'acknowledged';
       by.textContent = `${t('acknowledged')} ${alert.acknowledgedBy}`;
       item.append(by);
-    } else {
+    } else if (can('acknowledge')) {
       const button = document.createElement('button');
       button.className = 'ack';
       button.textContent = t('acknowledge');
@@ -534,6 +518,7 @@ function pickSite(latlng) {
 }
 
 function setUpDispatch() {
+  if (!can('dispatch')) return; // the form and its button were left out
   const form = document.getElementById('request-form');
   document.getElementById('new-request').addEventListener('click', () => {
     form.hidden = !form.hidden;
@@ -562,12 +547,15 @@ function setUpDispatch() {
       problems.textContent = t('pickSite');
       return;
     }
-    const response = await fetch('/api/dispatch/requests', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = await response.json();
+    let response;
+    let answer;
+    try {
+      response = await send('/api/dispatch/requests', { method: 'POST', body: JSON.stringify(body) });
+      answer = await response.json();
+    } catch (error) {
+      report(error);
+      return;
+    }
     if (!response.ok) {
       problems.textContent = Object.entries(answer.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join(', ')}`).join('; ') || answer.detail || response.status;
       return;
@@ -589,7 +577,7 @@ function showRecommendations(request) {
   panel.dataset.requestId = request.id;
   const rows = request.recommendations.map((r) => `
     <li data-team-id="${escape(r.teamId)}"><span>${escape(r.name)} (${escape(r.unit)}) · ${(r.distanceM / 1000).toFixed(1)} km · ${r.etaMinutes.toFixed(0)} min</span>
-      <button type="button" class="assign" data-team-id="${escape(r.teamId)}">${te('assign')}</button></li>`).join('');
+      ${can('dispatch') ? `<button type="button" class="assign" data-team-id="${escape(r.teamId)}">${te('assign')}</button>` : ''}</li>`).join('');
   panel.innerHTML = `<h3>${te('recommended')} · ${te('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
     <ul>${rows || `<li class="empty">${te('noTeams')}</li>`}</ul>
     <div class="toolbar"><small>${te('rankedAt')} ${new Date().toLocaleTimeString()}</small>
@@ -601,12 +589,19 @@ function showRecommendations(request) {
   for (const button of panel.querySelectorAll('button.assign')) {
     button.addEventListener('click', async () => {
       button.disabled = true;
-      const response = await fetch(`/api/dispatch/requests/${encodeURIComponent(request.id)}/assign`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ teamId: button.dataset.teamId }),
-      });
-      const answer = await response.json();
+      let response;
+      let answer;
+      try {
+        response = await send(`/api/dispatch/requests/${encodeURIComponent(request.id)}/assign`, {
+          method: 'POST',
+          body: JSON.stringify({ teamId: button.dataset.teamId }),
+        });
+        answer = await response.json();
+      } catch (error) {
+        button.disabled = false;
+        report(error);
+        return;
+      }
       if (response.ok) {
         queue('requests', answer);
         panel.hidden = true;
@@ -737,8 +732,7 @@ function replacePicture(kind, known, snapshot, drop) {
 
 async function connect() {
   hub = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/ops', { accessTokenFactory: () => token, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => Math.min(1000 * 2 ** context.previousRetryCount, 10000) })
+    .withUrl('/hubs/ops', { accessTokenFactory: accessToken, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
     .configureLogging(signalR.LogLevel.None)
     .build();
   hub.serverTimeoutInMilliseconds = 12000; // the server pings every 5 s
@@ -751,44 +745,54 @@ async function connect() {
   hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));
   hub.on('hazardAreaUpdated', (view) => { pendingAreas.set(view.code, view); schedule(); });
-  hub.onreconnecting(() => banner(t('reconnecting'), 'warning'));
-  hub.onreconnected(() => catchUp(true));
   hub.onclose(() => {
-    // The connection ended without an automatic reconnection (the server closed it): start again.
+    if (isEnding()) return;
     banner(t('reconnecting'), 'warning');
-    setTimeout(startHub, 3000);
+    reconnectSoon();
   });
-  await startHub();
+  onSessionEnd(() => hub.stop());
+  await startHub(false);
 }
 
-/** Opens the hub connection, retrying until it is up, then reads the picture. */
-async function startHub() {
-  if (hub.state === signalR.HubConnectionState.Disconnected) {
-    try {
-      await hub.start();
-    } catch (error) {
-      if (error instanceof Unauthorized) {
-        signOut(t('badToken'));
-        return;
-      }
-      banner(t('reconnecting'), 'warning');
-      setTimeout(startHub, 3000);
-      return;
-    }
+let hubAttempts = 0;
+
+/**
+ * The link went: the silo stopped, the network dropped, or the server closed a sign-in that no longer holds
+ * (expired, user deleted or disabled). A refused WebSocket handshake shows no status, so before each attempt
+ * the API is asked whether the token still holds: a dead token ends the session instead of looping.
+ */
+function reconnectSoon() {
+  const delay = Math.min(1000 * 2 ** hubAttempts, 10000);
+  hubAttempts++;
+  setTimeout(async () => {
+    if (await stillHolds()) await startHub(true);
+  }, delay);
+}
+
+/** Opens the hub connection (retrying until it is up), then reads the picture. */
+async function startHub(reconnected) {
+  if (isEnding() || hub.state !== signalR.HubConnectionState.Disconnected) return;
+  try {
+    await hub.start();
+  } catch {
+    if (isEnding()) return;
+    banner(t('reconnecting'), 'warning');
+    reconnectSoon();
+    return;
   }
-  await catchUp(false);
+  hubAttempts = 0;
+  await catchUp(reconnected);
 }
 
 /** Focus and a full read of the picture, retried while the link stays up, so the page is never left stale. */
+let synced = 0; // pictures read in full since the page opened
+
 async function catchUp(reconnected) {
   try {
     await refocus();
     await resync();
   } catch (error) {
-    if (error instanceof Unauthorized) {
-      signOut(t('badToken'));
-      return;
-    }
+    if (error instanceof Unauthorized || isEnding()) return;
     console.warn('resync failed, trying again', error);
     if (hub.state === signalR.HubConnectionState.Connected) {
       setTimeout(() => catchUp(reconnected), 3000);
@@ -798,6 +802,7 @@ async function catchUp(reconnected) {
   if (hub.state !== signalR.HubConnectionState.Connected) {
     return; // the link went again while the picture was read; the next reconnection reads it again
   }
+  synced++;
   if (reconnected) {
     banner(t('resynced'), 'ok');
     setTimeout(() => { if (hub.state === signalR.HubConnectionState.Connected) banner('', ''); }, 3000);
@@ -812,35 +817,19 @@ async function refocus() {
   }
 }
 
-// ---- sign-in ------------------------------------------------------------------------------------
-async function signIn(candidate) {
-  token = candidate;
-  try {
-    await api('/api/assets');
-  } catch (error) {
-    token = null;
-    throw error;
-  }
-  sessionStorage.setItem(TOKEN_KEY, candidate);
-}
-
-function signOut(message) {
-  sessionStorage.removeItem(TOKEN_KEY);
-  location.hash = message ? `#${encodeURIComponent(message)}` : '';
-  location.reload();
-}
-
+// ---- the dashboard, once signed in ----------------------------------------------------------------
 async function showDashboard() {
   document.getElementById('sign-in').hidden = true;
   document.getElementById('dashboard').hidden = false;
+  // Controls the role may not use are left out, not merely disabled (those rendered later ask can() themselves).
+  for (const element of document.querySelectorAll('[data-needs]')) {
+    if (!can(element.dataset.needs)) element.remove();
+  }
   let config = null;
   try {
     config = await api('/api/dashboard/config');
   } catch (error) {
-    if (error instanceof Unauthorized) {
-      signOut(t('badToken'));
-      return;
-    }
+    if (error instanceof Unauthorized) return;
   }
   createMap(config);
   addUnits(['DU1', 'DU2', 'DU3', 'DU4', 'DU5', 'DU6']);
@@ -873,8 +862,10 @@ function addUnits(units) {
 }
 
 function report(error) {
-  if (error instanceof Unauthorized) {
-    signOut(t('badToken'));
+  if (error instanceof Unauthorized || isEnding()) return; // the session is ending: the sign-in form says why
+  if (error instanceof Forbidden) {
+    banner(t('forbidden'), 'warning'); // the server has the last word on what a role may do
+    setTimeout(() => { if (document.getElementById('banner').textContent === t('forbidden')) banner('', ''); }, 5000);
     return;
   }
   console.error(error);
@@ -901,33 +892,11 @@ document.getElementById('language').addEventListener('change', (e) => {
   const recommendations = document.getElementById('recommendations');
   if (recommendations && !recommendations.hidden && shownRecommendations) showRecommendations(shownRecommendations);
   showSoundHint();
+  retranslateSignIn();
 });
 setLanguage(currentLanguage());
 setUpSound();
-
-document.getElementById('sign-in-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const error = document.getElementById('sign-in-error');
-  error.textContent = '';
-  try {
-    await signIn(document.getElementById('token').value.trim());
-    await showDashboard();
-  } catch (e) {
-    error.textContent = e instanceof Unauthorized ? t('badToken') : t('unreachable');
-    if (!(e instanceof Unauthorized)) {
-      console.error(e);
-    }
-  }
-});
-document.getElementById('sign-out').addEventListener('click', () => signOut(''));
-if (location.hash.length > 1) {
-  document.getElementById('sign-in-error').textContent = decodeURIComponent(location.hash.slice(1));
-  history.replaceState(null, '', location.pathname);
-}
-
-if (token) {
-  showDashboard().catch(report);
-}
+setUpSignIn(() => showDashboard().catch(report), (on) => banner(on ? t('reconnecting') : '', on ? 'warning' : ''));
 
 // A handle for operators' consoles and the browser tests: where the page has put each asset.
 window.cmacLive = {
@@ -942,6 +911,7 @@ window.cmacLive = {
     areas: areaShapes.size,
     detections: detectionLayer?.getLayers().length ?? 0,
     hub: hub?.state ?? null,
+    synced,
     alarms,
     zoom: map?.getZoom() ?? null,
     clustered: fleet?.group._topClusterLevel?.getChildCount() ?? 0,
