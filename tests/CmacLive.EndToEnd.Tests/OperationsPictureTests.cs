@@ -167,8 +167,10 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.Equal("released", view.GetProperty("status").GetString());
         Assert.Equal(7_500, view.GetProperty("outcome").GetProperty("clearedM2").GetDouble());
         Assert.Empty(view.GetProperty("assets").EnumerateArray());
-        var steps = view.GetProperty("transitions").EnumerateArray().Select(s => (s.GetProperty("to").GetString(), s.GetProperty("by").GetString())).ToList();
-        Assert.Equal([("suspected", "admin"), ("confirmed", "Chan Sopheap (admin)"), ("in-clearance", "admin"), ("released", "admin")], steps);
+        // The signed-in user is who acted; the body's "by" is kept beside it as onBehalfOf, never instead.
+        var steps = view.GetProperty("transitions").EnumerateArray().Select(s => (s.GetProperty("to").GetString(), s.GetProperty("by").GetString(),
+            s.TryGetProperty("onBehalfOf", out var behalf) && behalf.ValueKind == JsonValueKind.String ? behalf.GetString() : null)).ToList();
+        Assert.Equal([("suspected", "admin", null), ("confirmed", "admin", "Chan Sopheap"), ("in-clearance", "admin", null), ("released", "admin", null)], steps);
         Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}")).GetProperty("taskArea").ValueKind);
 
         var late = await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });

@@ -76,6 +76,8 @@ public sealed record AlertAudit
     [Id(1)] public required string Action { get; init; }
     [Id(2)] public required string By { get; init; }
     [Id(3)] public string? Note { get; init; }
+    /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
+    [Id(4)] public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>What a rule wants done with an alert: raise it (if its id is new), or clear it at a time.</summary>

@@ -11,7 +11,7 @@ public interface IAlertLedgerGrain : IGrainWithIntegerKey
     Task Apply(IReadOnlyList<AlertSignal> signals);
 
     /// <summary>Acknowledges an alert; null when the id is unknown. Acknowledging twice keeps the first.</summary>
-    Task<Alert?> Acknowledge(string id, string by, string? note);
+    Task<Alert?> Acknowledge(string id, string by, string? note, string? onBehalfOf = null);
 
     Task<Alert?> Get(string id);
 

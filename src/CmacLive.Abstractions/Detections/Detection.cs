@@ -60,6 +60,8 @@ public sealed record Detection
     [Id(14)] public string? DecidedBy { get; init; }
     [Id(15)] public DateTimeOffset? DecidedAt { get; init; }
     [Id(16)] public string? Note { get; init; }
+    /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
+    [Id(17)] public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>A decision on a detection: a find (with its details) or clutter.</summary>
@@ -71,6 +73,8 @@ public sealed record DetectionDecision
     [Id(1)] public required string By { get; init; }
     [Id(2)] public required DateTimeOffset At { get; init; }
     [Id(3)] public string? Note { get; init; }
+    /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
+    [Id(4)] public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>The decision contradicts an earlier one (a find cannot become clutter or another find).</summary>

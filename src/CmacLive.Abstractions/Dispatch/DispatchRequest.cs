@@ -94,6 +94,8 @@ public sealed record DispatchStep
     [Id(3)] public required string By { get; init; }
     [Id(4)] public string? Note { get; init; }
     [Id(5)] public string? TeamId { get; init; }
+    /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
+    [Id(6)] public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>How a request ended on site.</summary>

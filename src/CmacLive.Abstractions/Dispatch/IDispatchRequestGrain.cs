@@ -13,7 +13,7 @@ public interface IDispatchRequestGrain : IGrainWithStringKey
     /// Files the request, triages it and ranks the available teams. Filing the same report again answers the
     /// request as it stands; a different report under the same id throws <see cref="DispatchConflictException"/>.
     /// </summary>
-    Task<DispatchRequestView> File(DispatchReport report, string by);
+    Task<DispatchRequestView> File(DispatchReport report, string by, string? onBehalfOf = null);
 
     /// <summary>The request, or null when no request has this id.</summary>
     Task<DispatchRequestView?> Get();
@@ -26,24 +26,24 @@ public interface IDispatchRequestGrain : IGrainWithStringKey
     /// when the request is past assignment or closed, already has another team (unless <paramref name="replace"/>),
     /// or the team is taken by another request, in SOS or not EOD-capable. Null when the request is unknown.
     /// </summary>
-    Task<DispatchRequestView?> Assign(AssetRef team, string by, bool replace);
+    Task<DispatchRequestView?> Assign(AssetRef team, string by, bool replace, string? onBehalfOf = null);
 
     /// <summary>
     /// The assigned team accepts: from one of its devices (<paramref name="deviceId"/>) or recorded by a
     /// dispatcher. Acknowledging again is harmless. Throws <see cref="DispatchConflictException"/> when
     /// <paramref name="teamId"/> is not the assigned team or nothing is assigned. Null when unknown.
     /// </summary>
-    Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by);
+    Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by, string? onBehalfOf = null);
 
     /// <summary>A fix of the assigned team: moves the request on to en-route and on-site. One-way from the team.</summary>
     [Orleans.Concurrency.OneWay]
     Task TeamMoved(string teamId, TeamFix fix);
 
     /// <summary>Closes the request with what the team did. Throws <see cref="DispatchConflictException"/> before a team accepted it, or once closed.</summary>
-    Task<DispatchRequestView?> Resolve(DispatchOutcome outcome, string by);
+    Task<DispatchRequestView?> Resolve(DispatchOutcome outcome, string by, string? onBehalfOf = null);
 
     /// <summary>Cancels an open request and frees its team. Throws <see cref="DispatchConflictException"/> once closed.</summary>
-    Task<DispatchRequestView?> Cancel(string? reason, string by);
+    Task<DispatchRequestView?> Cancel(string? reason, string by, string? onBehalfOf = null);
 }
 
 /// <summary>A team's position and working state, as its dispatch needs it.</summary>

@@ -24,6 +24,8 @@ public sealed record StatusTransition
     [Id(3)] public required string By { get; init; }
     [Id(4)] public string? Note { get; init; }
     [Id(5)] public LandReleaseOutcome? Outcome { get; init; }
+    /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
+    [Id(6)] public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>A request to move an area one step along land release.</summary>
@@ -34,6 +36,8 @@ public sealed record StatusChange
     [Id(1)] public LandReleaseOutcome? Outcome { get; init; }
     [Id(2)] public required string By { get; init; }
     [Id(3)] public string? Note { get; init; }
+    /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
+    [Id(4)] public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>The step asked for is not allowed now (a released area, a skipped step, an outcome that does not fit).</summary>

@@ -53,7 +53,7 @@ public static class AlertsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var who = Problems.Actor(body, user, errors);
+        var (who, onBehalfOf) = Problems.Actor(body, user, errors);
         var note = Problems.OptionalString(body, "note", errors);
         if (note is { Length: > 1000 })
         {
@@ -65,7 +65,7 @@ public static class AlertsApi
             return Problems.Fields(errors);
         }
 
-        var alert = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note);
+        var alert = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note, onBehalfOf);
         return alert is null ? Problems.NotFound($"no alert '{id}'") : TypedResults.Ok(alert);
     }
 }

@@ -80,13 +80,13 @@ public static class DetectionsApi
         var errors = new Dictionary<string, string[]>();
         var find = FindJson.Read(body, errors);
         var note = Problems.OptionalString(body, "note", errors);
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
-        return await DecideAsync(grains, id, new DetectionDecision { Find = find, By = by, At = time.GetUtcNow(), Note = note });
+        return await DecideAsync(grains, id, new DetectionDecision { Find = find, By = by, At = time.GetUtcNow(), Note = note, OnBehalfOf = onBehalfOf });
     }
 
     /// <summary><c>POST /api/detections/{id}/clutter</c> <c>{note?}</c>: the detection was no explosive item.</summary>
@@ -101,13 +101,13 @@ public static class DetectionsApi
 
         var errors = new Dictionary<string, string[]>();
         var note = Problems.OptionalString(body, "note", errors);
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
-        return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = by, At = time.GetUtcNow(), Note = note });
+        return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = by, At = time.GetUtcNow(), Note = note, OnBehalfOf = onBehalfOf });
     }
 
     private static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> DecideAsync(

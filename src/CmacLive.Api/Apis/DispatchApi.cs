@@ -107,7 +107,7 @@ public static class DispatchApi
             Unit = unit,
             Priority = priority,
         };
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
@@ -118,7 +118,7 @@ public static class DispatchApi
         var existed = await grain.Get() is not null;
         try
         {
-            var filed = ForCaller(await grain.File(report, by), user);
+            var filed = ForCaller(await grain.File(report, by, onBehalfOf), user);
             return existed ? TypedResults.Ok(filed) : TypedResults.Created($"/api/dispatch/requests/{Uri.EscapeDataString(id)}", filed);
         }
         catch (DispatchConflictException ex)
@@ -205,7 +205,7 @@ public static class DispatchApi
         var errors = new Dictionary<string, string[]>();
         var teamId = Problems.RequiredString(body, "teamId", errors);
         var replace = Problems.OptionalBool(body, "replace", errors);
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         AssetRef? team = null;
         if (teamId is not null)
         {
@@ -225,7 +225,7 @@ public static class DispatchApi
             return Problems.Fields(errors);
         }
 
-        return await StepAsync(id, user, grains, g => g.Assign(team!, by, replace));
+        return await StepAsync(id, user, grains, g => g.Assign(team!, by, replace, onBehalfOf));
     }
 
     /// <summary><c>POST …/{id}/acknowledge</c> <c>{teamId?, by?}</c>: a dispatcher records that the assigned team accepted (by radio or phone).</summary>
@@ -245,7 +245,7 @@ public static class DispatchApi
             teamId = null;
         }
 
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
@@ -254,7 +254,7 @@ public static class DispatchApi
         return await StepAsync(id, user, grains, async g =>
         {
             var current = await g.Get();
-            return current is null ? null : await g.Acknowledge(teamId ?? current.TeamId ?? "", null, time.GetUtcNow(), by);
+            return current is null ? null : await g.Acknowledge(teamId ?? current.TeamId ?? "", null, time.GetUtcNow(), by, onBehalfOf);
         });
     }
 
@@ -288,14 +288,14 @@ public static class DispatchApi
         }
 
         var note = Problems.OptionalText(body, "note", 1000, errors);
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
         var outcome = new DispatchOutcome { Result = result!.Value, Items = (int)(items ?? 0), Note = note };
-        return await StepAsync(id, user, grains, g => g.Resolve(outcome, by));
+        return await StepAsync(id, user, grains, g => g.Resolve(outcome, by, onBehalfOf));
     }
 
     /// <summary><c>POST …/{id}/cancel</c> <c>{reason?, by?}</c>: closes an open request and frees its team.</summary>
@@ -310,13 +310,13 @@ public static class DispatchApi
 
         var errors = new Dictionary<string, string[]>();
         var reason = Problems.OptionalText(body, "reason", 1000, errors);
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
-        return await StepAsync(id, user, grains, g => g.Cancel(reason, by));
+        return await StepAsync(id, user, grains, g => g.Cancel(reason, by, onBehalfOf));
     }
 
     /// <summary>

@@ -204,7 +204,7 @@ public static class HazardAreasApi
         var errors = new Dictionary<string, string[]>();
         var status = Problems.RequiredChoice(body, "status", Statuses, errors);
         var note = Problems.OptionalString(body, "note", errors);
-        var by = Problems.Actor(body, user, errors);
+        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         LandReleaseOutcome? outcome = null;
         if (body.TryGetProperty("outcome", out var o) && o.ValueKind != JsonValueKind.Null)
         {
@@ -237,7 +237,7 @@ public static class HazardAreasApi
 
         try
         {
-            var view = await area.ChangeStatus(new StatusChange { To = status!.Value, Outcome = outcome, By = by, Note = note });
+            var view = await area.ChangeStatus(new StatusChange { To = status!.Value, Outcome = outcome, By = by, Note = note, OnBehalfOf = onBehalfOf });
             if (view.Status == HazardAreaStatus.Released)
             {
                 // Released land is no one's task any more.

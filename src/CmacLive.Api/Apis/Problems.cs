@@ -147,10 +147,10 @@ public static class Problems
     public static string UserName(System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
     /// <summary>
-    /// Who did it, for audit trails: the optional <c>by</c> member (the operator at the console, since one
-    /// token may serve a whole command centre) with the signed-in user, or the signed-in user alone.
+    /// Who did it, for trails: always the signed-in user; the optional <c>by</c> member (the person the user acted
+    /// for, such as a director on the radio) is kept beside it as <c>onBehalfOf</c>, never instead of it.
     /// </summary>
-    public static string Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors)
+    public static (string By, string? OnBehalfOf) Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors)
     {
         var by = OptionalString(body, "by", errors);
         if (by is { Length: > 100 })
@@ -158,6 +158,6 @@ public static class Problems
             errors["by"] = ["must be at most 100 characters"];
         }
 
-        return string.IsNullOrWhiteSpace(by) ? UserName(user) : $"{by.Trim()} ({UserName(user)})";
+        return (UserName(user), string.IsNullOrWhiteSpace(by) ? null : by.Trim());
     }
 }

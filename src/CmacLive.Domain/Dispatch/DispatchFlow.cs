@@ -78,12 +78,12 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     public bool IsClosed => state.Status is DispatchStatus.Resolved or DispatchStatus.Cancelled;
 
     /// <summary>Files and triages the report; the recommendations are ranked by the caller.</summary>
-    public void File(DispatchReport report, string by, DateTimeOffset now)
+    public void File(DispatchReport report, string by, DateTimeOffset now, string? onBehalfOf = null)
     {
         state.Report = report;
         state.ReceivedAt = now;
         state.Unit = UnitOf(report);
-        Step(null, DispatchStatus.Received, now, by, null);
+        Step(null, DispatchStatus.Received, now, by, null, onBehalfOf: onBehalfOf);
         var triaged = Triage.PriorityOf(report);
         state.Priority = report.Priority ?? triaged;
         state.OnSiteDue = now + rules.OnSiteTarget(state.Priority);
@@ -152,7 +152,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     }
 
     /// <summary>Records the assignment (the team has already accepted the claim). Answers the team replaced, if any.</summary>
-    public string? Assign(DispatchClaim claim, string by, DateTimeOffset now)
+    public string? Assign(DispatchClaim claim, string by, DateTimeOffset now, string? onBehalfOf = null)
     {
         var previous = state.TeamId;
         var from = state.Status;
@@ -168,12 +168,12 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         state.TeamDistanceM = claim.Status.Position is { } p ? TeamRanking.DistanceM(p.Lat, p.Lon, state.Report!.Lat, state.Report.Lon) : null;
         state.StartDistanceM = state.TeamDistanceM;
         ClearAlerts(AlertKinds.DispatchUnacknowledged, now);
-        Step(from, DispatchStatus.Assigned, now, by, previous is null ? null : $"replaces '{previous}'", claim.Status.Id);
+        Step(from, DispatchStatus.Assigned, now, by, previous is null ? null : $"replaces '{previous}'", claim.Status.Id, onBehalfOf);
         return previous;
     }
 
     /// <summary>The assigned team accepts. False when it had already (nothing changes).</summary>
-    public bool Acknowledge(string teamId, string by, DateTimeOffset now)
+    public bool Acknowledge(string teamId, string by, DateTimeOffset now, string? onBehalfOf = null)
     {
         if (IsClosed)
         {
@@ -198,7 +198,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         state.AcknowledgedAt = now;
         state.StartDistanceM = state.TeamDistanceM;
         ClearAlerts(AlertKinds.DispatchUnacknowledged, now);
-        Step(DispatchStatus.Assigned, DispatchStatus.Acknowledged, now, by, null, teamId);
+        Step(DispatchStatus.Assigned, DispatchStatus.Acknowledged, now, by, null, teamId, onBehalfOf);
         if (state.TeamDistanceM is { } distance && distance <= rules.OnSiteRadiusM)
         {
             // Already there (a tracker that reports only when it moves would never say so again).
@@ -252,7 +252,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         return true;
     }
 
-    public void Resolve(DispatchOutcome outcome, string by, DateTimeOffset now)
+    public void Resolve(DispatchOutcome outcome, string by, DateTimeOffset now, string? onBehalfOf = null)
     {
         if (IsClosed || state.Status < DispatchStatus.Acknowledged)
         {
@@ -262,17 +262,17 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         }
 
         state.Outcome = outcome;
-        Close(DispatchStatus.Resolved, by, now, outcome.Note);
+        Close(DispatchStatus.Resolved, by, now, outcome.Note, onBehalfOf);
     }
 
-    public void Cancel(string? reason, string by, DateTimeOffset now)
+    public void Cancel(string? reason, string by, DateTimeOffset now, string? onBehalfOf = null)
     {
         if (IsClosed)
         {
             throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}");
         }
 
-        Close(DispatchStatus.Cancelled, by, now, reason);
+        Close(DispatchStatus.Cancelled, by, now, reason, onBehalfOf);
     }
 
     /// <summary>Raises the escalations that are due: an assignment not acknowledged, a request not on site by its target.</summary>
@@ -368,12 +368,12 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
             is [System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute named, ..] ? named.Name : value.ToString().ToLowerInvariant();
 
-    private void Close(DispatchStatus to, string by, DateTimeOffset now, string? note)
+    private void Close(DispatchStatus to, string by, DateTimeOffset now, string? note, string? onBehalfOf)
     {
         var from = state.Status;
         state.ClosedAt = now;
         ClearAlerts(null, now);
-        Step(from, to, now, by, note, state.TeamId);
+        Step(from, to, now, by, note, state.TeamId, onBehalfOf);
     }
 
     private void Raise(string kind, string alertId, AlertSeverity severity, string message, DateTimeOffset raisedAt)
@@ -413,10 +413,10 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         }
     }
 
-    private void Step(DispatchStatus? from, DispatchStatus to, DateTimeOffset at, string by, string? note, string? teamId = null)
+    private void Step(DispatchStatus? from, DispatchStatus to, DateTimeOffset at, string by, string? note, string? teamId = null, string? onBehalfOf = null)
     {
         state.Status = to;
-        state.Trail.Add(new DispatchStep { From = from, To = to, At = at, By = by, Note = note, TeamId = teamId });
+        state.Trail.Add(new DispatchStep { From = from, To = to, At = at, By = by, Note = note, TeamId = teamId, OnBehalfOf = onBehalfOf });
         if (state.Trail.Count > MaxTrail)
         {
             state.Trail.RemoveAt(2); // keep how it began; a request re-assigned hundreds of times loses its middle

@@ -52,7 +52,7 @@ public sealed class AlertLedgerGrain(
         }
     }
 
-    public async Task<Alert?> Acknowledge(string id, string by, string? note)
+    public async Task<Alert?> Acknowledge(string id, string by, string? note, string? onBehalfOf = null)
     {
         if (!store.State.Open.TryGetValue(id, out var alert))
         {
@@ -69,7 +69,7 @@ public sealed class AlertLedgerGrain(
         {
             AcknowledgedBy = by,
             AcknowledgedAt = now,
-            Trail = [.. alert.Trail, new AlertAudit { At = now, Action = "acknowledged", By = by, Note = note }],
+            Trail = [.. alert.Trail, new AlertAudit { At = now, Action = "acknowledged", By = by, Note = note, OnBehalfOf = onBehalfOf }],
         };
         Store(alert);
         logger.LogInformation("Alert {AlertId} ({Kind}) acknowledged by {By}", id, alert.Kind, by);

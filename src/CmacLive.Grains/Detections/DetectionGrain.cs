@@ -76,6 +76,7 @@ public sealed class DetectionGrain(
             Status = status,
             Find = decision.Find,
             DecidedBy = decision.By,
+            OnBehalfOf = decision.OnBehalfOf,
             DecidedAt = decision.At,
             Note = decision.Note,
         };

@@ -65,7 +65,7 @@ public sealed class DispatchRequestGrain(
         }
     }
 
-    public async Task<DispatchRequestView> File(DispatchReport report, string by)
+    public async Task<DispatchRequestView> File(DispatchReport report, string by, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (_flow.IsFiled)
@@ -77,7 +77,7 @@ public sealed class DispatchRequestGrain(
 
         // Ranked before anything changes; a report is filed even when the teams cannot be ranked now.
         var recommendations = await RankAsync(report, _flow.UnitOf(report));
-        _flow.File(report, by, Now);
+        _flow.File(report, by, Now, onBehalfOf);
         store.State.Recommendations = [.. recommendations];
         await CommitAsync();
         await AfterCommitAsync();
@@ -105,7 +105,7 @@ public sealed class DispatchRequestGrain(
         return _flow.ToView();
     }
 
-    public async Task<DispatchRequestView?> Assign(AssetRef team, string by, bool replace)
+    public async Task<DispatchRequestView?> Assign(AssetRef team, string by, bool replace, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (!_flow.IsFiled)
@@ -123,7 +123,7 @@ public sealed class DispatchRequestGrain(
             ?? throw new DispatchConflictException($"team '{team.Id}' is not configured");
         try
         {
-            var previous = _flow.Assign(claim, by, Now);
+            var previous = _flow.Assign(claim, by, Now, onBehalfOf);
             if (previous is not null)
             {
                 store.State.Releases.Add(new DispatchRelease { TeamId = previous, Command = DispatchCommands.Cancelled(Id, $"given to team {team.Id}") });
@@ -144,7 +144,7 @@ public sealed class DispatchRequestGrain(
         return _flow.ToView();
     }
 
-    public async Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by)
+    public async Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (!_flow.IsFiled)
@@ -158,7 +158,7 @@ public sealed class DispatchRequestGrain(
             await history.AppendAsync(new EventRecord(teamId, deviceId, "ack", at, JsonSerializer.Serialize(new { requestId = Id }), Now));
         }
 
-        if (_flow.Acknowledge(teamId, by, Now))
+        if (_flow.Acknowledge(teamId, by, Now, onBehalfOf))
         {
             await CommitAsync();
             logger.LogInformation("Request {RequestId} acknowledged by {By}", Id, by);
@@ -195,7 +195,7 @@ public sealed class DispatchRequestGrain(
         }
     }
 
-    public async Task<DispatchRequestView?> Resolve(DispatchOutcome outcome, string by)
+    public async Task<DispatchRequestView?> Resolve(DispatchOutcome outcome, string by, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (!_flow.IsFiled)
@@ -203,7 +203,7 @@ public sealed class DispatchRequestGrain(
             return null;
         }
 
-        _flow.Resolve(outcome, by, Now);
+        _flow.Resolve(outcome, by, Now, onBehalfOf);
         ReleaseTeam(null);
         await CommitAsync();
         logger.LogInformation("Request {RequestId} resolved by {By}: {Result}, {Items} items", Id, by, outcome.Result, outcome.Items);
@@ -211,7 +211,7 @@ public sealed class DispatchRequestGrain(
         return _flow.ToView();
     }
 
-    public async Task<DispatchRequestView?> Cancel(string? reason, string by)
+    public async Task<DispatchRequestView?> Cancel(string? reason, string by, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (!_flow.IsFiled)
@@ -219,7 +219,7 @@ public sealed class DispatchRequestGrain(
             return null;
         }
 
-        _flow.Cancel(reason, by, Now);
+        _flow.Cancel(reason, by, Now, onBehalfOf);
         ReleaseTeam(DispatchCommands.Cancelled(Id, reason));
         await CommitAsync();
         logger.LogInformation("Request {RequestId} cancelled by {By}: {Reason}", Id, by, reason);

@@ -145,7 +145,7 @@ public sealed class HazardAreaGrain(
 
         State.Status = change.To;
         State.Outcome = change.Outcome;
-        Audit(new StatusTransition { From = from, To = change.To, At = Now, By = change.By, Note = change.Note, Outcome = change.Outcome });
+        Audit(new StatusTransition { From = from, To = change.To, At = Now, By = change.By, Note = change.Note, Outcome = change.Outcome, OnBehalfOf = change.OnBehalfOf });
         if (change.To == HazardAreaStatus.Released)
         {
             // Released land has no task any more; the assets learn it from the API and from their next fix.
