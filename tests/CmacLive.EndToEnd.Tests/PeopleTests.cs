@@ -210,6 +210,21 @@ public sealed class PeopleTests(SiloFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await Silo.SignInResponseAsync("rotating", "a new passphrase")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_first_start_made_an_administrator_whose_password_is_saved_for_its_owner_only()
+    {
+        var path = Path.Combine(Silo.DataFolder, "admin-password");
+        Assert.True(File.Exists(path));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+
+        var token = await Silo.SignInAsync("admin", (await File.ReadAllTextAsync(path)).Trim());
+        var me = await Silo.ClientWith(token).GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal(["admin"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+    }
+
     private static Task Closed(HubProbe hub)
     {
         var closed = new TaskCompletionSource();

@@ -91,4 +91,28 @@ public sealed class SessionClockTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromDays(7));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/assets")).StatusCode);
     }
+
+    [Fact]
+    public async Task Rotating_the_signing_key_keeps_earlier_tokens_valid_and_signs_new_ones_once_every_silo_has_it()
+    {
+        await _silo.CreateUserAsync("rotation-watch", "viewer");
+        var before = await _silo.SignInAsync("rotation-watch");
+        var rotated = await _silo.Http.PostAsync("/api/auth/signing-keys/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var keys = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
+        Assert.True(keys.Count >= 2);
+
+        // Until the new key has had time to reach every silo, tokens are still signed with the old one.
+        Assert.Equal(KeyId(before), KeyId(await _silo.SignInAsync("rotation-watch")));
+        // (The key ring dates keys by the silo's own clock, which has run on since this fake one was set: a minute's margin.)
+        _clock.Advance(SigningKeys.Propagation + TimeSpan.FromMinutes(1));
+        var after = await _silo.SignInAsync("rotation-watch");
+        Assert.Equal(keys[^1], KeyId(after));
+        foreach (var token in new[] { before, after })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _silo.ClientWith(token).GetAsync("/api/me")).StatusCode);
+        }
+
+        static string? KeyId(string token) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
+    }
 }

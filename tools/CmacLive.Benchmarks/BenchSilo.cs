@@ -36,7 +36,8 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<BenchSilo> StartAsync(string name)
+    /// <summary>Starts the silo; <paramref name="map"/> may add endpoints of the benchmark's own before it listens.</summary>
+    public static async Task<BenchSilo> StartAsync(string name, Action<WebApplication>? map = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"cmaclive-{name}-bench-{Guid.NewGuid().ToString("N")[..8]}");
         var app = SiloHost.Build(
@@ -46,6 +47,7 @@ public sealed class BenchSilo : IAsyncDisposable
             $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}", $"--Auth:AdminToken={Token}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
         ]);
+        map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var silo = new BenchSilo(app, folder, new Uri(address), app.Services.GetRequiredService<MqttBroker>().Port);

@@ -17,6 +17,8 @@ public static class Benchmarks
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- dashboard
                  [--assets 2000] [--seconds 30] [--site-zoom 15] [--out artifacts/bench-dashboard]
                  [--url http://127.0.0.1:5000 --token <admin token>]   (a running system and its fleet as they are)
+               dotnet run -c Release --project tools/CmacLive.Benchmarks -- auth
+                 [--assets 200] [--requests 4000]
         """;
 
     public static int Fail()

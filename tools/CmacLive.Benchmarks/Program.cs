@@ -6,5 +6,6 @@ return args.FirstOrDefault() switch
     "footprint" => FootprintBenchmark.Run(args[1..]),
     "dispatch" => await DispatchBenchmark.RunAsync(args[1..]),
     "dashboard" => await DashboardBenchmark.RunAsync(args[1..]),
+    "auth" => await AuthBenchmark.RunAsync(args[1..]),
     _ => Benchmarks.Fail(),
 };
