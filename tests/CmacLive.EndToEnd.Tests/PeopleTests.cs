@@ -41,7 +41,10 @@ public sealed class PeopleTests(SiloFixture fixture)
         Assert.True((await Silo.Http.PutAsJsonAsync("/api/users/sophea", new { displayName = "Sophea", roles = new[] { "viewer" } })).IsSuccessStatusCode);
         me = await client.GetFromJsonAsync<JsonElement>("/api/me");
         Assert.Equal(["viewer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync("/api/assets/DU5-X", new { kind = "team", name = "x", unit = "DU5" })).StatusCode);
+        var forbidden = await client.PutAsJsonAsync("/api/assets/DU5-X", new { kind = "team", name = "x", unit = "DU5" });
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("this needs one of the roles admin, operator; you hold viewer",
+            (await forbidden.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         await hubClosed.WaitAsync(TimeSpan.FromSeconds(5));
 
         // The listing never shows a password or its hash.

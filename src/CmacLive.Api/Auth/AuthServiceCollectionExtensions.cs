@@ -92,6 +92,7 @@ public static class AuthServiceCollectionExtensions
         }
 
         services.AddAuthorization(Policies.Add);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenAnswer>();
         return services;
     }
 
