@@ -138,7 +138,8 @@ public sealed class DispatchTests(SiloFixture fixture)
         Assert.Equal(
             ["received", "triaged", "assigned", "acknowledged", "en-route", "on-site", "resolved"],
             resolved.GetProperty("trail").EnumerateArray().Select(s => s.GetProperty("to").GetString()));
-        Assert.StartsWith("Dara (dispatch)", resolved.GetProperty("trail")[2].GetProperty("by").GetString(), StringComparison.Ordinal);
+        Assert.Equal("admin", resolved.GetProperty("trail")[2].GetProperty("by").GetString());
+        Assert.Equal("Dara (dispatch)", resolved.GetProperty("trail")[2].GetProperty("onBehalfOf").GetString());
         Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{team.AssetId}")).GetProperty("dispatch").ValueKind);
         var again = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/cancel", new { reason = "too late" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);

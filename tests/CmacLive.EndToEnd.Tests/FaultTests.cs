@@ -14,10 +14,8 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_silo_killed_mid_stream_loses_no_acknowledged_fix_and_the_survivor_takes_over()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("cmac_fault");
-        await using var a = await SiloProcess.StartOnPostgresAsync("A", database);
-        await using var b = await SiloProcess.StartOnPostgresAsync("B", database);
-        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
+        await using var pair = await SiloPair.StartAsync("cmac_fault");
+        var (database, a, b) = (pair.Database, pair.A, pair.B);
         ISiloEndpoint[] silos = [a, b];
 
         var publishers = new List<SequencedPublisher>();

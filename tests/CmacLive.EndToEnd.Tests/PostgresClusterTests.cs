@@ -13,10 +13,8 @@ public sealed class PostgresClusterTests
     [Fact]
     public async Task A_device_on_one_silo_reaches_a_dashboard_on_the_other_and_back()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("cmac_cluster");
-        await using var a = await SiloProcess.StartOnPostgresAsync("A", database);
-        await using var b = await SiloProcess.StartOnPostgresAsync("B", database);
-        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
+        await using var pair = await SiloPair.StartAsync("cmac_cluster");
+        var (database, a, b) = (pair.Database, pair.A, pair.B);
 
         var secret1 = await a.ProvisionAsync("DU5-EOD-01", "trk-01");
         var secret2 = await b.ProvisionAsync("DU3-MDD-01", "trk-02", kind: "dog", unit: "DU3");
@@ -46,11 +44,9 @@ public sealed class PostgresClusterTests
     [Fact]
     public async Task An_escalation_is_raised_by_the_survivor_when_a_silo_is_killed()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("cmac_dispatch_loss");
         string[] dispatch = ["--Dispatch:AckTimeout=00:00:25", "--Dispatch:EscalationCheck=00:00:02"];
-        await using var a = await SiloProcess.StartOnPostgresAsync("A", database, dispatch);
-        await using var b = await SiloProcess.StartOnPostgresAsync("B", database, dispatch);
-        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
+        await using var pair = await SiloPair.StartAsync("cmac_dispatch_loss", dispatch);
+        var (database, a, b) = (pair.Database, pair.A, pair.B);
 
         var secret = await a.ProvisionAsync("DU1-EOD-03", "trk-eod-03", unit: "DU1");
         await using (var device = await DeviceProbe.ConnectAsync(a, "trk-eod-03", secret))
@@ -75,10 +71,8 @@ public sealed class PostgresClusterTests
     [Fact]
     public async Task A_user_deleted_through_one_silo_is_refused_and_disconnected_on_the_other_within_5_s()
     {
-        var database = await TestPostgres.CreateDatabaseAsync("cmac_people");
-        await using var a = await SiloProcess.StartOnPostgresAsync("A", database);
-        await using var b = await SiloProcess.StartOnPostgresAsync("B", database);
-        await SiloEndpoints.WaitForActiveSilosAsync(database, 2, TimeSpan.FromSeconds(60));
+        await using var pair = await SiloPair.StartAsync("cmac_people");
+        var (database, a, b) = (pair.Database, pair.A, pair.B);
 
         // One first administrator for the cluster, whichever silo made it.
         var users = await b.GetJsonAsync<JsonElement>("/api/users");

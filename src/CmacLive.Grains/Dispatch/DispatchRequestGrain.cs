@@ -35,8 +35,8 @@ public sealed class DispatchRequestGrain(
     private readonly DispatchRules _rules = options.Value.ToRules();
     private readonly TimeSpan _check = options.Value.EscalationCheck;
     private DispatchFlow _flow = null!;
-    private bool? _reminderKnown;
-    private bool? _retentionReminderKnown;
+    private readonly KeptReminder _deadlines = new(ReminderName);
+    private readonly KeptReminder _retention = new(RetentionReminderName);
     private IGrainTimer? _reminderRetry;
     private bool _broken;
     private bool _dirty;
@@ -408,32 +408,7 @@ public sealed class DispatchRequestGrain(
         var state = store.State;
         var owed = state.Outbox.Count > 0 || state.Releases.Count > 0 || state.IndexPending || _dirty;
         var needed = _flow.IsFiled && !_broken && (owed || (!_flow.IsClosed && _flow.NextDue(_check) is not null));
-        try
-        {
-            _reminderKnown ??= await this.GetReminder(ReminderName) is not null;
-            if (needed && _reminderKnown != true)
-            {
-                await this.RegisterOrUpdateReminder(ReminderName, _check, _check);
-                _reminderKnown = true;
-            }
-            else if (!needed && _reminderKnown == true)
-            {
-                if (await this.GetReminder(ReminderName) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                _reminderKnown = false;
-            }
-
-            return true;
-        }
-        catch (Exception ex)
-        {
-            _reminderKnown = null;
-            logger.LogError(ex, "Request {RequestId}: its reminder could not be kept; retrying in {Retry}", Id, ReminderRetry);
-            return false;
-        }
+        return await KeepReminderAsync(_deadlines, needed ? (_check, _check) : null);
     }
 
     /// <summary>
@@ -456,32 +431,49 @@ public sealed class DispatchRequestGrain(
             return true; // never named its reporter: never had the reminder
         }
 
+        return await KeepReminderAsync(_retention, due is { } erase ? (Max(erase - Now, TimeSpan.Zero), RetentionCheck) : null);
+    }
+
+    /// <summary>
+    /// Registers the reminder when it is wanted and not known to be there, removes it when it is there and not wanted.
+    /// False when the reminder service could not be reached (what is known of it is then forgotten, to be asked again).
+    /// </summary>
+    private async Task<bool> KeepReminderAsync(KeptReminder reminder, (TimeSpan Due, TimeSpan Period)? wanted)
+    {
         try
         {
-            _retentionReminderKnown ??= await this.GetReminder(RetentionReminderName) is not null;
-            if (due is { } erase && _retentionReminderKnown != true)
+            reminder.Known ??= await this.GetReminder(reminder.Name) is not null;
+            if (wanted is { } schedule && reminder.Known != true)
             {
-                await this.RegisterOrUpdateReminder(RetentionReminderName, Max(erase - Now, TimeSpan.Zero), RetentionCheck);
-                _retentionReminderKnown = true;
+                await this.RegisterOrUpdateReminder(reminder.Name, schedule.Due, schedule.Period);
+                reminder.Known = true;
             }
-            else if (due is null && _retentionReminderKnown == true)
+            else if (wanted is null && reminder.Known == true)
             {
-                if (await this.GetReminder(RetentionReminderName) is { } reminder)
+                if (await this.GetReminder(reminder.Name) is { } registered)
                 {
-                    await this.UnregisterReminder(reminder);
+                    await this.UnregisterReminder(registered);
                 }
 
-                _retentionReminderKnown = false;
+                reminder.Known = false;
             }
 
             return true;
         }
         catch (Exception ex)
         {
-            _retentionReminderKnown = null;
-            logger.LogError(ex, "Request {RequestId}: its personal-data reminder could not be kept; retrying in {Retry}", Id, ReminderRetry);
+            reminder.Known = null;
+            logger.LogError(ex, "Request {RequestId}: its reminder {Reminder} could not be kept; retrying in {Retry}", Id, reminder.Name, ReminderRetry);
             return false;
         }
+    }
+
+    /// <summary>A reminder of this grain and whether it is known to be registered (null: not known).</summary>
+    private sealed class KeptReminder(string name)
+    {
+        public string Name { get; } = name;
+
+        public bool? Known { get; set; }
     }
 
     /// <summary>
