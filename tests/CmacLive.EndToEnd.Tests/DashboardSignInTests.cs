@@ -162,6 +162,24 @@ public sealed class DashboardSignInTests(SiloFixture fixture, BrowserFixture bro
     }
 
     [Fact]
+    public async Task Roles_changed_while_signed_in_take_effect_on_the_open_page()
+    {
+        var username = await UserAsync(Silo, "dispatcher", "Moved to the wall");
+        await using var dashboard = await browser.OpenAsync(Silo);
+        await dashboard.SignInAsUserAsync(username, Password);
+        await dashboard.Page.WaitForFunctionAsync("() => window.cmacLive.summary().synced >= 1");
+        await Assertions.Expect(dashboard.Page.Locator("#new-request")).ToBeVisibleAsync();
+
+        // The server closes the hub of a user whose roles changed; the page reads who it is again and redraws.
+        var put = await Silo.PutJsonAsync($"/api/users/{username}", new { displayName = "Moved to the wall", roles = new[] { "viewer" } });
+        put.EnsureSuccessStatusCode();
+        await Assertions.Expect(dashboard.Page.Locator("#new-request, #request-form")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(dashboard.Page.Locator("#dashboard")).ToBeVisibleAsync();
+        await Assertions.Expect(dashboard.Page.Locator("#user-roles")).ToContainTextAsync("iewer");
+        NoErrors(dashboard);
+    }
+
+    [Fact]
     public async Task An_expired_session_signs_out_with_a_clear_message_in_either_language()
     {
         var folder = TestSilo.NewDataFolder();

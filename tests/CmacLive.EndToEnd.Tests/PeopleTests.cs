@@ -121,6 +121,11 @@ public sealed class PeopleTests(SiloFixture fixture)
             Token(real, "https://issuer.example", TokenIssuer.Audience, DateTimeOffset.UtcNow.AddHours(1)),
             Token(real, TokenIssuer.Issuer, TokenIssuer.Audience, DateTimeOffset.UtcNow.AddMinutes(-1)),
             Unsigned(),
+            "not.a.jwt",
+            "eyJhbGciOiJIUzI1NiJ9.e30.",
+            "cmk_0123456789abcdef_" + new string('x', 43),
+            "cmk_",
+            new string('A', 8000),
         };
         Assert.Equal(HttpStatusCode.OK, (await Silo.ClientWith(Token(real, TokenIssuer.Issuer, TokenIssuer.Audience, DateTimeOffset.UtcNow.AddHours(1))).GetAsync("/api/me")).StatusCode);
         foreach (var token in forged)

@@ -190,11 +190,22 @@ export async function stillHolds() {
     return false;
   }
   try {
-    await send('/api/me');
+    const response = await send('/api/me');
+    if (response.ok && rolesChanged((await response.json()).roles)) {
+      // The server closed the hub because the roles changed: the page starts again with what the new roles may do.
+      location.reload();
+      return false;
+    }
   } catch (error) {
     if (error instanceof Unauthorized) return false;
   }
   return !ending;
+}
+
+function rolesChanged(roles) {
+  const now = Array.isArray(roles) ? [...roles].sort() : [];
+  const before = [...(me?.roles ?? [])].sort();
+  return now.length !== before.length || now.some((role, i) => role !== before[i]);
 }
 
 /** Work to do before the session's state is dropped (stop the hub). */
