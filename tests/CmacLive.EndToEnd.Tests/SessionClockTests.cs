@@ -78,6 +78,12 @@ public sealed class SessionClockTests : IAsyncLifetime
         var longer = await _silo.SignInResponseAsync("ghost-user", "guess");
         Assert.Equal(HttpStatusCode.TooManyRequests, longer.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(120), longer.Headers.RetryAfter?.Delta);
+
+        // Counted: the failures, the refusals and the sign-ins that got through.
+        var stats = await _silo.Http.GetFromJsonAsync<JsonElement>("/api/auth/stats");
+        Assert.Equal(30, stats.GetProperty("signInsFailed").GetInt64());
+        Assert.Equal(3, stats.GetProperty("signInsThrottled").GetInt64());
+        Assert.Equal(2, stats.GetProperty("signIns").GetInt64());
     }
 
     [Fact]

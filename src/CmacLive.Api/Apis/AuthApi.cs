@@ -18,6 +18,7 @@ public static class AuthApi
     {
         api.MapPost("/auth/token", SignIn).AllowAnonymous();
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
+        api.MapGet("/auth/stats", Stats).RequireAuthorization(Policies.Admin);
         api.MapPost("/auth/signing-keys/rotate", Rotate).RequireAuthorization(Policies.Admin).Audited("signing-key.rotate", "signing-keys:cluster");
         return api;
     }
@@ -28,13 +29,17 @@ public static class AuthApi
 
     public sealed record SigningKeyInfo(string Kid, DateTimeOffset NotBefore, DateTimeOffset CreatedAt);
 
+    public sealed record StatsAnswer(
+        long SignIns, long SignInsFailed, long SignInsThrottled, long Refused, int HubConnections, long HubConnectionsClosed,
+        long AuditRecorded, long AuditFailed);
+
     /// <summary>
     /// <c>POST /api/auth/token</c> <c>{username, password}</c>: a token for the shift. A wrong name and a wrong password
     /// answer the same 401 in about the same time; after too many failures for one name, 429 with <c>Retry-After</c>.
     /// </summary>
     public static async Task<Results<Ok<TokenAnswer>, ValidationProblem, ProblemHttpResult>> SignIn(
         HttpRequest request, HttpResponse response, IGrainFactory grains, PasswordHashing passwords, SignInThrottle throttle,
-        TokenIssuer issuer, CancellationToken cancellationToken)
+        TokenIssuer issuer, AuthStats stats, CancellationToken cancellationToken)
     {
         var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
         if (error is not null)
@@ -66,6 +71,7 @@ public static class AuthApi
 
         if (throttle.Blocked(username!) is { } wait)
         {
+            stats.SignInThrottled();
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
@@ -77,10 +83,12 @@ public static class AuthApi
         if (!valid)
         {
             throttle.Failed(username!);
+            stats.SignInFailed();
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: WrongCredentials);
         }
 
         throttle.Succeeded(username!);
+        stats.SignedIn();
         var access = credentials!.Access;
         var (token, expires) = await issuer.IssueAsync(access);
         return TypedResults.Ok(new TokenAnswer(token, expires, access.Roles, access.Username, access.DisplayName));
@@ -93,6 +101,11 @@ public static class AuthApi
         CmacClaims.RolesOf(user),
         CmacClaims.ExpiresOf(user),
         user.FindFirstValue(CmacClaims.Via) ?? "unknown"));
+
+    /// <summary><c>GET /api/auth/stats</c>: this silo's sign-ins, refusals, hub connections and audit entries since start.</summary>
+    public static Ok<StatsAnswer> Stats(AuthStats stats, HubSessions hubs, Audit.AuditStats audit) => TypedResults.Ok(new StatsAnswer(
+        stats.SignIns, stats.SignInsFailed, stats.SignInsThrottled, stats.Refused, hubs.Count, stats.HubConnectionsClosed,
+        audit.RecordedCount, audit.FailedCount));
 
     /// <summary><c>POST /api/auth/signing-keys/rotate</c>: a new signing key, signing from 30 s on; tokens signed before stay valid until they expire.</summary>
     public static async Task<Ok<SigningKeyInfo[]>> Rotate(SigningKeys keys)

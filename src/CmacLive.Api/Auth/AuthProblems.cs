@@ -8,6 +8,7 @@ public static class AuthProblems
 {
     public static async Task WriteUnauthorizedAsync(HttpContext context, string detail)
     {
+        (context.RequestServices.GetService(typeof(AuthStats)) as AuthStats)?.RefusedOne();
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
         var problem = new ProblemDetails

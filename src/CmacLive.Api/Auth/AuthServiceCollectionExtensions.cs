@@ -33,6 +33,7 @@ public static class AuthServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(admin);
         services.TryAddKeyedSingleton(AuthClock.Key, TimeProvider.System);
+        services.AddSingleton<AuthStats>();
         services.AddSingleton<AccessCache>();
         services.AddSingleton<AccessCheck>();
         services.AddSingleton<PasswordHashing>();

@@ -10,16 +10,13 @@ namespace CmacLive.Api.Auth;
 /// disabled, whose password changed, whose key was revoked or whose token expired is closed, so a dashboard
 /// signed in as someone who may no longer see the picture stops receiving it.
 /// </summary>
-public sealed partial class HubSessions(AccessCheck check, ILogger<HubSessions> logger) : BackgroundService, IHubFilter
+public sealed partial class HubSessions(AccessCheck check, AuthStats stats, ILogger<HubSessions> logger) : BackgroundService, IHubFilter
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
 
     public int Count => _open.Count;
-
-    /// <summary>Connections closed because their credential no longer held, since start.</summary>
-    public long Closed { get; private set; }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -59,7 +56,7 @@ public sealed partial class HubSessions(AccessCheck check, ILogger<HubSessions> 
 
                 if (!holds && _open.TryRemove(id, out _))
                 {
-                    Closed++;
+                    stats.HubConnectionClosed();
                     LogClosed(id, connection.User?.Identity?.Name);
                     connection.Abort();
                 }
