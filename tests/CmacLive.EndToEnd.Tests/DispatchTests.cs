@@ -121,6 +121,9 @@ public sealed class DispatchTests(SiloFixture fixture)
         var ack = await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/ack", $$"""{"ts":"{{Ts(DateTimeOffset.UtcNow)}}","requestId":"{{id}}"}""");
         Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
         await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "acknowledged");
+        var trail = await Silo.GetJsonAsync<JsonElement>($"/api/audit?target={Uri.EscapeDataString($"request:{id}")}");
+        Assert.Equal([($"device:{team.DeviceId}", "request.acknowledge"), ("admin", "request.assign"), ("admin", "request.file")],
+            trail.EnumerateArray().Select(e => (e.GetProperty("user").GetString(), e.GetProperty("action").GetString())));
 
         var now = DateTimeOffset.UtcNow;
         Assert.True((await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/status", $$"""{"ts":"{{Ts(now)}}","state":"travelling"}""")).IsSuccess);

@@ -208,6 +208,8 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.True(confirmed.IsSuccess, confirmed.ReasonCode.ToString());
         var pushed = await field.Hub.WaitForAsync("hazardAreaUpdated", a => a.GetProperty("code").GetString() == code && a.GetProperty("finds").GetInt32() == 1);
         Assert.Equal(1, pushed.GetProperty("findsByCategory").GetProperty("submunition").GetInt32());
+        var audited = await Silo.GetJsonAsync<JsonElement>($"/api/audit?user={Uri.EscapeDataString($"device:{field.DeviceId}")}");
+        Assert.Equal([("detection.confirm", $"detection:{ids[0]}")], audited.EnumerateArray().Select(e => (e.GetProperty("action").GetString(), e.GetProperty("target").GetString())));
 
         // The command centre confirms the second over REST and marks the third clutter.
         var bad = await Silo.Http.PostAsJsonAsync($"/api/detections/{ids[1]}/confirm", new { category = "landmine", depthCm = 5, disposal = "removed" });

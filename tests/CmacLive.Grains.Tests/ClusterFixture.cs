@@ -3,6 +3,7 @@ using CmacLive.Assets;
 using CmacLive.HazardAreas;
 using CmacLive.Live;
 using CmacLive.Storage;
+using CmacLive.Storage.Audit;
 using CmacLive.Storage.History;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddCmacLiveStorage(store);
             silo.AddCmacLiveReminders(store);
             silo.Services.AddCmacLiveHistory(store);
+            silo.Services.AddCmacLiveAudit(store);
             silo.Services.AddCmacLiveGrains(new ConfigurationBuilder().Build());
             silo.Services.AddSingleton(time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<FakeTimeProvider>()));

@@ -247,6 +247,18 @@ public abstract class AssetGrain : Grain, IAssetGrain
                 _services.Logger.LogWarning("Asset {AssetId} reported a find for unknown detection {DetectionId}", Id, report.DetectionId);
                 outcome = ReportOutcome.Refused;
             }
+            else
+            {
+                // A decision from the field is a change like any other: in the audit trail, under the device.
+                await _services.Audit.AppendAsync(new CmacLive.Audit.AuditEntry
+                {
+                    At = Now,
+                    User = $"device:{report.DeviceId}",
+                    Action = report.Find is null ? "detection.clutter" : "detection.confirm",
+                    Target = $"detection:{report.DetectionId}",
+                    Detail = payload,
+                }, CancellationToken.None);
+            }
         }
         catch (DetectionConflictException ex)
         {

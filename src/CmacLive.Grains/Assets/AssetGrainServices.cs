@@ -16,9 +16,13 @@ public sealed class AssetGrainServices(
     ReportDays days,
     HazardAreaCatalog areas,
     IHistoryStore history,
+    CmacLive.Audit.IAuditLog audit,
     ILoggerFactory loggers)
 {
     public IHistoryStore History { get; } = history;
+
+    /// <summary>Where a device's decisions (finds, clutter) are recorded, as people's changes are.</summary>
+    public CmacLive.Audit.IAuditLog Audit { get; } = audit;
 
     public TimeProvider Time { get; } = time;
 

@@ -19,7 +19,9 @@ public sealed class DeviceState
 /// matched against a digest held in memory only, so reconnect storms after an outage stay cheap.
 /// </summary>
 public sealed class DeviceGrain(
-    [PersistentState("device", StorageNames.Main)] IPersistentState<DeviceState> store) : Grain, IDeviceGrain
+    [PersistentState("device", StorageNames.Main)] IPersistentState<DeviceState> store,
+    CmacLive.Audit.IAuditLog audit,
+    TimeProvider time) : Grain, IDeviceGrain
 {
     private IAssetGrain? _asset;
     private byte[]? _verifiedDigest;
@@ -84,7 +86,21 @@ public sealed class DeviceGrain(
         {
             var request = await GrainFactory.GetGrain<Dispatch.IDispatchRequestGrain>(ack.RequestId)
                 .Acknowledge(asset.Id, ack.DeviceId, ack.Ts, $"{asset.Id} (device {ack.DeviceId})");
-            return request is null ? ReportOutcome.Refused : ReportOutcome.Applied;
+            if (request is null)
+            {
+                return ReportOutcome.Refused;
+            }
+
+            // The team's acceptance from the field is in the audit trail, under the device.
+            await audit.AppendAsync(new CmacLive.Audit.AuditEntry
+            {
+                At = time.GetUtcNow(),
+                User = $"device:{ack.DeviceId}",
+                Action = "request.acknowledge",
+                Target = $"request:{ack.RequestId}",
+                Detail = System.Text.Json.JsonSerializer.Serialize(new { teamId = asset.Id, ts = ack.Ts }),
+            }, CancellationToken.None);
+            return ReportOutcome.Applied;
         }
         catch (Dispatch.DispatchConflictException)
         {
