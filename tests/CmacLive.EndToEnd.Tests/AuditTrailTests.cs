@@ -29,7 +29,11 @@ public sealed class AuditTrailTests(SiloFixture fixture)
         // The duty officer: asset, device, area, land release, task, project, a detection decided and an SOS acknowledged.
         var asset = $"DU5-AUD-{suffix}";
         var device = $"trk-aud-{suffix}";
-        await OkAsync(await asOfficer.PutAsJsonAsync($"/api/assets/{asset}", new { kind = "team", name = "Audit team", unit = "DU5", capabilities = new[] { "eod" } }));
+        await OkAsync(await asOfficer.PutAsJsonAsync($"/api/assets/{asset}", new
+        {
+            kind = "team", name = "Audit team", unit = "DU5", capabilities = new[] { "eod" },
+            contact = new { name = "Sok Dara", phone = "+855 12 345 678" }, // not part of an asset: never kept
+        }));
         await OkAsync(await asOfficer.PutAsJsonAsync($"/api/devices/{device}", new { assetId = asset, kind = "tracker", secret = "audit-device-secret" }));
         var ground = new Ground(300_000 + Random.Shared.Next(0, 50_000), 1_400_000);
         var code = $"AU/CHA/{suffix}";
@@ -74,7 +78,7 @@ public sealed class AuditTrailTests(SiloFixture fixture)
 
         // The administrator: a user, a key, its revocation, the user's deletion.
         var temp = $"temp-{suffix}";
-        await OkAsync(await asChief.PutAsJsonAsync($"/api/users/{temp}", new { displayName = "Temp", roles = new[] { "viewer" }, password = "a temporary passphrase" }));
+        await OkAsync(await asChief.PutAsJsonAsync($"/api/users/{temp.ToUpperInvariant()}", new { displayName = "Temp", roles = new[] { "viewer" }, password = "a temporary passphrase" }));
         await OkAsync(await asChief.PostAsJsonAsync($"/api/users/{temp}/keys", new { name = "gis" }));
         await OkAsync(await asChief.DeleteAsync($"/api/users/{temp}/keys/gis"));
         await OkAsync(await asChief.DeleteAsync($"/api/users/{temp}"));
@@ -111,6 +115,8 @@ public sealed class AuditTrailTests(SiloFixture fixture)
         Assert.Equal("Hotline chief", mine.Single(e => e.GetProperty("action").GetString() == "request.file").GetProperty("onBehalfOf").GetString());
         var details = string.Join('\n', mine.Select(e => e.TryGetProperty("detail", out var d) ? d.GetString() : ""));
         Assert.Contains("in-clearance", details, StringComparison.Ordinal);
+        Assert.Contains("\"passwordChanged\":true", details, StringComparison.Ordinal);
+        Assert.DoesNotContain("contact", details, StringComparison.Ordinal);
         Assert.DoesNotContain("audit-device-secret", details, StringComparison.Ordinal);
         Assert.DoesNotContain("a temporary passphrase", details, StringComparison.Ordinal);
         Assert.DoesNotContain("Sok Dara", details, StringComparison.Ordinal);

@@ -68,8 +68,8 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
 
         // Acknowledged on one: every open dashboard shows it.
         await alertOnFirst.Locator("button.ack").ClickAsync();
-        await Assertions.Expect(alertOnSecond.Locator(".acknowledged")).ToContainTextAsync("admin");
-        await Assertions.Expect(alertOnFirst.Locator(".acknowledged")).ToContainTextAsync("admin");
+        await Assertions.Expect(alertOnSecond.Locator(".acknowledged")).ToContainTextAsync("break-glass");
+        await Assertions.Expect(alertOnFirst.Locator(".acknowledged")).ToContainTextAsync("break-glass");
         await second.ScreenshotAsync(browser.Screenshots, "sos-acknowledged");
 
         // The asset's detail and its track over the last hour, replayed.

@@ -122,7 +122,7 @@ public sealed class DispatchTests(SiloFixture fixture)
         Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
         await team.Hub.WaitForAsync("dispatchUpdated", r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() == "acknowledged");
         var trail = await Silo.GetJsonAsync<JsonElement>($"/api/audit?target={Uri.EscapeDataString($"request:{id}")}");
-        Assert.Equal([($"device:{team.DeviceId}", "request.acknowledge"), ("admin", "request.assign"), ("admin", "request.file")],
+        Assert.Equal([($"device:{team.DeviceId}", "request.acknowledge"), ("break-glass", "request.assign"), ("break-glass", "request.file")],
             trail.EnumerateArray().Select(e => (e.GetProperty("user").GetString(), e.GetProperty("action").GetString())));
 
         var now = DateTimeOffset.UtcNow;
@@ -141,7 +141,7 @@ public sealed class DispatchTests(SiloFixture fixture)
         Assert.Equal(
             ["received", "triaged", "assigned", "acknowledged", "en-route", "on-site", "resolved"],
             resolved.GetProperty("trail").EnumerateArray().Select(s => s.GetProperty("to").GetString()));
-        Assert.Equal("admin", resolved.GetProperty("trail")[2].GetProperty("by").GetString());
+        Assert.Equal("break-glass", resolved.GetProperty("trail")[2].GetProperty("by").GetString());
         Assert.Equal("Dara (dispatch)", resolved.GetProperty("trail")[2].GetProperty("onBehalfOf").GetString());
         Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{team.AssetId}")).GetProperty("dispatch").ValueKind);
         var again = await Silo.Http.PostAsJsonAsync($"/api/dispatch/requests/{id}/cancel", new { reason = "too late" });

@@ -107,6 +107,14 @@ public sealed class OidcTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("/api/assets")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_provider_without_an_audience_is_refused_at_start()
+    {
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestSilo.StartAsync(configure: null, dataFolder: null,
+            $"--Auth:Oidc:Authority={_issuer}", "--Auth:Oidc:RequireHttpsMetadata=false"));
+        Assert.Contains("Auth:Oidc:Audience", refused.Message, StringComparison.Ordinal);
+    }
+
     private string Token(string user, string[] roles, RSA? signer = null, string audience = "cmaclive-dashboard", string? issuer = null, DateTimeOffset? expires = null)
     {
         var end = expires ?? DateTimeOffset.UtcNow.AddMinutes(30);

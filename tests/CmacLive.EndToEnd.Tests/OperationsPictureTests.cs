@@ -127,7 +127,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         var ack = await Silo.Http.PostAsJsonAsync($"/api/alerts/{id}/ack", new { by = "Sok Dara", note = "team reached by radio" });
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var updated = await field.Hub.WaitForAsync("alertUpdated", a => a.GetProperty("id").GetString() == id && a.GetProperty("acknowledgedAt").ValueKind != JsonValueKind.Null);
-        Assert.Equal("admin", updated.GetProperty("acknowledgedBy").GetString());
+        Assert.Equal("break-glass", updated.GetProperty("acknowledgedBy").GetString());
         Assert.Equal("Sok Dara", updated.GetProperty("trail").EnumerateArray().Single(s => s.GetProperty("action").GetString() == "acknowledged").GetProperty("onBehalfOf").GetString());
 
         // Still open until the SOS is over.
@@ -171,7 +171,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         // The signed-in user is who acted; the body's "by" is kept beside it as onBehalfOf, never instead.
         var steps = view.GetProperty("transitions").EnumerateArray().Select(s => (s.GetProperty("to").GetString(), s.GetProperty("by").GetString(),
             s.TryGetProperty("onBehalfOf", out var behalf) && behalf.ValueKind == JsonValueKind.String ? behalf.GetString() : null)).ToList();
-        Assert.Equal([("suspected", "admin", null), ("confirmed", "admin", "Chan Sopheap"), ("in-clearance", "admin", null), ("released", "admin", null)], steps);
+        Assert.Equal([("suspected", "break-glass", null), ("confirmed", "break-glass", "Chan Sopheap"), ("in-clearance", "break-glass", null), ("released", "break-glass", null)], steps);
         Assert.Equal(JsonValueKind.Null, (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}")).GetProperty("taskArea").ValueKind);
 
         var late = await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });

@@ -77,6 +77,14 @@ public sealed class PeopleTests(SiloFixture fixture)
             }
         }
 
+        // A member sent twice is refused, so what is applied and what the audit trail records cannot differ.
+        var twice = await Silo.Http.PutAsync("/api/assets/DU5-TWICE",
+            new StringContent("""{"kind":"team","name":"A","unit":"DU5","unit":"DU6"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.True((await twice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("body", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.GetAsync("/api/assets/DU5-TWICE")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Silo.Http.PutAsJsonAsync("/api/users/break-glass", new { displayName = "x", roles = new[] { "admin" } })).StatusCode);
+
         var signIn = await Silo.ClientWith(null).PostAsync("/api/auth/token", new StringContent("{\"username\":\"x\"}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
         Assert.Contains("password", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -215,6 +223,11 @@ public sealed class PeopleTests(SiloFixture fixture)
 
         Assert.True((await Silo.Http.PutAsJsonAsync("/api/users/rotating", new { displayName = "R", roles = new[] { "viewer" }, disabled = true })).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await after.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Silo.SignInResponseAsync("rotating", "a new passphrase")).StatusCode);
+
+        // Changing a disabled user without naming "disabled" keeps it disabled.
+        var edited = await Silo.Http.PutAsJsonAsync("/api/users/rotating", new { displayName = "Renamed", roles = new[] { "viewer" } });
+        Assert.True((await edited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("disabled").GetBoolean());
         Assert.Equal(HttpStatusCode.Unauthorized, (await Silo.SignInResponseAsync("rotating", "a new passphrase")).StatusCode);
     }
 

@@ -87,6 +87,17 @@ public sealed class SessionClockTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attempts_sent_at_once_cannot_slip_past_the_limit()
+    {
+        await _silo.CreateUserAsync("crowded", "viewer");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => _silo.SignInResponseAsync("crowded", "guess " + i)));
+        var checkedOnes = answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized);
+        Assert.True(checkedOnes <= 10, $"{checkedOnes} attempts were checked");
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.ServiceUnavailable }));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task An_api_key_stops_at_its_expiry()
     {
         await _silo.CreateUserAsync("gis-export", "viewer");

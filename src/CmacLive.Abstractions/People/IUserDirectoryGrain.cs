@@ -10,8 +10,8 @@ public interface IUserDirectoryGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<string>> List();
 
     /// <summary>
-    /// True for exactly one caller while the cluster has no users (and no other caller claimed the first user in
-    /// the last minute): that caller creates the first administrator.
+    /// True for exactly one caller while the cluster has never had a user (and no other caller claimed the first user
+    /// in the last minute): that caller creates the first administrator.
     /// </summary>
     Task<bool> ClaimFirstUser();
 }

@@ -10,6 +10,6 @@ public sealed record UserChange
     /// <summary>The new password's hash, or null to keep the password (a new user without one cannot sign in with a password).</summary>
     [Id(2)] public string? PasswordHash { get; init; }
 
-    /// <summary>A disabled user keeps its record but none of its tokens or keys works.</summary>
-    [Id(3)] public bool Disabled { get; init; }
+    /// <summary>A disabled user keeps its record but none of its tokens or keys works; null keeps what is stored.</summary>
+    [Id(3)] public bool? Disabled { get; init; }
 }

@@ -16,7 +16,7 @@ public static class AlertsApi
         var alerts = api.MapGroup("/alerts");
         alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.Read);
         alerts.MapGet("/{id}", GetAlert).RequireAuthorization(Policies.Read);
-        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge).Audited("alert.acknowledge", "alert:{id}");
+        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge).Audited("alert.acknowledge", "alert:{id}", "note");
         return api;
     }
 

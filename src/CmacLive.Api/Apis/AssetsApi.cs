@@ -22,7 +22,7 @@ public static class AssetsApi
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets");
-        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate).Audited("asset.put", "asset:{id}");
+        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate).Audited("asset.put", "asset:{id}", "kind", "name", "unit", "capabilities");
         assets.MapGet("/{id}", GetAsset).RequireAuthorization(Policies.Read);
         assets.MapGet("/", ListAssets).RequireAuthorization(Policies.Read);
         return api;

@@ -30,7 +30,7 @@ public static class AuthApi
     public sealed record SigningKeyInfo(string Kid, DateTimeOffset NotBefore, DateTimeOffset CreatedAt);
 
     public sealed record StatsAnswer(
-        long SignIns, long SignInsFailed, long SignInsThrottled, long Refused, int HubConnections, long HubConnectionsClosed,
+        long SignIns, long SignInsFailed, long SignInsThrottled, long SignInsShed, long Refused, int HubConnections, long HubConnectionsClosed,
         long AuditRecorded, long AuditFailed);
 
     /// <summary>
@@ -69,7 +69,7 @@ public static class AuthApi
             return Problems.Fields(errors);
         }
 
-        if (throttle.Blocked(username!) is { } wait)
+        if (throttle.Begin(username!) is { } wait)
         {
             stats.SignInThrottled();
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
@@ -79,10 +79,16 @@ public static class AuthApi
         }
 
         var credentials = UserNames.IsValid(username) ? await grains.GetGrain<IUserGrain>(username!).GetCredentials() : null;
-        var valid = passwords.Verify(credentials?.PasswordHash, password!) && credentials is { Access.Disabled: false };
-        if (!valid)
+        if (await passwords.VerifyAsync(credentials?.PasswordHash, password!, cancellationToken) is not { } verified)
         {
-            throttle.Failed(username!);
+            stats.SignInShed();
+            response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy",
+                detail: "too many sign-ins are being checked at this moment; try again in a second");
+        }
+
+        if (!verified || credentials is not { Access.Disabled: false })
+        {
             stats.SignInFailed();
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: WrongCredentials);
         }
@@ -104,7 +110,7 @@ public static class AuthApi
 
     /// <summary><c>GET /api/auth/stats</c>: this silo's sign-ins, refusals, hub connections and audit entries since start.</summary>
     public static Ok<StatsAnswer> Stats(AuthStats stats, HubSessions hubs, Audit.AuditStats audit) => TypedResults.Ok(new StatsAnswer(
-        stats.SignIns, stats.SignInsFailed, stats.SignInsThrottled, stats.Refused, hubs.Count, stats.HubConnectionsClosed,
+        stats.SignIns, stats.SignInsFailed, stats.SignInsThrottled, stats.SignInsShed, stats.Refused, hubs.Count, stats.HubConnectionsClosed,
         audit.RecordedCount, audit.FailedCount));
 
     /// <summary><c>POST /api/auth/signing-keys/rotate</c>: a new signing key, signing from 30 s on; tokens signed before stay valid until they expire.</summary>

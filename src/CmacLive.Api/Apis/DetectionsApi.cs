@@ -27,8 +27,8 @@ public static class DetectionsApi
         var detections = api.MapGroup("/detections");
         detections.MapGet("/", ListDetections).RequireAuthorization(Policies.Read);
         detections.MapGet("/{id}", GetDetection).RequireAuthorization(Policies.Read);
-        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate).Audited("detection.confirm", "detection:{id}");
-        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate).Audited("detection.clutter", "detection:{id}");
+        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate).Audited("detection.confirm", "detection:{id}", "category", "model", "depthCm", "disposal", "note");
+        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate).Audited("detection.clutter", "detection:{id}", "note");
         return api;
     }
 

@@ -19,7 +19,7 @@ public static class DevicesApi
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices");
-        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate).Audited("device.put", "device:{deviceId}");
+        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate).Audited("device.put", "device:{deviceId}", "assetId", "kind");
         devices.MapGet("/{deviceId}", GetDevice).RequireAuthorization(Policies.Read);
         return api;
     }

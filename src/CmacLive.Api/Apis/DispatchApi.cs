@@ -29,14 +29,14 @@ public static class DispatchApi
     public static RouteGroupBuilder MapDispatchApi(this RouteGroupBuilder api)
     {
         var dispatch = api.MapGroup("/dispatch");
-        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch).Audited("request.file", "request:{new}");
+        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch).Audited("request.file", "request:{new}", "id", "lat", "lon", "found", "village", "commune", "district", "province", "nearPeople", "nearSchool", "nearRoad", "unit", "priority");
         dispatch.MapGet("/requests", List).RequireAuthorization(Policies.Read);
         dispatch.MapGet("/requests/{id}", Get).RequireAuthorization(Policies.Read);
         dispatch.MapGet("/requests/{id}/recommendations", Recommend).RequireAuthorization(Policies.Read);
-        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch).Audited("request.assign", "request:{id}");
-        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch).Audited("request.acknowledge", "request:{id}");
-        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch).Audited("request.resolve", "request:{id}");
-        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch).Audited("request.cancel", "request:{id}");
+        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch).Audited("request.assign", "request:{id}", "teamId", "replace");
+        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch).Audited("request.acknowledge", "request:{id}", "teamId");
+        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch).Audited("request.resolve", "request:{id}", "outcome", "items", "note");
+        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch).Audited("request.cancel", "request:{id}", "reason");
         dispatch.MapGet("/figures", Figures).RequireAuthorization(Policies.Read);
         return api;
     }

@@ -37,11 +37,11 @@ public static class HazardAreasApi
     {
         var areas = api.MapGroup("/hazard-areas");
         areas.MapGet("/", ListHazardAreas).RequireAuthorization(Policies.Read);
-        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate).Audited("hazard-area.put", "hazard-area:{code}");
+        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate).Audited("hazard-area.put", "hazard-area:{code}", "properties.type", "properties.name", "properties.province", "properties.unit", "properties.priority", "properties.project");
         areas.MapGet("/{code}", GetHazardArea).RequireAuthorization(Policies.Read);
         areas.MapGet("/outlines", GetOutlines).RequireAuthorization(Policies.Read);
         areas.MapGet("/{code}/searched", GetSearched).RequireAuthorization(Policies.Read);
-        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate).Audited("hazard-area.status", "hazard-area:{code}");
+        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate).Audited("hazard-area.status", "hazard-area:{code}", "status", "outcome", "note");
         areas.MapPut("/{code}/assets/{assetId}", AssignAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.assign", "hazard-area:{code}");
         areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.release", "hazard-area:{code}");
         return api;

@@ -29,7 +29,8 @@ public static class Problems
 
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken);
+            // A member sent twice is refused: what the handler and the audit trail read must be the same.
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { AllowDuplicateProperties = false }, cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (default, Field("body", "must be a JSON object"));

@@ -21,7 +21,7 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}");
+        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}", "name", "units", "targetM2", "start", "end");
         api.MapGet("/projects/{id}", GetProject).RequireAuthorization(Policies.Read);
         api.MapGet("/projects", ListProjects).RequireAuthorization(Policies.Read);
         api.MapGet("/reports/daily", GetDaily).RequireAuthorization(Policies.Read);

@@ -17,9 +17,9 @@ public static class UsersApi
         var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin);
         users.MapGet("/", List);
         users.MapGet("/{username}", Get);
-        users.MapPut("/{username}", Put).Audited("user.put", "user:{username}");
+        users.MapPut("/{username}", Put).Audited("user.put", "user:{username}", "displayName", "roles", "disabled");
         users.MapDelete("/{username}", Delete).Audited("user.delete", "user:{username}");
-        users.MapPost("/{username}/keys", AddKey).Audited("api-key.create", "user:{username}");
+        users.MapPost("/{username}/keys", AddKey).Audited("api-key.create", "user:{username}", "name", "roles", "expiresAt");
         users.MapDelete("/{username}/keys/{name}", RevokeKey).Audited("api-key.revoke", "user:{username}");
         return api;
     }
@@ -68,7 +68,9 @@ public static class UsersApi
             errors["password"] = [$"must be {PasswordHashing.MinLength} to {PasswordHashing.MaxLength} characters"];
         }
 
-        var disabled = Problems.OptionalBool(body, "disabled", errors);
+        bool? disabled = body.TryGetProperty("disabled", out var flag) && flag.ValueKind != JsonValueKind.Null
+            ? Problems.OptionalBool(body, "disabled", errors)
+            : null;
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);

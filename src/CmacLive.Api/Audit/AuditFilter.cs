@@ -11,19 +11,15 @@ namespace CmacLive.Api.Audit;
 
 /// <summary>
 /// Records every change made through REST in the audit trail, in one place: after a route that changes something
-/// answers 2xx, the signed-in user, the body's <c>by</c> (as <c>onBehalfOf</c>), the action, the target and what was
-/// sent (without secrets, passwords, reporters' personal data or geometry) are appended. The answer goes out once
-/// the entry is durable. A failed append is logged and counted; the change itself stands.
+/// answers 2xx, the signed-in user, the body's <c>by</c> (as <c>onBehalfOf</c>), the action, the target and the route's
+/// values with the body members the route names as worth keeping (never a secret or a reporter's personal data: a
+/// password only as <c>passwordChanged</c>) are appended. The answer goes out once the entry is durable. A failed append
+/// is logged and counted; the change itself stands.
 /// </summary>
-public sealed partial class AuditFilter(string action, string target) : IEndpointFilter
+public sealed partial class AuditFilter(string action, string target, string[] kept) : IEndpointFilter
 {
-    private const int MaxDetail = 2000;
-
-    /// <summary>Body members never kept: secrets, and personal data erased after its retention while the trail stays.</summary>
-    private static readonly HashSet<string> Withheld = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "password", "secret", "reporterName", "reporterPhone", "description", "photoRef", "geometry", "by",
-    };
+    /// <summary>The longest text kept of one member.</summary>
+    private const int MaxMember = 500;
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -78,7 +74,7 @@ public sealed partial class AuditFilter(string action, string target) : IEndpoin
         var text = target;
         foreach (var (name, value) in request.RouteValues)
         {
-            text = text.Replace("{" + name + "}", Uri.UnescapeDataString(value?.ToString() ?? ""), StringComparison.Ordinal);
+            text = text.Replace("{" + name + "}", RouteValue(name, value), StringComparison.Ordinal);
         }
 
         if (text.Contains("{new}", StringComparison.Ordinal))
@@ -95,13 +91,13 @@ public sealed partial class AuditFilter(string action, string target) : IEndpoin
         return text;
     }
 
-    /// <summary>The body as sent, less what is withheld, with the route's values; and its <c>by</c>.</summary>
-    private static async Task<(string? Detail, string? OnBehalfOf)> DetailAsync(HttpRequest request)
+    /// <summary>The route's values and the body's kept members (a dotted name reaches into an object); and its <c>by</c>.</summary>
+    private async Task<(string? Detail, string? OnBehalfOf)> DetailAsync(HttpRequest request)
     {
         var detail = new JsonObject();
         foreach (var (name, value) in request.RouteValues)
         {
-            detail[name] = Uri.UnescapeDataString(value?.ToString() ?? "");
+            detail[name] = RouteValue(name, value);
         }
 
         string? onBehalfOf = null;
@@ -110,27 +106,56 @@ public sealed partial class AuditFilter(string action, string target) : IEndpoin
             request.Body.Position = 0;
             try
             {
-                if (await JsonNode.ParseAsync(request.Body) is JsonObject body)
+                using var body = await JsonDocument.ParseAsync(request.Body);
+                var root = body.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
                 {
-                    onBehalfOf = body["by"] is JsonValue by && by.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name) ? name.Trim() : null;
-                    foreach (var (name2, value) in body.ToArray())
+                    onBehalfOf = root.TryGetProperty("by", out var by) && by.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(by.GetString())
+                        ? by.GetString()!.Trim()
+                        : null;
+                    if (root.TryGetProperty("password", out var password) && password.ValueKind == JsonValueKind.String)
                     {
-                        if (!Withheld.Contains(name2))
+                        detail["passwordChanged"] = true;
+                    }
+
+                    foreach (var path in kept)
+                    {
+                        if (Find(root, path) is { } value)
                         {
-                            body.Remove(name2);
-                            detail[name2] = value;
+                            var text = value.GetRawText();
+                            detail[path] = text.Length <= MaxMember ? JsonNode.Parse(text) : text[..MaxMember] + "…";
                         }
                     }
                 }
             }
             catch (JsonException)
             {
-                // the route accepted it, so this does not happen; the trail then keeps the route's values only
+                // The route took it, so this does not happen; the entry then keeps the route's values only.
             }
         }
 
-        var text = detail.Count == 0 ? null : detail.ToJsonString();
-        return (text is { Length: > MaxDetail } ? text[..MaxDetail] : text, onBehalfOf);
+        return (detail.Count == 0 ? null : detail.ToJsonString(), onBehalfOf);
+    }
+
+    private static JsonElement? Find(JsonElement root, string path)
+    {
+        var element = root;
+        foreach (var part in path.Split('.'))
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
+            {
+                return null;
+            }
+        }
+
+        return element.ValueKind == JsonValueKind.Null ? null : element;
+    }
+
+    /// <summary>A route value as the resource knows it: unescaped, and user names in lower case as they are stored.</summary>
+    private static string RouteValue(string name, object? value)
+    {
+        var text = Uri.UnescapeDataString(value?.ToString() ?? "");
+        return name == "username" ? text.Trim().ToLowerInvariant() : text;
     }
 
     [LoggerMessage(LogLevel.Error, "A change ({Action} by {User}) was applied but its audit entry could not be stored")]
@@ -154,7 +179,10 @@ public sealed class AuditStats
 
 public static class AuditEndpointExtensions
 {
-    /// <summary>Records this route's successful calls in the audit trail as <paramref name="action"/> on <paramref name="target"/> (<c>kind:{routeValue}</c>).</summary>
-    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder builder, string action, string target) =>
-        builder.AddEndpointFilter(new AuditFilter(action, target));
+    /// <summary>
+    /// Records this route's successful calls in the audit trail as <paramref name="action"/> on <paramref name="target"/>
+    /// (<c>kind:{routeValue}</c>), with the body members named in <paramref name="kept"/> (nothing else of the body).
+    /// </summary>
+    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder builder, string action, string target, params string[] kept) =>
+        builder.AddEndpointFilter(new AuditFilter(action, target, kept));
 }

@@ -10,12 +10,13 @@ namespace CmacLive.Api.Auth;
 /// What this silo knows of each signed-in user (roles, disabled, stamp, API keys), read from the user's grain at
 /// most every <see cref="AuthOptions.AccessRefresh"/>: tokens are checked without a grain call per request, and a
 /// deleted or disabled user, a changed password or a revoked key stops working everywhere within that time.
-/// When the grain cannot be reached, what was read in the last minute still serves.
+/// When the grain cannot be reached, what was read in the last 5 s still serves; after that the caller is told
+/// <see cref="AccessUnavailableException"/> (503), never let in on old knowledge.
 /// </summary>
 public sealed partial class AccessCache(IGrainFactory grains, IOptions<AuthOptions> options, ILogger<AccessCache> logger)
 {
     private const int MaxEntries = 20_000;
-    private static readonly TimeSpan StaleLimit = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StaleLimit = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _refresh = options.Value.AccessRefresh;
     private readonly ConcurrentDictionary<string, Entry> _users = new(StringComparer.Ordinal);
@@ -50,6 +51,10 @@ public sealed partial class AccessCache(IGrainFactory grains, IOptions<AuthOptio
             LogStale(ex, username);
             return entry.Access;
         }
+        catch (Exception ex)
+        {
+            throw new AccessUnavailableException($"user '{username}' could not be read", ex);
+        }
     }
 
     /// <summary>The user an API key id belongs to, or null.</summary>
@@ -60,7 +65,15 @@ public sealed partial class AccessCache(IGrainFactory grains, IOptions<AuthOptio
             return owner;
         }
 
-        owner = await grains.GetGrain<IApiKeyGrain>(keyId).Owner();
+        try
+        {
+            owner = await grains.GetGrain<IApiKeyGrain>(keyId).Owner();
+        }
+        catch (Exception ex)
+        {
+            throw new AccessUnavailableException("an API key's owner could not be read", ex);
+        }
+
         if (owner is not null)
         {
             if (_keyOwners.Count >= MaxEntries)
@@ -77,6 +90,6 @@ public sealed partial class AccessCache(IGrainFactory grains, IOptions<AuthOptio
     /// <summary>Forgets what was read of the user, after a change made through this silo.</summary>
     public void Forget(string username) => _users.TryRemove(username, out _);
 
-    [LoggerMessage(LogLevel.Warning, "Could not read user {Username} again; what was read in the last minute still serves")]
+    [LoggerMessage(LogLevel.Warning, "Could not read user {Username} again; what was read in the last 5 s still serves")]
     private partial void LogStale(Exception ex, string username);
 }

@@ -18,6 +18,9 @@ public sealed class ApiKeyHandler(
 {
     public const string SchemeName = "cmac-key";
 
+    /// <summary>Who the break-glass token acts as in trails and the audit; no user may take this name.</summary>
+    public const string BreakGlassName = "break-glass";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = BearerToken.From(Request);
@@ -28,20 +31,38 @@ public sealed class ApiKeyHandler(
 
         if (admin.Matches(token))
         {
-            return Success(CmacClaims.Principal(SchemeName, "admin", "Break-glass administrator", [Roles.Admin], CmacClaims.ViaBreakGlass));
+            // Named apart from every user (the name is reserved), so the audit trail tells its use from the first administrator's.
+            return Success(CmacClaims.Principal(SchemeName, BreakGlassName, "Break-glass administrator", [Roles.Admin], CmacClaims.ViaBreakGlass));
         }
 
-        if (BearerToken.TryParseApiKey(token, out var id, out var secret) && await check.ApiKeyAsync(id, secret) is var (user, key))
+        if (!BearerToken.TryParseApiKey(token, out var id, out var secret))
         {
-            return Success(CmacClaims.Principal(SchemeName, user.Username, user.DisplayName, AccessCheck.RolesOf(user, key),
-                CmacClaims.ViaApiKey, keyId: key.Id, expires: key.ExpiresAt));
+            return AuthenticateResult.Fail("the bearer token is not valid");
         }
 
-        return AuthenticateResult.Fail("the bearer token is not valid");
+        try
+        {
+            return await check.ApiKeyAsync(id, secret) is var (user, key)
+                ? Success(CmacClaims.Principal(SchemeName, user.Username, user.DisplayName, AccessCheck.RolesOf(user, key),
+                    CmacClaims.ViaApiKey, keyId: key.Id, expires: key.ExpiresAt))
+                : AuthenticateResult.Fail("the bearer token is not valid");
+        }
+        catch (AccessUnavailableException ex)
+        {
+            return AuthenticateResult.Fail(ex);
+        }
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        AuthProblems.WriteUnauthorizedAsync(Context, AuthProblems.Detail(Context, null));
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if ((await HandleAuthenticateOnceSafeAsync()).Failure is AccessUnavailableException)
+        {
+            await AuthProblems.WriteUnavailableAsync(Context);
+            return;
+        }
+
+        await AuthProblems.WriteUnauthorizedAsync(Context, AuthProblems.Detail(Context, null));
+    }
 
     private AuthenticateResult Success(System.Security.Claims.ClaimsPrincipal principal) =>
         AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

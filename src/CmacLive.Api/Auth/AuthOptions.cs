@@ -31,6 +31,12 @@ public sealed class AuthOptions
     /// <summary>User names whose sign-in failures a silo remembers at once (the oldest are forgotten first).</summary>
     public int SignInTrackedNames { get; set; } = 10_000;
 
+    /// <summary>Password checks (each about 0.1 s of a core) a silo runs at once.</summary>
+    public int PasswordChecksAtOnce { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Sign-ins that may wait for a check; beyond, 503 with <c>Retry-After</c>.</summary>
+    public int PasswordCheckQueue { get; set; } = 32;
+
     /// <summary>PBKDF2 (HMAC-SHA512) iterations for passwords: OWASP's current figure.</summary>
     public int PasswordIterations { get; set; } = 210_000;
 

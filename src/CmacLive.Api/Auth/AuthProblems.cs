@@ -21,6 +21,21 @@ public static class AuthProblems
         await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
     }
 
+    /// <summary>503 when the credential could not be checked now; the caller tries again, and stays signed in.</summary>
+    public static async Task WriteUnavailableAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "2";
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Detail = "the sign-in could not be checked at this moment; try again in a few seconds",
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+        };
+        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+    }
+
     public static string Detail(HttpContext context, Exception? failure) =>
         BearerToken.From(context.Request) is null ? "a bearer token is required"
         : failure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidLifetimeException

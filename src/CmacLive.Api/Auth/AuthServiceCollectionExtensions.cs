@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
+using CmacLive.People;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CmacLive.Api.Auth;
@@ -28,8 +29,8 @@ public static class AuthServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(section)
             .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.AccessRefresh > TimeSpan.Zero && o.SignInFailureLimit > 0
                 && o.SignInBackoff > TimeSpan.Zero && o.SignInMaxBackoff >= o.SignInBackoff && o.SignInTrackedNames > 0
-                && o.PasswordIterations >= 100_000 && o.SigningKeyRotation > TimeSpan.Zero,
-                "Auth: TokenLifetime, AccessRefresh, SignInBackoff and SigningKeyRotation must be positive, SignInMaxBackoff at least SignInBackoff, SignInFailureLimit and SignInTrackedNames above 0, PasswordIterations at least 100000")
+                && o.PasswordIterations >= 100_000 && o.SigningKeyRotation > TimeSpan.Zero && o.PasswordChecksAtOnce > 0 && o.PasswordCheckQueue >= 0,
+                "Auth: TokenLifetime, AccessRefresh, SignInBackoff and SigningKeyRotation must be positive, SignInMaxBackoff at least SignInBackoff, SignInFailureLimit, SignInTrackedNames and PasswordChecksAtOnce above 0, PasswordCheckQueue not negative, PasswordIterations at least 100000")
             .ValidateOnStart();
         services.AddSingleton(admin);
         services.TryAddKeyedSingleton(AuthClock.Key, TimeProvider.System);
@@ -45,6 +46,12 @@ public static class AuthServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
 
         var oidc = settings.Oidc.Authority is { Length: > 0 };
+        if (oidc && string.IsNullOrWhiteSpace(settings.Oidc.Audience))
+        {
+            // Without it, a token the provider made for any other application of the realm would be taken here.
+            throw new InvalidOperationException("Auth:Oidc:Authority is set but Auth:Oidc:Audience is not: name the client id this silo's tokens are issued for.");
+        }
+
         var auth = services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer credentials", o => o.ForwardDefaultSelector = context => Select(context.Request, oidc))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
@@ -81,7 +88,12 @@ public static class AuthServiceCollectionExtensions
                 o.Audience = settings.Oidc.Audience;
                 o.RequireHttpsMetadata = settings.Oidc.RequireHttpsMetadata;
                 o.MapInboundClaims = false;
-                o.TokenValidationParameters.ValidateAudience = settings.Oidc.Audience is { Length: > 0 };
+                o.TokenValidationParameters.ValidateAudience = true;
+                o.TokenValidationParameters.ValidAlgorithms =
+                [
+                    SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+                    SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384,
+                ];
                 o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
                 o.Events = new JwtBearerEvents
                 {
@@ -138,6 +150,12 @@ public static class AuthServiceCollectionExtensions
     private static async Task Challenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
+        if (context.AuthenticateFailure is AccessUnavailableException)
+        {
+            await AuthProblems.WriteUnavailableAsync(context.HttpContext);
+            return;
+        }
+
         await AuthProblems.WriteUnauthorizedAsync(context.HttpContext, AuthProblems.Detail(context.HttpContext, context.AuthenticateFailure));
     }
 
@@ -151,8 +169,24 @@ public static class AuthServiceCollectionExtensions
     private static async Task SiloTokenValidated(TokenValidatedContext context)
     {
         var check = context.HttpContext.RequestServices.GetRequiredService<AccessCheck>();
-        if (context.SecurityToken is not JsonWebToken jwt || jwt.Subject is not { Length: > 0 } name
-            || await check.TokenAsync(name, jwt.TryGetPayloadValue<string>(TokenIssuer.StampClaim, out var stamp) ? stamp : null) is not { } user)
+        if (context.SecurityToken is not JsonWebToken jwt || jwt.Subject is not { Length: > 0 } name)
+        {
+            context.Fail("the token names no user");
+            return;
+        }
+
+        UserAccess? user;
+        try
+        {
+            user = await check.TokenAsync(name, jwt.TryGetPayloadValue<string>(TokenIssuer.StampClaim, out var stamp) ? stamp : null);
+        }
+        catch (AccessUnavailableException ex)
+        {
+            context.Fail(ex);
+            return;
+        }
+
+        if (user is null)
         {
             context.Fail("the token was revoked");
             return;

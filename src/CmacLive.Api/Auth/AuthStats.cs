@@ -8,6 +8,12 @@ public sealed class AuthStats
     private long _signInsThrottled;
     private long _refused;
     private long _hubClosed;
+    private long _shed;
+
+    /// <summary>Sign-ins answered 503 because too many password checks were waiting.</summary>
+    public long SignInsShed => Interlocked.Read(ref _shed);
+
+    public void SignInShed() => Interlocked.Increment(ref _shed);
 
     public long SignIns => Interlocked.Read(ref _signIns);
 

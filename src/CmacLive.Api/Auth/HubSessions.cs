@@ -13,6 +13,7 @@ namespace CmacLive.Api.Auth;
 public sealed partial class HubSessions(AccessCheck check, AuthStats stats, ILogger<HubSessions> logger) : BackgroundService, IHubFilter
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
     private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
 
@@ -41,26 +42,30 @@ public sealed partial class HubSessions(AccessCheck check, AuthStats stats, ILog
         using var timer = new PeriodicTimer(Interval);
         while (await WaitAsync(timer, stoppingToken))
         {
-            foreach (var (id, connection) in _open)
-            {
-                bool holds;
-                try
-                {
-                    holds = connection.User is { } user && await check.StillHoldsAsync(user);
-                }
-                catch (Exception ex)
-                {
-                    LogCheckFailed(ex, id);
-                    continue;
-                }
+            // Side by side, each within a time limit: one user whose grain does not answer holds up no other check.
+            await Task.WhenAll(_open.Select(CheckAsync));
+        }
+    }
 
-                if (!holds && _open.TryRemove(id, out _))
-                {
-                    stats.HubConnectionClosed();
-                    LogClosed(id, connection.User?.Identity?.Name);
-                    connection.Abort();
-                }
-            }
+    private async Task CheckAsync(KeyValuePair<string, HubCallerContext> open)
+    {
+        var (id, connection) = open;
+        bool holds;
+        try
+        {
+            holds = connection.User is { } user && await check.StillHoldsAsync(user).AsTask().WaitAsync(CheckTimeout);
+        }
+        catch (Exception ex)
+        {
+            LogCheckFailed(ex, id);
+            return;
+        }
+
+        if (!holds && _open.TryRemove(id, out _))
+        {
+            stats.HubConnectionClosed();
+            LogClosed(id, connection.User?.Identity?.Name);
+            connection.Abort();
         }
     }
 

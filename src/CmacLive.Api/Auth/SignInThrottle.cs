@@ -32,28 +32,12 @@ public sealed class SignInThrottle(IOptions<AuthOptions> options, [FromKeyedServ
     /// <summary>Sign-ins refused during a back-off, since start.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    /// <summary>How long the name is still refused, or null when it may try.</summary>
-    public TimeSpan? Blocked(string username)
-    {
-        if (!_names.TryGetValue(username, out var record))
-        {
-            return null;
-        }
-
-        var now = time.GetUtcNow();
-        lock (record.Gate)
-        {
-            if (record.BlockedUntil > now)
-            {
-                Interlocked.Increment(ref _refused);
-                return record.BlockedUntil - now;
-            }
-
-            return null;
-        }
-    }
-
-    public void Failed(string username)
+    /// <summary>
+    /// Starts a sign-in for the name: how long it is still refused, or null when it may try. An attempt counts as a
+    /// failure from here on, before its password is checked, so attempts sent at once cannot slip past the limit
+    /// while the slow checks run; <see cref="Succeeded"/> forgets them.
+    /// </summary>
+    public TimeSpan? Begin(string username)
     {
         if (_names.Count >= _options.SignInTrackedNames && !_names.ContainsKey(username))
         {
@@ -64,6 +48,12 @@ public sealed class SignInThrottle(IOptions<AuthOptions> options, [FromKeyedServ
         var now = time.GetUtcNow();
         lock (record.Gate)
         {
+            if (record.BlockedUntil > now)
+            {
+                Interlocked.Increment(ref _refused);
+                return record.BlockedUntil - now;
+            }
+
             record.LastSeen = now;
             record.Failures.Enqueue(now);
             while (record.Failures.Count > 0 && now - record.Failures.Peek() > Window)
@@ -77,6 +67,8 @@ public sealed class SignInThrottle(IOptions<AuthOptions> options, [FromKeyedServ
                 record.NextBackoff = TimeSpan.FromTicks(Math.Min(record.NextBackoff.Ticks * 2, _options.SignInMaxBackoff.Ticks));
                 record.Failures.Clear();
             }
+
+            return null;
         }
     }
 

@@ -6,6 +6,9 @@ namespace CmacLive.People;
 public sealed class UserDirectoryState
 {
     [Id(0)] public SortedSet<string> Usernames { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A user has existed: the first administrator is never made again (not even when every user was deleted).</summary>
+    [Id(1)] public bool HadUsers { get; set; }
 }
 
 /// <summary>Every user name, kept by the user grains (one-way: this grain never calls them).</summary>
@@ -20,8 +23,9 @@ public sealed class UserDirectoryGrain(
     public async Task Add(string username)
     {
         _claimedAt = null;
-        if (store.State.Usernames.Add(username))
+        if (store.State.Usernames.Add(username) | !store.State.HadUsers)
         {
+            store.State.HadUsers = true;
             await store.WriteStateAsync();
         }
     }
@@ -39,7 +43,7 @@ public sealed class UserDirectoryGrain(
     public Task<bool> ClaimFirstUser()
     {
         var now = time.GetUtcNow();
-        if (store.State.Usernames.Count > 0 || (_claimedAt is { } claimed && now - claimed < ClaimLifetime))
+        if (store.State.HadUsers || store.State.Usernames.Count > 0 || (_claimedAt is { } claimed && now - claimed < ClaimLifetime))
         {
             return Task.FromResult(false);
         }

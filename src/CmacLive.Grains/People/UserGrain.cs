@@ -54,14 +54,14 @@ public sealed class UserGrain(
             State.Keys = [];
             State.Stamp = NewStamp();
         }
-        else if (change.PasswordHash is not null || change.Disabled != State.Disabled)
+        else if (change.PasswordHash is not null || (change.Disabled is { } disabled && disabled != State.Disabled))
         {
             State.Stamp = NewStamp();
         }
 
         State.DisplayName = change.DisplayName;
         State.Roles = change.Roles;
-        State.Disabled = change.Disabled;
+        State.Disabled = change.Disabled ?? State.Disabled;
         State.PasswordHash = change.PasswordHash ?? State.PasswordHash;
         State.UpdatedAt = now;
         await store.WriteStateAsync();
