@@ -130,6 +130,16 @@ public sealed class SessionClockTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await _silo.ClientWith(token).GetAsync("/api/me")).StatusCode);
         }
 
+        // A key that may have leaked: retired at once, every token made before stops, a new sign-in works at once.
+        Assert.Equal(HttpStatusCode.OK, (await _silo.Http.PostAsync("/api/auth/signing-keys/rotate?retire=true", null)).StatusCode);
+        foreach (var token in new[] { before, after })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await _silo.ClientWith(token).GetAsync("/api/me")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _silo.ClientWith(await _silo.SignInAsync("rotation-watch")).GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _silo.Http.PostAsync("/api/auth/signing-keys/rotate?retire=maybe", null)).StatusCode);
+
         static string? KeyId(string token) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
     }
 }

@@ -9,6 +9,10 @@ public interface ISigningKeyRingGrain : IGrainWithIntegerKey
 {
     Task<SigningKeyRing> Get(SigningPolicy policy);
 
-    /// <summary>Adds a new key that signs from <see cref="SigningPolicy.Propagation"/> from now (every silo has it by then).</summary>
-    Task<SigningKeyRing> Rotate(SigningPolicy policy);
+    /// <summary>
+    /// Adds a new key that signs from <see cref="SigningPolicy.Propagation"/> from now (every silo has it by then). With
+    /// <paramref name="retireOld"/> (a key may have leaked) the new key signs at once and every older key is dropped:
+    /// every token made before stops, and everyone signs in again.
+    /// </summary>
+    Task<SigningKeyRing> Rotate(SigningPolicy policy, bool retireOld = false);
 }

@@ -113,10 +113,20 @@ public static class AuthApi
         stats.SignIns, stats.SignInsFailed, stats.SignInsThrottled, stats.SignInsShed, stats.Refused, hubs.Count, stats.HubConnectionsClosed,
         audit.RecordedCount, audit.FailedCount));
 
-    /// <summary><c>POST /api/auth/signing-keys/rotate</c>: a new signing key, signing from 30 s on; tokens signed before stay valid until they expire.</summary>
-    public static async Task<Ok<SigningKeyInfo[]>> Rotate(SigningKeys keys)
+    /// <summary>
+    /// <c>POST /api/auth/signing-keys/rotate[?retire=true]</c>: a new signing key, signing from 30 s on; tokens signed before
+    /// stay valid until they expire. With <c>retire=true</c> (a key may have leaked) the old keys are dropped at once: every
+    /// silo token stops within 10 s and everyone signs in again (API keys and the break-glass token are not tokens and go on).
+    /// </summary>
+    public static async Task<Results<Ok<SigningKeyInfo[]>, ValidationProblem>> Rotate(string? retire, SigningKeys keys)
     {
-        var ring = await keys.RotateAsync();
+        var retireOld = false;
+        if (retire is not null && !bool.TryParse(retire, out retireOld))
+        {
+            return Problems.Field("retire", "must be true or false");
+        }
+
+        var ring = await keys.RotateAsync(retireOld);
         return TypedResults.Ok(ring.Keys.Select(k => new SigningKeyInfo(k.Kid, k.NotBefore, k.CreatedAt)).ToArray());
     }
 }

@@ -53,7 +53,7 @@ public static class AuthServiceCollectionExtensions
         }
 
         var auth = services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "Bearer credentials", o => o.ForwardDefaultSelector = context => Select(context.Request, oidc))
+            .AddPolicyScheme(Scheme, "Bearer credentials", o => o.ForwardDefaultSelector = context => Select(context.Request, admin, oidc))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null)
             .AddJwtBearer(SiloTokens, o =>
             {
@@ -110,7 +110,7 @@ public static class AuthServiceCollectionExtensions
     }
 
     /// <summary>Which handler reads the credential: JWTs by their issuer, anything else as a key or the break-glass token.</summary>
-    private static string Select(Microsoft.AspNetCore.Http.HttpRequest request, bool oidc)
+    private static string Select(Microsoft.AspNetCore.Http.HttpRequest request, AdminToken admin, bool oidc)
     {
         var token = BearerToken.From(request);
         if (token is null)
@@ -118,7 +118,7 @@ public static class AuthServiceCollectionExtensions
             return SiloTokens;
         }
 
-        if (!BearerToken.LooksLikeJwt(token))
+        if (!BearerToken.LooksLikeJwt(token) || admin.Matches(token))
         {
             return ApiKeyHandler.SchemeName;
         }

@@ -52,9 +52,9 @@ public sealed partial class SigningKeys(
         return loaded.Keys[index];
     }
 
-    public async Task<SigningKeyRing> RotateAsync()
+    public async Task<SigningKeyRing> RotateAsync(bool retireOld)
     {
-        var ring = await grains.GetGrain<ISigningKeyRingGrain>(0).Rotate(Policy);
+        var ring = await grains.GetGrain<ISigningKeyRingGrain>(0).Rotate(Policy, retireOld);
         Keep(ring);
         return ring;
     }

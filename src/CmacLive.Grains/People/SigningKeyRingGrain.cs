@@ -38,10 +38,15 @@ public sealed class SigningKeyRingGrain(
         return Ring();
     }
 
-    public async Task<SigningKeyRing> Rotate(SigningPolicy policy)
+    public async Task<SigningKeyRing> Rotate(SigningPolicy policy, bool retireOld = false)
     {
         var now = time.GetUtcNow();
         Prune(now, policy);
+        if (retireOld)
+        {
+            store.State.Keys.Clear();
+        }
+
         store.State.Keys.Add(NewKey(now, store.State.Keys.Count == 0 ? now : now + policy.Propagation));
         await store.WriteStateAsync();
         return Ring();

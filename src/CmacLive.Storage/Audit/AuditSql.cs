@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CmacLive.Audit;
 
 namespace CmacLive.Storage.Audit;
@@ -47,5 +48,25 @@ internal static class AuditSql
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query.Limit));
+    }
+
+    /// <summary>The entries a <see cref="Read"/> query answers, in its order; <paramref name="at"/> reads the time column as its database stores it.</summary>
+    public static async Task<IReadOnlyList<AuditEntry>> EntriesAsync(DbDataReader reader, Func<DbDataReader, DateTimeOffset> at, CancellationToken cancellationToken)
+    {
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditEntry
+            {
+                At = at(reader),
+                User = reader.GetString(1),
+                OnBehalfOf = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Action = reader.GetString(3),
+                Target = reader.GetString(4),
+                Detail = reader.IsDBNull(5) ? null : reader.GetString(5),
+            });
+        }
+
+        return entries;
     }
 }

@@ -42,22 +42,8 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database) : IAuditLog
         }
 
         select.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = query.Limit });
-        var entries = new List<AuditEntry>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new AuditEntry
-            {
-                At = reader.GetFieldValue<DateTimeOffset>(0),
-                User = reader.GetString(1),
-                OnBehalfOf = reader.IsDBNull(2) ? null : reader.GetString(2),
-                Action = reader.GetString(3),
-                Target = reader.GetString(4),
-                Detail = reader.IsDBNull(5) ? null : reader.GetString(5),
-            });
-        }
-
-        return entries;
+        return await AuditSql.EntriesAsync(reader, r => r.GetFieldValue<DateTimeOffset>(0), cancellationToken);
     }
 
     private static NpgsqlParameter Text(string name, string? value) =>

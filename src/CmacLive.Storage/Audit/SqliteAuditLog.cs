@@ -50,21 +50,7 @@ public sealed class SqliteAuditLog(string connectionString, SqliteWriteGate gate
         }
 
         select.Parameters.Add("$limit", SqliteType.Integer).Value = query.Limit;
-        var entries = new List<AuditEntry>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new AuditEntry
-            {
-                At = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
-                User = reader.GetString(1),
-                OnBehalfOf = reader.IsDBNull(2) ? null : reader.GetString(2),
-                Action = reader.GetString(3),
-                Target = reader.GetString(4),
-                Detail = reader.IsDBNull(5) ? null : reader.GetString(5),
-            });
-        }
-
-        return entries;
+        return await AuditSql.EntriesAsync(reader, r => DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), cancellationToken);
     }
 }
