@@ -11,6 +11,27 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
     private TestSilo Silo => fixture.Silo;
 
     [Fact]
+    public async Task The_page_is_served_with_a_content_security_policy_that_allows_no_inline_script_and_no_framing()
+    {
+        using var anonymous = Silo.ClientWith(null);
+        var page = await anonymous.GetAsync("/");
+        var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
+        Assert.Equal("no-referrer", string.Join(",", page.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("DENY", string.Join(",", page.Headers.GetValues("X-Frame-Options")));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex(@"<script(?![^>]*\ssrc=)|\son[a-z]+=|<style|\sstyle="), html);
+
+        // Every answer, not only the page, says not to pass a referrer on or sniff types.
+        var api = await anonymous.GetAsync("/api/assets");
+        Assert.Equal("no-referrer", string.Join(",", api.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("nosniff", string.Join(",", api.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
     public async Task Nothing_is_shown_without_a_token_and_a_wrong_one_is_refused()
     {
         await using var dashboard = await browser.OpenAsync(Silo);

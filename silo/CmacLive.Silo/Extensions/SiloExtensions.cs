@@ -1,6 +1,7 @@
 using CmacLive.Api;
 using CmacLive.Api.Auth;
 using CmacLive.Api.Hubs;
+using CmacLive.Api.Http;
 using CmacLive.Ingestion;
 using CmacLive.Storage;
 using CmacLive.Storage.Audit;
@@ -96,6 +97,7 @@ public static class SiloExtensions
 
     public static WebApplication MapCmacLive(this WebApplication app)
     {
+        app.UseCmacLiveSecurityHeaders();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CmacLive.Api.Dashboard;
 
@@ -29,8 +30,9 @@ public static class DashboardFiles
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext context) => Serve(context, "index.html"));
-        app.MapGet("/{**path}", (string path, HttpContext context) => Serve(context, path)).WithOrder(int.MaxValue);
+        var policy = Http.SecurityHeaders.ContentSecurityPolicy(app.ServiceProvider.GetRequiredService<IConfiguration>());
+        app.MapGet("/", (HttpContext context) => Serve(context, "index.html", policy));
+        app.MapGet("/{**path}", (string path, HttpContext context) => Serve(context, path, policy)).WithOrder(int.MaxValue);
         app.MapGet("/api/dashboard/config", (IConfiguration configuration) => TypedResults.Ok(new DashboardConfig(configuration["Dashboard:TileUrl"])))
             .RequireAuthorization(Auth.Policies.Read);
         return app;
@@ -39,7 +41,7 @@ public static class DashboardFiles
     /// <summary>What the page needs to know from the silo's configuration.</summary>
     public sealed record DashboardConfig(string? TileUrl);
 
-    private static IResult Serve(HttpContext context, string path)
+    private static IResult Serve(HttpContext context, string path, string policy)
     {
         if (!Files.Value.TryGetValue(path, out var file))
         {
@@ -51,7 +53,11 @@ public static class DashboardFiles
         var headers = context.Response.Headers;
         headers.ETag = file.ETag;
         headers.CacheControl = file.Immutable ? "public, max-age=31536000, immutable" : "no-cache";
-        headers.XContentTypeOptions = "nosniff";
+        if (file.ContentType.StartsWith("text/html", StringComparison.Ordinal))
+        {
+            headers.ContentSecurityPolicy = policy;
+        }
+
         if (context.Request.Headers.IfNoneMatch == file.ETag)
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
