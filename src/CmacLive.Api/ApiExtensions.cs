@@ -19,6 +19,15 @@ public static class ApiExtensions
     {
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        var http = configuration.GetSection(Http.ApiOptions.Section).Get<Http.ApiOptions>() ?? new Http.ApiOptions();
+        if (http.MaxBodyBytes <= 0)
+        {
+            throw new InvalidOperationException("Api:MaxBodyBytes must be above 0.");
+        }
+
+        services.AddSingleton(http);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = http.MaxBodyBytes);
+        services.AddExceptionHandler<Http.BadRequestAnswer>();
         services.AddCmacLiveAuth(configuration, token);
         services.AddSingleton(new FirstAdmin.Settings(dataFolder));
         services.AddHostedService<FirstAdmin>();

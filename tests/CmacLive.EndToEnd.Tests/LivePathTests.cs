@@ -387,6 +387,48 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_body_over_1_MiB_is_refused_with_413_whether_it_has_a_length_or_is_chunked()
+    {
+        const int Size = 20 * 1024 * 1024;
+
+        // With a length: refused before a byte of it is sent (the client waits for the go-ahead, 100-continue).
+        using (var request = new HttpRequestMessage(HttpMethod.Put, "/api/assets/DU5-HUGE") { Content = new ByteArrayContent(new byte[Size]) })
+        {
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.ExpectContinue = true;
+            var response = await Silo.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        // Chunked: refused once 1 MiB has been read, long before the 20 MB are; the silo answers 413 and ends the
+        // connection, which the client sees as the answer or as the connection closing under its feet.
+        var body = new CountingStream(Size);
+        using (var request = new HttpRequestMessage(HttpMethod.Put, "/api/assets/DU5-HUGE") { Content = new StreamContent(body, 64 * 1024) })
+        {
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.TransferEncodingChunked = true;
+            try
+            {
+                var response = await Silo.Http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is IOException)
+            {
+            }
+        }
+
+        Assert.True(body.Sent < Size / 2, $"{body.Sent} bytes of the chunked body were taken before the refusal");
+
+        // Just under the limit is read (and refused for what it says, not for its size); the silo answers on.
+        var padded = "{\"kind\":\"team\",\"name\":\"x\",\"unit\":\"DU5\"" + new string(' ', 1024 * 1024 - 100) + "}";
+        var fits = await Silo.Http.PutAsync("/api/assets/DU5-PADDED", new StringContent(padded, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.GetAsync("/api/assets/DU5-PADDED")).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_rest_input_answers_400_problem_json_naming_the_field()
     {
         var cases = new (string Path, string Body, string Field)[]
@@ -444,4 +486,38 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
         (await StatsAsync()).GetProperty("rejected").GetProperty(reason).GetInt64();
 
     private Task<long> ForbiddenCountAsync() => RejectedCountAsync("forbidden");
+}
+
+/// <summary>A body of spaces of a given size that counts how much of it the client has taken to send.</summary>
+internal sealed class CountingStream(long size) : Stream
+{
+    public long Sent { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => Sent; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = (int)Math.Min(count, size - Sent);
+        Array.Fill(buffer, (byte)' ', offset, n);
+        Sent += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

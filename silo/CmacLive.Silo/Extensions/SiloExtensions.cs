@@ -97,6 +97,7 @@ public static class SiloExtensions
 
     public static WebApplication MapCmacLive(this WebApplication app)
     {
+        app.UseExceptionHandler();
         app.UseCmacLiveSecurityHeaders();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -22,11 +22,6 @@ public static class Problems
     /// <summary>Reads the body as a JSON object; on failure answers a 400 naming <c>body</c>.</summary>
     public static async Task<(JsonElement Body, ValidationProblem? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is > 1024 * 1024)
-        {
-            return (default, Field("body", "must be at most 1 MiB"));
-        }
-
         try
         {
             // A member sent twice is refused: what the handler and the audit trail read must be the same.
