@@ -49,7 +49,7 @@ public sealed class IngestStats
     public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
 
     public IngestStatsSnapshot Snapshot() => new(
-        Enum.GetValues<ReportOutcome>().Where(o => o is not (ReportOutcome.UnknownDevice or ReportOutcome.Refused))
+        Enum.GetValues<ReportOutcome>().Where(o => o is not (ReportOutcome.UnknownDevice or ReportOutcome.Refused or ReportOutcome.Forbidden))
             .Select(o => (Name(o), Interlocked.Read(ref _accepted[(int)o])))
             .Append(("ignored", Interlocked.Read(ref _accepted[IgnoredSlot])))
             .ToDictionary(p => p.Item1, p => p.Item2),

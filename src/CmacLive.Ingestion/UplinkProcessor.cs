@@ -111,6 +111,11 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
             return Reject(deviceId, topicName, RejectReason.UnknownDevice, "device is bound to no configured asset");
         }
 
+        if (outcome == ReportOutcome.Forbidden)
+        {
+            return Reject(deviceId, topicName, RejectReason.Forbidden, "a detection of another asset, outside this asset's task area");
+        }
+
         if (outcome == ReportOutcome.Refused)
         {
             return Reject(deviceId, topicName, RejectReason.Conflict, topicName.EndsWith("/ack", StringComparison.Ordinal)

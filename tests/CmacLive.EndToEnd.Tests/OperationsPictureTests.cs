@@ -181,6 +181,33 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task A_device_of_another_team_cannot_decide_a_detection_over_mqtt()
+    {
+        var code = await PutAreaAsync(0, 0, 100, 100, unit: "DU3");
+        await using var dog = await TrackedAsset.StartAsync(Silo, kind: "dog", unit: "DU3");
+        await using var stranger = await TrackedAsset.StartAsync(Silo, unit: "DU4");
+        var t = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var (lat, lon) = At(30, 30);
+        Assert.True((await dog.Tracker.PublishAsync($"cmac/v1/{dog.DeviceId}/detection",
+            $$"""{"ts":"{{Ts(t)}}","lat":{{lat.ToString(CultureInfo.InvariantCulture)}},"lon":{{lon.ToString(CultureInfo.InvariantCulture)}},"sensor":"dog"}""")).IsSuccess);
+        var id = $"{dog.DeviceId}-{t.ToUnixTimeMilliseconds()}";
+        var before = (await Silo.GetJsonAsync<JsonElement>("/api/ingest/stats")).GetProperty("rejected").GetProperty("forbidden").GetInt64();
+
+        // A DU4 team's device marks the DU3 dog's indication as clutter: refused (MQTT 5: NotAuthorized), counted.
+        var refused = await stranger.Tracker.PublishAsync($"cmac/v1/{stranger.DeviceId}/find", $$"""{"ts":"{{Ts(t.AddMinutes(1))}}","detectionId":"{{id}}","clutter":true}""");
+        Assert.Equal(MQTTnet.MqttClientPublishReasonCode.NotAuthorized, refused.ReasonCode);
+        Assert.Equal("open", (await Silo.GetJsonAsync<JsonElement>($"/api/detections/{id}")).GetProperty("status").GetString());
+        var after = (await Silo.GetJsonAsync<JsonElement>("/api/ingest/stats")).GetProperty("rejected").GetProperty("forbidden").GetInt64();
+        Assert.True(after >= before + 1, $"forbidden counted {before} -> {after}");
+
+        // Once the area is its task, the same device may.
+        Assert.Equal(HttpStatusCode.OK, (await Silo.PutJsonAsync(Path(code, $"/assets/{stranger.AssetId}"), new { })).StatusCode);
+        var decided = await stranger.Tracker.PublishAsync($"cmac/v1/{stranger.DeviceId}/find", $$"""{"ts":"{{Ts(t.AddMinutes(2))}}","detectionId":"{{id}}","clutter":true}""");
+        Assert.True(decided.IsSuccess, decided.ReasonCode.ToString());
+        Assert.Equal("clutter", (await Silo.GetJsonAsync<JsonElement>($"/api/detections/{id}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Detections_over_mqtt_become_finds_from_the_field_and_over_rest_and_the_area_counts_them()
     {
         var code = await PutAreaAsync(0, 0, 100, 100);

@@ -54,6 +54,30 @@ public sealed class DetectionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_device_decides_only_its_assets_detections_or_those_in_its_task_area()
+    {
+        var code = await _scene.AreaAsync(0, 0, 100, 100);
+        var dog = await _scene.AssetAsync(AssetKind.Dog, "DU3");
+        var ts = Now.AddMinutes(-5);
+        await dog.DetectAsync(20, 20, ts, DetectionSensor.Dog);
+        var id = DetectionIds.For(dog.DeviceId, ts);
+
+        // A team of another unit, with no task there: forbidden, and the detection stays open.
+        var stranger = await _scene.AssetAsync(AssetKind.Team, "DU4");
+        Assert.Equal(ReportOutcome.Forbidden, await stranger.FindAsync(id, ts.AddMinutes(1), null));
+        Assert.Equal(DetectionStatus.Open, (await fixture.Grains.GetGrain<IDetectionGrain>(id).Get())!.Status);
+
+        // The team whose task is that area may.
+        var clearing = await _scene.AssetAsync(AssetKind.Team, "DU3");
+        await clearing.AssignAsync(code);
+        Assert.Equal(ReportOutcome.Applied, await clearing.FindAsync(id, ts.AddMinutes(2), Blu24));
+        Assert.Equal(DetectionStatus.Find, (await fixture.Grains.GetGrain<IDetectionGrain>(id).Get())!.Status);
+
+        // Not even the same decision again from the stranger.
+        Assert.Equal(ReportOutcome.Forbidden, await stranger.FindAsync(id, ts.AddMinutes(3), Blu24));
+    }
+
+    [Fact]
     public async Task Clutter_is_counted_and_leaves_the_open_detections()
     {
         var code = await _scene.AreaAsync(0, 0, 100, 100);

@@ -61,6 +61,8 @@ public enum ReportOutcome
     UnknownDevice = 3,
     /// <summary>The report contradicts what is known (a find for an unknown detection, or against an earlier decision).</summary>
     Refused = 4,
+    /// <summary>The device may not do this (decide a detection that is neither its asset's nor in its asset's task area).</summary>
+    Forbidden = 5,
 }
 
 /// <summary>

@@ -73,8 +73,31 @@ public sealed record DetectionDecision
     [Id(1)] public required string By { get; init; }
     [Id(2)] public required DateTimeOffset At { get; init; }
     [Id(3)] public string? Note { get; init; }
+
+    /// <summary>The asset deciding from the field, and its task area: it may decide only what is its to decide. Null for a person over REST.</summary>
+    [Id(5)] public string? FieldAssetId { get; init; }
+    [Id(6)] public string? FieldTaskArea { get; init; }
     /// <summary>The person the signed-in user acted for (a request body's <c>by</c>), kept beside the user, never instead.</summary>
     [Id(4)] public string? OnBehalfOf { get; init; }
+}
+
+/// <summary>A device tried to decide a detection that is neither its asset's nor in its asset's task area.</summary>
+[GenerateSerializer, Alias("cmac.DetectionForbiddenException")]
+public sealed class DetectionForbiddenException : Exception
+{
+    public DetectionForbiddenException()
+    {
+    }
+
+    public DetectionForbiddenException(string message)
+        : base(message)
+    {
+    }
+
+    public DetectionForbiddenException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
 }
 
 /// <summary>The decision contradicts an earlier one (a find cannot become clutter or another find).</summary>

@@ -241,6 +241,8 @@ public abstract class AssetGrain : Grain, IAssetGrain
                 By = $"{Id} (device {report.DeviceId})",
                 At = report.Ts,
                 Note = report.Note,
+                FieldAssetId = Id,
+                FieldTaskArea = _tracker.State.TaskArea,
             });
             if (decided is null)
             {
@@ -264,6 +266,11 @@ public abstract class AssetGrain : Grain, IAssetGrain
         {
             _services.Logger.LogWarning("Asset {AssetId}: find for detection {DetectionId} refused: {Reason}", Id, report.DetectionId, ex.Message);
             outcome = ReportOutcome.Refused;
+        }
+        catch (DetectionForbiddenException ex)
+        {
+            _services.Logger.LogWarning("Asset {AssetId}: find for detection {DetectionId} forbidden: {Reason}", Id, report.DetectionId, ex.Message);
+            outcome = ReportOutcome.Forbidden;
         }
 
         var change = _tracker.ApplyHeard(report.Ts, Now);

@@ -58,6 +58,12 @@ public sealed class DetectionGrain(
             return null;
         }
 
+        if (decision.FieldAssetId is { } fieldAsset && !DetectionOwnership.MayDecide(detection, fieldAsset, decision.FieldTaskArea))
+        {
+            throw new DetectionForbiddenException(
+                $"detection '{detection.Id}' is {detection.AssetId}'s{(detection.HazardArea is { } area ? $" in {area}" : "")}, not {fieldAsset}'s nor in its task area");
+        }
+
         var status = decision.Find is null ? DetectionStatus.Clutter : DetectionStatus.Find;
         if (detection.Status != DetectionStatus.Open)
         {
