@@ -59,7 +59,7 @@ public sealed partial class ExternalMqttSubscriber(
         }
 
         var client = _client;
-        foreach (var command in commands)
+        foreach (var command in commands.Where(c => c.CloseSessionsBefore is null)) // an external broker keeps its own credentials
         {
             if (client is not { IsConnected: true })
             {

@@ -90,6 +90,12 @@ public sealed partial class MqttBroker(
 
         foreach (var command in commands)
         {
+            if (command.CloseSessionsBefore is { } before)
+            {
+                await CloseSessionsAsync(server, command.DeviceId, before);
+                continue;
+            }
+
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(Topic.CommandOf(command.DeviceId))
                 .WithPayload(command.Payload)
@@ -98,6 +104,24 @@ public sealed partial class MqttBroker(
                 .Build();
             await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ServerClientId }, cancellationToken);
             LogDownlink(command.DeviceId);
+        }
+    }
+
+    /// <summary>Closes the device's sessions on this broker that were opened before <paramref name="before"/> (its old secret).</summary>
+    private async Task CloseSessionsAsync(MqttServer server, string deviceId, DateTimeOffset before)
+    {
+        foreach (var client in await server.GetClientsAsync())
+        {
+            if (DeviceIds.IsOwnClientId(client.Id, deviceId) && client.ConnectedTimestamp.ToUniversalTime() <= before.UtcDateTime)
+            {
+                client.Session.Items[ClosedByServer] = true; // not a lost link: the asset does not go offline for it
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions
+                {
+                    ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+                    ReasonString = "the device's credentials were replaced or revoked",
+                });
+                LogSessionClosed(deviceId, client.Id);
+            }
         }
     }
 
@@ -222,6 +246,9 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Information, "MQTT broker listening on port {Port}")]
     private partial void LogListening(int port);
+
+    [LoggerMessage(LogLevel.Information, "MQTT session {ClientId} of device {DeviceId} closed: its credentials were replaced or revoked")]
+    private partial void LogSessionClosed(string deviceId, string clientId);
 
     [LoggerMessage(LogLevel.Warning, "MQTT connection refused for device {DeviceId} (client {ClientId}, from {Remote}): {Why}")]
     private partial void LogConnectRefused(string? deviceId, string? clientId, string? remote, string why);

@@ -387,6 +387,58 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_new_secret_or_a_deletion_closes_the_devices_open_sessions_and_the_old_secret_no_longer_connects()
+    {
+        var asset = NewId("DU5-REV");
+        var device = NewId("trk-rev");
+        var secret = await Silo.ProvisionAsync(asset, device);
+        await using var first = await DeviceProbe.ConnectAsync(Silo, device, secret);
+        var closed = Closed(first);
+
+        // A new secret: the session opened with the old one is closed within 2 s, and the old secret is refused.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, (await Silo.PutJsonAsync($"/api/devices/{device}", new { assetId = asset, kind = "tracker", secret = "the-new-secret" })).StatusCode);
+        await closed.WaitAsync(TimeSpan.FromSeconds(2) - watch.Elapsed);
+        var (stale, staleResult) = await DeviceProbe.TryConnectAsync(Silo, device, secret);
+        await using (stale)
+        {
+            Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, staleResult.ResultCode);
+        }
+
+        // A session opened with the new secret stays open.
+        await using var second = await DeviceProbe.ConnectAsync(Silo, device, "the-new-secret");
+        var secondClosed = Closed(second);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(second.Client.IsConnected);
+        Assert.True((await second.PublishFixAsync(13.1, 103.1, DateTimeOffset.UtcNow)).IsSuccess);
+
+        // Deleted: closed within 2 s, cannot connect again, gone.
+        watch.Restart();
+        Assert.Equal(HttpStatusCode.NoContent, (await Silo.Http.DeleteAsync($"/api/devices/{device}")).StatusCode);
+        await secondClosed.WaitAsync(TimeSpan.FromSeconds(2) - watch.Elapsed);
+        var (gone, goneResult) = await DeviceProbe.TryConnectAsync(Silo, device, "the-new-secret");
+        await using (gone)
+        {
+            Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, goneResult.ResultCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.GetAsync($"/api/devices/{device}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.DeleteAsync($"/api/devices/{device}")).StatusCode);
+    }
+
+    /// <summary>Completes when the broker closes the device's connection.</summary>
+    internal static Task Closed(DeviceProbe device)
+    {
+        var closed = new TaskCompletionSource();
+        device.Client.DisconnectedAsync += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return closed.Task;
+    }
+
+    [Fact]
     public async Task A_body_over_1_MiB_is_refused_with_413_whether_it_has_a_length_or_is_chunked()
     {
         const int Size = 20 * 1024 * 1024;

@@ -69,7 +69,7 @@ public sealed class PostgresClusterTests
     }
 
     [Fact]
-    public async Task A_user_deleted_through_one_silo_is_refused_and_disconnected_on_the_other_within_5_s()
+    public async Task A_user_or_a_device_revoked_through_one_silo_is_cut_off_on_the_other_within_seconds()
     {
         await using var pair = await SiloPair.StartAsync("cmac_people");
         var (database, a, b) = (pair.Database, pair.A, pair.B);
@@ -119,5 +119,14 @@ public sealed class PostgresClusterTests
         Assert.True(keyRefused < TimeSpan.FromSeconds(5), $"key refused on B after {keyRefused?.TotalSeconds:F1} s");
         var closedAfter = await hubClosed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(closedAfter < TimeSpan.FromSeconds(5), $"hub connection on B closed after {closedAfter.TotalSeconds:F1} s");
+
+        // A tracker connected to A, deleted through B: its session on A is closed within 2 s.
+        var secret = await b.ProvisionAsync("DU2-REV-01", "trk-rev-01");
+        await using var tracker = await DeviceProbe.ConnectAsync(a, "trk-rev-01", secret);
+        var trackerClosed = LivePathTests.Closed(tracker);
+        watch.Restart();
+        Assert.Equal(HttpStatusCode.NoContent, (await b.Http.DeleteAsync("/api/devices/trk-rev-01")).StatusCode);
+        await trackerClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the tracker's session on A closed {watch.Elapsed.TotalSeconds:F1} s after its deletion through B");
     }
 }

@@ -8,7 +8,11 @@ namespace CmacLive.Devices;
 /// </summary>
 public interface IDeviceGrain : IGrainWithStringKey
 {
+    /// <summary>Provisions the device; sessions opened with an earlier secret are closed on every silo within seconds.</summary>
     Task<DeviceInfo> Provision(DeviceProvision provision);
+
+    /// <summary>Deletes the device: it can no longer connect, and its open sessions are closed on every silo within seconds. False when there was none.</summary>
+    Task<bool> Delete();
 
     /// <summary>The device as provisioned, or null.</summary>
     Task<DeviceInfo?> Get();

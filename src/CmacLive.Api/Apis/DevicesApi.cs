@@ -21,6 +21,7 @@ public static class DevicesApi
         var devices = api.MapGroup("/devices");
         devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate).Audited("device.put", "device:{deviceId}", "assetId", "kind");
         devices.MapGet("/{deviceId}", GetDevice).RequireAuthorization(Policies.Read);
+        devices.MapDelete("/{deviceId}", DeleteDevice).RequireAuthorization(Policies.Operate).Audited("device.delete", "device:{deviceId}");
         return api;
     }
 
@@ -70,6 +71,15 @@ public static class DevicesApi
         var provision = new DeviceProvision { Asset = asset!, Kind = kind!.Value, SecretHash = DeviceSecret.Hash(secret!) };
         return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(deviceId).Provision(provision));
     }
+
+    /// <summary>
+    /// <c>DELETE /api/devices/{deviceId}</c>: a lost or stolen tracker is cut off: it can no longer connect, and its open
+    /// MQTT sessions are closed on every silo within 2 s. 404 when there is no such device.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(string deviceId, IGrainFactory grains) =>
+        Identifiers.IsId(deviceId) && await grains.GetGrain<IDeviceGrain>(deviceId).Delete()
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"no device '{deviceId}'");
 
     public static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> GetDevice(string deviceId, IGrainFactory grains)
     {

@@ -28,14 +28,44 @@ public sealed class DeviceGrain(
 
     public async Task<DeviceInfo> Provision(DeviceProvision provision)
     {
+        var rekeyed = store.State.SecretHash is not null && store.State.SecretHash != provision.SecretHash;
         store.State.Asset = provision.Asset;
         store.State.Kind = provision.Kind;
         store.State.SecretHash = provision.SecretHash;
         await store.WriteStateAsync();
         _asset = null;
         _verifiedDigest = null;
+        if (rekeyed)
+        {
+            await CloseSessionsAsync();
+        }
+
         return ToInfo(provision.Asset);
     }
+
+    public async Task<bool> Delete()
+    {
+        if (store.State.SecretHash is null && store.State.Asset is null)
+        {
+            return false;
+        }
+
+        await store.ClearStateAsync();
+        store.State = new DeviceState();
+        _asset = null;
+        _verifiedDigest = null;
+        await CloseSessionsAsync();
+        return true;
+    }
+
+    /// <summary>Every silo's broker closes the sessions this device opened until now (stored first: nothing reopens them).</summary>
+    private Task CloseSessionsAsync() =>
+        GrainFactory.GetGrain<Live.IOpsFeedGrain>(0).Send(new Live.DeviceCommand
+        {
+            DeviceId = this.GetPrimaryKeyString(),
+            Payload = "",
+            CloseSessionsBefore = time.GetUtcNow(),
+        });
 
     public Task<DeviceInfo?> Get() =>
         Task.FromResult(store.State.Asset is { } asset ? ToInfo(asset) : null);
