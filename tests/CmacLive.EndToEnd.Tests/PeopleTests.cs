@@ -246,6 +246,14 @@ public sealed class PeopleTests(SiloFixture fixture)
         Assert.Equal(["admin"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
+    [Fact]
+    public void No_orleans_gateway_is_opened_by_default()
+    {
+        // A gateway would answer any grain call with no token at all; nothing outside the silo needs one.
+        var endpoints = Silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.EndpointOptions>>().Value;
+        Assert.Equal(0, endpoints.GatewayPort);
+    }
+
     private static Task Closed(HubProbe hub)
     {
         var closed = new TaskCompletionSource();

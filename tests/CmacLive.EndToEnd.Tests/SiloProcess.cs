@@ -79,7 +79,6 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
             $"--Mqtt:Port={mqtt}",
             "--Mqtt:BindAddress=127.0.0.1",
             $"--Cluster:SiloPort={SiloEndpoints.FreePort()}",
-            $"--Cluster:GatewayPort={SiloEndpoints.FreePort()}",
             $"--Auth:AdminToken={TestSilo.Token}",
             "--Logging:Console:FormatterName=simple",
             "--Logging:Console:FormatterOptions:SingleLine=true",

@@ -62,7 +62,6 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
             "--Mqtt:BindAddress=127.0.0.1",
             $"--Storage:ConnectionString=Data Source={Path.Combine(dataFolder, "cmaclive.db")}",
             $"--Cluster:SiloPort={SiloEndpoints.FreePort()}",
-            $"--Cluster:GatewayPort={SiloEndpoints.FreePort()}",
             $"--Auth:AdminToken={Token}",
             .. extra,
         ];

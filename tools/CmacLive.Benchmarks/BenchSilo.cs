@@ -44,7 +44,7 @@ public sealed class BenchSilo : IAsyncDisposable
         [
             "--urls", "http://127.0.0.1:0", "--Mqtt:Port=0", "--Mqtt:BindAddress=127.0.0.1",
             $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "cmaclive.db")}",
-            $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}", $"--Auth:AdminToken={Token}",
+            $"--Cluster:SiloPort={FreePort()}", $"--Auth:AdminToken={Token}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
         ]);
         map?.Invoke(app);

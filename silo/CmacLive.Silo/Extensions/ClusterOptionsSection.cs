@@ -12,7 +12,11 @@ public sealed class ClusterSettings
 
     public int SiloPort { get; set; } = 11111;
 
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The Orleans gateway (for Orleans clients outside the silo); 0, the default, opens none: nothing outside the silo
+    /// needs one, and a gateway answers any grain call without the REST API's authentication.
+    /// </summary>
+    public int GatewayPort { get; set; }
 
     /// <summary>The address other silos reach this one at (Postgres clustering); by default the host's own.</summary>
     public string? AdvertisedAddress { get; set; }
