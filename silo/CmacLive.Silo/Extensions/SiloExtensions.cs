@@ -101,6 +101,7 @@ public static class SiloExtensions
         app.UseCmacLiveSecurityHeaders();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseCmacLiveAddressThrottle();
         app.UseAuthorization();
         app.MapHealthChecks("/health");
         app.MapCmacLiveApi();

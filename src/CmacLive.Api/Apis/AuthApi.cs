@@ -30,7 +30,7 @@ public static class AuthApi
     public sealed record SigningKeyInfo(string Kid, DateTimeOffset NotBefore, DateTimeOffset CreatedAt);
 
     public sealed record StatsAnswer(
-        long SignIns, long SignInsFailed, long SignInsThrottled, long SignInsShed, long Refused, int HubConnections, long HubConnectionsClosed,
+        long SignIns, long SignInsFailed, long SignInsThrottled, long SignInsShed, long Refused, long AddressesHeldBack, int HubConnections, long HubConnectionsClosed,
         long AuditRecorded, long AuditFailed);
 
     /// <summary>
@@ -39,7 +39,7 @@ public static class AuthApi
     /// </summary>
     public static async Task<Results<Ok<TokenAnswer>, ValidationProblem, ProblemHttpResult>> SignIn(
         HttpRequest request, HttpResponse response, IGrainFactory grains, PasswordHashing passwords, SignInThrottle throttle,
-        TokenIssuer issuer, AuthStats stats, CancellationToken cancellationToken)
+        AddressThrottle addresses, TokenIssuer issuer, AuthStats stats, CancellationToken cancellationToken)
     {
         var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
         if (error is not null)
@@ -90,6 +90,7 @@ public static class AuthApi
         if (!verified || credentials is not { Access.Disabled: false })
         {
             stats.SignInFailed();
+            addresses.Failed(request.HttpContext);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: WrongCredentials);
         }
 
@@ -110,7 +111,7 @@ public static class AuthApi
 
     /// <summary><c>GET /api/auth/stats</c>: this silo's sign-ins, refusals, hub connections and audit entries since start.</summary>
     public static Ok<StatsAnswer> Stats(AuthStats stats, HubSessions hubs, Audit.AuditStats audit) => TypedResults.Ok(new StatsAnswer(
-        stats.SignIns, stats.SignInsFailed, stats.SignInsThrottled, stats.SignInsShed, stats.Refused, hubs.Count, stats.HubConnectionsClosed,
+        stats.SignIns, stats.SignInsFailed, stats.SignInsThrottled, stats.SignInsShed, stats.Refused, stats.AddressesHeldBack, hubs.Count, stats.HubConnectionsClosed,
         audit.RecordedCount, audit.FailedCount));
 
     /// <summary>

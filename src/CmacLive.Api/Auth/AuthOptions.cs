@@ -28,7 +28,13 @@ public sealed class AuthOptions
 
     public TimeSpan SignInMaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>User names whose sign-in failures a silo remembers at once (the oldest are forgotten first).</summary>
+    /// <summary>Refused credentials (bad tokens or keys, failed sign-ins) from one address within a minute before its requests without a valid credential answer 429.</summary>
+    public int FailuresPerAddress { get; set; } = 100;
+
+    /// <summary>How long such an address is held back.</summary>
+    public TimeSpan AddressBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>User names (and addresses) whose sign-in failures a silo remembers at once (the oldest are forgotten first).</summary>
     public int SignInTrackedNames { get; set; } = 10_000;
 
     /// <summary>Password checks (each about 0.1 s of a core) a silo runs at once.</summary>

@@ -9,6 +9,12 @@ public static class AuthProblems
     public static async Task WriteUnauthorizedAsync(HttpContext context, string detail)
     {
         (context.RequestServices.GetService(typeof(AuthStats)) as AuthStats)?.RefusedOne();
+        if (BearerToken.From(context.Request) is not null)
+        {
+            // A credential presented and refused (not merely none): counted against the address.
+            (context.RequestServices.GetService(typeof(AddressThrottle)) as AddressThrottle)?.Failed(context);
+        }
+
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
         var problem = new ProblemDetails

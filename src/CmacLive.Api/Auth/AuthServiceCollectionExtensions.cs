@@ -29,8 +29,9 @@ public static class AuthServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(section)
             .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.AccessRefresh > TimeSpan.Zero && o.SignInFailureLimit > 0
                 && o.SignInBackoff > TimeSpan.Zero && o.SignInMaxBackoff >= o.SignInBackoff && o.SignInTrackedNames > 0
-                && o.PasswordIterations >= 100_000 && o.SigningKeyRotation > TimeSpan.Zero && o.PasswordChecksAtOnce > 0 && o.PasswordCheckQueue >= 0,
-                "Auth: TokenLifetime, AccessRefresh, SignInBackoff and SigningKeyRotation must be positive, SignInMaxBackoff at least SignInBackoff, SignInFailureLimit, SignInTrackedNames and PasswordChecksAtOnce above 0, PasswordCheckQueue not negative, PasswordIterations at least 100000")
+                && o.PasswordIterations >= 100_000 && o.SigningKeyRotation > TimeSpan.Zero && o.PasswordChecksAtOnce > 0 && o.PasswordCheckQueue >= 0
+                && o.FailuresPerAddress > 0 && o.AddressBackoff > TimeSpan.Zero,
+                "Auth: TokenLifetime, AccessRefresh, SignInBackoff and SigningKeyRotation must be positive, SignInMaxBackoff at least SignInBackoff, SignInFailureLimit, SignInTrackedNames and PasswordChecksAtOnce above 0, PasswordCheckQueue not negative, PasswordIterations at least 100000, FailuresPerAddress and AddressBackoff above 0")
             .ValidateOnStart();
         services.AddSingleton(admin);
         services.TryAddKeyedSingleton(AuthClock.Key, TimeProvider.System);
@@ -39,6 +40,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton<AccessCheck>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AddressThrottle>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<SigningKeys>();
         services.AddHostedService(sp => sp.GetRequiredService<SigningKeys>());

@@ -9,6 +9,12 @@ public sealed class AuthStats
     private long _refused;
     private long _hubClosed;
     private long _shed;
+    private long _heldBack;
+
+    /// <summary>Requests answered 429 because their address presented too many refused credentials.</summary>
+    public long AddressesHeldBack => Interlocked.Read(ref _heldBack);
+
+    public void AddressHeldBack() => Interlocked.Increment(ref _heldBack);
 
     /// <summary>Sign-ins answered 503 because too many password checks were waiting.</summary>
     public long SignInsShed => Interlocked.Read(ref _shed);

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CmacLive.Api.Auth;
+
+/// <summary>
+/// Refused credentials per source address on this silo (a bearer token or API key that does not hold, a failed
+/// sign-in): after <see cref="AuthOptions.FailuresPerAddress"/> within a minute, the address's requests to the API and
+/// the hub that carry no valid credential answer 429 with <c>Retry-After</c> for <see cref="AuthOptions.AddressBackoff"/>,
+/// without a signature check, a grain call or a password check. Requests with a valid credential from the same
+/// address (an operations room behind one NAT) are never held back. At most <see cref="AuthOptions.SignInTrackedNames"/>
+/// addresses are remembered.
+/// </summary>
+public sealed class AddressThrottle(IOptions<AuthOptions> options, [FromKeyedServices(AuthClock.Key)] TimeProvider time, AuthStats stats)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private readonly AuthOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Record> _addresses = new(StringComparer.Ordinal);
+
+    private sealed class Record
+    {
+        public readonly Lock Gate = new();
+        public DateTimeOffset WindowStart;
+        public int Failures;
+        public DateTimeOffset BlockedUntil;
+    }
+
+    public void Failed(HttpContext context)
+    {
+        if (Address(context) is not { } address)
+        {
+            return;
+        }
+
+        if (_addresses.Count >= _options.SignInTrackedNames && !_addresses.ContainsKey(address))
+        {
+            var now0 = time.GetUtcNow();
+            foreach (var (stale, _) in _addresses.Where(p => p.Value.BlockedUntil <= now0).Take(_addresses.Count / 4 + 1).ToArray())
+            {
+                _addresses.TryRemove(stale, out _);
+            }
+        }
+
+        var record = _addresses.GetOrAdd(address, _ => new Record());
+        var now = time.GetUtcNow();
+        lock (record.Gate)
+        {
+            if (now - record.WindowStart > Window)
+            {
+                record.WindowStart = now;
+                record.Failures = 0;
+            }
+
+            if (++record.Failures >= _options.FailuresPerAddress)
+            {
+                record.BlockedUntil = now + _options.AddressBackoff;
+                record.Failures = 0;
+                record.WindowStart = now;
+            }
+        }
+    }
+
+    /// <summary>How long the address is still held back, or null.</summary>
+    public TimeSpan? Blocked(HttpContext context)
+    {
+        if (Address(context) is not { } address || !_addresses.TryGetValue(address, out var record))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        lock (record.Gate)
+        {
+            return record.BlockedUntil > now ? record.BlockedUntil - now : null;
+        }
+    }
+
+    /// <summary>Holds back the API and hub requests without a valid credential from an address that keeps presenting bad ones.</summary>
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated != true
+            && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+            && Blocked(context) is { } wait)
+        {
+            stats.AddressHeldBack();
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsJsonAsync(new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many refused credentials",
+                Detail = $"this address presented too many credentials that were refused; try again in {seconds} s",
+            }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+            return;
+        }
+
+        await next(context);
+    }
+
+    private static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+}
+
+public static class AddressThrottleExtensions
+{
+    /// <summary>After authentication: requests without a valid credential from an address held back answer 429.</summary>
+    public static IApplicationBuilder UseCmacLiveAddressThrottle(this IApplicationBuilder app)
+    {
+        var throttle = app.ApplicationServices.GetRequiredService<AddressThrottle>();
+        return app.Use((context, next) => throttle.InvokeAsync(context, next));
+    }
+}
