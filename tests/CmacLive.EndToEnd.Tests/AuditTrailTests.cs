@@ -78,7 +78,9 @@ public sealed class AuditTrailTests(SiloFixture fixture)
 
         // The administrator: a user, a key, its revocation, the user's deletion.
         var temp = $"temp-{suffix}";
-        await OkAsync(await asChief.PutAsJsonAsync($"/api/users/{temp.ToUpperInvariant()}", new { displayName = "Temp", roles = new[] { "viewer" }, password = "a temporary passphrase" }));
+        // A user has one name everywhere: the routes take it as stored, in lower case.
+        Assert.Equal(HttpStatusCode.BadRequest, (await asChief.PutAsJsonAsync($"/api/users/{temp.ToUpperInvariant()}", new { displayName = "Temp", roles = new[] { "viewer" } })).StatusCode);
+        await OkAsync(await asChief.PutAsJsonAsync($"/api/users/{temp}", new { displayName = "Temp", roles = new[] { "viewer" }, password = "a temporary passphrase" }));
         await OkAsync(await asChief.PostAsJsonAsync($"/api/users/{temp}/keys", new { name = "gis" }));
         await OkAsync(await asChief.DeleteAsync($"/api/users/{temp}/keys/gis"));
         await OkAsync(await asChief.DeleteAsync($"/api/users/{temp}"));

@@ -94,7 +94,7 @@ public static class AuthApi
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: WrongCredentials);
         }
 
-        throttle.Succeeded(username!);
+        throttle.Forget(username!);
         stats.SignedIn();
         var access = credentials!.Access;
         var (token, expires) = await issuer.IssueAsync(access);
@@ -103,8 +103,8 @@ public static class AuthApi
 
     /// <summary><c>GET /api/me</c>: the caller's name, display name and roles, and when its credential expires.</summary>
     public static Ok<MeAnswer> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeAnswer(
-        AuthServiceCollectionExtensions.UserName(user),
-        user.FindFirstValue(CmacClaims.DisplayName) ?? AuthServiceCollectionExtensions.UserName(user),
+        CmacClaims.NameOf(user),
+        user.FindFirstValue(CmacClaims.DisplayName) ?? CmacClaims.NameOf(user),
         CmacClaims.RolesOf(user),
         CmacClaims.ExpiresOf(user),
         user.FindFirstValue(CmacClaims.Via) ?? "unknown"));

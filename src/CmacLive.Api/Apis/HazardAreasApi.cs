@@ -115,7 +115,7 @@ public static class HazardAreasApi
             Project = project,
             AreaM2 = MetricProjection.AreaM2(geometry!),
         };
-        return TypedResults.Ok(await grains.GetGrain<IHazardAreaGrain>(code).Define(definition, Problems.UserName(user)));
+        return TypedResults.Ok(await grains.GetGrain<IHazardAreaGrain>(code).Define(definition, CmacClaims.NameOf(user)));
     }
 
     public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> GetHazardArea(string code, IGrainFactory grains)

@@ -139,8 +139,6 @@ public static class Problems
         return string.IsNullOrEmpty(text) ? null : text;
     }
 
-    /// <summary>Who the signed-in user is, for audit trails.</summary>
-    public static string UserName(System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
     /// <summary>
     /// Who did it, for trails: always the signed-in user; the optional <c>by</c> member (the person the user acted
@@ -154,6 +152,6 @@ public static class Problems
             errors["by"] = ["must be at most 100 characters"];
         }
 
-        return (UserName(user), string.IsNullOrWhiteSpace(by) ? null : by.Trim());
+        return (Auth.CmacClaims.NameOf(user), string.IsNullOrWhiteSpace(by) ? null : by.Trim());
     }
 }

@@ -186,11 +186,8 @@ public static class UsersApi
         return TypedResults.NoContent();
     }
 
-    private static string? Normalize(string username)
-    {
-        var name = username.Trim().ToLowerInvariant();
-        return UserNames.IsValid(name) ? name : null;
-    }
+    /// <summary>The user name as stored (lower case), or null: routes take it exactly, so one user has one name in every trail.</summary>
+    private static string? Normalize(string username) => UserNames.IsValid(username) ? username : null;
 
     /// <summary>A role list: an array of the contract's role names; an unknown one is named in the error.</summary>
     private static string[]? ReadRoles(JsonElement body, bool required, Dictionary<string, string[]> errors)

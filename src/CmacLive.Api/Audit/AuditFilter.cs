@@ -26,8 +26,8 @@ public sealed partial class AuditFilter(string action, string target, string[] k
         var http = context.HttpContext;
         http.Request.EnableBuffering();
         var result = await next(context);
-        var status = StatusOf(result);
-        if (status is < 200 or >= 300)
+        var answer = Innermost(result);
+        if (answer is IStatusCodeHttpResult { StatusCode: < 200 or >= 300 })
         {
             return result;
         }
@@ -41,10 +41,10 @@ public sealed partial class AuditFilter(string action, string target, string[] k
             await log.AppendAsync(new AuditEntry
             {
                 At = services.GetRequiredService<TimeProvider>().GetUtcNow(),
-                User = AuthServiceCollectionExtensions.UserName(http.User),
+                User = CmacClaims.NameOf(http.User),
                 OnBehalfOf = onBehalfOf,
                 Action = action,
-                Target = TargetOf(http.Request, result),
+                Target = TargetOf(http.Request, answer),
                 Detail = detail,
             }, CancellationToken.None);
             stats.Recorded();
@@ -52,39 +52,35 @@ public sealed partial class AuditFilter(string action, string target, string[] k
         catch (Exception ex)
         {
             stats.Failed();
-            LogFailed(services.GetRequiredService<ILogger<AuditFilter>>(), ex, action, AuthServiceCollectionExtensions.UserName(http.User));
+            LogFailed(services.GetRequiredService<ILogger<AuditFilter>>(), ex, action, CmacClaims.NameOf(http.User));
         }
 
         return result;
     }
 
-    private static int? StatusOf(object? result)
+    /// <summary>The answer inside the route's union of results (<c>Results&lt;…&gt;</c> wraps the one it holds).</summary>
+    private static object? Innermost(object? result)
     {
         while (result is INestedHttpResult nested)
         {
             result = nested.Result;
         }
 
-        return result is IStatusCodeHttpResult { StatusCode: { } code } ? code : null;
+        return result;
     }
 
     /// <summary>The target with its route values put in; a created resource's id from its location when the route has none.</summary>
-    private string TargetOf(HttpRequest request, object? result)
+    private string TargetOf(HttpRequest request, object? answer)
     {
         var text = target;
         foreach (var (name, value) in request.RouteValues)
         {
-            text = text.Replace("{" + name + "}", RouteValue(name, value), StringComparison.Ordinal);
+            text = text.Replace("{" + name + "}", RouteValue(value), StringComparison.Ordinal);
         }
 
         if (text.Contains("{new}", StringComparison.Ordinal))
         {
-            while (result is INestedHttpResult nested)
-            {
-                result = nested.Result;
-            }
-
-            var location = result?.GetType().GetProperty("Location")?.GetValue(result) as string;
+            var location = answer?.GetType().GetProperty("Location")?.GetValue(answer) as string;
             text = text.Replace("{new}", location is null ? "?" : Uri.UnescapeDataString(location[(location.LastIndexOf('/') + 1)..]), StringComparison.Ordinal);
         }
 
@@ -97,7 +93,7 @@ public sealed partial class AuditFilter(string action, string target, string[] k
         var detail = new JsonObject();
         foreach (var (name, value) in request.RouteValues)
         {
-            detail[name] = RouteValue(name, value);
+            detail[name] = RouteValue(value);
         }
 
         string? onBehalfOf = null;
@@ -151,12 +147,8 @@ public sealed partial class AuditFilter(string action, string target, string[] k
         return element.ValueKind == JsonValueKind.Null ? null : element;
     }
 
-    /// <summary>A route value as the resource knows it: unescaped, and user names in lower case as they are stored.</summary>
-    private static string RouteValue(string name, object? value)
-    {
-        var text = Uri.UnescapeDataString(value?.ToString() ?? "");
-        return name == "username" ? text.Trim().ToLowerInvariant() : text;
-    }
+    /// <summary>A route value as the resource knows it (the routes take ids as they are stored: a user name in lower case).</summary>
+    private static string RouteValue(object? value) => Uri.UnescapeDataString(value?.ToString() ?? "");
 
     [LoggerMessage(LogLevel.Error, "A change ({Action} by {User}) was applied but its audit entry could not be stored")]
     private static partial void LogFailed(ILogger logger, Exception ex, string action, string user);

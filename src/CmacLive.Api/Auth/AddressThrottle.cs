@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -17,66 +16,14 @@ namespace CmacLive.Api.Auth;
 /// </summary>
 public sealed class AddressThrottle(IOptions<AuthOptions> options, [FromKeyedServices(AuthClock.Key)] TimeProvider time, AuthStats stats)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
-    private readonly AuthOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, Record> _addresses = new(StringComparer.Ordinal);
-
-    private sealed class Record
-    {
-        public readonly Lock Gate = new();
-        public DateTimeOffset WindowStart;
-        public int Failures;
-        public DateTimeOffset BlockedUntil;
-    }
+    private readonly FailureLimiter _addresses = new(options.Value.FailuresPerAddress, options.Value.AddressBackoff,
+        options.Value.AddressBackoff, options.Value.SignInTrackedNames, time);
 
     public void Failed(HttpContext context)
     {
-        if (Address(context) is not { } address)
+        if (Address(context) is { } address)
         {
-            return;
-        }
-
-        if (_addresses.Count >= _options.SignInTrackedNames && !_addresses.ContainsKey(address))
-        {
-            var now0 = time.GetUtcNow();
-            foreach (var (stale, _) in _addresses.Where(p => p.Value.BlockedUntil <= now0).Take(_addresses.Count / 4 + 1).ToArray())
-            {
-                _addresses.TryRemove(stale, out _);
-            }
-        }
-
-        var record = _addresses.GetOrAdd(address, _ => new Record());
-        var now = time.GetUtcNow();
-        lock (record.Gate)
-        {
-            if (now - record.WindowStart > Window)
-            {
-                record.WindowStart = now;
-                record.Failures = 0;
-            }
-
-            if (++record.Failures >= _options.FailuresPerAddress)
-            {
-                record.BlockedUntil = now + _options.AddressBackoff;
-                record.Failures = 0;
-                record.WindowStart = now;
-            }
-        }
-    }
-
-    /// <summary>How long the address is still held back, or null.</summary>
-    public TimeSpan? Blocked(HttpContext context)
-    {
-        if (Address(context) is not { } address || !_addresses.TryGetValue(address, out var record))
-        {
-            return null;
-        }
-
-        var now = time.GetUtcNow();
-        lock (record.Gate)
-        {
-            return record.BlockedUntil > now ? record.BlockedUntil - now : null;
+            _addresses.Failed(address);
         }
     }
 
@@ -85,7 +32,7 @@ public sealed class AddressThrottle(IOptions<AuthOptions> options, [FromKeyedSer
     {
         if (context.User.Identity?.IsAuthenticated != true
             && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
-            && Blocked(context) is { } wait)
+            && Address(context) is { } address && _addresses.Blocked(address) is { } wait)
         {
             stats.AddressHeldBack();
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -250,7 +249,4 @@ public static class AuthServiceCollectionExtensions
             _ => [],
         };
     }
-
-    /// <summary>The user name of a principal, for trails and the audit.</summary>
-    public static string UserName(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 }

@@ -53,5 +53,8 @@ public static class CmacClaims
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
+    /// <summary>Who the caller is, for trails and the audit.</summary>
+    public static string NameOf(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
     public static string[] RolesOf(ClaimsPrincipal user) => [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)];
 }

@@ -47,7 +47,7 @@ public sealed class PasswordHashing : IDisposable
     public string Hash(string password) => _hasher.HashPassword(Account.Instance, password);
 
     /// <summary>True when the password matches; with no hash (unknown user), checks a decoy and answers false.</summary>
-    public bool Verify(string? hash, string password)
+    private bool Verify(string? hash, string password)
     {
         var result = _hasher.VerifyHashedPassword(Account.Instance, hash ?? _decoy, password);
         return hash is not null && result is PasswordVerificationResult.Success or PasswordVerificationResult.SuccessRehashNeeded;
