@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using CmacLive.Assets;
+using CmacLive.Throttling;
 using CmacLive.Tracking;
 
 namespace CmacLive.Ingestion;
@@ -16,6 +17,8 @@ public sealed class IngestStats
     private readonly long[] _rejected = new long[Enum.GetValues<RejectReason>().Length];
     private readonly Counter<long> _acceptedCounter;
     private readonly Counter<long> _rejectedCounter;
+    private readonly long[] _limits = new long[Enum.GetValues<IngestLimit>().Length];
+    private readonly Counter<long> _limitCounter;
     private long _connectionsRefused;
 
     public IngestStats(IMeterFactory meters)
@@ -23,7 +26,11 @@ public sealed class IngestStats
         var meter = meters.Create(MeterName);
         _acceptedCounter = meter.CreateCounter<long>("cmaclive.ingest.accepted", description: "Uplinks accepted, by outcome");
         _rejectedCounter = meter.CreateCounter<long>("cmaclive.ingest.rejected", description: "Uplinks refused, by reason");
+        _limitCounter = meter.CreateCounter<long>("cmaclive.ingest.limited", description: "Connections and packets refused by a limit, by limit");
     }
+
+    /// <summary>Which refusals start an episode: a limit is logged once per episode (per address or device), not per packet.</summary>
+    public RefusalEpisodes Episodes { get; } = new(TimeSpan.FromMinutes(1), 10000, TimeProvider.System);
 
     /// <summary>The slot after the last outcome counts messages understood and deliberately ignored.</summary>
     private static int IgnoredSlot => Enum.GetValues<ReportOutcome>().Length;
@@ -48,13 +55,39 @@ public sealed class IngestStats
 
     public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
 
+    public void LimitReached(IngestLimit limit)
+    {
+        Interlocked.Increment(ref _limits[(int)limit]);
+        _limitCounter.Add(1, new KeyValuePair<string, object?>("limit", Name(limit)));
+    }
+
+    /// <summary>Counts a limit reached by <paramref name="who"/> (an address, a device); true when it starts an episode to log.</summary>
+    public bool LimitReached(IngestLimit limit, string who, out long unloggedBefore)
+    {
+        LimitReached(limit);
+        return Episodes.Starts($"{Name(limit)}:{who}", out unloggedBefore);
+    }
+
     public IngestStatsSnapshot Snapshot() => new(
         Enum.GetValues<ReportOutcome>().Where(o => o is not (ReportOutcome.UnknownDevice or ReportOutcome.Refused or ReportOutcome.Forbidden))
             .Select(o => (Name(o), Interlocked.Read(ref _accepted[(int)o])))
             .Append(("ignored", Interlocked.Read(ref _accepted[IgnoredSlot])))
             .ToDictionary(p => p.Item1, p => p.Item2),
         Enum.GetValues<RejectReason>().ToDictionary(Name, r => Interlocked.Read(ref _rejected[(int)r])),
-        Interlocked.Read(ref _connectionsRefused));
+        Interlocked.Read(ref _connectionsRefused),
+        Enum.GetValues<IngestLimit>().ToDictionary(Name, l => Interlocked.Read(ref _limits[(int)l])));
+
+    public static string Name(IngestLimit limit) => limit switch
+    {
+        IngestLimit.PacketSize => "packet-too-large",
+        IngestLimit.Connections => "too-many-connections",
+        IngestLimit.DeviceConnections => "too-many-device-connections",
+        IngestLimit.ConnectBackoff => "connect-backoff",
+        IngestLimit.BackoffStarted => "backoffs-started",
+        IngestLimit.TlsHandshake => "tls-handshake-failed",
+        IngestLimit.NoConnect => "no-connect",
+        _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, "a limit without a name"),
+    };
 
     public static string Name(RejectReason reason) => reason switch
     {
@@ -69,6 +102,7 @@ public sealed class IngestStats
         RejectReason.UnknownDevice => "unknown-device",
         RejectReason.Failed => "failed",
         RejectReason.Conflict => "conflict",
+        RejectReason.RateLimited => "rate-limited",
         _ => reason.ToString().ToLowerInvariant(),
     };
 
@@ -79,4 +113,30 @@ public sealed class IngestStats
 public sealed record IngestStatsSnapshot(
     IReadOnlyDictionary<string, long> Accepted,
     IReadOnlyDictionary<string, long> Rejected,
-    long ConnectionsRefused);
+    long ConnectionsRefused,
+    IReadOnlyDictionary<string, long> Limits);
+
+/// <summary>The limits that hold before work (contract v1.1, "Devices and the network"); each is counted when reached.</summary>
+public enum IngestLimit
+{
+    /// <summary>A packet declared more than <c>Mqtt:MaxPacketBytes</c>: its connection ended before it was buffered.</summary>
+    PacketSize,
+
+    /// <summary>More than <c>Mqtt:MaxConnections</c> open: CONNACK 0x97 (or, far beyond, closed unread).</summary>
+    Connections,
+
+    /// <summary>More than <c>Mqtt:MaxConnectionsPerDevice</c> sessions of one device: CONNACK 0x97.</summary>
+    DeviceConnections,
+
+    /// <summary>A CONNECT refused at once during a back-off, without a password check: CONNACK 0x8A.</summary>
+    ConnectBackoff,
+
+    /// <summary>A device id or address that started a back-off after too many failed CONNECTs.</summary>
+    BackoffStarted,
+
+    /// <summary>A TLS handshake that failed or did not finish within <c>Mqtt:ConnectTimeout</c>.</summary>
+    TlsHandshake,
+
+    /// <summary>A connection that ended without a whole packet: no CONNECT within <c>Mqtt:ConnectTimeout</c>, or closed first.</summary>
+    NoConnect,
+}

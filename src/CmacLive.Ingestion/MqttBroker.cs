@@ -1,5 +1,5 @@
-using System.Net;
 using CmacLive.Devices;
+using CmacLive.Ingestion.Wire;
 using CmacLive.Live;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
@@ -17,13 +17,15 @@ namespace CmacLive.Ingestion;
 /// publish and subscribe only under its own id, decodes and validates every uplink, and hands it to the
 /// device grain before acknowledging it. Messages of one connection are handled one at a time (the
 /// broker awaits each before reading the next), so a busy silo slows its devices down instead of
-/// queueing without bound.
+/// queueing without bound. The limits before work (packet size, connections, failed CONNECTs, uplink
+/// rate) hold on its own listener (<see cref="MqttListener"/>) and in <see cref="DeviceGate"/>.
 /// </summary>
 public sealed partial class MqttBroker(
     IGrainFactory grains,
     IOptions<MqttOptions> options,
     IngestStats stats,
     UplinkProcessor uplinks,
+    TimeProvider time,
     ILogger<MqttBroker> logger) : IHostedService, IMqttIngress, IDeviceCommandSink, IDisposable
 {
     /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
@@ -32,37 +34,40 @@ public sealed partial class MqttBroker(
     /// <summary>Marks a session the silo closed itself: its end says nothing about the device.</summary>
     private const string ClosedByServer = "cmaclive.closed-by-server";
 
+    private readonly DeviceGate _gate = new(options.Value, time);
+    private readonly MqttListener _listener = new(options.Value, stats, logger);
     private MqttServer? _server;
     private volatile bool _stopping;
-    private MqttServerOptions? _serverOptions;
 
-    /// <summary>The TCP port the broker listens on (the configured one, or the one picked for port 0).</summary>
-    public int Port => _serverOptions?.DefaultEndpointOptions.Port ?? options.Value.Port;
+    /// <summary>The plain MQTT port the broker listens on (the configured one, or the one picked for port 0).</summary>
+    public int Port => _listener.PlainPort ?? options.Value.Port;
+
+    /// <summary>The MQTT over TLS port, when TLS is configured.</summary>
+    public int? TlsPort => _listener.TlsPort;
 
     public bool IsReady => _server?.IsStarted == true;
 
-    public string Describe() => IsReady ? $"listening on port {Port}" : "the MQTT listener is not started";
+    public string Describe() => !IsReady ? "the MQTT listener is not started"
+        : string.Join(", ", new[] { _listener.PlainPort is { } plain ? $"listening on port {plain}" : null, TlsPort is { } tls ? $"TLS on port {tls}" : null }
+            .OfType<string>());
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var builder = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(settings.Port);
-        if (!string.IsNullOrWhiteSpace(settings.BindAddress))
+        if (!settings.Plain && !settings.Tls.IsServerConfigured)
         {
-            var address = IPAddress.Parse(settings.BindAddress);
-            builder = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-                ? builder.WithDefaultEndpointBoundIPV6Address(address).WithDefaultEndpointBoundIPAddress(IPAddress.None)
-                : builder.WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointBoundIPV6Address(IPAddress.None);
+            throw new InvalidOperationException("Mqtt:Plain is false but MQTT over TLS is not configured (Mqtt:Tls:Certificate and Mqtt:Tls:Key): devices could not connect at all");
         }
 
-        _serverOptions = builder.Build();
-        _server = new MqttServerFactory().CreateMqttServer(_serverOptions);
+        var serverOptions = new MqttServerOptionsBuilder().WithDefaultCommunicationTimeout(settings.ConnectTimeout).Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener]);
         _server.ValidatingConnectionAsync += OnValidatingConnection;
         _server.InterceptingPublishAsync += OnInterceptingPublish;
         _server.InterceptingSubscriptionAsync += OnInterceptingSubscription;
+        _server.ClientConnectedAsync += OnClientConnected;
         _server.ClientDisconnectedAsync += OnClientDisconnected;
         await _server.StartAsync();
-        LogListening(Port);
+        LogListening(Describe());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -75,7 +80,11 @@ public sealed partial class MqttBroker(
         }
     }
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose()
+    {
+        _server?.Dispose();
+        _listener.Dispose();
+    }
 
     /// <summary>
     /// Downlinks go to the devices subscribed here at QoS 1. Every silo's broker gets every command (a device
@@ -110,6 +119,7 @@ public sealed partial class MqttBroker(
     /// <summary>Closes the device's sessions on this broker that were opened before <paramref name="before"/> (its old secret).</summary>
     private async Task CloseSessionsAsync(MqttServer server, string deviceId, DateTimeOffset before)
     {
+        _gate.Forget(deviceId);
         foreach (var client in await server.GetClientsAsync())
         {
             if (DeviceIds.IsOwnClientId(client.Id, deviceId) && client.ConnectedTimestamp.ToUniversalTime() <= before.UtcDateTime)
@@ -148,14 +158,14 @@ public sealed partial class MqttBroker(
                 Refuse(e, MqttConnectReasonCode.ClientIdentifierNotValid,
                     $"client id must be the device id, or the device id followed by '{DeviceIds.ClientIdSeparator}'");
             }
-            else if (!await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password))
+            else if (_listener.OpenConnections > options.Value.MaxConnections)
             {
-                Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown device or wrong password");
+                stats.LimitReached(IngestLimit.Connections);
+                Refuse(e, QuotaExceeded(e), $"more than Mqtt:MaxConnections ({options.Value.MaxConnections}) connections are open");
             }
-            else if (string.IsNullOrEmpty(e.ClientId))
+            else
             {
-                // MQTT 5 lets the server name a client that sent none.
-                e.AssignedClientIdentifier = $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}";
+                await CheckCredentialsAsync(e);
             }
         }
         catch (Exception ex)
@@ -165,11 +175,68 @@ public sealed partial class MqttBroker(
         }
     }
 
+    /// <summary>The device's password, unless a back-off refuses it at once; then its sessions on this silo.</summary>
+    private async Task CheckCredentialsAsync(ValidatingConnectionEventArgs e)
+    {
+        var address = MqttListener.AddressOf(e.RemoteEndPoint);
+        var gate = _gate.BeforeCheck(e.UserName, address, e.Password, out var startedBackoff);
+        if (startedBackoff)
+        {
+            stats.LimitReached(IngestLimit.BackoffStarted);
+            LogBackoffStarted(e.UserName, address);
+        }
+
+        if (gate.Backoff is { } backoff)
+        {
+            // Refused without the costly password check: MQTT 5 0x8A (banned), MQTT 3.1.1 5 (not authorized).
+            e.ReasonCode = MqttConnectReasonCode.Banned;
+            e.ReasonString = $"too many failed connection attempts; try again in {Math.Ceiling(backoff.TotalSeconds)} s";
+            stats.ConnectionRefused();
+            if (stats.LimitReached(IngestLimit.ConnectBackoff, address, out var unlogged))
+            {
+                LogBackoffRefused(e.UserName, address, backoff, unlogged);
+            }
+
+            return;
+        }
+
+        if (!await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password))
+        {
+            Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown device or wrong password");
+            return;
+        }
+
+        _gate.Accepted(e.UserName, address, e.Password, gate);
+        if (!_gate.MayOpen(e.UserName, e.ClientId))
+        {
+            stats.LimitReached(IngestLimit.DeviceConnections);
+            Refuse(e, QuotaExceeded(e), $"the device has Mqtt:MaxConnectionsPerDevice ({options.Value.MaxConnectionsPerDevice}) sessions open");
+        }
+        else if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // MQTT 5 lets the server name a client that sent none.
+            e.AssignedClientIdentifier = $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}";
+        }
+    }
+
+    /// <summary>MQTT 5: 0x97 (quota exceeded); MQTT 3.1.1 has no such code, and 3 (server unavailable) is the nearest.</summary>
+    private static MqttConnectReasonCode QuotaExceeded(ValidatingConnectionEventArgs e) =>
+        e.ProtocolVersion == MqttProtocolVersion.V500 ? MqttConnectReasonCode.QuotaExceeded : MqttConnectReasonCode.ServerUnavailable;
+
     private void Refuse(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string why)
     {
         e.ReasonCode = code;
+        if (e.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            e.ReasonString = why;
+        }
+
         stats.ConnectionRefused();
-        LogConnectRefused(e.UserName, e.ClientId, e.RemoteEndPoint?.ToString(), why);
+        var address = MqttListener.AddressOf(e.RemoteEndPoint);
+        if (stats.Episodes.Starts($"refused:{address}:{why}", out var unlogged))
+        {
+            LogConnectRefused(e.UserName, e.ClientId, address, why, unlogged);
+        }
     }
 
     private async Task OnInterceptingPublish(InterceptingPublishEventArgs e)
@@ -181,6 +248,13 @@ public sealed partial class MqttBroker(
 
         // Uplinks end here: they are applied to the domain, never relayed to other clients.
         e.ProcessPublish = false;
+        var topic = e.ApplicationMessage.Topic;
+        if (!_gate.TryUplink(e.UserName, topic.EndsWith("/status", StringComparison.Ordinal), out var episodeStarts))
+        {
+            RateLimited(e, episodeStarts);
+            return;
+        }
+
         var outcome = await uplinks.ProcessAsync(e.UserName, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
         switch (outcome.Status)
         {
@@ -208,6 +282,27 @@ public sealed partial class MqttBroker(
         }
     }
 
+    /// <summary>
+    /// Over the device's rate: MQTT 5 is told in its PUBACK (0x96, message rate too high). MQTT 3.1.1 has no way to say
+    /// so; an acknowledged message would be lost, so its connection is closed unacknowledged and the device sends it again later.
+    /// </summary>
+    private void RateLimited(InterceptingPublishEventArgs e, bool episodeStarts)
+    {
+        stats.Rejected(Tracking.RejectReason.RateLimited);
+        if (episodeStarts)
+        {
+            LogRateLimited(e.UserName, options.Value.MaxMessagesPerSecondPerDevice, options.Value.MessageBurstPerDevice);
+        }
+
+        e.Response.ReasonCode = (MqttPubAckReasonCode)MqttDisconnectReasonCode.MessageRateTooHigh;
+        e.Response.ReasonString = $"more than Mqtt:MaxMessagesPerSecondPerDevice ({options.Value.MaxMessagesPerSecondPerDevice}) messages a second";
+        if (e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce && !IsMqtt5(e))
+        {
+            e.SessionItems[ClosedByServer] = true;
+            e.CloseConnection = true;
+        }
+    }
+
     private static bool IsMqtt5(InterceptingPublishEventArgs e) =>
         e.SessionItems[nameof(MqttProtocolVersion)] is MqttProtocolVersion.V500;
 
@@ -223,8 +318,23 @@ public sealed partial class MqttBroker(
         return Task.CompletedTask;
     }
 
+    private Task OnClientConnected(ClientConnectedEventArgs e)
+    {
+        if (!string.IsNullOrEmpty(e.UserName))
+        {
+            _gate.Opened(e.UserName, e.ClientId);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private async Task OnClientDisconnected(ClientDisconnectedEventArgs e)
     {
+        if (!string.IsNullOrEmpty(e.UserName) && e.ClientId != ServerClientId)
+        {
+            _gate.Closed(e.UserName, e.ClientId);
+        }
+
         if (e.DisconnectType != MqttClientDisconnectType.NotClean || string.IsNullOrEmpty(e.UserName)
             || _stopping || e.SessionItems?[ClosedByServer] is true)
         {
@@ -244,14 +354,23 @@ public sealed partial class MqttBroker(
     [LoggerMessage(LogLevel.Debug, "Downlink queued for device {DeviceId}")]
     private partial void LogDownlink(string deviceId);
 
-    [LoggerMessage(LogLevel.Information, "MQTT broker listening on port {Port}")]
-    private partial void LogListening(int port);
+    [LoggerMessage(LogLevel.Information, "MQTT broker {Listening}")]
+    private partial void LogListening(string listening);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT CONNECTs of device {DeviceId} or from {Address} failed too often within a minute (Mqtt:ConnectFailureLimit, Mqtt:ConnectFailureLimitPerAddress): further attempts are refused at once for a while; a device's last accepted secret still gets through")]
+    private partial void LogBackoffStarted(string deviceId, string address);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT CONNECT of device {DeviceId} from {Address} refused during a back-off ({Backoff} left); {Unlogged} more such refusals from it since the last report")]
+    private partial void LogBackoffRefused(string deviceId, string address, TimeSpan backoff, long unlogged);
+
+    [LoggerMessage(LogLevel.Warning, "Device {DeviceId} sends more than {Rate} messages a second (burst {Burst}): its uplinks over the rate are refused until it slows down")]
+    private partial void LogRateLimited(string deviceId, double rate, int burst);
 
     [LoggerMessage(LogLevel.Information, "MQTT session {ClientId} of device {DeviceId} closed: its credentials were replaced or revoked")]
     private partial void LogSessionClosed(string deviceId, string clientId);
 
-    [LoggerMessage(LogLevel.Warning, "MQTT connection refused for device {DeviceId} (client {ClientId}, from {Remote}): {Why}")]
-    private partial void LogConnectRefused(string? deviceId, string? clientId, string? remote, string why);
+    [LoggerMessage(LogLevel.Warning, "MQTT connection refused for device {DeviceId} (client {ClientId}, from {Address}): {Why}; {Unlogged} more such refusals from it since the last report")]
+    private partial void LogConnectRefused(string? deviceId, string? clientId, string address, string why, long unlogged);
 
     [LoggerMessage(LogLevel.Error, "MQTT connection of device {DeviceId} could not be checked")]
     private partial void LogConnectFailed(Exception ex, string? deviceId);

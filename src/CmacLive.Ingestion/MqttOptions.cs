@@ -36,6 +36,68 @@ public sealed class MqttOptions
 
     /// <summary>Listen on this address only (for example 127.0.0.1); by default every IPv4 and IPv6 address.</summary>
     public string? BindAddress { get; set; }
+
+    /// <summary>Embedded mode: plain MQTT on <see cref="Port"/>; false leaves only MQTT over TLS.</summary>
+    public bool Plain { get; set; } = true;
+
+    /// <summary>MQTT over TLS: the embedded broker's TLS listener, or how the silo reaches an external broker.</summary>
+    public MqttTlsOptions Tls { get; set; } = new();
+
+    /// <summary>A packet declaring more than this ends its connection (MQTT 5: DISCONNECT 0x95) before any of it is buffered.</summary>
+    public int MaxPacketBytes { get; set; } = 65536;
+
+    /// <summary>Sessions one device may hold at once on this silo; beyond, CONNACK 0x97 (MQTT 3.1.1: 3).</summary>
+    public int MaxConnectionsPerDevice { get; set; } = 4;
+
+    /// <summary>Open connections on this silo's broker; beyond, CONNACK 0x97 (MQTT 3.1.1: 3).</summary>
+    public int MaxConnections { get; set; } = 50000;
+
+    /// <summary>Uplinks a device may send each second, on average; beyond, MQTT 5 PUBACK 0x96, counted <c>rate-limited</c>.</summary>
+    public double MaxMessagesPerSecondPerDevice { get; set; } = 20;
+
+    /// <summary>Uplinks a device may send at once above the average (a tracker sending what it buffered).</summary>
+    public int MessageBurstPerDevice { get; set; } = 100;
+
+    /// <summary>Failed CONNECTs of one device id within a minute that start a back-off for it.</summary>
+    public int ConnectFailureLimit { get; set; } = 5;
+
+    /// <summary>
+    /// Failed CONNECTs from one source address within a minute that start a back-off for it. Devices behind a
+    /// carrier NAT share an address: a device whose secret this silo accepted before still gets through.
+    /// </summary>
+    public int ConnectFailureLimitPerAddress { get; set; } = 5;
+
+    /// <summary>The first back-off after too many failed CONNECTs; it doubles with each further one.</summary>
+    public TimeSpan ConnectBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan ConnectMaxBackoff { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Device ids and addresses whose failed CONNECTs are remembered at once.</summary>
+    public int ConnectFailuresTracked { get; set; } = 100000;
+
+    /// <summary>How long a new connection may take to send its CONNECT (and finish its TLS handshake).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>MQTT over TLS, bound from <c>Mqtt:Tls</c>.</summary>
+public sealed class MqttTlsOptions
+{
+    /// <summary>The embedded broker's TLS port (0 picks a free one); in External mode, the broker's TLS port.</summary>
+    public int Port { get; set; } = 8883;
+
+    /// <summary>Embedded mode: the server certificate (PEM path, the chain may follow it). TLS is on when it and <see cref="Key"/> are set.</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>Embedded mode: the certificate's private key (PEM path).</summary>
+    public string? Key { get; set; }
+
+    /// <summary>External mode: connect to the broker over TLS on <see cref="Port"/>.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>External mode: the CA that signs the broker's certificate (PEM path), when not one the system trusts.</summary>
+    public string? Authority { get; set; }
+
+    public bool IsServerConfigured => !string.IsNullOrWhiteSpace(Certificate) && !string.IsNullOrWhiteSpace(Key);
 }
 
 public enum MqttMode

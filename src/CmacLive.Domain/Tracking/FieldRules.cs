@@ -14,6 +14,9 @@ public enum RejectReason
     UnknownDevice,
     Failed,
     Conflict,
+
+    /// <summary>The device sent more than <c>Mqtt:MaxMessagesPerSecondPerDevice</c> allows.</summary>
+    RateLimited,
 }
 
 /// <summary>The rules every report from the field must pass before it may touch live state.</summary>

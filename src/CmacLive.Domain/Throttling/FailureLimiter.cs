@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace CmacLive.Api.Auth;
+namespace CmacLive.Throttling;
 
 /// <summary>
 /// Failures per key (a user name, an address) on this silo: after <c>limit</c> failures within a minute the key is
@@ -40,17 +40,42 @@ public class FailureLimiter(int limit, TimeSpan backoff, TimeSpan maxBackoff, in
 
     /// <summary>
     /// How long the key is still refused; or, when it may try, null, and the attempt counted as a failure already
-    /// (before the slow check it stands for), which <see cref="Forget"/> takes back on success.
+    /// (before the slow check it stands for), which <see cref="Forget"/> or <see cref="TakeBack"/> undoes on success.
     /// </summary>
-    public TimeSpan? Begin(string key) => Count(key, refuseWhileBlocked: true);
+    public TimeSpan? Begin(string key) => Count(key, refuseWhileBlocked: true, out _);
 
-    /// <summary>Counts a failure.</summary>
-    public void Failed(string key) => Count(key, refuseWhileBlocked: false);
+    /// <inheritdoc cref="Begin(string)"/>
+    /// <param name="startedBackoff">Whether this attempt was the one that started a back-off (for logging once per episode).</param>
+    public TimeSpan? Begin(string key, out bool startedBackoff) => Count(key, refuseWhileBlocked: true, out startedBackoff);
+
+    /// <summary>Counts a failure; true when it started a back-off.</summary>
+    public bool Failed(string key)
+    {
+        Count(key, refuseWhileBlocked: false, out var started);
+        return started;
+    }
 
     public void Forget(string key) => _keys.TryRemove(key, out _);
 
-    private TimeSpan? Count(string key, bool refuseWhileBlocked)
+    /// <summary>Takes back the latest failure counted for the key (an attempt that succeeded), leaving a back-off under way as it is.</summary>
+    public void TakeBack(string key)
     {
+        if (_keys.TryGetValue(key, out var record))
+        {
+            lock (record.Gate)
+            {
+                if (record.Failures.Count > 0)
+                {
+                    // The count is what matters now; dropping the oldest time rather than the latest errs on the strict side later.
+                    record.Failures.Dequeue();
+                }
+            }
+        }
+    }
+
+    private TimeSpan? Count(string key, bool refuseWhileBlocked, out bool startedBackoff)
+    {
+        startedBackoff = false;
         if (_keys.Count >= capacity && !_keys.ContainsKey(key))
         {
             MakeRoom();
@@ -77,6 +102,7 @@ public class FailureLimiter(int limit, TimeSpan backoff, TimeSpan maxBackoff, in
                 record.BlockedUntil = now + record.NextBackoff;
                 record.NextBackoff = TimeSpan.FromTicks(Math.Min(record.NextBackoff.Ticks * 2, maxBackoff.Ticks));
                 record.Failures.Clear();
+                startedBackoff = true;
             }
 
             return null;
@@ -94,12 +120,3 @@ public class FailureLimiter(int limit, TimeSpan backoff, TimeSpan maxBackoff, in
         }
     }
 }
-
-/// <summary>
-/// Sign-ins per user name: after <see cref="AuthOptions.SignInFailureLimit"/> failures within a minute the name is
-/// refused for <see cref="AuthOptions.SignInBackoff"/>, doubling up to <see cref="AuthOptions.SignInMaxBackoff"/>.
-/// Names that exist and names that do not are treated alike, so a refusal says nothing about which exist.
-/// </summary>
-public sealed class SignInThrottle(Microsoft.Extensions.Options.IOptions<AuthOptions> options,
-    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(AuthClock.Key)] TimeProvider time)
-    : FailureLimiter(options.Value.SignInFailureLimit, options.Value.SignInBackoff, options.Value.SignInMaxBackoff, options.Value.SignInTrackedNames, time);

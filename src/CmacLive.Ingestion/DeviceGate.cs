@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using CmacLive.Throttling;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>What to do with a CONNECT before its password is checked.</summary>
+public readonly record struct ConnectGate(bool Check, bool Counted, TimeSpan? Backoff)
+{
+    /// <summary>Check the password; the attempt is counted as a failure until <see cref="DeviceGate.Accepted"/> takes it back.</summary>
+    public static ConnectGate Checked => new(true, true, null);
+
+    /// <summary>A back-off holds, but the password is the one this device last connected with: check it without counting.</summary>
+    public static ConnectGate Known => new(true, false, null);
+
+    public static ConnectGate Refused(TimeSpan backoff) => new(false, false, backoff);
+}
+
+/// <summary>
+/// The embedded broker's limits per device and per source address, on this silo: failed CONNECTs (a back-off after
+/// <see cref="MqttOptions.ConnectFailureLimit"/> (per device) or
+/// <see cref="MqttOptions.ConnectFailureLimitPerAddress"/> in a minute, doubling up to <see cref="MqttOptions.ConnectMaxBackoff"/>,
+/// refused without a password check), sessions per device, and a token bucket per device for its uplinks. A device's
+/// own right secret still connects during a back-off: it is compared, cheaply, with a keyed hash of the secret the
+/// device last connected with, which a new secret or a deletion forgets.
+/// </summary>
+public sealed class DeviceGate
+{
+    private readonly MqttOptions _options;
+    private readonly TimeProvider _time;
+    private readonly FailureLimiter _failures;
+    private readonly FailureLimiter _addressFailures;
+    private readonly ConcurrentDictionary<string, Device> _devices = new(StringComparer.Ordinal);
+    private readonly byte[] _credentialKey = RandomNumberGenerator.GetBytes(32);
+
+    public DeviceGate(MqttOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _failures = new FailureLimiter(options.ConnectFailureLimit, options.ConnectBackoff, options.ConnectMaxBackoff, options.ConnectFailuresTracked, time);
+        _addressFailures = new FailureLimiter(options.ConnectFailureLimitPerAddress, options.ConnectBackoff, options.ConnectMaxBackoff, options.ConnectFailuresTracked, time);
+    }
+
+    private sealed class Device(TokenBucket uplinks, TokenBucket safety)
+    {
+        public readonly Lock Gate = new();
+        public readonly List<string> Sessions = [];
+        public readonly TokenBucket Uplinks = uplinks;
+
+        /// <summary>Status messages (an SOS among them) have a bucket of their own: a flood of fixes never uses it up.</summary>
+        public readonly TokenBucket Safety = safety;
+
+        public byte[]? Credential;
+        public int RateLimited;
+    }
+
+    /// <summary>Before the password check: whether to check it, or to refuse at once for a back-off; true in <paramref name="startedBackoff"/> when this attempt started one.</summary>
+    public ConnectGate BeforeCheck(string deviceId, string address, string password, out bool startedBackoff)
+    {
+        var deviceWait = _failures.Begin(deviceId, out var deviceStarted);
+        TimeSpan? addressWait = null;
+        var addressStarted = false;
+        if (deviceWait is null)
+        {
+            addressWait = _addressFailures.Begin(address, out addressStarted);
+            if (addressWait is not null)
+            {
+                _failures.TakeBack(deviceId);
+            }
+        }
+
+        startedBackoff = deviceStarted || addressStarted;
+        if ((deviceWait ?? addressWait) is { } wait)
+        {
+            return IsLastCredential(deviceId, password) ? ConnectGate.Known : ConnectGate.Refused(wait);
+        }
+
+        return ConnectGate.Checked;
+    }
+
+    /// <summary>The password held: the attempt's failure count is taken back and the secret remembered for back-offs.</summary>
+    public void Accepted(string deviceId, string address, string password, ConnectGate gate)
+    {
+        if (gate.Counted)
+        {
+            _failures.Forget(deviceId);
+            _addressFailures.TakeBack(address);
+        }
+
+        var device = DeviceOf(deviceId);
+        var credential = Hash(password);
+        lock (device.Gate)
+        {
+            device.Credential = credential;
+        }
+    }
+
+    /// <summary>Whether one more session of the device fits (a session taking over one of the same client id always does).</summary>
+    public bool MayOpen(string deviceId, string clientId)
+    {
+        if (!_devices.TryGetValue(deviceId, out var device))
+        {
+            return true;
+        }
+
+        lock (device.Gate)
+        {
+            return device.Sessions.Count < _options.MaxConnectionsPerDevice || device.Sessions.Contains(clientId);
+        }
+    }
+
+    public void Opened(string deviceId, string clientId)
+    {
+        var device = DeviceOf(deviceId);
+        lock (device.Gate)
+        {
+            device.Sessions.Add(clientId);
+        }
+    }
+
+    public void Closed(string deviceId, string clientId)
+    {
+        if (_devices.TryGetValue(deviceId, out var device))
+        {
+            lock (device.Gate)
+            {
+                device.Sessions.Remove(clientId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a token for one uplink; false when the device is over its rate. <paramref name="episodeStarts"/> is true for
+    /// the first refusal after the device was within its rate (to log once per episode).
+    /// </summary>
+    public bool TryUplink(string deviceId, bool safety, out bool episodeStarts)
+    {
+        episodeStarts = false;
+        var device = DeviceOf(deviceId);
+        if ((safety ? device.Safety : device.Uplinks).TryTake(_time.GetTimestamp()))
+        {
+            Volatile.Write(ref device.RateLimited, 0);
+            return true;
+        }
+
+        episodeStarts = Interlocked.Exchange(ref device.RateLimited, 1) == 0;
+        return false;
+    }
+
+    /// <summary>The device's secret was replaced or the device deleted: the remembered secret no longer opens a back-off.</summary>
+    public void Forget(string deviceId)
+    {
+        if (_devices.TryGetValue(deviceId, out var device))
+        {
+            lock (device.Gate)
+            {
+                device.Credential = null;
+            }
+        }
+    }
+
+    private bool IsLastCredential(string deviceId, string password)
+    {
+        if (!_devices.TryGetValue(deviceId, out var device))
+        {
+            return false;
+        }
+
+        byte[]? known;
+        lock (device.Gate)
+        {
+            known = device.Credential;
+        }
+
+        return known is not null && CryptographicOperations.FixedTimeEquals(known, Hash(password));
+    }
+
+    private Device DeviceOf(string deviceId) => _devices.GetOrAdd(deviceId, _ =>
+    {
+        var now = _time.GetTimestamp();
+        return new Device(
+            new TokenBucket(_options.MaxMessagesPerSecondPerDevice, _options.MessageBurstPerDevice, now, _time.TimestampFrequency),
+            new TokenBucket(_options.MaxMessagesPerSecondPerDevice, _options.MessageBurstPerDevice, now, _time.TimestampFrequency));
+    });
+
+    private byte[] Hash(string password) => HMACSHA256.HashData(_credentialKey, Encoding.UTF8.GetBytes(password));
+}
