@@ -14,7 +14,7 @@ namespace CmacLive.EndToEnd.Tests;
 /// using var ca = TestCertificates.Create();
 /// var silo = ca.Issue("silo");                 // localhost, 127.0.0.1, ::1; server and client authentication
 /// // silo.CertificatePath, silo.KeyPath, ca.AuthorityPath  (mosquitto_pub --cafile ca.AuthorityPath)
-/// using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = ca.ChainPolicy() } });
+/// using var http = new HttpClient(ca.HttpHandler());  // or ca.Trusts(certificate) in a validation callback
 /// </code>
 /// </example>
 public sealed class TestCertificates : IDisposable
@@ -113,6 +113,9 @@ public sealed class TestCertificates : IDisposable
         policy.CustomTrustStore.Add(Authority);
         return policy;
     }
+
+    /// <summary>An HTTP handler whose TLS trusts this authority alone; host names are still checked.</summary>
+    public SocketsHttpHandler HttpHandler() => new() { SslOptions = { CertificateChainPolicy = ChainPolicy() } };
 
     /// <summary>Whether <paramref name="certificate"/> chains to this authority (for a validation callback).</summary>
     public bool Trusts(X509Certificate? certificate)
