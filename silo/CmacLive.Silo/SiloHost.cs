@@ -9,7 +9,8 @@ public static class SiloHost
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.AddCmacLiveSilo()
+        builder.AddCmacLiveHttpEndpoints()
+            .AddCmacLiveSilo()
             .AddCmacLiveIngestion()
             .AddCmacLiveApi();
 

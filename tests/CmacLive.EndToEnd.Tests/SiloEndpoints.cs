@@ -89,13 +89,10 @@ public static class SiloEndpoints
     /// <summary>Waits until the membership table of that database lists <paramref name="count"/> active silos.</summary>
     public static async Task WaitForActiveSilosAsync(string connectionString, int count, TimeSpan within)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
-            await using var query = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 3", connection);
-            var active = (long)(await query.ExecuteScalarAsync())!;
+            var active = await ActiveSilosAsync(connectionString);
             if (active == count)
             {
                 return;
@@ -108,6 +105,15 @@ public static class SiloEndpoints
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>How many silos the membership table of that database lists as active.</summary>
+    public static async Task<long> ActiveSilosAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 3", connection);
+        return (long)(await query.ExecuteScalarAsync())!;
     }
 
     /// <summary>The folder of CmacLive.sln, above this test's build output.</summary>

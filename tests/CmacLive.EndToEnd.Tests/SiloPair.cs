@@ -18,13 +18,16 @@ public sealed class SiloPair : IAsyncDisposable
 
     public SiloProcess B { get; }
 
-    public static async Task<SiloPair> StartAsync(string databasePrefix, params string[] extra)
+    public static Task<SiloPair> StartAsync(string databasePrefix, params string[] extra) => StartAsync(databasePrefix, extra, extra);
+
+    /// <summary>Two silos with settings of their own (a certificate each, say) besides the database.</summary>
+    public static async Task<SiloPair> StartAsync(string databasePrefix, string[] extraA, string[] extraB)
     {
         var database = await TestPostgres.CreateDatabaseAsync(databasePrefix);
-        var a = await SiloProcess.StartOnPostgresAsync("A", database, extra);
+        var a = await SiloProcess.StartOnPostgresAsync("A", database, extraA);
         try
         {
-            var b = await SiloProcess.StartOnPostgresAsync("B", database, extra);
+            var b = await SiloProcess.StartOnPostgresAsync("B", database, extraB);
             var pair = new SiloPair(database, a, b);
             try
             {

@@ -17,6 +17,7 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
+    private readonly List<(string Text, TaskCompletionSource<string> Seen)> _watches = [];
 
     private SiloProcess(Process process, int httpPort, int mqttPort, string name)
     {
@@ -51,16 +52,37 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     }
 
     /// <summary>A silo of a cluster on PostgreSQL (state, membership, reminders and history in that database).</summary>
-    public static Task<SiloProcess> StartOnPostgresAsync(string name, string connectionString, params string[] extra) => StartAsync(name,
+    public static Task<SiloProcess> StartOnPostgresAsync(string name, string connectionString, params string[] extra) =>
+        StartAsync(name, [.. OnPostgres(connectionString), .. extra]);
+
+    /// <summary>The settings of a silo whose state, membership, reminders and history are in that PostgreSQL database.</summary>
+    public static string[] OnPostgres(string connectionString) =>
     [
         "--Storage:Provider=Postgres",
         $"--Storage:ConnectionString={connectionString}",
         "--Cluster:Provider=Postgres",
         "--Cluster:AdvertisedAddress=127.0.0.1",
-        .. extra,
-    ]);
+    ];
 
+    /// <summary>Starts the silo and waits until its <c>/health</c> answers 200.</summary>
     public static async Task<SiloProcess> StartAsync(string name, string[] extra, int? mqttPort = null)
+    {
+        var silo = Launch(name, extra, mqttPort);
+        try
+        {
+            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            await silo.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}\n--- silo {name} ---\n{silo.Output}", ex);
+        }
+
+        return silo;
+    }
+
+    /// <summary>Starts the silo process and returns at once, for a test that watches a silo which should not become ready.</summary>
+    public static SiloProcess Launch(string name, string[] extra, int? mqttPort = null)
     {
         var httpPort = SiloEndpoints.FreePort();
         var mqtt = mqttPort ?? SiloEndpoints.FreePort();
@@ -98,17 +120,38 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Waits until the silo writes a line containing <paramref name="text"/> (or has written one already).</summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan within)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_outputLock)
+        {
+            if (_output.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            _watches.Add((text, seen));
+        }
+
         try
         {
-            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+            return await seen.Task.WaitAsync(within);
         }
         catch (TimeoutException ex)
         {
-            await silo.DisposeAsync();
-            throw new TimeoutException($"{ex.Message}\n--- silo {name} ---\n{silo.Output}", ex);
+            throw new TimeoutException($"silo {Name} wrote no line with '{text}' within {within.TotalSeconds} s\n{Output}", ex);
         }
-
-        return silo;
+        finally
+        {
+            lock (_outputLock)
+            {
+                _watches.Remove((text, seen));
+            }
+        }
     }
 
     /// <summary>SIGKILL: the process dies at once, with no chance to flush, acknowledge or leave the cluster.</summary>
@@ -166,6 +209,14 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
 
         lock (_outputLock)
         {
+            foreach (var (text, seen) in _watches)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    seen.TrySetResult(line);
+                }
+            }
+
             _output.Enqueue(line);
             if (_output.Count > KeptLines)
             {

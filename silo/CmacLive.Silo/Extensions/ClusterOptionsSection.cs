@@ -26,4 +26,7 @@ public sealed class ClusterSettings
 
     /// <summary>Names the stored data; never change it for an existing database.</summary>
     public string ServiceId { get; set; } = "cmaclive";
+
+    /// <summary>Mutual TLS between silos (and on the gateway, when one is opened); off unless set.</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
 }

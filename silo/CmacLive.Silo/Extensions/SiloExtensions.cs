@@ -26,6 +26,8 @@ public static class SiloExtensions
             throw new NotSupportedException($"Cluster:Provider '{cluster.Provider}' is not known; use 'Localhost' or 'Postgres'.");
         }
 
+        var tls = ClusterTls.Load(cluster.Tls);
+
         builder.UseOrleans(silo =>
         {
             if (postgresCluster)
@@ -56,6 +58,7 @@ public static class SiloExtensions
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
+            tls?.ApplyTo(silo);
             silo.AddCmacLiveStorage(storage);
             if (!postgresCluster)
             {
