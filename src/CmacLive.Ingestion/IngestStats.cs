@@ -86,6 +86,7 @@ public sealed class IngestStats
         IngestLimit.BackoffStarted => "backoffs-started",
         IngestLimit.TlsHandshake => "tls-handshake-failed",
         IngestLimit.NoConnect => "no-connect",
+        IngestLimit.MalformedPacket => "malformed-packet",
         _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, "a limit without a name"),
     };
 
@@ -139,4 +140,7 @@ public enum IngestLimit
 
     /// <summary>A connection that ended without a whole packet: no CONNECT within <c>Mqtt:ConnectTimeout</c>, or closed first.</summary>
     NoConnect,
+
+    /// <summary>A fixed header no client may send (reserved type, wrong flags, QoS 3), or a packet out of turn (before or after CONNECT).</summary>
+    MalformedPacket,
 }

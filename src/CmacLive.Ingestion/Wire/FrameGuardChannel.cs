@@ -13,11 +13,13 @@ namespace CmacLive.Ingestion.Wire;
 
 /// <summary>
 /// One client's byte stream, read by MQTTnet through this channel. It follows the MQTT framing as the bytes pass
-/// (each fixed header's remaining length, then the body skipped over) and, when a packet declares more than the
-/// limit, ends the connection before MQTTnet sees the length, so the packet is never buffered: MQTTnet allocates a
-/// packet's whole body as soon as it has read its length. After CONNECT, an MQTT 5 client is told why (DISCONNECT 0x95).
+/// (each fixed header's remaining length, then the body skipped over) and ends the connection before MQTTnet reads
+/// on when a packet declares more than the limit (MQTTnet allocates a packet's whole body as soon as it has read its
+/// length, so such a packet is never buffered), or when a fixed header is one a client may never send: a packet
+/// type of the server's or a reserved one, flags the type fixes set otherwise, PUBLISH with QoS 3, anything but
+/// CONNECT first or CONNECT again. After CONNECT, an MQTT 5 client is told why (DISCONNECT 0x95, 0x81 or 0x82).
 /// </summary>
-internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint remote, int maxPacketBytes, Action<FrameGuardChannel, long> tooLarge)
+internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint remote, int maxPacketBytes, Action<FrameGuardChannel, FrameFault, long> refused)
     : IMqttChannel
 {
     private FrameState _state = FrameState.Type;
@@ -29,8 +31,8 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
     /// <summary>Whole packet headers read so far.</summary>
     public long Packets => _packets;
 
-    /// <summary>Whether the connection was ended for a packet over the limit.</summary>
-    public bool TooLarge { get; private set; }
+    /// <summary>Why the connection was ended at the framing, if it was.</summary>
+    public FrameFault Fault { get; private set; }
 
     /// <summary>The adapter that reads this channel: it sends the DISCONNECT, in turn with its other writes.</summary>
     public IMqttChannelAdapter? Adapter { get; set; }
@@ -76,9 +78,9 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
             throw new MqttCommunicationException(ex);
         }
 
-        if (read > 0 && Follow(buffer.AsSpan(offset, read)) is { } declared)
+        if (read > 0 && Follow(buffer.AsSpan(offset, read), out var declared) is var fault and not FrameFault.None)
         {
-            await RefuseAsync(declared);
+            await RefuseAsync(fault, declared);
             return 0; // to MQTTnet: the connection has ended
         }
 
@@ -104,19 +106,24 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
         }
     }
 
-    /// <summary>Follows the framing over bytes just read; the declared length of a packet over the limit, or null.</summary>
-    private long? Follow(ReadOnlySpan<byte> bytes)
+    /// <summary>Follows the framing over bytes just read: what is wrong with it, if anything (and the length a packet declared).</summary>
+    private FrameFault Follow(ReadOnlySpan<byte> bytes, out long declared)
     {
+        declared = 0;
         var i = 0;
         while (i < bytes.Length)
         {
             switch (_state)
             {
                 case FrameState.Type:
+                    if (CheckFirstByte(bytes[i++], first: _packets == 0) is var fault and not FrameFault.None)
+                    {
+                        return fault;
+                    }
+
                     _state = FrameState.Length;
                     _length = 0;
                     _lengthBytes = 0;
-                    i++;
                     break;
                 case FrameState.Length:
                     var b = bytes[i++];
@@ -124,12 +131,17 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
                     _lengthBytes++;
                     if (_length > maxPacketBytes)
                     {
-                        return _length;
+                        declared = _length;
+                        return FrameFault.TooLarge;
                     }
 
-                    if ((b & 0x80) == 0 || _lengthBytes == 4)
+                    if ((b & 0x80) != 0 && _lengthBytes == 4)
                     {
-                        // A fifth length byte is MQTTnet's to refuse (a protocol violation); the framing is lost then anyway.
+                        return FrameFault.Malformed; // a remaining length has at most four bytes
+                    }
+
+                    if ((b & 0x80) == 0)
+                    {
                         _packets++;
                         _bodyLeft = _length;
                         _state = _bodyLeft == 0 ? FrameState.Type : FrameState.Body;
@@ -149,20 +161,45 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
             }
         }
 
-        return null;
+        return FrameFault.None;
     }
 
-    private async Task RefuseAsync(long declared)
+    /// <summary>Whether a client may send a packet with this first byte (type and flags), first or later.</summary>
+    internal static FrameFault CheckFirstByte(byte value, bool first)
     {
-        TooLarge = true;
-        tooLarge(this, declared);
+        var type = value >> 4;
+        var flags = value & 0x0F;
+        if (first != (type == 1))
+        {
+            return FrameFault.ProtocolError; // CONNECT first, and only first
+        }
+
+        return type switch
+        {
+            3 => (flags & 0x06) == 0x06 ? FrameFault.Malformed : FrameFault.None, // PUBLISH: any flags but QoS 3
+            6 or 8 or 10 => flags == 0x02 ? FrameFault.None : FrameFault.Malformed, // PUBREL, SUBSCRIBE, UNSUBSCRIBE
+            1 or 4 or 5 or 7 or 12 or 14 or 15 => flags == 0 ? FrameFault.None : FrameFault.Malformed,
+            _ => FrameFault.ProtocolError, // reserved (0), or a packet only the server sends (CONNACK, SUBACK, UNSUBACK, PINGRESP)
+        };
+    }
+
+    private async Task RefuseAsync(FrameFault fault, long declared)
+    {
+        Fault = fault;
+        refused(this, fault, declared);
         if (_packets > 0 && Adapter is { PacketFormatterAdapter.ProtocolVersion: MqttProtocolVersion.V500 } adapter)
         {
             try
             {
                 // Past CONNECT, so the client speaks MQTT 5 and may be told the reason.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await adapter.SendPacketAsync(new MqttDisconnectPacket { ReasonCode = MqttDisconnectReasonCode.PacketTooLarge }, timeout.Token);
+                var reason = fault switch
+                {
+                    FrameFault.TooLarge => MqttDisconnectReasonCode.PacketTooLarge,
+                    FrameFault.Malformed => MqttDisconnectReasonCode.MalformedPacket,
+                    _ => MqttDisconnectReasonCode.ProtocolError,
+                };
+                await adapter.SendPacketAsync(new MqttDisconnectPacket { ReasonCode = reason }, timeout.Token);
             }
             catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or IOException or ObjectDisposedException)
             {
@@ -172,4 +209,19 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
 
         stream.Dispose();
     }
+}
+
+/// <summary>What ended a connection at the framing, before MQTTnet read the packet.</summary>
+internal enum FrameFault
+{
+    None,
+
+    /// <summary>A packet declared more than <c>Mqtt:MaxPacketBytes</c>.</summary>
+    TooLarge,
+
+    /// <summary>Flags a packet type does not allow, QoS 3, or a remaining length longer than four bytes.</summary>
+    Malformed,
+
+    /// <summary>A packet a client may not send, or not now: anything before CONNECT, CONNECT again, a server's packet.</summary>
+    ProtocolError,
 }

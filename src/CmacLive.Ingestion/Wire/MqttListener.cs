@@ -200,12 +200,12 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
                 return;
             }
 
-            var channel = new FrameGuardChannel(stream, local, remote, settings.MaxPacketBytes, OnTooLarge);
+            var channel = new FrameGuardChannel(stream, local, remote, settings.MaxPacketBytes, OnRefused);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_serverOptions.WriterBufferSize, _serverOptions.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger);
             channel.Adapter = adapter;
             await handler(adapter);
-            if (channel.Packets == 0 && !channel.TooLarge)
+            if (channel.Packets == 0 && channel.Fault == FrameFault.None)
             {
                 stats.LimitReached(IngestLimit.NoConnect);
             }
@@ -222,12 +222,19 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
         }
     }
 
-    private void OnTooLarge(FrameGuardChannel channel, long declared)
+    private void OnRefused(FrameGuardChannel channel, FrameFault fault, long declared)
     {
         var address = AddressOf(channel.RemoteEndPoint);
-        if (stats.LimitReached(IngestLimit.PacketSize, address, out var unlogged))
+        if (fault == FrameFault.TooLarge)
         {
-            LogTooLarge(address, declared, settings.MaxPacketBytes, unlogged);
+            if (stats.LimitReached(IngestLimit.PacketSize, address, out var unlogged))
+            {
+                LogTooLarge(address, declared, settings.MaxPacketBytes, unlogged);
+            }
+        }
+        else if (stats.LimitReached(IngestLimit.MalformedPacket, address, out var unlogged))
+        {
+            LogMalformed(address, fault == FrameFault.Malformed ? "a malformed fixed header" : "a packet a client may not send then", unlogged);
         }
     }
 
@@ -241,6 +248,9 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
 
     [LoggerMessage(LogLevel.Warning, "MQTT connection from {Address} ended: a packet declared {Declared} bytes, over Mqtt:MaxPacketBytes ({Limit}); {Unlogged} more such refusals from it since the last report")]
     private partial void LogTooLarge(string address, long declared, int limit, long unlogged);
+
+    [LoggerMessage(LogLevel.Warning, "MQTT connection from {Address} ended: {What}; {Unlogged} more such refusals from it since the last report")]
+    private partial void LogMalformed(string address, string what, long unlogged);
 
     [LoggerMessage(LogLevel.Warning, "MQTT TLS handshake from {Address} failed: {Why}; {Unlogged} more failures from it since the last report")]
     private partial void LogHandshakeFailed(string address, string why, long unlogged);
