@@ -16,6 +16,8 @@ need_packages=()
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || need_packages+=(postgresql)
 [ -x /usr/sbin/mosquitto ] && [ -x /usr/bin/mosquitto_passwd ] || need_packages+=(mosquitto)
+# The TLS tests publish with Mosquitto's own client, as a field integrator would.
+[ -x /usr/bin/mosquitto_pub ] || need_packages+=(mosquitto-clients)
 # The dashboard tests drive Debian's own headless Chromium (never a downloaded browser); npm builds the dashboard.
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)

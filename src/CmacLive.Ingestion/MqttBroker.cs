@@ -42,6 +42,9 @@ public sealed partial class MqttBroker(
     /// <summary>The plain MQTT port the broker listens on (the configured one, or the one picked for port 0).</summary>
     public int Port => _listener.PlainPort ?? options.Value.Port;
 
+    /// <summary>The plain MQTT port listened on; null when <c>Mqtt:Plain</c> is false.</summary>
+    public int? PlainPort => _listener.PlainPort;
+
     /// <summary>The MQTT over TLS port, when TLS is configured.</summary>
     public int? TlsPort => _listener.TlsPort;
 
