@@ -1,3 +1,4 @@
+using CmacLive.Testing;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using CmacLive.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;

@@ -34,10 +34,13 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public int MqttPort { get; }
 
+    /// <summary>The MQTT over TLS port, when the silo was started with <c>Mqtt:Tls:*</c>.</summary>
+    public int? MqttTlsPort { get; private init; }
+
     public HttpClient Http { get; }
 
     /// <summary>Starts the silo; <paramref name="map"/> may add endpoints of the benchmark's own before it listens.</summary>
-    public static async Task<BenchSilo> StartAsync(string name, Action<WebApplication>? map = null)
+    public static async Task<BenchSilo> StartAsync(string name, Action<WebApplication>? map = null, params string[] settings)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"cmaclive-{name}-bench-{Guid.NewGuid().ToString("N")[..8]}");
         var app = SiloHost.Build(
@@ -46,11 +49,13 @@ public sealed class BenchSilo : IAsyncDisposable
             $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "cmaclive.db")}",
             $"--Cluster:SiloPort={FreePort()}", $"--Auth:AdminToken={Token}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
+            .. settings,
         ]);
         map?.Invoke(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var silo = new BenchSilo(app, folder, new Uri(address), app.Services.GetRequiredService<MqttBroker>().Port);
+        var broker = app.Services.GetRequiredService<MqttBroker>();
+        var silo = new BenchSilo(app, folder, new Uri(address), broker.Port) { MqttTlsPort = broker.TlsPort };
         await silo.WaitHealthyAsync();
         return silo;
     }

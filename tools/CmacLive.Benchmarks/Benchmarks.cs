@@ -19,6 +19,8 @@ public static class Benchmarks
                  [--url http://127.0.0.1:5000 --token <admin token>]   (a running system and its fleet as they are)
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- auth
                  [--assets 200] [--requests 4000]
+               dotnet run -c Release --project tools/CmacLive.Benchmarks -- network
+                 [--devices 200] [--seconds 10] [--rounds 2] [--attempts 300]
         """;
 
     public static int Fail()

@@ -7,5 +7,6 @@ return args.FirstOrDefault() switch
     "dispatch" => await DispatchBenchmark.RunAsync(args[1..]),
     "dashboard" => await DashboardBenchmark.RunAsync(args[1..]),
     "auth" => await AuthBenchmark.RunAsync(args[1..]),
+    "network" => await NetworkBenchmark.RunAsync(args[1..]),
     _ => Benchmarks.Fail(),
 };

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CmacLive.EndToEnd.Tests;
+namespace CmacLive.Testing;
 
 /// <summary>
 /// A throwaway certificate authority made at run time, and certificates it signs, written as PEM files into a
