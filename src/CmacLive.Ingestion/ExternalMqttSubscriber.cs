@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace CmacLive.Ingestion;
@@ -22,9 +21,7 @@ public sealed partial class ExternalMqttSubscriber(
     UplinkProcessor uplinks,
     ILogger<ExternalMqttSubscriber> logger) : BackgroundService, IMqttIngress, IDeviceCommandSink
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HandshakeTimeout = ExternalBrokerConnection.HandshakeTimeout;
 
     private volatile bool _subscribed;
     private volatile IMqttClient? _client;
@@ -84,45 +81,22 @@ public sealed partial class ExternalMqttSubscriber(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retry = FirstRetry;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var connectedAt = DateTimeOffset.UtcNow;
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ExternalBrokerConnection.KeepConnectedAsync(
+            async token =>
             {
-                await RunSessionAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogSessionFailed(ex, options.Value.Host, options.Value.Port);
-            }
-            finally
-            {
-                _subscribed = false;
-            }
-
-            // A session that lasted a while starts the back-off afresh; one that keeps failing waits longer each time.
-            retry = DateTimeOffset.UtcNow - connectedAt > LongestRetry ? FirstRetry : retry;
-            var wait = retry + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
-            LogRetrying(wait);
-            try
-            {
-                await Task.Delay(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
-        }
-    }
+                try
+                {
+                    await RunSessionAsync(token);
+                }
+                finally
+                {
+                    _subscribed = false;
+                }
+            },
+            ex => LogSessionFailed(ex, options.Value.Host, options.Value.Port),
+            LogRetrying,
+            stoppingToken);
 
     private async Task RunSessionAsync(CancellationToken stoppingToken)
     {
@@ -178,18 +152,10 @@ public sealed partial class ExternalMqttSubscriber(
             }
         };
 
-        var connect = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.Host, settings.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(settings.ClientId)
+        var connect = ExternalBrokerConnection.Options(settings, settings.ClientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)settings.SessionExpiry.TotalSeconds)
-            .WithReceiveMaximum(settings.ReceiveMaximum)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
-        if (!string.IsNullOrEmpty(settings.Username))
-        {
-            connect = connect.WithCredentials(settings.Username, settings.Password);
-        }
+            .WithReceiveMaximum(settings.ReceiveMaximum);
 
         try
         {

@@ -1,0 +1,63 @@
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>
+/// What the silo's connections to an external broker share: its login (MQTT 5) and the loop that connects again
+/// with jittered back-off (1 s doubling to 30 s) after a session ends, as MQTTnet 5 leaves reconnecting to its users.
+/// </summary>
+internal static class ExternalBrokerConnection
+{
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connect options with the silo's login at <c>Mqtt:Host</c>:<c>Mqtt:Port</c> under this client id.</summary>
+    public static MqttClientOptionsBuilder Options(MqttOptions settings, string clientId)
+    {
+        var connect = new MqttClientOptionsBuilder()
+            .WithTcpServer(settings.Host, settings.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+        return string.IsNullOrEmpty(settings.Username) ? connect : connect.WithCredentials(settings.Username, settings.Password);
+    }
+
+    /// <summary>Runs <paramref name="session"/> again and again until stopped; a session that lasted a while starts the back-off afresh.</summary>
+    public static async Task KeepConnectedAsync(
+        Func<CancellationToken, Task> session, Action<Exception> failed, Action<TimeSpan> retrying, CancellationToken stoppingToken)
+    {
+        var retry = FirstRetry;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var connectedAt = DateTimeOffset.UtcNow;
+            try
+            {
+                await session(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failed(ex);
+            }
+
+            retry = DateTimeOffset.UtcNow - connectedAt > LongestRetry ? FirstRetry : retry;
+            var wait = retry + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
+            retrying(wait);
+            try
+            {
+                await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
+        }
+    }
+}
