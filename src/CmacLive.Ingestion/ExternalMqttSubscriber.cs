@@ -56,7 +56,7 @@ public sealed partial class ExternalMqttSubscriber(
         }
 
         var client = _client;
-        foreach (var command in commands.Where(c => c.CloseSessionsBefore is null)) // an external broker keeps its own credentials
+        foreach (var command in commands.Where(c => c.CloseSessionsBefore is null)) // the external broker closes them itself (with dynamic security, when the REST call changed the login)
         {
             if (client is not { IsConnected: true })
             {
