@@ -41,6 +41,8 @@ public sealed class DynamicSecurityException : Exception
 /// </summary>
 public sealed partial class DynamicSecurityClient(IOptions<MqttOptions> options, ILogger<DynamicSecurityClient> logger) : BackgroundService
 {
+    private const string Connection = "dynamic-security";
+
     /// <summary>Changes to its own login in a row after which the silo stops trying and says so.</summary>
     private const int OwnRoleAttempts = 3;
 
@@ -78,8 +80,7 @@ public sealed partial class DynamicSecurityClient(IOptions<MqttOptions> options,
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        ExternalBrokerConnection.KeepConnectedAsync(RunSessionAsync, ex => LogSessionFailed(ex, options.Value.Host, options.Value.Port),
-            LogRetrying, stoppingToken);
+        ExternalBrokerConnection.KeepConnectedAsync(RunSessionAsync, options.Value, Connection, logger, stoppingToken);
 
     private async Task RunSessionAsync(CancellationToken stoppingToken)
     {
@@ -146,18 +147,7 @@ public sealed partial class DynamicSecurityClient(IOptions<MqttOptions> options,
         finally
         {
             NotReady();
-            if (client.IsConnected)
-            {
-                using var timeout = new CancellationTokenSource(ExternalBrokerConnection.HandshakeTimeout);
-                try
-                {
-                    await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
-                }
-                catch (Exception ex)
-                {
-                    LogDisconnectFailed(ex);
-                }
-            }
+            await ExternalBrokerConnection.CloseAsync(client, MqttClientDisconnectOptionsReason.NormalDisconnection, Connection, logger);
         }
     }
 
@@ -323,15 +313,6 @@ public sealed partial class DynamicSecurityClient(IOptions<MqttOptions> options,
 
     [LoggerMessage(LogLevel.Error, "Dynamic security: the silos' login {Username} still lacks the role {Role} as wanted after several changes; going on without")]
     private partial void LogOwnRoleNotTaking(string username, string role);
-
-    [LoggerMessage(LogLevel.Warning, "Dynamic security: session with the MQTT broker {Host}:{Port} failed")]
-    private partial void LogSessionFailed(Exception ex, string host, int port);
-
-    [LoggerMessage(LogLevel.Information, "Dynamic security: connecting to the MQTT broker again in {Wait}")]
-    private partial void LogRetrying(TimeSpan wait);
-
-    [LoggerMessage(LogLevel.Debug, "Dynamic security: disconnecting from the MQTT broker did not complete; the connection is dropped")]
-    private partial void LogDisconnectFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Warning, "Dynamic security: an answer on the response topic is not JSON")]
     private partial void LogUnreadableAnswer(Exception ex);

@@ -94,8 +94,9 @@ public sealed partial class ExternalMqttSubscriber(
                     _subscribed = false;
                 }
             },
-            ex => LogSessionFailed(ex, options.Value.Host, options.Value.Port),
-            LogRetrying,
+            options.Value,
+            "uplink",
+            logger,
             stoppingToken);
 
     private async Task RunSessionAsync(CancellationToken stoppingToken)
@@ -217,24 +218,10 @@ public sealed partial class ExternalMqttSubscriber(
             _client = null;
             Volatile.Write(ref endedHere, 1);
             EndSession();
-            if (client.IsConnected)
-            {
-                // Whatever is not acknowledged stays with the broker, for this silo's next session.
-                using var timeout = new CancellationTokenSource(HandshakeTimeout);
-                try
-                {
-                    await client.DisconnectAsync(new MqttClientDisconnectOptions
-                    {
-                        Reason = stoppingToken.IsCancellationRequested
-                            ? MqttClientDisconnectOptionsReason.NormalDisconnection
-                            : MqttClientDisconnectOptionsReason.UnspecifiedError,
-                    }, timeout.Token);
-                }
-                catch (Exception ex)
-                {
-                    LogDisconnectFailed(ex); // the socket goes with the client
-                }
-            }
+            // Whatever is not acknowledged stays with the broker, for this silo's next session.
+            await ExternalBrokerConnection.CloseAsync(client, stoppingToken.IsCancellationRequested
+                ? MqttClientDisconnectOptionsReason.NormalDisconnection
+                : MqttClientDisconnectOptionsReason.UnspecifiedError, "uplink", logger);
         }
     }
 
@@ -249,15 +236,6 @@ public sealed partial class ExternalMqttSubscriber(
 
     [LoggerMessage(LogLevel.Warning, "Lost the connection to the MQTT broker: {Reason}")]
     private partial void LogDisconnected(string reason);
-
-    [LoggerMessage(LogLevel.Warning, "MQTT broker session with {Host}:{Port} failed")]
-    private partial void LogSessionFailed(Exception ex, string host, int port);
-
-    [LoggerMessage(LogLevel.Information, "Connecting to the MQTT broker again in {Wait}")]
-    private partial void LogRetrying(TimeSpan wait);
-
-    [LoggerMessage(LogLevel.Debug, "Disconnecting from the MQTT broker did not complete; the connection is dropped")]
-    private partial void LogDisconnectFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Warning, "An uplink on {Topic} could not be stored: disconnecting unacknowledged so the broker sends it again")]
     private partial void LogNotAcknowledged(string topic);
