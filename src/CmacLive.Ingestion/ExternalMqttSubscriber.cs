@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace CmacLive.Ingestion;
@@ -22,9 +21,7 @@ public sealed partial class ExternalMqttSubscriber(
     UplinkProcessor uplinks,
     ILogger<ExternalMqttSubscriber> logger) : BackgroundService, IMqttIngress, IDeviceCommandSink
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HandshakeTimeout = ExternalBrokerConnection.HandshakeTimeout;
 
     private volatile bool _subscribed;
     private volatile IMqttClient? _client;
@@ -59,7 +56,7 @@ public sealed partial class ExternalMqttSubscriber(
         }
 
         var client = _client;
-        foreach (var command in commands.Where(c => c.CloseSessionsBefore is null)) // an external broker keeps its own credentials
+        foreach (var command in commands.Where(c => c.CloseSessionsBefore is null)) // the external broker closes them itself (with dynamic security, when the REST call changed the login)
         {
             if (client is not { IsConnected: true })
             {
@@ -84,45 +81,23 @@ public sealed partial class ExternalMqttSubscriber(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retry = FirstRetry;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var connectedAt = DateTimeOffset.UtcNow;
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ExternalBrokerConnection.KeepConnectedAsync(
+            async token =>
             {
-                await RunSessionAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogSessionFailed(ex, options.Value.Host, options.Value.Port);
-            }
-            finally
-            {
-                _subscribed = false;
-            }
-
-            // A session that lasted a while starts the back-off afresh; one that keeps failing waits longer each time.
-            retry = DateTimeOffset.UtcNow - connectedAt > LongestRetry ? FirstRetry : retry;
-            var wait = retry + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250));
-            LogRetrying(wait);
-            try
-            {
-                await Task.Delay(wait, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
-        }
-    }
+                try
+                {
+                    await RunSessionAsync(token);
+                }
+                finally
+                {
+                    _subscribed = false;
+                }
+            },
+            options.Value,
+            "uplink",
+            logger,
+            stoppingToken);
 
     private async Task RunSessionAsync(CancellationToken stoppingToken)
     {
@@ -178,18 +153,10 @@ public sealed partial class ExternalMqttSubscriber(
             }
         };
 
-        var connect = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.Host, settings.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(settings.ClientId)
+        var connect = ExternalBrokerConnection.Options(settings, settings.ClientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval((uint)settings.SessionExpiry.TotalSeconds)
-            .WithReceiveMaximum(settings.ReceiveMaximum)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
-        if (!string.IsNullOrEmpty(settings.Username))
-        {
-            connect = connect.WithCredentials(settings.Username, settings.Password);
-        }
+            .WithReceiveMaximum(settings.ReceiveMaximum);
 
         try
         {
@@ -251,24 +218,10 @@ public sealed partial class ExternalMqttSubscriber(
             _client = null;
             Volatile.Write(ref endedHere, 1);
             EndSession();
-            if (client.IsConnected)
-            {
-                // Whatever is not acknowledged stays with the broker, for this silo's next session.
-                using var timeout = new CancellationTokenSource(HandshakeTimeout);
-                try
-                {
-                    await client.DisconnectAsync(new MqttClientDisconnectOptions
-                    {
-                        Reason = stoppingToken.IsCancellationRequested
-                            ? MqttClientDisconnectOptionsReason.NormalDisconnection
-                            : MqttClientDisconnectOptionsReason.UnspecifiedError,
-                    }, timeout.Token);
-                }
-                catch (Exception ex)
-                {
-                    LogDisconnectFailed(ex); // the socket goes with the client
-                }
-            }
+            // Whatever is not acknowledged stays with the broker, for this silo's next session.
+            await ExternalBrokerConnection.CloseAsync(client, stoppingToken.IsCancellationRequested
+                ? MqttClientDisconnectOptionsReason.NormalDisconnection
+                : MqttClientDisconnectOptionsReason.UnspecifiedError, "uplink", logger);
         }
     }
 
@@ -283,15 +236,6 @@ public sealed partial class ExternalMqttSubscriber(
 
     [LoggerMessage(LogLevel.Warning, "Lost the connection to the MQTT broker: {Reason}")]
     private partial void LogDisconnected(string reason);
-
-    [LoggerMessage(LogLevel.Warning, "MQTT broker session with {Host}:{Port} failed")]
-    private partial void LogSessionFailed(Exception ex, string host, int port);
-
-    [LoggerMessage(LogLevel.Information, "Connecting to the MQTT broker again in {Wait}")]
-    private partial void LogRetrying(TimeSpan wait);
-
-    [LoggerMessage(LogLevel.Debug, "Disconnecting from the MQTT broker did not complete; the connection is dropped")]
-    private partial void LogDisconnectFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Warning, "An uplink on {Topic} could not be stored: disconnecting unacknowledged so the broker sends it again")]
     private partial void LogNotAcknowledged(string topic);

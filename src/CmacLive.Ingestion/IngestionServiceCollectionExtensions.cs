@@ -5,15 +5,18 @@ namespace CmacLive.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>The MQTT side: the embedded broker or the external broker's subscriber (by <c>Mqtt:Mode</c>), and the counters.</summary>
+    /// <summary>
+    /// The MQTT side: the embedded broker or the external broker's subscriber (by <c>Mqtt:Mode</c>), the counters, and
+    /// the devices' logins at an external Mosquitto's dynamic-security plugin (<c>Mqtt:DynamicSecurity</c>).
+    /// </summary>
     public static IServiceCollection AddCmacLiveIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
         services.AddMetrics();
         services.AddSingleton<IngestStats>();
         services.AddSingleton<UplinkProcessor>();
-        var mode = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>()?.Mode ?? MqttMode.Embedded;
-        if (mode == MqttMode.External)
+        var configured = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        if (configured.Mode == MqttMode.External)
         {
             services.PostConfigure<MqttOptions>(o =>
             {
@@ -32,6 +35,20 @@ public static class IngestionServiceCollectionExtensions
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
             services.AddSingleton<Live.IDeviceCommandSink>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
             services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
+            if (configured.DynamicSecurity)
+            {
+                services.AddOptions<MqttOptions>()
+                    .Validate(o => !string.IsNullOrWhiteSpace(o.Username),
+                        "Mqtt:Username is required with Mqtt:DynamicSecurity (the silos' login at the broker, its dynamic-security admin)")
+                    .Validate(o => o.DynamicSecurityTimeout > TimeSpan.Zero, "Mqtt:DynamicSecurityTimeout must be positive");
+                services.AddSingleton<DynamicSecurityClient>();
+                services.AddHostedService(sp => sp.GetRequiredService<DynamicSecurityClient>());
+                services.AddSingleton<CmacLive.Devices.IBrokerDeviceLogins, DynamicSecurityDeviceLogins>();
+            }
+            else
+            {
+                services.AddSingleton<CmacLive.Devices.IBrokerDeviceLogins, RegistryOnlyDeviceLogins>();
+            }
         }
         else
         {
@@ -39,6 +56,7 @@ public static class IngestionServiceCollectionExtensions
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<MqttBroker>());
             services.AddSingleton<Live.IDeviceCommandSink>(sp => sp.GetRequiredService<MqttBroker>());
             services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
+            services.AddSingleton<CmacLive.Devices.IBrokerDeviceLogins, RegistryOnlyDeviceLogins>();
         }
 
         services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt");

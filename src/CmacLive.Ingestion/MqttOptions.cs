@@ -37,6 +37,16 @@ public sealed class MqttOptions
     /// <summary>Listen on this address only (for example 127.0.0.1); by default every IPv4 and IPv6 address.</summary>
     public string? BindAddress { get; set; }
 
+    /// <summary>
+    /// External mode: the silo keeps the devices' logins and topic rights in Mosquitto's dynamic-security plugin
+    /// (<c>$CONTROL/dynamic-security/v1</c>), so a device change over REST holds at the broker too. False: the
+    /// broker's logins are kept by hand (a password file and an ACL, or a broker other than Mosquitto).
+    /// </summary>
+    public bool DynamicSecurity { get; set; } = true;
+
+    /// <summary>External mode with dynamic security: how long a device change waits for the broker's confirmation before it answers 503.</summary>
+    public TimeSpan DynamicSecurityTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Embedded mode: plain MQTT on <see cref="Port"/>; false leaves only MQTT over TLS.</summary>
     public bool Plain { get; set; } = true;
 

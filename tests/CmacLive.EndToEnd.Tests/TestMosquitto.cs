@@ -1,37 +1,46 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text.Json;
+using MQTTnet;
+using MQTTnet.Formatter;
 
 namespace CmacLive.EndToEnd.Tests;
 
 /// <summary>
-/// A real Mosquitto broker (Debian's <c>mosquitto</c>, installed by ./test.sh) on a free loopback port, with
-/// a password file and an ACL laid out as in <c>docker/mosquitto/</c>: devices publish only under their own
-/// id, the silos read the uplinks (through a shared subscription) and write the downlinks.
+/// A real Mosquitto broker (Debian's <c>mosquitto</c>, installed by ./test.sh) on a free loopback port. Either with a
+/// password file and an ACL laid out as in <c>docker/mosquitto/</c>, kept by hand (devices publish only under their
+/// own id, the silos read the uplinks through a shared subscription and write the downlinks); or with the
+/// dynamic-security plugin, set up as <c>docker/mosquitto/</c> does at first start (<c>mosquitto_ctrl dynsec init</c>
+/// makes the silos' login its admin), where the silo itself keeps the devices' logins.
 /// </summary>
 public sealed class TestMosquitto : IAsyncDisposable
 {
     public const string SiloUser = "cmaclive-silo";
     public const string SiloPassword = "silo-secret-for-tests";
+    private const string DynamicSecurityPlugin = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
+    private const string LoginsFile = "dynamic-security.json";
+    private const UnixFileMode Shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private readonly string _folder;
-    private readonly Process _process;
+    private readonly string _config;
+    private readonly bool _dynamicSecurity;
+    private Process? _process;
 
-    private TestMosquitto(string folder, Process process, int port)
+    private TestMosquitto(string folder, string config, int port, bool dynamicSecurity)
     {
         _folder = folder;
-        _process = process;
+        _config = config;
         Port = port;
+        _dynamicSecurity = dynamicSecurity;
     }
 
     public int Port { get; }
 
-    /// <summary>Starts the broker; <paramref name="devices"/> are the device ids (and passwords) it lets in besides the silo.</summary>
+    /// <summary>Starts the broker with a password file; <paramref name="devices"/> are the device ids (and passwords) it lets in besides the silo.</summary>
     public static async Task<TestMosquitto> StartAsync(IReadOnlyDictionary<string, string> devices)
     {
-        var broker = Executable("mosquitto", "/usr/sbin/mosquitto");
         var passwd = Executable("mosquitto_passwd", "/usr/bin/mosquitto_passwd");
-        var folder = Path.Combine(Path.GetTempPath(), "cmaclive-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(folder);
+        var folder = NewFolder();
         var passwords = Path.Combine(folder, "passwd");
         await File.WriteAllTextAsync(passwords, "");
         foreach (var (user, password) in devices.Append(new(SiloUser, SiloPassword)))
@@ -41,57 +50,104 @@ public sealed class TestMosquitto : IAsyncDisposable
 
         var acl = Path.Combine(folder, "acl");
         File.Copy(Path.Combine(SiloEndpoints.RepositoryRoot(), "docker", "mosquitto", "acl"), acl);
-        var port = SiloEndpoints.FreePort();
-        var config = Path.Combine(folder, "mosquitto.conf");
-        await File.WriteAllLinesAsync(config,
-        [
-            $"listener {port} 127.0.0.1",
-            "allow_anonymous false",
-            $"password_file {passwords}",
-            $"acl_file {acl}",
-            "persistence false",
-            "max_queued_messages 100000",
-            "log_dest stdout",
-            "log_type error",
-            "log_type warning",
-        ]);
-        foreach (var file in new[] { passwords, acl, config })
+        return await StartAsync(folder, dynamicSecurity: false, [$"password_file {passwords}", $"acl_file {acl}"], passwords, acl);
+    }
+
+    /// <summary>
+    /// Starts the broker with the dynamic-security plugin and a configuration made as at a first start: only the silos'
+    /// login, the plugin's admin. The silo creates the devices' logins (and its own role) through the plugin.
+    /// </summary>
+    public static async Task<TestMosquitto> StartWithDynamicSecurityAsync()
+    {
+        var ctrl = Executable("mosquitto_ctrl", "/usr/bin/mosquitto_ctrl");
+        Executable("the dynamic-security plugin", DynamicSecurityPlugin);
+        var folder = NewFolder();
+        var logins = Path.Combine(folder, LoginsFile);
+        await RunAsync(ctrl, "dynsec", "init", logins, SiloUser, SiloPassword);
+        if (!OperatingSystem.IsWindows())
         {
-            // readable by the mosquitto user it drops to when started as root
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
+            // The plugin saves every change to its file (Debian's in place, upstream's beside it and renamed), as the
+            // mosquitto user it drops to when started as root: a throwaway folder and file anyone may write.
+            const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
+                | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+            File.SetUnixFileMode(folder, Everyone | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(logins, Everyone);
         }
 
-        var start = new ProcessStartInfo(broker) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(config);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var mosquitto = new TestMosquitto(folder, process, port);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        return await StartAsync(folder, dynamicSecurity: true, [$"plugin {DynamicSecurityPlugin}", $"plugin_opt_config_file {logins}"]);
+    }
+
+    /// <summary>SIGKILL: the broker is gone at once, its port closed.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts it again on the same port with the same configuration (the dynamic-security plugin's logins kept in its file).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await LaunchAsync();
+    }
+
+    /// <summary>
+    /// Sends one command to the dynamic-security plugin with the silos' login, as an operator would, without waiting for
+    /// its answer: a change to that login closes its sessions, this one's too.
+    /// </summary>
+    public async Task SendAsSiloAsync(object command)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", Port)
+            .WithClientId($"test-operator-{Guid.NewGuid():N}")
+            .WithCredentials(SiloUser, SiloPassword)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .Build());
+        await client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic("$CONTROL/dynamic-security/v1")
+            .WithPayload(JsonSerializer.Serialize(new { commands = new[] { command } }))
+            .Build()); // QoS 0: nothing to wait for
+        await Task.Delay(200);
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync();
+        }
+    }
+
+    /// <summary>Waits up to 5 s until the plugin's file gives the login just these roles.</summary>
+    public async Task WaitForRolesAsync(string username, string[] roles)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        string[] seen = [];
+        while (DateTime.UtcNow < deadline)
         {
             try
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return mosquitto;
+                using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, LoginsFile)));
+                seen = [.. file.RootElement.GetProperty("clients").EnumerateArray()
+                    .Single(c => c.GetProperty("username").GetString() == username)
+                    .GetProperty("roles").EnumerateArray().Select(r => r.GetProperty("rolename").GetString()!).Order()];
+                if (seen.SequenceEqual(roles.Order()))
+                {
+                    return;
+                }
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (JsonException)
             {
-                await Task.Delay(100);
+                // caught while the plugin writes it
             }
-            catch (SocketException)
-            {
-                await mosquitto.DisposeAsync();
-                throw new InvalidOperationException($"mosquitto did not start on port {port}");
-            }
+
+            await Task.Delay(100);
         }
+
+        Assert.Fail($"{username} has the roles [{string.Join(", ", seen)}], not [{string.Join(", ", roles)}]");
     }
 
     /// <summary>The silo's command-line settings for external mode against this broker.</summary>
@@ -103,18 +159,94 @@ public sealed class TestMosquitto : IAsyncDisposable
         $"--Mqtt:Username={SiloUser}",
         $"--Mqtt:Password={SiloPassword}",
         $"--Mqtt:ClientId={clientId}",
+        $"--Mqtt:DynamicSecurity={_dynamicSecurity}",
     ];
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        await StopAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static string NewFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "cmaclive-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static async Task<TestMosquitto> StartAsync(string folder, bool dynamicSecurity, string[] security, params string[] files)
+    {
+        var port = SiloEndpoints.FreePort();
+        var config = Path.Combine(folder, "mosquitto.conf");
+        await File.WriteAllLinesAsync(config,
+        [
+            $"listener {port} 127.0.0.1",
+            "allow_anonymous false",
+            .. security,
+            "persistence false",
+            "max_queued_messages 100000",
+            "log_dest stdout",
+            "log_type error",
+            "log_type warning",
+        ]);
+        foreach (var file in files.Append(config))
         {
-            _process.Kill();
-            await _process.WaitForExitAsync();
+            // readable by the mosquitto user it drops to when started as root
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, Shared);
+            }
         }
 
-        _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        var mosquitto = new TestMosquitto(folder, config, port, dynamicSecurity);
+        try
+        {
+            await mosquitto.LaunchAsync();
+            return mosquitto;
+        }
+        catch
+        {
+            await mosquitto.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the process and waits until its port takes connections.</summary>
+    private async Task LaunchAsync()
+    {
+        var start = new ProcessStartInfo(Executable("mosquitto", "/usr/sbin/mosquitto"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(_config);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException($"mosquitto did not start on port {Port}");
+            }
+        }
     }
 
     private static string Executable(string name, string path) =>
@@ -129,7 +261,9 @@ public sealed class TestMosquitto : IAsyncDisposable
         }
 
         using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
+        await output;
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {

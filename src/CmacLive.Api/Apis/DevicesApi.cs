@@ -27,10 +27,12 @@ public static class DevicesApi
 
     /// <summary>
     /// <c>PUT /api/devices/{deviceId}</c> <c>{assetId, kind, secret}</c>: provisions the device, binds it to
-    /// the asset (moving it from any other) and sets its MQTT password, which is stored only as a hash.
+    /// the asset (moving it from any other) and sets its MQTT password, which is stored only as a hash. Where the
+    /// external broker keeps the logins, the broker's is set first and the registry only once the broker confirmed:
+    /// 503 (the registry unchanged, the same request may be sent again) when it did not in time.
     /// </summary>
-    public static async Task<Results<Ok<DeviceInfo>, ValidationProblem>> PutDevice(
-        string deviceId, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DeviceInfo>, ValidationProblem, ProblemHttpResult>> PutDevice(
+        string deviceId, HttpRequest request, IGrainFactory grains, IBrokerDeviceLogins broker, CancellationToken cancellationToken)
     {
         var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
         if (error is not null)
@@ -68,18 +70,55 @@ public static class DevicesApi
             return Problems.Fields(errors);
         }
 
+        if (await AtBrokerAsync(request.HttpContext, () => broker.SetAsync(deviceId, secret!, cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+
         var provision = new DeviceProvision { Asset = asset!, Kind = kind!.Value, SecretHash = DeviceSecret.Hash(secret!) };
         return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(deviceId).Provision(provision));
     }
 
     /// <summary>
     /// <c>DELETE /api/devices/{deviceId}</c>: a lost or stolen tracker is cut off: it can no longer connect, and its open
-    /// MQTT sessions are closed on every silo within 2 s. 404 when there is no such device.
+    /// MQTT sessions are closed on every silo within 2 s. 404 when there is no such device. Where the external broker
+    /// keeps the logins, the broker's goes first, and the registry's only once the broker confirmed (else 503).
     /// </summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(string deviceId, IGrainFactory grains) =>
-        Identifiers.IsId(deviceId) && await grains.GetGrain<IDeviceGrain>(deviceId).Delete()
-            ? TypedResults.NoContent()
-            : Problems.NotFound($"no device '{deviceId}'");
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(
+        string deviceId, HttpContext context, IGrainFactory grains, IBrokerDeviceLogins broker, CancellationToken cancellationToken)
+    {
+        var device = Identifiers.IsId(deviceId) ? grains.GetGrain<IDeviceGrain>(deviceId) : null;
+        if (device is null || await device.Get() is null)
+        {
+            return Problems.NotFound($"no device '{deviceId}'");
+        }
+
+        if (await AtBrokerAsync(context, () => broker.RemoveAsync(deviceId, cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+
+        return await device.Delete() ? TypedResults.NoContent() : Problems.NotFound($"no device '{deviceId}'");
+    }
+
+    /// <summary>The broker's side of a device change: null when done, else 409 (a login that is not a device's) or 503 with <c>Retry-After</c>.</summary>
+    private static async Task<ProblemHttpResult?> AtBrokerAsync(HttpContext context, Func<Task> change)
+    {
+        try
+        {
+            await change();
+            return null;
+        }
+        catch (BrokerLoginConflictException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+        catch (BrokerLoginUnconfirmedException ex)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "MQTT broker did not confirm", detail: ex.Message);
+        }
+    }
 
     public static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> GetDevice(string deviceId, IGrainFactory grains)
     {
