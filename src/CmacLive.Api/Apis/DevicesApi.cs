@@ -1,6 +1,7 @@
 using CmacLive.Devices;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -44,7 +45,7 @@ public static class DevicesApi
             errors["deviceId"] = [Identifiers.IdRule];
         }
 
-        var assetId = Problems.RequiredString(body, "assetId", errors);
+        var assetId = Problems.RequiredId(body, "assetId", errors);
         var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
 
         var secret = Problems.OptionalString(body, "secret", errors);
@@ -52,9 +53,9 @@ public static class DevicesApi
         {
             errors["secret"] = ["is required"];
         }
-        else if (secret is { Length: < DeviceSecret.MinLength or > 256 })
+        else if (secret is { Length: < DeviceSecret.MinLength or > InputLimits.Secret })
         {
-            errors["secret"] = [$"must be {DeviceSecret.MinLength} to 256 characters"];
+            errors["secret"] = [$"must be {DeviceSecret.MinLength} to {InputLimits.Secret} characters"];
         }
 
         var asset = assetId is null ? null : await AssetsApi.FindAsync(grains, assetId);
@@ -79,11 +80,11 @@ public static class DevicesApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(string deviceId, IGrainFactory grains) =>
         Identifiers.IsId(deviceId) && await grains.GetGrain<IDeviceGrain>(deviceId).Delete()
             ? TypedResults.NoContent()
-            : Problems.NotFound($"no device '{deviceId}'");
+            : Problems.NoSuch("device", deviceId);
 
     public static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> GetDevice(string deviceId, IGrainFactory grains)
     {
         var device = Identifiers.IsId(deviceId) ? await grains.GetGrain<IDeviceGrain>(deviceId).Get() : null;
-        return device is null ? Problems.NotFound($"no device '{deviceId}'") : TypedResults.Ok(device);
+        return device is null ? Problems.NoSuch("device", deviceId) : TypedResults.Ok(device);
     }
 }
