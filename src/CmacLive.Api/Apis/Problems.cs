@@ -83,35 +83,12 @@ public static class Problems
     }
 
     /// <summary>A required id member (<see cref="Identifiers.IsId"/>).</summary>
-    public static string? RequiredId(JsonElement body, string name, Dictionary<string, string[]> errors)
-    {
-        var id = RequiredString(body, name, errors);
-        if (id is not null && !Identifiers.IsId(id))
-        {
-            errors[name] = [Identifiers.IdRule];
-            return null;
-        }
-
-        return id;
-    }
+    public static string? RequiredId(JsonElement body, string name, Dictionary<string, string[]> errors) =>
+        Id(RequiredString(body, name, errors), name, errors);
 
     /// <summary>An optional id member (<see cref="Identifiers.IsId"/>); blank reads as absent.</summary>
-    public static string? OptionalId(JsonElement body, string name, Dictionary<string, string[]> errors)
-    {
-        var id = OptionalString(body, name, errors)?.Trim();
-        if (string.IsNullOrEmpty(id))
-        {
-            return null;
-        }
-
-        if (!Identifiers.IsId(id))
-        {
-            errors[name] = [Identifiers.IdRule];
-            return null;
-        }
-
-        return id;
-    }
+    public static string? OptionalId(JsonElement body, string name, Dictionary<string, string[]> errors) =>
+        Id(OptionalString(body, name, errors), name, errors);
 
     /// <summary>A query parameter's free text of at most <paramref name="max"/> characters, trimmed; blank reads as absent.</summary>
     public static string? QueryText(string? value, string name, int max, Dictionary<string, string[]> errors)
@@ -133,21 +110,25 @@ public static class Problems
 
     /// <summary>A unit code sent in a query or a body: an id, stored and matched in upper case; checked before it is
     /// upper-cased, so no look-alike letter (<c>ſ</c>, <c>ı</c>) becomes an ASCII one.</summary>
-    public static string? UnitCode(string? value, string name, Dictionary<string, string[]> errors)
+    public static string? UnitCode(string? value, string name, Dictionary<string, string[]> errors) =>
+        Id(value, name, errors)?.ToUpperInvariant();
+
+    /// <summary>Trimmed text that must be an id; blank reads as absent.</summary>
+    private static string? Id(string? value, string name, Dictionary<string, string[]> errors)
     {
-        var unit = value?.Trim();
-        if (string.IsNullOrEmpty(unit))
+        var id = value?.Trim();
+        if (string.IsNullOrEmpty(id))
         {
             return null;
         }
 
-        if (!Identifiers.IsId(unit))
+        if (!Identifiers.IsId(id))
         {
             errors[name] = [Identifiers.IdRule];
             return null;
         }
 
-        return unit.ToUpperInvariant();
+        return id;
     }
 
     private static string? AtMost(string? text, string field, int max, Dictionary<string, string[]> errors)
