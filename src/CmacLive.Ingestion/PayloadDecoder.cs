@@ -1,6 +1,8 @@
 using System.Buffers;
 using CmacLive.Assets;
+using CmacLive.Devices;
 using CmacLive.Tracking;
+using CmacLive.Validation;
 
 namespace CmacLive.Ingestion;
 
@@ -47,9 +49,14 @@ public static class PayloadDecoder
             return Decoded.Reject(RejectReason.Malformed, "ack needs ts and requestId");
         }
 
-        if (f.RequestId.Length > 64)
+        if (f.RequestId.Length > InputLimits.Id)
         {
-            return Decoded.Reject(RejectReason.Malformed, "requestId is longer than 64 characters");
+            return Decoded.Reject(RejectReason.TooLarge, $"requestId is longer than {InputLimits.Id} characters");
+        }
+
+        if (!DeviceIds.IsValid(f.RequestId))
+        {
+            return Decoded.Reject(RejectReason.Malformed, "requestId " + DeviceIds.Rule);
         }
 
         if (FieldRules.CheckTime(ts, now) is { } problem)

@@ -2,12 +2,14 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using CmacLive.Assets;
+using CmacLive.Validation;
 
 namespace CmacLive.Ingestion;
 
 /// <summary>
 /// The fields of any uplink payload, read in one pass over the raw bytes without building a document.
-/// Unknown members are skipped; a member of the wrong JSON type makes the whole payload malformed.
+/// Unknown members are skipped; a member of the wrong JSON type makes the whole payload malformed, and so does a
+/// member sent twice (parsers disagree on which one wins, however its name is escaped).
 /// </summary>
 internal struct PayloadFields
 {
@@ -19,13 +21,17 @@ internal struct PayloadFields
     public string? OwnTracksType;
     public string? RequestId;
 
+    /// <summary>The members read so far: one bit per name of <see cref="Members"/>, and the names of the others.</summary>
+    private uint _seen;
+    private HashSet<string>? _others;
+
     /// <summary>Reads the payload; answers null on success or what is wrong with it.</summary>
     public static string? TryRead(ReadOnlySequence<byte> payload, out PayloadFields fields)
     {
         fields = default;
         try
         {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 8 });
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = InputLimits.PayloadJsonDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return "payload is not a JSON object";
@@ -60,53 +66,88 @@ internal struct PayloadFields
 
     private string? ReadMember(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("ts"u8))
+        var member = KnownMember(ref reader);
+        if (member < 0)
         {
-            return ReadTime(ref reader, out Ts);
-        }
-
-        if (reader.ValueTextEquals("state"u8))
-        {
-            return ReadEnum(ref reader, "state", StateNames, out State);
-        }
-
-        if (reader.ValueTextEquals("sensor"u8))
-        {
-            return ReadEnum(ref reader, "sensor", SensorNames, out Sensor);
-        }
-
-        if (reader.ValueTextEquals("_type"u8))
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
+            var name = reader.GetString()!;
+            if (!(_others ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
             {
-                return "_type must be a string";
+                return $"member '{Shown(name)}' is sent more than once";
             }
 
-            OwnTracksType = reader.ValueTextEquals("location"u8) ? "location" : reader.ValueTextEquals("lwt"u8) ? "lwt" : "other";
-            return null;
-        }
-
-        if (reader.ValueTextEquals("requestId"u8))
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                return "requestId must be a string";
-            }
-
-            RequestId = reader.GetString();
-            return null;
-        }
-
-        ref var number = ref NumberSlot(ref reader, out var name);
-        if (name is null)
-        {
             reader.Read();
             reader.Skip();
             return null;
         }
 
+        if ((_seen & (1u << member)) != 0)
+        {
+            return $"member '{Members[member].Name}' is sent more than once";
+        }
+
+        _seen |= 1u << member;
+        return member switch
+        {
+            0 => ReadTime(ref reader, out Ts),
+            1 => ReadEnum(ref reader, "state", StateNames, out State),
+            2 => ReadEnum(ref reader, "sensor", SensorNames, out Sensor),
+            3 => ReadOwnTracksType(ref reader),
+            4 => ReadRequestId(ref reader),
+            _ => ReadNumber(ref reader, member),
+        };
+    }
+
+    /// <summary>Every member this reader knows, in the order of <see cref="ReadMember"/>'s cases and <see cref="NumberSlot"/>.</summary>
+    private static readonly (byte[] Utf8, string Name)[] Members =
+    [
+        .. new[] { "ts", "state", "sensor", "_type", "requestId", "lat", "lon", "acc", "alt", "spd", "hdg", "bat", "strength", "depthCm", "tst", "vel", "cog", "batt" }
+            .Select(n => (System.Text.Encoding.UTF8.GetBytes(n), n)),
+    ];
+
+    /// <summary>The index of the member the reader is on in <see cref="Members"/>, or -1 (its name unescaped before it is compared).</summary>
+    private static int KnownMember(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < Members.Length; i++)
+        {
+            if (reader.ValueTextEquals(Members[i].Utf8))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Shown(string name) => name.Length <= 40 ? name : string.Concat(name.AsSpan(0, 40), "…");
+
+    private string? ReadOwnTracksType(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return "_type must be a string";
+        }
+
+        OwnTracksType = reader.ValueTextEquals("location"u8) ? "location" : reader.ValueTextEquals("lwt"u8) ? "lwt" : "other";
+        return null;
+    }
+
+    private string? ReadRequestId(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return "requestId must be a string";
+        }
+
+        RequestId = reader.GetString();
+        return null;
+    }
+
+    private string? ReadNumber(ref Utf8JsonReader reader, int member)
+    {
+        ref var number = ref NumberSlot(member);
+        var name = Members[member].Name;
         reader.Read();
         switch (reader.TokenType)
         {
@@ -125,23 +166,24 @@ internal struct PayloadFields
     }
 
     [UnscopedRef]
-    private ref double? NumberSlot(ref Utf8JsonReader reader, out string? name)
+    private ref double? NumberSlot(int member)
     {
-        name = null;
-        if (reader.ValueTextEquals("lat"u8)) { name = "lat"; return ref Lat; }
-        if (reader.ValueTextEquals("lon"u8)) { name = "lon"; return ref Lon; }
-        if (reader.ValueTextEquals("acc"u8)) { name = "acc"; return ref Acc; }
-        if (reader.ValueTextEquals("alt"u8)) { name = "alt"; return ref Alt; }
-        if (reader.ValueTextEquals("spd"u8)) { name = "spd"; return ref Spd; }
-        if (reader.ValueTextEquals("hdg"u8)) { name = "hdg"; return ref Hdg; }
-        if (reader.ValueTextEquals("bat"u8)) { name = "bat"; return ref Bat; }
-        if (reader.ValueTextEquals("strength"u8)) { name = "strength"; return ref Strength; }
-        if (reader.ValueTextEquals("depthCm"u8)) { name = "depthCm"; return ref DepthCm; }
-        if (reader.ValueTextEquals("tst"u8)) { name = "tst"; return ref Tst; }
-        if (reader.ValueTextEquals("vel"u8)) { name = "vel"; return ref Vel; }
-        if (reader.ValueTextEquals("cog"u8)) { name = "cog"; return ref Cog; }
-        if (reader.ValueTextEquals("batt"u8)) { name = "batt"; return ref Batt; }
-        return ref Tst; // not used: name stays null
+        switch (member)
+        {
+            case 5: return ref Lat;
+            case 6: return ref Lon;
+            case 7: return ref Acc;
+            case 8: return ref Alt;
+            case 9: return ref Spd;
+            case 10: return ref Hdg;
+            case 11: return ref Bat;
+            case 12: return ref Strength;
+            case 13: return ref DepthCm;
+            case 14: return ref Tst;
+            case 15: return ref Vel;
+            case 16: return ref Cog;
+            default: return ref Batt;
+        }
     }
 
     /// <summary><c>ts</c>: an ISO-8601 string (no offset means UTC) or Unix epoch milliseconds.</summary>

@@ -77,11 +77,11 @@ public sealed class PeopleTests(SiloFixture fixture)
             }
         }
 
-        // A member sent twice is refused, so what is applied and what the audit trail records cannot differ.
+        // A member sent twice is refused, and named, so what is applied and what the audit trail records cannot differ.
         var twice = await Silo.Http.PutAsync("/api/assets/DU5-TWICE",
             new StringContent("""{"kind":"team","name":"A","unit":"DU5","unit":"DU6"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
-        Assert.True((await twice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("body", out _));
+        Assert.True((await twice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("unit", out _));
         Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.GetAsync("/api/assets/DU5-TWICE")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Silo.Http.PutAsJsonAsync("/api/users/break-glass", new { displayName = "x", roles = new[] { "admin" } })).StatusCode);
 

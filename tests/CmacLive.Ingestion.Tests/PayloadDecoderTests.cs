@@ -3,6 +3,7 @@ using System.Text;
 using CmacLive.Assets;
 using CmacLive.Detections;
 using CmacLive.Tracking;
+using CmacLive.Validation;
 
 namespace CmacLive.Ingestion.Tests;
 
@@ -192,4 +193,73 @@ public sealed class PayloadDecoderTests
     [InlineData("""{"ts":1778555045000,"detectionId":"d","category":"uxo","disposal":"removed"}""")]
     public void A_find_without_its_detection_or_with_a_bad_detail_is_malformed(string json) =>
         Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Find, json).Reason);
+
+    [Theory]
+    [InlineData(TopicKind.Position, """{"ts":1778555045000,"lat":13.3,"lon":102.9,"lat":14.0}""", "lat")]
+    [InlineData(TopicKind.Position, """{"ts":1778555045000,"lat":13.3,"lon":102.9,"l\u0061t":14.0}""", "lat")]
+    [InlineData(TopicKind.Position, """{"ts":1778555045000,"ts":1778555046000,"lat":13.3,"lon":102.9}""", "ts")]
+    [InlineData(TopicKind.Position, """{"ts":1778555045000,"lat":13.3,"lon":102.9,"extra":1,"extra":2}""", "extra")]
+    [InlineData(TopicKind.Status, """{"ts":1778555045000,"state":"working","state":"sos"}""", "state")]
+    [InlineData(TopicKind.OwnTracks, """{"_type":"location","_type":"lwt","lat":12.95,"lon":102.55,"tst":1778555045}""", "_type")]
+    [InlineData(TopicKind.Ack, """{"ts":1778555045000,"requestId":"REQ-1","requestId":"REQ-2"}""", "requestId")]
+    [InlineData(TopicKind.Find, """{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":"a","note":"b"}""", "note")]
+    public void A_member_sent_twice_is_malformed_and_named(TopicKind kind, string json, string member)
+    {
+        var d = Decode(kind, json);
+        Assert.Equal(DecodedKind.Rejected, d.Kind);
+        Assert.Equal(RejectReason.Malformed, d.Reason);
+        Assert.Contains($"'{member}'", d.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"ts":1778555045000,"requestId":"REQ-1\n"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"requestId":"../REQ-1"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"requestId":".."}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"requestId":"REQ-\u0430"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"requestId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""", RejectReason.TooLarge)]
+    public void An_ack_names_its_request_by_an_id(string json, RejectReason reason) =>
+        Assert.Equal(reason, Decode(TopicKind.Ack, json).Reason);
+
+    [Theory]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":"\u0000"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":7}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":"\ud800"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":7,"clutter":true}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk/../9","clutter":true}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk-9-1","category":"uxo","model":"\u001b[2J","depthCm":1,"disposal":"removed"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk-9-1","category":"uxo","depthCm":1e400,"disposal":"removed"}""", RejectReason.Malformed)]
+    [InlineData("""{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"x":{"y":1,"y":2}}""", RejectReason.Malformed)]
+    public void A_find_with_hostile_text_or_members_is_refused(string json, RejectReason reason) =>
+        Assert.Equal(reason, Decode(TopicKind.Find, json).Reason);
+
+    [Fact]
+    public void A_find_note_or_detection_id_over_its_limit_is_too_large()
+    {
+        var note = new string('n', InputLimits.Note + 1);
+        Assert.Equal(RejectReason.TooLarge, Decode(TopicKind.Find, $$"""{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":"{{note}}"}""").Reason);
+        var id = new string('d', InputLimits.DetectionId + 1);
+        Assert.Equal(RejectReason.TooLarge, Decode(TopicKind.Find, $$"""{"ts":1778555045000,"detectionId":"{{id}}","clutter":true}""").Reason);
+        var model = new string('m', InputLimits.Short + 1);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Find, $$"""{"ts":1778555045000,"detectionId":"trk-9-1","category":"uxo","model":"{{model}}","depthCm":1,"disposal":"removed"}""").Reason);
+        Assert.Equal(DecodedKind.Find, Decode(TopicKind.Find, $$"""{"ts":1778555045000,"detectionId":"trk-9-1","clutter":true,"note":"{{note[1..]}}"}""").Kind);
+    }
+
+    [Theory]
+    [InlineData("""{"ts":1778555045000,"lat":13.3,"lon":102.9,"x":[[[[[[[[[1]]]]]]]]]}""")]
+    [InlineData("""{"ts":12345678901234567890,"lat":13.3,"lon":102.9}""")]
+    [InlineData("""{"ts":1778555045000,"lat":13.3,"lon":102.9,"bat":"81"}""")]
+    [InlineData("""{"ts":1778555045000,"lat":NaN,"lon":102.9}""")]
+    [InlineData("""{"ts":1778555045000,"lat":Infinity,"lon":102.9}""")]
+    public void Deep_nesting_wrong_types_and_non_json_numbers_are_malformed(string json) =>
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Position, json).Reason);
+
+    [Theory]
+    [InlineData("""{"ts":1778555045000,"lat":13.3,"lon":102.9,"bat":12345678901234567890}""")]
+    [InlineData("""{"ts":1778555045000,"lat":-1e400,"lon":102.9}""")]
+    [InlineData("""{"_type":"location","lat":12.95,"lon":102.55,"tst":12345678901234567890}""")]
+    public void Huge_numbers_are_out_of_range(string json)
+    {
+        var kind = json.Contains("_type", StringComparison.Ordinal) ? TopicKind.OwnTracks : TopicKind.Position;
+        Assert.Equal(RejectReason.OutOfRange, Decode(kind, json).Reason);
+    }
 }

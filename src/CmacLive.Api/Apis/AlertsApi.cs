@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CmacLive.Alerts;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,9 @@ public static class AlertsApi
     }
 
     public static async Task<Results<Ok<Alert>, ProblemHttpResult>> GetAlert(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IAlertLedgerGrain>(0).Get(id) is { } alert ? TypedResults.Ok(alert) : Problems.NotFound($"no alert '{id}'");
+        Identifiers.IsLongId(id, InputLimits.AlertId) && await grains.GetGrain<IAlertLedgerGrain>(0).Get(id) is { } alert
+            ? TypedResults.Ok(alert)
+            : Problems.NoSuch("alert", id);
 
     /// <summary>
     /// <c>POST /api/alerts/{id}/ack</c> <c>{by?, note?}</c>: the signed-in user (or the named operator at the
@@ -54,18 +57,13 @@ public static class AlertsApi
 
         var errors = new Dictionary<string, string[]>();
         var (who, onBehalfOf) = Problems.Actor(body, user, errors);
-        var note = Problems.OptionalString(body, "note", errors);
-        if (note is { Length: > 1000 })
-        {
-            errors["note"] = ["must be at most 1000 characters"];
-        }
-
+        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
-        var alert = await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note, onBehalfOf);
-        return alert is null ? Problems.NotFound($"no alert '{id}'") : TypedResults.Ok(alert);
+        var alert = Identifiers.IsLongId(id, InputLimits.AlertId) ? await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note, onBehalfOf) : null;
+        return alert is null ? Problems.NoSuch("alert", id) : TypedResults.Ok(alert);
     }
 }

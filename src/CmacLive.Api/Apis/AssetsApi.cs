@@ -2,6 +2,7 @@ using System.Text.Json;
 using CmacLive.Assets;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,17 +47,8 @@ public static class AssetsApi
 
         var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
 
-        var name = Problems.RequiredString(body, "name", errors);
-        if (name is { Length: > 200 })
-        {
-            errors["name"] = ["must be at most 200 characters"];
-        }
-
-        var unit = Problems.RequiredString(body, "unit", errors)?.ToUpperInvariant();
-        if (unit is not null && !Identifiers.IsId(unit))
-        {
-            errors["unit"] = [Identifiers.IdRule];
-        }
+        var name = Problems.RequiredText(body, "name", InputLimits.Name, errors);
+        var unit = Problems.UnitCode(Problems.RequiredString(body, "unit", errors), "unit", errors);
 
         var capabilities = Capabilities(body, errors);
         if (errors.Count > 0)
@@ -78,16 +70,17 @@ public static class AssetsApi
     public static async Task<Results<Ok<AssetStatus>, ProblemHttpResult>> GetAsset(string id, IGrainFactory grains)
     {
         var status = await FindStatusAsync(grains, id);
-        return status is null ? Problems.NotFound($"no asset '{id}'") : TypedResults.Ok(status);
+        return status is null ? Problems.NoSuch("asset", id) : TypedResults.Ok(status);
     }
 
     /// <summary><c>GET /api/assets?unit=DU5</c>: the live status of every asset, or of one unit's (unit codes ignore case).</summary>
     public static async Task<Results<Ok<AssetStatus[]>, ValidationProblem>> ListAssets(string? unit, IGrainFactory grains)
     {
-        unit = unit?.Trim().ToUpperInvariant();
-        if (unit is not null && !Identifiers.IsId(unit))
+        var errors = new Dictionary<string, string[]>();
+        unit = Problems.UnitCode(unit, "unit", errors);
+        if (errors.Count > 0)
         {
-            return Problems.Field("unit", Identifiers.IdRule);
+            return Problems.Fields(errors);
         }
 
         IReadOnlyList<string> units = unit is null ? await grains.GetGrain<IUnitDirectoryGrain>(0).List() : [unit];
@@ -109,10 +102,10 @@ public static class AssetsApi
             return [];
         }
 
-        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String
-            || !Identifiers.Capability().IsMatch(c.GetString()!)))
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > InputLimits.ListItems
+            || value.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String || !Identifiers.Capability().IsMatch(c.GetString()!)))
         {
-            errors["capabilities"] = ["must be an array of lower-case words such as eod, manual, mechanical"];
+            errors["capabilities"] = [$"must be an array of at most {InputLimits.ListItems} lower-case words such as eod, manual, mechanical"];
             return [];
         }
 

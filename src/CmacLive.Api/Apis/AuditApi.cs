@@ -1,6 +1,7 @@
 using System.Globalization;
 using CmacLive.Api.Auth;
 using CmacLive.Audit;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,6 +42,8 @@ public static class AuditApi
             errors["limit"] = [$"must be a whole number from 1 to {MaxLimit}"];
         }
 
+        user = Problems.QueryText(user, "user", InputLimits.QueryText, errors);
+        target = Problems.QueryText(target, "target", InputLimits.QueryText, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
@@ -50,8 +53,8 @@ public static class AuditApi
         {
             From = start,
             To = end,
-            User = string.IsNullOrWhiteSpace(user) ? null : user.Trim(),
-            Target = string.IsNullOrWhiteSpace(target) ? null : target.Trim(),
+            User = user,
+            Target = target,
             Limit = count,
         };
         return TypedResults.Ok(await log.ReadAsync(query, cancellationToken));

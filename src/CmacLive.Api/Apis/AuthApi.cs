@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.People;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -48,7 +49,10 @@ public static class AuthApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var username = Problems.RequiredString(body, "username", errors)?.ToLowerInvariant();
+        // Only ASCII is folded to lower case: a look-alike (the Kelvin sign for K) must not sign in as another name.
+        var username = Problems.RequiredText(body, "username", InputLimits.Short, errors) is { } typed
+            ? System.Text.Ascii.IsValid(typed) ? typed.ToLowerInvariant() : typed
+            : null;
         var password = Problems.OptionalString(body, "password", errors);
         if (string.IsNullOrEmpty(password) && !errors.ContainsKey("password"))
         {
@@ -57,11 +61,6 @@ public static class AuthApi
         else if (password is { Length: > PasswordHashing.MaxLength })
         {
             errors["password"] = [$"must be at most {PasswordHashing.MaxLength} characters"];
-        }
-
-        if (username is { Length: > 100 })
-        {
-            errors["username"] = ["must be at most 100 characters"];
         }
 
         if (errors.Count > 0)

@@ -3,6 +3,7 @@ using CmacLive.Detections;
 using CmacLive.HazardAreas;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,7 +50,7 @@ public static class DetectionsApi
             wanted = s;
         }
 
-        if (area is not null && area != OutsideAreas && !Identifiers.Code().IsMatch(area))
+        if (area is not null && area != OutsideAreas && !Identifiers.IsCode(area))
         {
             return Problems.Field("area", Identifiers.CodeRule);
         }
@@ -65,7 +66,7 @@ public static class DetectionsApi
     }
 
     public static async Task<Results<Ok<Detection>, ProblemHttpResult>> GetDetection(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IDetectionGrain>(id).Get() is { } detection ? TypedResults.Ok(detection) : Problems.NotFound($"no detection '{id}'");
+        IsDetectionId(id) && await grains.GetGrain<IDetectionGrain>(id).Get() is { } detection ? TypedResults.Ok(detection) : Problems.NoSuch("detection", id);
 
     /// <summary><c>POST /api/detections/{id}/confirm</c> <c>{category, model?, depthCm, disposal, note?}</c>: the detection is a find.</summary>
     public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> Confirm(
@@ -79,7 +80,7 @@ public static class DetectionsApi
 
         var errors = new Dictionary<string, string[]>();
         var find = FindJson.Read(body, errors);
-        var note = Problems.OptionalString(body, "note", errors);
+        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
@@ -100,7 +101,7 @@ public static class DetectionsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var note = Problems.OptionalString(body, "note", errors);
+        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
@@ -110,14 +111,17 @@ public static class DetectionsApi
         return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = by, At = time.GetUtcNow(), Note = note, OnBehalfOf = onBehalfOf });
     }
 
+    /// <summary>A detection's id (<c>{deviceId}-{ms}</c>); anything else names no detection, and no grain is woken for it.</summary>
+    private static bool IsDetectionId(string id) => Identifiers.IsLongId(id, InputLimits.DetectionId);
+
     private static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> DecideAsync(
         IGrainFactory grains, string id, DetectionDecision decision)
     {
         try
         {
-            return await grains.GetGrain<IDetectionGrain>(id).Decide(decision) is { } detection
+            return IsDetectionId(id) && await grains.GetGrain<IDetectionGrain>(id).Decide(decision) is { } detection
                 ? TypedResults.Ok(detection)
-                : Problems.NotFound($"no detection '{id}'");
+                : Problems.NoSuch("detection", id);
         }
         catch (DetectionConflictException ex)
         {

@@ -1,6 +1,7 @@
 using CmacLive.Devices;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,7 +47,7 @@ public static class DevicesApi
             errors["deviceId"] = [Identifiers.IdRule];
         }
 
-        var assetId = Problems.RequiredString(body, "assetId", errors);
+        var assetId = Problems.RequiredId(body, "assetId", errors);
         var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
 
         var secret = Problems.OptionalString(body, "secret", errors);
@@ -54,9 +55,9 @@ public static class DevicesApi
         {
             errors["secret"] = ["is required"];
         }
-        else if (secret is { Length: < DeviceSecret.MinLength or > 256 })
+        else if (secret is { Length: < DeviceSecret.MinLength or > InputLimits.Secret })
         {
-            errors["secret"] = [$"must be {DeviceSecret.MinLength} to 256 characters"];
+            errors["secret"] = [$"must be {DeviceSecret.MinLength} to {InputLimits.Secret} characters"];
         }
 
         var asset = assetId is null ? null : await AssetsApi.FindAsync(grains, assetId);
@@ -90,7 +91,7 @@ public static class DevicesApi
         var device = Identifiers.IsId(deviceId) ? grains.GetGrain<IDeviceGrain>(deviceId) : null;
         if (device is null || await device.Get() is null)
         {
-            return Problems.NotFound($"no device '{deviceId}'");
+            return Problems.NoSuch("device", deviceId);
         }
 
         if (await AtBrokerAsync(context, () => broker.RemoveAsync(deviceId, cancellationToken)) is { } refused)
@@ -98,7 +99,7 @@ public static class DevicesApi
             return refused;
         }
 
-        return await device.Delete() ? TypedResults.NoContent() : Problems.NotFound($"no device '{deviceId}'");
+        return await device.Delete() ? TypedResults.NoContent() : Problems.NoSuch("device", deviceId);
     }
 
     /// <summary>The broker's side of a device change: null when done, else 409 (a login that is not a device's) or 503 with <c>Retry-After</c>.</summary>
@@ -123,6 +124,6 @@ public static class DevicesApi
     public static async Task<Results<Ok<DeviceInfo>, ProblemHttpResult>> GetDevice(string deviceId, IGrainFactory grains)
     {
         var device = Identifiers.IsId(deviceId) ? await grains.GetGrain<IDeviceGrain>(deviceId).Get() : null;
-        return device is null ? Problems.NotFound($"no device '{deviceId}'") : TypedResults.Ok(device);
+        return device is null ? Problems.NoSuch("device", deviceId) : TypedResults.Ok(device);
     }
 }

@@ -6,6 +6,7 @@ using CmacLive.Assets;
 using CmacLive.Dispatch;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,11 +57,7 @@ public static class DispatchApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var id = Problems.OptionalString(body, "id", errors)?.Trim();
-        if (id is not null && !Identifiers.IsId(id))
-        {
-            errors["id"] = [Identifiers.IdRule];
-        }
+        var id = Problems.OptionalId(body, "id", errors);
 
         var lat = Coordinate(body, "lat", 90, errors);
         var lon = Coordinate(body, "lon", 180, errors);
@@ -72,17 +69,8 @@ public static class DispatchApi
         DispatchPriority? priority = body.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null
             ? Problems.RequiredChoice(body, "priority", Priorities, errors)
             : null;
-        var unit = Problems.OptionalString(body, "unit", errors)?.Trim().ToUpperInvariant();
-        if (unit is { Length: 0 })
-        {
-            unit = null;
-        }
-        else if (unit is not null && !Identifiers.IsId(unit))
-        {
-            errors["unit"] = [Identifiers.IdRule];
-        }
-
-        var phone = Problems.OptionalText(body, "reporterPhone", 40, errors);
+        var unit = Problems.UnitCode(Problems.OptionalString(body, "unit", errors), "unit", errors);
+        var phone = Problems.OptionalText(body, "reporterPhone", InputLimits.Phone, errors);
         if (phone is not null && !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')'))
         {
             errors["reporterPhone"] = ["may hold only digits, spaces and + - ( )"];
@@ -92,18 +80,18 @@ public static class DispatchApi
         {
             Lat = lat ?? 0,
             Lon = lon ?? 0,
-            Village = Problems.OptionalText(body, "village", 100, errors),
-            Commune = Problems.OptionalText(body, "commune", 100, errors),
-            District = Problems.OptionalText(body, "district", 100, errors),
-            Province = Problems.OptionalText(body, "province", 100, errors),
+            Village = Problems.OptionalText(body, "village", InputLimits.Short, errors),
+            Commune = Problems.OptionalText(body, "commune", InputLimits.Short, errors),
+            District = Problems.OptionalText(body, "district", InputLimits.Short, errors),
+            Province = Problems.OptionalText(body, "province", InputLimits.Short, errors),
             Found = found ?? FoundItem.Unknown,
-            Description = Problems.OptionalText(body, "description", 2000, errors),
-            ReporterName = Problems.OptionalText(body, "reporterName", 200, errors),
+            Description = Problems.OptionalText(body, "description", InputLimits.Description, errors),
+            ReporterName = Problems.OptionalText(body, "reporterName", InputLimits.Name, errors),
             ReporterPhone = phone,
             NearPeople = Problems.OptionalBool(body, "nearPeople", errors),
             NearSchool = Problems.OptionalBool(body, "nearSchool", errors),
             NearRoad = Problems.OptionalBool(body, "nearRoad", errors),
-            PhotoRef = Problems.OptionalText(body, "photoRef", 500, errors),
+            PhotoRef = Problems.OptionalText(body, "photoRef", InputLimits.Link, errors),
             Unit = unit,
             Priority = priority,
         };
@@ -134,13 +122,13 @@ public static class DispatchApi
     public static async Task<Results<Ok<DispatchRequestView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         Identifiers.IsId(id) && await grains.GetGrain<IDispatchRequestGrain>(id).Get() is { } found
             ? TypedResults.Ok(ForCaller(found, user))
-            : Problems.NotFound($"no request '{id}'");
+            : Problems.NoSuch("request", id);
 
     /// <summary><c>GET /api/dispatch/requests/{id}/recommendations</c>: the teams ranked again now (while none is assigned).</summary>
     public static async Task<Results<Ok<IReadOnlyList<Recommendation>>, ProblemHttpResult>> Recommend(string id, IGrainFactory grains) =>
         Identifiers.IsId(id) && await grains.GetGrain<IDispatchRequestGrain>(id).Recommend() is { } found
             ? TypedResults.Ok(found.Recommendations)
-            : Problems.NotFound($"no request '{id}'");
+            : Problems.NoSuch("request", id);
 
     /// <summary>
     /// <c>GET /api/dispatch/requests?open=true</c>, or <c>?status=&amp;unit=&amp;province=&amp;from=&amp;to=</c>: requests received
@@ -171,6 +159,8 @@ public static class DispatchApi
         }
 
         var range = Range(from, to, time, errors);
+        unit = Problems.UnitCode(unit, "unit", errors);
+        province = Problems.QueryText(province, "province", InputLimits.Short, errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
@@ -179,11 +169,10 @@ public static class DispatchApi
         var requests = openOnly
             ? await grains.GetGrain<IDispatchIndexGrain>(IDispatchIndexGrain.Open).List()
             : await ReceivedAsync(grains, range);
-        unit = unit?.Trim().ToUpperInvariant();
         return TypedResults.Ok(requests
             .Where(r => wanted is null || r.Status == wanted)
-            .Where(r => string.IsNullOrEmpty(unit) || r.Unit == unit)
-            .Where(r => string.IsNullOrWhiteSpace(province) || string.Equals(r.Province, province.Trim(), StringComparison.OrdinalIgnoreCase))
+            .Where(r => unit is null || r.Unit == unit)
+            .Where(r => province is null || string.Equals(r.Province, province, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(r => r.ReceivedAt)
             .ToArray());
     }
@@ -203,7 +192,7 @@ public static class DispatchApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var teamId = Problems.RequiredString(body, "teamId", errors);
+        var teamId = Problems.RequiredId(body, "teamId", errors);
         var replace = Problems.OptionalBool(body, "replace", errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         AssetRef? team = null;
@@ -239,12 +228,7 @@ public static class DispatchApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var teamId = Problems.OptionalString(body, "teamId", errors)?.Trim();
-        if (teamId is { Length: 0 })
-        {
-            teamId = null;
-        }
-
+        var teamId = Problems.OptionalId(body, "teamId", errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
@@ -287,7 +271,7 @@ public static class DispatchApi
             errors["items"] = ["is required: how many items were found (at least 1)"];
         }
 
-        var note = Problems.OptionalText(body, "note", 1000, errors);
+        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
@@ -309,7 +293,7 @@ public static class DispatchApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var reason = Problems.OptionalText(body, "reason", 1000, errors);
+        var reason = Problems.OptionalText(body, "reason", InputLimits.Note, errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         if (errors.Count > 0)
         {
@@ -333,13 +317,13 @@ public static class DispatchApi
             errors["format"] = ["must be json or csv"];
         }
 
+        unit = Problems.UnitCode(unit, "unit", errors);
         if (errors.Count > 0)
         {
             return Problems.Fields(errors);
         }
 
-        unit = unit?.Trim().ToUpperInvariant();
-        var requests = (await ReceivedAsync(grains, range)).Where(r => string.IsNullOrEmpty(unit) || r.Unit == unit);
+        var requests = (await ReceivedAsync(grains, range)).Where(r => unit is null || r.Unit == unit);
         var rows = DispatchFigures.Compute(requests);
         return format == "csv"
             ? Microsoft.AspNetCore.Http.Results.Text(ToCsv(rows), "text/csv", Encoding.UTF8)
@@ -351,12 +335,12 @@ public static class DispatchApi
     {
         if (!Identifiers.IsId(id))
         {
-            return Problems.NotFound($"no request '{id}'");
+            return Problems.NoSuch("request", id);
         }
 
         try
         {
-            return await step(grains.GetGrain<IDispatchRequestGrain>(id)) is { } view ? TypedResults.Ok(ForCaller(view, user)) : Problems.NotFound($"no request '{id}'");
+            return await step(grains.GetGrain<IDispatchRequestGrain>(id)) is { } view ? TypedResults.Ok(ForCaller(view, user)) : Problems.NoSuch("request", id);
         }
         catch (DispatchConflictException ex)
         {

@@ -4,6 +4,7 @@ using CmacLive.Assets;
 using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
+using CmacLive.Validation;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
@@ -63,7 +64,7 @@ public static class HazardAreasApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.Code().IsMatch(code))
+        if (!Identifiers.IsCode(code))
         {
             errors["code"] = [Identifiers.CodeRule];
         }
@@ -87,14 +88,14 @@ public static class HazardAreasApi
             type = Problems.RequiredChoice(properties, "type", Types, errors, prefix);
             if (Problems.OptionalString(properties, "code", errors, prefix) is { } bodyCode && bodyCode != code)
             {
-                errors["properties.code"] = [$"is '{bodyCode}' but the URL names '{code}'"];
+                errors["properties.code"] = [$"is '{Identifiers.Shown(bodyCode)}' but the URL names '{Identifiers.Shown(code)}'"];
             }
 
-            name = Problems.OptionalString(properties, "name", errors, prefix);
-            province = Problems.OptionalString(properties, "province", errors, prefix);
-            unit = Problems.OptionalString(properties, "unit", errors, prefix);
-            priority = Problems.OptionalString(properties, "priority", errors, prefix);
-            project = Problems.OptionalString(properties, "project", errors, prefix);
+            name = Problems.OptionalText(properties, "name", InputLimits.Name, errors, prefix);
+            province = Problems.OptionalText(properties, "province", InputLimits.Short, errors, prefix);
+            unit = Problems.OptionalText(properties, "unit", InputLimits.Short, errors, prefix);
+            priority = Problems.OptionalText(properties, "priority", InputLimits.Short, errors, prefix);
+            project = Problems.OptionalText(properties, "project", InputLimits.Short, errors, prefix);
         }
 
         var geometry = ReadGeometry(body, errors);
@@ -121,8 +122,8 @@ public static class HazardAreasApi
     public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> GetHazardArea(string code, IGrainFactory grains)
     {
         code = Uri.UnescapeDataString(code);
-        var view = Identifiers.Code().IsMatch(code) ? await grains.GetGrain<IHazardAreaGrain>(code).GetView() : null;
-        return view is null ? Problems.NotFound($"no hazard area '{code}'") : TypedResults.Ok(view);
+        var view = Identifiers.IsCode(code) ? await grains.GetGrain<IHazardAreaGrain>(code).GetView() : null;
+        return view is null ? Problems.NoSuch("hazard area", code) : TypedResults.Ok(view);
     }
 
     /// <summary><c>GET /api/hazard-areas</c>: every area, by code.</summary>
@@ -171,10 +172,10 @@ public static class HazardAreasApi
     public static async Task<IResult> GetSearched(string code, IGrainFactory grains)
     {
         code = Uri.UnescapeDataString(code);
-        var searched = Identifiers.Code().IsMatch(code) ? await grains.GetGrain<IHazardAreaGrain>(code).GetSearched() : null;
+        var searched = Identifiers.IsCode(code) ? await grains.GetGrain<IHazardAreaGrain>(code).GetSearched() : null;
         if (searched is null)
         {
-            return Problems.NotFound($"no hazard area '{code}'");
+            return Problems.NoSuch("hazard area", code);
         }
 
         var feature = new
@@ -203,7 +204,7 @@ public static class HazardAreasApi
 
         var errors = new Dictionary<string, string[]>();
         var status = Problems.RequiredChoice(body, "status", Statuses, errors);
-        var note = Problems.OptionalString(body, "note", errors);
+        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
         var (by, onBehalfOf) = Problems.Actor(body, user, errors);
         LandReleaseOutcome? outcome = null;
         if (body.TryGetProperty("outcome", out var o) && o.ValueKind != JsonValueKind.Null)
@@ -229,10 +230,10 @@ public static class HazardAreasApi
         }
 
         var area = grains.GetGrain<IHazardAreaGrain>(code);
-        var before = Identifiers.Code().IsMatch(code) ? await area.GetView() : null;
+        var before = Identifiers.IsCode(code) ? await area.GetView() : null;
         if (before is null)
         {
-            return Problems.NotFound($"no hazard area '{code}'");
+            return Problems.NoSuch("hazard area", code);
         }
 
         try
@@ -291,14 +292,14 @@ public static class HazardAreasApi
         IGrainFactory grains, string code, string assetId)
     {
         var area = grains.GetGrain<IHazardAreaGrain>(code);
-        if (!Identifiers.Code().IsMatch(code) || await area.GetView() is null)
+        if (!Identifiers.IsCode(code) || await area.GetView() is null)
         {
-            return (null, null, Problems.NotFound($"no hazard area '{code}'"));
+            return (null, null, Problems.NoSuch("hazard area", code));
         }
 
         return await AssetsApi.FindAsync(grains, assetId) is { } asset
             ? (area, asset, null)
-            : (null, null, Problems.NotFound($"no asset '{assetId}'"));
+            : (null, null, Problems.NoSuch("asset", assetId));
     }
 
     private static Geometry? ReadGeometry(JsonElement body, Dictionary<string, string[]> errors)

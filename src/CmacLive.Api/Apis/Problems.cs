@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,19 +17,31 @@ public static class Problems
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: what);
 
+    /// <summary>404 <c>no {kind} '{id}'</c>, the id cut short when it is long (a route may carry kilobytes).</summary>
+    public static ProblemHttpResult NoSuch(string kind, string id) => NotFound($"no {kind} '{Identifiers.Shown(id)}'");
+
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
-    /// <summary>Reads the body as a JSON object; on failure answers a 400 naming <c>body</c>.</summary>
+    /// <summary>
+    /// Reads the body as a JSON object of at most <see cref="InputLimits.JsonDepth"/> levels; on failure answers a 400
+    /// naming <c>body</c>, or the member at fault: one sent twice (what the handler and the audit trail read must be the
+    /// same), text that is not Unicode or holds control characters, a number too large for a double
+    /// (<see cref="JsonBodyCheck"/>).
+    /// </summary>
     public static async Task<(JsonElement Body, ValidationProblem? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            // A member sent twice is refused: what the handler and the audit trail read must be the same.
-            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { AllowDuplicateProperties = false }, cancellationToken);
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = InputLimits.JsonDepth }, cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (default, Field("body", "must be a JSON object"));
+            }
+
+            if (JsonBodyCheck.Find(document.RootElement) is { } problem)
+            {
+                return (default, Field(problem.Path, problem.Message));
             }
 
             return (document.RootElement.Clone(), null);
@@ -60,6 +73,73 @@ public static class Problems
         }
 
         return value.GetString();
+    }
+
+    /// <summary>A required string member of at most <paramref name="max"/> characters, trimmed.</summary>
+    public static string? RequiredText(JsonElement body, string name, int max, Dictionary<string, string[]> errors, string? prefix = null)
+    {
+        var text = RequiredString(body, name, errors, prefix);
+        return AtMost(text, prefix + name, max, errors);
+    }
+
+    /// <summary>A required id member (<see cref="Identifiers.IsId"/>).</summary>
+    public static string? RequiredId(JsonElement body, string name, Dictionary<string, string[]> errors) =>
+        Id(RequiredString(body, name, errors), name, errors);
+
+    /// <summary>An optional id member (<see cref="Identifiers.IsId"/>); blank reads as absent.</summary>
+    public static string? OptionalId(JsonElement body, string name, Dictionary<string, string[]> errors) =>
+        Id(OptionalString(body, name, errors), name, errors);
+
+    /// <summary>A query parameter's free text of at most <paramref name="max"/> characters, trimmed; blank reads as absent.</summary>
+    public static string? QueryText(string? value, string name, int max, Dictionary<string, string[]> errors)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (JsonBodyCheck.HasControl(text))
+        {
+            errors[name] = ["must not contain control characters"];
+            return null;
+        }
+
+        return AtMost(text, name, max, errors);
+    }
+
+    /// <summary>A unit code sent in a query or a body: an id, stored and matched in upper case; checked before it is
+    /// upper-cased, so no look-alike letter (<c>ſ</c>, <c>ı</c>) becomes an ASCII one.</summary>
+    public static string? UnitCode(string? value, string name, Dictionary<string, string[]> errors) =>
+        Id(value, name, errors)?.ToUpperInvariant();
+
+    /// <summary>Trimmed text that must be an id; blank reads as absent.</summary>
+    private static string? Id(string? value, string name, Dictionary<string, string[]> errors)
+    {
+        var id = value?.Trim();
+        if (string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        if (!Identifiers.IsId(id))
+        {
+            errors[name] = [Identifiers.IdRule];
+            return null;
+        }
+
+        return id;
+    }
+
+    private static string? AtMost(string? text, string field, int max, Dictionary<string, string[]> errors)
+    {
+        if (text is { Length: > 0 } && text.Length > max)
+        {
+            errors[field] = [InputLimits.AtMost(max)];
+            return null;
+        }
+
+        return text;
     }
 
     /// <summary>A required string member that must be one of <paramref name="choices"/>' keys; answers its value.</summary>
@@ -128,15 +208,10 @@ public static class Problems
     }
 
     /// <summary>An optional string member of at most <paramref name="max"/> characters, trimmed; blank reads as absent.</summary>
-    public static string? OptionalText(JsonElement body, string name, int max, Dictionary<string, string[]> errors)
+    public static string? OptionalText(JsonElement body, string name, int max, Dictionary<string, string[]> errors, string? prefix = null)
     {
-        var text = OptionalString(body, name, errors)?.Trim();
-        if (text is { Length: > 0 } && text.Length > max)
-        {
-            errors[name] = [$"must be at most {max} characters"];
-        }
-
-        return string.IsNullOrEmpty(text) ? null : text;
+        var text = OptionalString(body, name, errors, prefix)?.Trim();
+        return string.IsNullOrEmpty(text) ? null : AtMost(text, prefix + name, max, errors);
     }
 
 
@@ -146,12 +221,7 @@ public static class Problems
     /// </summary>
     public static (string By, string? OnBehalfOf) Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors)
     {
-        var by = OptionalString(body, "by", errors);
-        if (by is { Length: > 100 })
-        {
-            errors["by"] = ["must be at most 100 characters"];
-        }
-
-        return (Auth.CmacClaims.NameOf(user), string.IsNullOrWhiteSpace(by) ? null : by.Trim());
+        var by = OptionalText(body, "by", InputLimits.Short, errors);
+        return (Auth.CmacClaims.NameOf(user), by);
     }
 }

@@ -7,6 +7,7 @@ using CmacLive.Detections;
 using CmacLive.Reports;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,6 +19,9 @@ namespace CmacLive.Api.Apis;
 public static class ReportsApi
 {
     private static readonly string[] Kinds = ["team", "machine", "dog", "rat"];
+
+    /// <summary>The largest target a project may set: 100,000 km², over half of Cambodia.</summary>
+    private const double MaxTargetM2 = 1e11;
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
@@ -44,12 +48,12 @@ public static class ReportsApi
             errors["id"] = [Identifiers.IdRule];
         }
 
-        var name = Problems.RequiredString(body, "name", errors);
+        var name = Problems.RequiredText(body, "name", InputLimits.Name, errors);
         var units = new List<string>();
-        if (!body.TryGetProperty("units", out var u) || u.ValueKind != JsonValueKind.Array || u.GetArrayLength() == 0
-            || u.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || !Identifiers.IsId(x.GetString()!.ToUpperInvariant())))
+        if (!body.TryGetProperty("units", out var u) || u.ValueKind != JsonValueKind.Array || u.GetArrayLength() is 0 or > InputLimits.ListItems
+            || u.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || !Identifiers.IsId(x.GetString())))
         {
-            errors["units"] = ["must be a non-empty array of unit codes such as DU5"];
+            errors["units"] = [$"must be an array of 1 to {InputLimits.ListItems} unit codes such as DU5"];
         }
         else
         {
@@ -57,9 +61,9 @@ public static class ReportsApi
         }
 
         var target = Problems.OptionalNumber(body, "targetM2", errors);
-        if (target is not > 0 && !errors.ContainsKey("targetM2"))
+        if (target is not (> 0 and <= MaxTargetM2) && !errors.ContainsKey("targetM2"))
         {
-            errors["targetM2"] = ["is required: the square metres the project must release, more than 0"];
+            errors["targetM2"] = [$"is required: the square metres the project must release, more than 0 and at most {MaxTargetM2:0}"];
         }
 
         var start = Date(body, "start", errors);
@@ -82,7 +86,7 @@ public static class ReportsApi
     public static async Task<Results<Ok<ProjectProgress>, ProblemHttpResult>> GetProject(string id, IGrainFactory grains, ReportDays days, TimeProvider time)
     {
         var project = Identifiers.IsId(id) ? await grains.GetGrain<IProjectGrain>(id).Get() : null;
-        return project is null ? Problems.NotFound($"no project '{id}'") : TypedResults.Ok(await ProgressAsync(grains, project, days.DayOf(time.GetUtcNow())));
+        return project is null ? Problems.NoSuch("project", id) : TypedResults.Ok(await ProgressAsync(grains, project, days.DayOf(time.GetUtcNow())));
     }
 
     public static async Task<Ok<ProjectProgress[]>> ListProjects(IGrainFactory grains, ReportDays days, TimeProvider time)
@@ -108,11 +112,7 @@ public static class ReportsApi
             errors["date"] = ["must be a date yyyy-MM-dd"];
         }
 
-        unit = unit?.Trim().ToUpperInvariant();
-        if (unit is not null && !Identifiers.IsId(unit))
-        {
-            errors["unit"] = [Identifiers.IdRule];
-        }
+        unit = Problems.UnitCode(unit, "unit", errors);
 
         if (format is not (null or "json" or "csv"))
         {
@@ -125,7 +125,7 @@ public static class ReportsApi
             definition = Identifiers.IsId(project) ? await grains.GetGrain<IProjectGrain>(project).Get() : null;
             if (definition is null)
             {
-                errors["project"] = [$"no project '{project}'"];
+                errors["project"] = [$"no project '{Identifiers.Shown(project)}'"];
             }
         }
 

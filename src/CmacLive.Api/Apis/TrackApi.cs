@@ -58,7 +58,7 @@ public static class TrackApi
 
         if (await AssetsApi.FindAsync(grains, id) is null)
         {
-            return Problems.NotFound($"no asset '{id}'");
+            return Problems.NoSuch("asset", id);
         }
 
         var points = await history.ReadTrackAsync(id, start, end, MaxPoints + 1, cancellationToken);

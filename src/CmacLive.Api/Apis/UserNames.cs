@@ -11,6 +11,6 @@ public static partial class UserNames
     public static bool IsValid([NotNullWhen(true)] string? name) =>
         name is not null && Pattern().IsMatch(name) && name != Auth.ApiKeyHandler.BreakGlassName;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{0,63}$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._@-]{0,63}\z")]
     private static partial Regex Pattern();
 }

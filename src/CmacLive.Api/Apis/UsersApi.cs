@@ -2,6 +2,7 @@ using System.Text.Json;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.People;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +37,7 @@ public static class UsersApi
     public static async Task<Results<Ok<UserView>, ProblemHttpResult>> Get(string username, IGrainFactory grains) =>
         Normalize(username) is { } name && await grains.GetGrain<IUserGrain>(name).Get() is { } user
             ? TypedResults.Ok(user)
-            : Problems.NotFound($"no user '{username}'");
+            : Problems.NoSuch("user", username);
 
     /// <summary><c>PUT /api/users/{username}</c> <c>{displayName, roles, password?, disabled?}</c>: creates or changes the user.</summary>
     public static async Task<Results<Ok<UserView>, ValidationProblem>> Put(
@@ -55,11 +56,7 @@ public static class UsersApi
             errors["username"] = [UserNames.Rule];
         }
 
-        var displayName = Problems.RequiredString(body, "displayName", errors);
-        if (displayName is { Length: > 200 })
-        {
-            errors["displayName"] = ["must be at most 200 characters"];
-        }
+        var displayName = Problems.RequiredText(body, "displayName", InputLimits.Name, errors);
 
         var roles = ReadRoles(body, required: true, errors);
         var password = Problems.OptionalString(body, "password", errors);
@@ -94,7 +91,7 @@ public static class UsersApi
         var name = Normalize(username);
         if (name is null || !await grains.GetGrain<IUserGrain>(name).Delete())
         {
-            return Problems.NotFound($"no user '{username}'");
+            return Problems.NoSuch("user", username);
         }
 
         cache.Forget(name);
@@ -117,15 +114,11 @@ public static class UsersApi
         var name = Normalize(username);
         if (name is null || await grains.GetGrain<IUserGrain>(name).Get() is not { } user)
         {
-            return Problems.NotFound($"no user '{username}'");
+            return Problems.NoSuch("user", username);
         }
 
         var errors = new Dictionary<string, string[]>();
-        var keyName = Problems.RequiredString(body, "name", errors);
-        if (keyName is not null && !Identifiers.IsId(keyName))
-        {
-            errors["name"] = [Identifiers.IdRule];
-        }
+        var keyName = Problems.RequiredId(body, "name", errors);
 
         var roles = ReadRoles(body, required: false, errors);
         if (roles is not null && roles.Except(user.Roles, StringComparer.Ordinal).ToArray() is { Length: > 0 } beyond)
@@ -161,7 +154,7 @@ public static class UsersApi
             var added = await grains.GetGrain<IUserGrain>(name).AddKey(new ApiKeyGrant { Id = id, Name = keyName!, Hash = hash, Roles = roles, ExpiresAt = expiresAt });
             if (added is null)
             {
-                return Problems.NotFound($"no user '{username}'");
+                return Problems.NoSuch("user", username);
             }
 
             cache.Forget(name);
@@ -179,7 +172,7 @@ public static class UsersApi
         var user = Normalize(username);
         if (user is null || !await grains.GetGrain<IUserGrain>(user).RevokeKey(name))
         {
-            return Problems.NotFound($"user '{username}' has no key '{name}'");
+            return Problems.NotFound($"user '{Identifiers.Shown(username)}' has no key '{Identifiers.Shown(name)}'");
         }
 
         cache.Forget(user);
@@ -202,7 +195,8 @@ public static class UsersApi
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String))
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > InputLimits.ListItems
+            || value.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String))
         {
             errors["roles"] = [$"must be an array of {string.Join(", ", Roles.All)}"];
             return null;
@@ -211,7 +205,7 @@ public static class UsersApi
         var roles = value.EnumerateArray().Select(r => r.GetString()!.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
         if (roles.Where(r => !Roles.IsKnown(r)).ToArray() is { Length: > 0 } unknown)
         {
-            errors["roles"] = [$"unknown role {string.Join(", ", unknown.Select(r => $"'{r}'"))}; roles are {string.Join(", ", Roles.All)}"];
+            errors["roles"] = [$"unknown role {string.Join(", ", unknown.Take(3).Select(r => $"'{Identifiers.Shown(r)}'"))}; roles are {string.Join(", ", Roles.All)}"];
             return null;
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CmacLive.Validation;
 
 namespace CmacLive.Detections;
 
@@ -28,9 +29,9 @@ public static class FindJson
         if (body.TryGetProperty("model", out var m) && m.ValueKind != JsonValueKind.Null)
         {
             model = m.ValueKind == JsonValueKind.String ? m.GetString()?.Trim() : null;
-            if (model is null || model.Length > 100)
+            if (model is null || model.Length > InputLimits.Short)
             {
-                errors["model"] = ["must be a string of at most 100 characters, such as BLU-24/B"];
+                errors["model"] = [$"must be a string of at most {InputLimits.Short} characters, such as BLU-24/B"];
             }
         }
 

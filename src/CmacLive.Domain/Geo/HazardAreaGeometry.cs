@@ -1,10 +1,11 @@
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
+using CmacLive.Validation;
 using NetTopologySuite.Operation.Valid;
 
 namespace CmacLive.Geo;
 
-/// <summary>Rules for a hazard area's geometry: a valid WGS84 polygon or multipolygon.</summary>
+/// <summary>Rules for a hazard area's geometry: a valid WGS84 polygon or multipolygon of at most <see cref="InputLimits.Vertices"/> vertices.</summary>
 public static class HazardAreaGeometry
 {
     public static readonly GeometryFactory Factory = new(new PrecisionModel(), 4326);
@@ -25,6 +26,11 @@ public static class HazardAreaGeometry
         if (geometry.IsEmpty)
         {
             return "the polygon is empty";
+        }
+
+        if (geometry.NumPoints > InputLimits.Vertices)
+        {
+            return $"has {geometry.NumPoints} vertices; a hazard area may have at most {InputLimits.Vertices}";
         }
 
         foreach (var c in geometry.Coordinates)
