@@ -1,3 +1,5 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -14,15 +16,55 @@ internal static partial class ExternalBrokerConnection
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
 
-    /// <summary>Connect options with the silo's login at <c>Mqtt:Host</c>:<c>Mqtt:Port</c> under this client id.</summary>
+    /// <summary>
+    /// Connect options with the silo's login at <c>Mqtt:Host</c>:<c>Mqtt:Port</c> under this client id; with
+    /// <c>Mqtt:Tls:Enabled</c>, over TLS to <c>Mqtt:Tls:Port</c>, the broker's certificate checked against the host name
+    /// and against <c>Mqtt:Tls:Authority</c> alone when it is set (else the system's roots).
+    /// </summary>
     public static MqttClientOptionsBuilder Options(MqttOptions settings, string clientId)
     {
+        var tls = settings.Tls;
         var connect = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.Host, settings.Port)
+            .WithTcpServer(settings.Host, tls.Enabled ? tls.Port : settings.Port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+        if (tls.Enabled)
+        {
+            var authority = Authority(tls);
+            connect = connect.WithTlsOptions(o =>
+            {
+                o.UseTls().WithTargetHost(settings.Host).WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
+                if (authority is not null)
+                {
+                    o.WithTrustChain(authority);
+                }
+            });
+        }
+
         return string.IsNullOrEmpty(settings.Username) ? connect : connect.WithCredentials(settings.Username, settings.Password);
+    }
+
+    /// <summary>The authority named by <c>Mqtt:Tls:Authority</c>, or null for the system's roots.</summary>
+    private static X509Certificate2Collection? Authority(MqttTlsOptions tls)
+    {
+        if (string.IsNullOrWhiteSpace(tls.Authority))
+        {
+            return null;
+        }
+
+        var authority = new X509Certificate2Collection();
+        try
+        {
+            authority.ImportFromPemFile(tls.Authority);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException($"Mqtt:Tls:Authority ({tls.Authority}) must be a readable PEM file of the broker's certificate authority: {ex.Message}", ex);
+        }
+
+        return authority.Count > 0 ? authority
+            : throw new InvalidOperationException($"Mqtt:Tls:Authority ({tls.Authority}) holds no certificate");
     }
 
     /// <summary>

@@ -11,7 +11,21 @@ public static class IngestionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCmacLiveIngestion(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section));
+        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section))
+            .Validate(o => o.MaxPacketBytes >= 1024 && o.MaxPacketBytes <= 268_435_455, "Mqtt:MaxPacketBytes must be between 1024 and 268435455")
+            .Validate(o => o.MaxConnections >= 1 && o.MaxConnectionsPerDevice >= 1, "Mqtt:MaxConnections and Mqtt:MaxConnectionsPerDevice must be at least 1")
+            .Validate(o => o.MaxMessagesPerSecondPerDevice > 0 && o.MessageBurstPerDevice >= 1,
+                "Mqtt:MaxMessagesPerSecondPerDevice must be above 0 and Mqtt:MessageBurstPerDevice at least 1")
+            .Validate(o => o.ConnectFailureLimit >= 1 && o.ConnectFailureLimitPerAddress >= 1 && o.ConnectFailuresTracked >= 100,
+                "Mqtt:ConnectFailureLimit and Mqtt:ConnectFailureLimitPerAddress must be at least 1, Mqtt:ConnectFailuresTracked at least 100")
+            .Validate(o => o.ConnectBackoff > TimeSpan.Zero && o.ConnectMaxBackoff >= o.ConnectBackoff,
+                "Mqtt:ConnectBackoff must be above zero and Mqtt:ConnectMaxBackoff at least as long")
+            .Validate(o => o.ConnectTimeout >= TimeSpan.FromSeconds(1), "Mqtt:ConnectTimeout must be at least one second")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Tls.Certificate) == string.IsNullOrWhiteSpace(o.Tls.Key),
+                "Mqtt:Tls:Certificate and Mqtt:Tls:Key go together")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Tls.Authority) || File.Exists(o.Tls.Authority),
+                "Mqtt:Tls:Authority must name a PEM file of the broker's certificate authority")
+            .ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<IngestStats>();
         services.AddSingleton<UplinkProcessor>();

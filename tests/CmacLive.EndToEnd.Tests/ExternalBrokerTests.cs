@@ -1,3 +1,4 @@
+using CmacLive.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -103,6 +104,24 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
             await silo.DisposeAsync();
             Directory.Delete(dataFolder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Over_tls_the_silo_subscribes_and_provisions_devices_at_Mosquitto_checking_its_certificate_against_the_authority()
+    {
+        using var certificates = TestCertificates.Create();
+        await using var run = await DynamicSecurityRun.StartAsync(output, certificates);
+        var silo = run.Silo;
+        var (assetId, deviceId) = (TrackedAsset.NewId("DU4-TLS"), TrackedAsset.NewId("trk-tls"));
+
+        // The device's login is made through the plugin over the silo's TLS connection, and its fix comes back over the
+        // silo's TLS subscription.
+        var secret = await silo.ProvisionAsync(assetId, deviceId, unit: "DU4");
+        await using var dashboard = await HubProbe.ConnectAsync(silo);
+        await using var device = await DeviceProbe.ConnectAsync(run.Mosquitto.Port, deviceId, secret);
+        Assert.True((await device.PublishFixAsync(12.71, 103.31, DateTimeOffset.UtcNow.AddSeconds(-5))).IsSuccess);
+        await dashboard.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == assetId && HubProbe.Lat(s) == 12.71, seconds: 20);
+        Assert.Contains("Healthy", await silo.Http.GetStringAsync("/health"));
     }
 
     [Fact]
@@ -253,9 +272,9 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
 
         public SiloProcess Silo { get; }
 
-        public static async Task<DynamicSecurityRun> StartAsync(ITestOutputHelper output)
+        public static async Task<DynamicSecurityRun> StartAsync(ITestOutputHelper output, TestCertificates? tls = null)
         {
-            var mosquitto = await TestMosquitto.StartWithDynamicSecurityAsync();
+            var mosquitto = await TestMosquitto.StartWithDynamicSecurityAsync(tls);
             var dataFolder = TestSilo.NewDataFolder();
             try
             {

@@ -1,3 +1,4 @@
+using CmacLive.Testing;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -36,6 +37,12 @@ public sealed class TestMosquitto : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The MQTT over TLS listener's port, when started with certificates; the silo then reaches the broker only there.</summary>
+    public int? TlsPort { get; private init; }
+
+    /// <summary>The authority that signed the TLS listener's certificate, for <c>Mqtt:Tls:Authority</c>.</summary>
+    public string? TlsAuthority { get; private init; }
+
     /// <summary>Starts the broker with a password file; <paramref name="devices"/> are the device ids (and passwords) it lets in besides the silo.</summary>
     public static async Task<TestMosquitto> StartAsync(IReadOnlyDictionary<string, string> devices)
     {
@@ -57,7 +64,7 @@ public sealed class TestMosquitto : IAsyncDisposable
     /// Starts the broker with the dynamic-security plugin and a configuration made as at a first start: only the silos'
     /// login, the plugin's admin. The silo creates the devices' logins (and its own role) through the plugin.
     /// </summary>
-    public static async Task<TestMosquitto> StartWithDynamicSecurityAsync()
+    public static async Task<TestMosquitto> StartWithDynamicSecurityAsync(TestCertificates? tls = null)
     {
         var ctrl = Executable("mosquitto_ctrl", "/usr/bin/mosquitto_ctrl");
         Executable("the dynamic-security plugin", DynamicSecurityPlugin);
@@ -74,8 +81,23 @@ public sealed class TestMosquitto : IAsyncDisposable
             File.SetUnixFileMode(logins, Everyone);
         }
 
-        return await StartAsync(folder, dynamicSecurity: true, [$"plugin {DynamicSecurityPlugin}", $"plugin_opt_config_file {logins}"]);
+        string[] security = [$"plugin {DynamicSecurityPlugin}", $"plugin_opt_config_file {logins}"];
+        if (tls is null)
+        {
+            return await StartAsync(folder, dynamicSecurity: true, security);
+        }
+
+        // A second listener, MQTT over TLS, with a certificate of the run's own authority.
+        var server = tls.Issue("mosquitto");
+        var tlsPort = SiloEndpoints.FreePort();
+        var broker = await StartAsync(folder, dynamicSecurity: true,
+            [.. security, $"listener {tlsPort} 127.0.0.1", $"certfile {server.CertificatePath}", $"keyfile {server.KeyPath}"]);
+        return new TestMosquitto(broker) { TlsPort = tlsPort, TlsAuthority = tls.AuthorityPath };
     }
+
+    /// <summary>The same running broker, described once more (its TLS listener added).</summary>
+    private TestMosquitto(TestMosquitto started)
+        : this(started._folder, started._config, started.Port, started._dynamicSecurity) => _process = started._process;
 
     /// <summary>SIGKILL: the broker is gone at once, its port closed.</summary>
     public async Task StopAsync()
@@ -160,6 +182,9 @@ public sealed class TestMosquitto : IAsyncDisposable
         $"--Mqtt:Password={SiloPassword}",
         $"--Mqtt:ClientId={clientId}",
         $"--Mqtt:DynamicSecurity={_dynamicSecurity}",
+        .. TlsPort is { } tlsPort
+            ? new[] { "--Mqtt:Tls:Enabled=true", $"--Mqtt:Tls:Port={tlsPort}", $"--Mqtt:Tls:Authority={TlsAuthority}" }
+            : [],
     ];
 
     public async ValueTask DisposeAsync()
