@@ -176,13 +176,17 @@ public sealed class DeviceGate
         return known is not null && CryptographicOperations.FixedTimeEquals(known, Hash(password));
     }
 
-    private Device DeviceOf(string deviceId) => _devices.GetOrAdd(deviceId, _ =>
+    /// <summary>The device's entry; without allocating once it exists (the per-uplink path).</summary>
+    private Device DeviceOf(string deviceId) =>
+        _devices.TryGetValue(deviceId, out var device) ? device : _devices.GetOrAdd(deviceId, static (_, gate) => gate.NewDevice(), this);
+
+    private Device NewDevice()
     {
         var now = _time.GetTimestamp();
         return new Device(
             new TokenBucket(_options.MaxMessagesPerSecondPerDevice, _options.MessageBurstPerDevice, now, _time.TimestampFrequency),
             new TokenBucket(_options.MaxMessagesPerSecondPerDevice, _options.MessageBurstPerDevice, now, _time.TimestampFrequency));
-    });
+    }
 
     private byte[] Hash(string password) => HMACSHA256.HashData(_credentialKey, Encoding.UTF8.GetBytes(password));
 }
