@@ -1,4 +1,6 @@
+using CmacLive.Api.Apis;
 using CmacLive.Api.Auth;
+using CmacLive.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -52,6 +54,17 @@ public sealed class OpsHub : Hub
     [Authorize(Policy = Policies.Read)]
     public async Task Focus(string[]? units)
     {
+        // A hostile client could otherwise join thousands of groups in one message.
+        if (units is { Length: > InputLimits.ListItems })
+        {
+            throw new HubException($"Focus takes at most {InputLimits.ListItems} units");
+        }
+
+        if (units?.FirstOrDefault(u => !string.IsNullOrWhiteSpace(u) && !Identifiers.IsId(u.Trim())) is { } bad)
+        {
+            throw new HubException($"'{Identifiers.Shown(bad)}' is not a unit code: {Identifiers.IdRule}");
+        }
+
         var masked = !(Context.Items.TryGetValue(MaskedItem, out var kind) && kind is false);
         Func<string, string> group = masked ? MaskedUnitGroup : UnitGroup;
         var wanted = (units ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();
