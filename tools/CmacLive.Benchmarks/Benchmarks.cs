@@ -20,7 +20,7 @@ public static class Benchmarks
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- auth
                  [--assets 200] [--requests 4000]
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- network
-                 [--devices 200] [--seconds 10] [--rounds 2] [--attempts 300]
+                 [--devices 200] [--seconds 10] [--rounds 3] [--attempts 300]
         """;
 
     public static int Fail()

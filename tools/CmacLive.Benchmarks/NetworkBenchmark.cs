@@ -26,7 +26,7 @@ public static class NetworkBenchmark
     {
         var devices = Benchmarks.Option(args, "--devices", 200);
         var seconds = Benchmarks.Option(args, "--seconds", 10);
-        var rounds = Benchmarks.Option(args, "--rounds", 2);
+        var rounds = Benchmarks.Option(args, "--rounds", 3);
         var attempts = Benchmarks.Option(args, "--attempts", 300);
         Console.WriteLine(Benchmarks.Hardware());
 
@@ -56,22 +56,24 @@ public static class NetworkBenchmark
 
         Console.WriteLine($"knee: {devices} devices, each publishing QoS 1 fixes back to back for {seconds} s, plain and TLS interleaved, {rounds} rounds each");
         await SaturateAsync(silo, certificates, fleet, tls: false, Math.Min(seconds, 3)); // warm-up, not counted
-        var results = new Dictionary<bool, List<(double Rate, double P50, double P99, double Connect)>> { [false] = [], [true] = [] };
+        var results = new Dictionary<bool, List<(double Rate, double P50, double P99, double Connect, double CpuPerThousand)>> { [false] = [], [true] = [] };
         foreach (var tls in Enumerable.Range(0, rounds).SelectMany(_ => new[] { false, true }))
         {
             results[tls].Add(await SaturateAsync(silo, certificates, fleet, tls, seconds));
             var r = results[tls][^1];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {(tls ? "TLS  " : "plain")}: {r.Rate,8:0} fixes/s acknowledged, PUBACK p50 {r.P50,6:0.0} ms p99 {r.P99,6:0.0} ms, connect p50 {r.Connect,6:0.0} ms"));
+                $"  {(tls ? "TLS  " : "plain")}: {r.Rate,8:0} fixes/s acknowledged, PUBACK p50 {r.P50,6:0.0} ms p99 {r.P99,6:0.0} ms, connect p50 {r.Connect,6:0.0} ms, CPU {r.CpuPerThousand,6:0} ms per 1000 fixes"));
         }
 
         var plain = results[false].Max(r => r.Rate);
         var secure = results[true].Max(r => r.Rate);
+        var plainCpu = results[false].Min(r => r.CpuPerThousand);
+        var secureCpu = results[true].Min(r => r.CpuPerThousand);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  best of rounds: plain {plain:0} fixes/s, TLS {secure:0} fixes/s, ratio TLS/plain {secure / plain:0.00}"));
+            $"  best of rounds: plain {plain:0} fixes/s, TLS {secure:0} fixes/s, ratio TLS/plain {secure / plain:0.00}; CPU per 1000 fixes plain {plainCpu:0} ms, TLS {secureCpu:0} ms (×{secureCpu / plainCpu:0.00})"));
     }
 
-    private static async Task<(double Rate, double P50, double P99, double Connect)> SaturateAsync(
+    private static async Task<(double Rate, double P50, double P99, double Connect, double CpuPerThousand)> SaturateAsync(
         BenchSilo silo, TestCertificates certificates, List<(string Id, string Secret)> fleet, bool tls, int seconds)
     {
         var connectTimes = new List<double>();
@@ -95,6 +97,8 @@ public static class NetworkBenchmark
         }
 
         var latencies = new List<double>[clients.Count];
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var end = Stopwatch.GetTimestamp() + (seconds * Stopwatch.Frequency);
         await Task.WhenAll(clients.Select(async (client, i) =>
         {
@@ -113,6 +117,8 @@ public static class NetworkBenchmark
             }
         }));
 
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         foreach (var client in clients)
         {
             await client.DisconnectAsync();
@@ -121,7 +127,7 @@ public static class NetworkBenchmark
 
         var all = latencies.SelectMany(l => l).Order().ToList();
         return (all.Count / (double)seconds, Benchmarks.Percentile(all, 0.5), Benchmarks.Percentile(all, 0.99),
-            Benchmarks.Percentile(connectTimes.Order().ToList(), 0.5));
+            Benchmarks.Percentile(connectTimes.Order().ToList(), 0.5), cpu / all.Count * 1000);
     }
 
     private static async Task FailedConnectsAsync(int attempts)
