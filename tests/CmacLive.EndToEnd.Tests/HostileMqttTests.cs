@@ -106,6 +106,10 @@ public sealed class HostileMqttTests(SiloFixture fixture)
         "SUBACK from the client",
         "a PUBLISH cut short",
         "a PUBLISH whose topic runs past its end",
+        "a PUBLISH declaring 70,000 bytes",
+        "a SUBSCRIBE declaring 70,000 bytes",
+        "a PINGREQ declaring 70,000 bytes",
+        "a PUBACK declaring 70,000 bytes",
     ];
 
     [Theory]
@@ -127,6 +131,11 @@ public sealed class HostileMqttTests(SiloFixture fixture)
             "SUBACK from the client" => Packet(0x90, U16(1), [0]),
             "a PUBLISH cut short" => Publish(topic, 11, fix)[..^5],
             "a PUBLISH whose topic runs past its end" => Packet(0x32, [0x00, 0xF0], "cmac/v1/"u8.ToArray(), U16(12)),
+            // Over Mqtt:MaxPacketBytes (65536 by default): ended on the header, whatever the type.
+            "a PUBLISH declaring 70,000 bytes" => [0x32, 0xF0, 0xA2, 0x04, .. Str(topic), 0, 13],
+            "a SUBSCRIBE declaring 70,000 bytes" => [0x82, 0xF0, 0xA2, 0x04, 0, 14],
+            "a PINGREQ declaring 70,000 bytes" => [0xC0, 0xF0, 0xA2, 0x04],
+            "a PUBACK declaring 70,000 bytes" => [0x40, 0xF0, 0xA2, 0x04, 0, 1],
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
 

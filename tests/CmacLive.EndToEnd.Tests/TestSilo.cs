@@ -62,6 +62,9 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
             "--Mqtt:BindAddress=127.0.0.1",
             // Every test connects from loopback, as devices behind one carrier NAT: tests of the address back-off set their own.
             "--Mqtt:ConnectFailureLimitPerAddress=1000",
+            // Tests replay hours of a field day in seconds; the rate limit has tests of its own (MqttLimitsTests).
+            "--Mqtt:MaxMessagesPerSecondPerDevice=100000",
+            "--Mqtt:MessageBurstPerDevice=100000",
             $"--Storage:ConnectionString=Data Source={Path.Combine(dataFolder, "cmaclive.db")}",
             $"--Cluster:SiloPort={SiloEndpoints.FreePort()}",
             $"--Auth:AdminToken={Token}",
