@@ -6,15 +6,15 @@ using CmacLive.Throttling;
 namespace CmacLive.Ingestion;
 
 /// <summary>What to do with a CONNECT before its password is checked.</summary>
-public readonly record struct ConnectGate(bool Check, bool Counted, TimeSpan? Backoff)
+public readonly record struct ConnectGate(bool Check, TimeSpan? Backoff)
 {
-    /// <summary>Check the password; the attempt is counted as a failure until <see cref="DeviceGate.Accepted"/> takes it back.</summary>
-    public static ConnectGate Checked => new(true, true, null);
+    /// <summary>Check the password; <see cref="DeviceGate.Checked"/> must follow, whatever the outcome.</summary>
+    public static ConnectGate Checking => new(true, null);
 
-    /// <summary>A back-off holds, but the password is the one this device last connected with: check it without counting.</summary>
-    public static ConnectGate Known => new(true, false, null);
+    /// <summary>Another CONNECT of the device is being checked: this one waits its turn (refused as busy; the device tries again).</summary>
+    public static ConnectGate Busy => new(false, null);
 
-    public static ConnectGate Refused(TimeSpan backoff) => new(false, false, backoff);
+    public static ConnectGate Refused(TimeSpan backoff) => new(false, backoff);
 }
 
 /// <summary>
@@ -23,7 +23,9 @@ public readonly record struct ConnectGate(bool Check, bool Counted, TimeSpan? Ba
 /// <see cref="MqttOptions.ConnectFailureLimitPerAddress"/> in a minute, doubling up to <see cref="MqttOptions.ConnectMaxBackoff"/>,
 /// refused without a password check), sessions per device, and a token bucket per device for its uplinks. A device's
 /// own right secret still connects during a back-off: it is compared, cheaply, with a keyed hash of the secret the
-/// device last connected with, which a new secret or a deletion forgets.
+/// device last connected with, which a new secret or a deletion forgets. One CONNECT per device is checked at a time, so
+/// guesses sent at once cannot slip past the count; a failure is counted only when a check ran and failed, never when it
+/// could not run (a silo lost during a failover), so a fleet reconnecting then is never banned.
 /// </summary>
 public sealed class DeviceGate
 {
@@ -32,6 +34,7 @@ public sealed class DeviceGate
     private readonly FailureLimiter _failures;
     private readonly FailureLimiter _addressFailures;
     private readonly ConcurrentDictionary<string, Device> _devices = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _checking = new(StringComparer.Ordinal);
     private readonly byte[] _credentialKey = RandomNumberGenerator.GetBytes(32);
 
     public DeviceGate(MqttOptions options, TimeProvider time)
@@ -52,47 +55,45 @@ public sealed class DeviceGate
         public readonly TokenBucket Safety = safety;
 
         public byte[]? Credential;
+
+        /// <summary>1 while the device's uplinks (or, apart, its status messages) are over their rate: an episode under way.</summary>
         public int RateLimited;
+        public int SafetyRateLimited;
     }
 
-    /// <summary>Before the password check: whether to check it, or to refuse at once for a back-off; true in <paramref name="startedBackoff"/> when this attempt started one.</summary>
-    public ConnectGate BeforeCheck(string deviceId, string address, string password, out bool startedBackoff)
+    /// <summary>Before the password check: whether to check it, or to refuse at once (a back-off, or a check of the device under way).</summary>
+    public ConnectGate BeforeCheck(string deviceId, string address, string password)
     {
-        var deviceWait = _failures.Begin(deviceId, out var deviceStarted);
-        TimeSpan? addressWait = null;
-        var addressStarted = false;
-        if (deviceWait is null)
+        if ((_failures.Blocked(deviceId) ?? _addressFailures.Blocked(address)) is { } wait && !IsLastCredential(deviceId, password))
         {
-            addressWait = _addressFailures.Begin(address, out addressStarted);
-            if (addressWait is not null)
-            {
-                _failures.TakeBack(deviceId);
-            }
+            return ConnectGate.Refused(wait);
         }
 
-        startedBackoff = deviceStarted || addressStarted;
-        if ((deviceWait ?? addressWait) is { } wait)
-        {
-            return IsLastCredential(deviceId, password) ? ConnectGate.Known : ConnectGate.Refused(wait);
-        }
-
-        return ConnectGate.Checked;
+        return _checking.TryAdd(deviceId, 0) ? ConnectGate.Checking : ConnectGate.Busy;
     }
 
-    /// <summary>The password held: the attempt's failure count is taken back and the secret remembered for back-offs.</summary>
-    public void Accepted(string deviceId, string address, string password, ConnectGate gate)
+    /// <summary>
+    /// After a check begun with <see cref="ConnectGate.Checking"/>: true or false when it ran (a failure is counted, a success
+    /// forgets the device's failures and remembers its secret), null when it could not run (nothing counted). True in
+    /// <paramref name="startedBackoff"/> when this failure started a back-off.
+    /// </summary>
+    public void Checked(string deviceId, string address, string password, bool? accepted, out bool startedBackoff)
     {
-        if (gate.Counted)
+        startedBackoff = false;
+        _checking.TryRemove(deviceId, out _);
+        if (accepted is false)
+        {
+            startedBackoff = _failures.Failed(deviceId) | _addressFailures.Failed(address);
+        }
+        else if (accepted is true)
         {
             _failures.Forget(deviceId);
-            _addressFailures.TakeBack(address);
-        }
-
-        var device = DeviceOf(deviceId);
-        var credential = Hash(password);
-        lock (device.Gate)
-        {
-            device.Credential = credential;
+            var device = DeviceOf(deviceId);
+            var credential = Hash(password);
+            lock (device.Gate)
+            {
+                device.Credential = credential;
+            }
         }
     }
 
@@ -138,13 +139,14 @@ public sealed class DeviceGate
     {
         episodeStarts = false;
         var device = DeviceOf(deviceId);
+        ref var limited = ref safety ? ref device.SafetyRateLimited : ref device.RateLimited;
         if ((safety ? device.Safety : device.Uplinks).TryTake(_time.GetTimestamp()))
         {
-            Volatile.Write(ref device.RateLimited, 0);
+            Volatile.Write(ref limited, 0);
             return true;
         }
 
-        episodeStarts = Interlocked.Exchange(ref device.RateLimited, 1) == 0;
+        episodeStarts = Interlocked.Exchange(ref limited, 1) == 0;
         return false;
     }
 

@@ -87,6 +87,7 @@ public sealed class IngestStats
         IngestLimit.TlsHandshake => "tls-handshake-failed",
         IngestLimit.NoConnect => "no-connect",
         IngestLimit.MalformedPacket => "malformed-packet",
+        IngestLimit.ConnectBusy => "connect-busy",
         _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, "a limit without a name"),
     };
 
@@ -143,4 +144,7 @@ public enum IngestLimit
 
     /// <summary>A fixed header no client may send (reserved type, wrong flags, QoS 3), or a packet out of turn (before or after CONNECT).</summary>
     MalformedPacket,
+
+    /// <summary>A CONNECT while another of the same device was being checked: CONNACK 0x89 (3.1.1: 3), the device tries again.</summary>
+    ConnectBusy,
 }

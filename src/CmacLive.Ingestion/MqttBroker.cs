@@ -182,13 +182,7 @@ public sealed partial class MqttBroker(
     private async Task CheckCredentialsAsync(ValidatingConnectionEventArgs e)
     {
         var address = MqttListener.AddressOf(e.RemoteEndPoint);
-        var gate = _gate.BeforeCheck(e.UserName, address, e.Password, out var startedBackoff);
-        if (startedBackoff)
-        {
-            stats.LimitReached(IngestLimit.BackoffStarted);
-            LogBackoffStarted(e.UserName, address);
-        }
-
+        var gate = _gate.BeforeCheck(e.UserName, address, e.Password);
         if (gate.Backoff is { } backoff)
         {
             // Refused without the costly password check: MQTT 5 0x8A (banned), MQTT 3.1.1 5 (not authorized).
@@ -203,13 +197,36 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        if (!await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password))
+        if (!gate.Check)
+        {
+            stats.LimitReached(IngestLimit.ConnectBusy);
+            Refuse(e, MqttConnectReasonCode.ServerBusy, "another connection of the device is being checked; try again");
+            return;
+        }
+
+        bool? authenticated = null;
+        try
+        {
+            authenticated = await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password);
+        }
+        finally
+        {
+            // A check that could not run (a silo lost, storage away) counts as nothing: a fleet reconnecting during a
+            // failover is never banned for it.
+            _gate.Checked(e.UserName, address, e.Password, authenticated, out var startedBackoff);
+            if (startedBackoff)
+            {
+                stats.LimitReached(IngestLimit.BackoffStarted);
+                LogBackoffStarted(e.UserName, address);
+            }
+        }
+
+        if (authenticated is not true)
         {
             Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown device or wrong password");
             return;
         }
 
-        _gate.Accepted(e.UserName, address, e.Password, gate);
         if (!_gate.MayOpen(e.UserName, e.ClientId))
         {
             stats.LimitReached(IngestLimit.DeviceConnections);

@@ -55,23 +55,6 @@ public sealed class ThrottlingTests
     }
 
     [Fact]
-    public void An_attempt_counted_before_its_check_is_taken_back_when_it_succeeds()
-    {
-        var limiter = new FailureLimiter(2, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), 100, new FakeTimeProvider());
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.Null(limiter.Begin("nat", out _));
-            limiter.TakeBack("nat");
-        }
-
-        Assert.Null(limiter.Blocked("nat"));
-        Assert.Null(limiter.Begin("nat", out _));
-        Assert.Null(limiter.Begin("nat", out var started));
-        Assert.True(started);
-        Assert.NotNull(limiter.Blocked("nat"));
-    }
-
-    [Fact]
     public void Failures_older_than_a_minute_do_not_count()
     {
         var time = new FakeTimeProvider();

@@ -58,6 +58,14 @@ public static class SiloExtensions
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = cluster.ProbeTimeout;
+                o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+                o.NumVotesForDeathDeclaration = cluster.DeathVotes;
+                o.ExtendProbeTimeoutDuringDegradation = true;
+                o.EnableIndirectProbes = true;
+            });
             tls?.ApplyTo(silo);
             silo.AddCmacLiveStorage(storage);
             if (!postgresCluster)

@@ -6,6 +6,7 @@ namespace CmacLive.Live;
 /// </summary>
 public interface IOpsHubRegistryGrain : IGrainWithIntegerKey
 {
+    /// <summary>Registers the hub of the silo at <paramref name="siloKey"/> (its <c>SiloAddress.ToParsableString()</c>).</summary>
     Task Register(string siloKey, IOpsObserver observer);
 
     Task Unregister(string siloKey);

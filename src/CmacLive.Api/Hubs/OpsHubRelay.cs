@@ -23,6 +23,7 @@ public sealed partial class OpsHubRelay(
     IHubContext<OpsHub> hub,
     IEnumerable<IDeviceCommandSink> sinks,
     ILocalSiloDetails silo,
+    IClusterMembershipService membership,
     ILogger<OpsHubRelay> logger) : BackgroundService, IOpsObserver
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
@@ -32,7 +33,12 @@ public sealed partial class OpsHubRelay(
     /// <summary>More units than this in <see cref="_unitGroups"/> and it starts again (units are a handful; this only bounds it).</summary>
     private const int MostUnits = 1000;
 
-    private readonly string _siloKey = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    // Registered under the silo's address, so the registry can drop it once the cluster declares this silo dead.
+    private readonly string _siloKey = silo.SiloAddress.ToParsableString();
+
+    // Wakes the registration loop at once: a silo was declared dead, and the registry may have lived there.
+    private readonly Channel<bool> _registerNow = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock _pendingLock = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -72,6 +78,7 @@ public sealed partial class OpsHubRelay(
     {
         _self = grains.CreateObjectReference<IOpsObserver>(this);
         var sending = SendLoopAsync(stoppingToken);
+        var watching = WatchMembershipAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var registered = false;
@@ -95,13 +102,56 @@ public sealed partial class OpsHubRelay(
             }
 
             // Until the first registration succeeds the dashboards here would miss updates: retry soon.
-            if (!await DelayAsync(registered ? Renewal : OpsHubRegistry.ObserverRefresh, stoppingToken))
+            if (!await WaitToRegisterAsync(registered ? Renewal : OpsHubRegistry.ObserverRefresh, stoppingToken))
             {
                 break;
             }
         }
 
         await sending;
+        await watching;
+    }
+
+    /// <summary>Waits for the renewal, or less when a silo is declared dead; false when stopping.</summary>
+    private async Task<bool> WaitToRegisterAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        wait.CancelAfter(delay);
+        try
+        {
+            await _registerNow.Reader.ReadAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // the renewal is due (or the silo stops)
+        }
+
+        return !stoppingToken.IsCancellationRequested;
+    }
+
+    /// <summary>
+    /// When the cluster declares a silo dead, registers again at once: the registry may have lived there and come back
+    /// empty on a survivor, and this silo's dashboards would otherwise miss the feeds until the next renewal.
+    /// </summary>
+    private async Task WatchMembershipAsync(CancellationToken stoppingToken)
+    {
+        var dead = new HashSet<SiloAddress>();
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                var newlyDead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && dead.Add(m.SiloAddress)).ToList();
+                if (newlyDead.Count > 0)
+                {
+                    LogSiloDeclaredDead(string.Join(", ", newlyDead.Select(m => m.SiloAddress)));
+                    _registerNow.Writer.TryWrite(true);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -324,6 +374,9 @@ public sealed partial class OpsHubRelay(
 
     [LoggerMessage(LogLevel.Warning, "Hub observer could not register with the cluster; retrying")]
     private partial void LogRegisterFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Warning, "The cluster declared silo {Silos} dead: this silo's hub registers with the live feeds again at once")]
+    private partial void LogSiloDeclaredDead(string silos);
 
     [LoggerMessage(LogLevel.Error, "{Count} downlinks could not be handed to the MQTT side; their requests send them again until acknowledged")]
     private partial void LogDownlinkFailed(Exception ex, int count);

@@ -40,7 +40,7 @@ public class FailureLimiter(int limit, TimeSpan backoff, TimeSpan maxBackoff, in
 
     /// <summary>
     /// How long the key is still refused; or, when it may try, null, and the attempt counted as a failure already
-    /// (before the slow check it stands for), which <see cref="Forget"/> or <see cref="TakeBack"/> undoes on success.
+    /// (before the slow check it stands for), which <see cref="Forget"/> takes back on success.
     /// </summary>
     public TimeSpan? Begin(string key) => Count(key, refuseWhileBlocked: true, out _);
 
@@ -56,22 +56,6 @@ public class FailureLimiter(int limit, TimeSpan backoff, TimeSpan maxBackoff, in
     }
 
     public void Forget(string key) => _keys.TryRemove(key, out _);
-
-    /// <summary>Takes back the latest failure counted for the key (an attempt that succeeded), leaving a back-off under way as it is.</summary>
-    public void TakeBack(string key)
-    {
-        if (_keys.TryGetValue(key, out var record))
-        {
-            lock (record.Gate)
-            {
-                if (record.Failures.Count > 0)
-                {
-                    // The count is what matters now; dropping the oldest time rather than the latest errs on the strict side later.
-                    record.Failures.Dequeue();
-                }
-            }
-        }
-    }
 
     private TimeSpan? Count(string key, bool refuseWhileBlocked, out bool startedBackoff)
     {
