@@ -645,6 +645,16 @@ function showSoundHint() {
   hint.textContent = t('soundHint');
 }
 
+// Assets whose SOS has sounded here: the first of its signals (the asset's state or the critical alert, whichever
+// comes first; the alert may wait for a failover) sounds once per episode, which ends when the asset leaves SOS.
+const sosSounded = new Set();
+
+function sosAlarm(assetId) {
+  if (sosSounded.has(assetId)) return;
+  sosSounded.add(assetId);
+  alarm();
+}
+
 function alarm() {
   alarms++;
   if (localStorage.getItem(SOUND_KEY) === 'off' || !audio || audio.state !== 'running') return;
@@ -707,10 +717,17 @@ async function resync() {
       requests.delete(id);
       applyRequestMarker({ ...request, status: 'resolved' });
     });
-    // A critical alert raised while the link was down sounds now.
-    if (open.some((a) => a.severity === 'critical' && !a.acknowledgedAt && !alerts.has(a.id) && !touched.alerts.has(a.id))) {
-      alarm();
+    // A critical alert raised while the link was down sounds now. So does an asset in SOS whose alert is not raised yet
+    // (it may wait for a failover); one whose alert is open already is that alert's to sound (or not, once acknowledged).
+    const missed = open.some((a) => a.severity === 'critical' && !a.acknowledgedAt && !alerts.has(a.id) && !touched.alerts.has(a.id));
+    const alerted = new Set(open.filter((a) => a.kind === 'sos' && a.assetId).map((a) => a.assetId));
+    let unalerted = false;
+    for (const status of statuses) {
+      if (status.state !== 'sos' || sosSounded.has(status.id)) continue;
+      sosSounded.add(status.id);
+      unalerted ||= !alerted.has(status.id);
     }
+    if (missed || unalerted) alarm();
     addUnits(statuses.map((s) => s.unit));
     for (const item of statuses) if (!touched.assets.has(item.id)) queue('assets', item);
     for (const item of open) if (!touched.alerts.has(item.id)) queue('alerts', item);
@@ -737,10 +754,14 @@ async function connect() {
     .build();
   hub.serverTimeoutInMilliseconds = 12000; // the server pings every 5 s
   hub.keepAliveIntervalInMilliseconds = 5000;
-  hub.on('assetUpdated', (status) => fromHub('assets', status));
+  hub.on('assetUpdated', (status) => {
+    fromHub('assets', status);
+    if (status.state === 'sos') sosAlarm(status.id); else sosSounded.delete(status.id);
+  });
   hub.on('alertRaised', (alert) => {
     fromHub('alerts', alert);
-    if (alert.severity === 'critical') alarm();
+    if (alert.severity !== 'critical') return;
+    if (alert.kind === 'sos' && alert.assetId) sosAlarm(alert.assetId); else alarm();
   });
   hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));
