@@ -21,9 +21,11 @@ internal struct PayloadFields
     public string? OwnTracksType;
     public string? RequestId;
 
-    /// <summary>The members read so far: one bit per name of <see cref="Members"/>, and the names of the others.</summary>
+    /// <summary>
+    /// The members read so far, one bit per name of <see cref="Members"/>. Other members are skipped unread and never
+    /// used, so one sent twice is as harmless as one sent once, and the hot path keeps no set of names.
+    /// </summary>
     private uint _seen;
-    private HashSet<string>? _others;
 
     /// <summary>Reads the payload; answers null on success or what is wrong with it.</summary>
     public static string? TryRead(ReadOnlySequence<byte> payload, out PayloadFields fields)
@@ -69,10 +71,9 @@ internal struct PayloadFields
         var member = KnownMember(ref reader);
         if (member < 0)
         {
-            var name = reader.GetString()!;
-            if (!(_others ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+            if (!IsText(ref reader))
             {
-                return $"member '{Shown(name)}' is sent more than once";
+                return "a member name is not UTF-8 text";
             }
 
             reader.Read();
@@ -118,7 +119,17 @@ internal struct PayloadFields
         return -1;
     }
 
-    private static string Shown(string name) => name.Length <= 40 ? name : string.Concat(name.AsSpan(0, 40), "…");
+    /// <summary>Whether a member name is text, without making a string of it (an escaped one, rare, is decoded: it throws if it is not).</summary>
+    private static bool IsText(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            _ = reader.GetString();
+            return true;
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan);
+    }
 
     private string? ReadOwnTracksType(ref Utf8JsonReader reader)
     {

@@ -86,9 +86,8 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
         await Assertions.Expect(alertOnFirst).ToBeVisibleAsync();
         await Assertions.Expect(alertOnSecond).ToBeVisibleAsync();
         await first.ScreenshotAsync(browser.Screenshots, "sos-raised");
-        // The first of the SOS's signals sounds the alarm (the asset's state, or the alert, which may wait for a failover),
-        // and only once: the other does not sound it again.
-        await Task.Delay(1000);
+        // Both of the SOS's signals have arrived (the marker's state, the listed alert): the first sounded the alarm, the
+        // other did not sound it again.
         Assert.Equal(alarmsBefore + 1, await first.Page.EvaluateAsync<int>("() => window.cmacLive.summary().alarms"));
 
         // Acknowledged on one: every open dashboard shows it.

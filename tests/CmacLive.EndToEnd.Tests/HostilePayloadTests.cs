@@ -36,7 +36,6 @@ public sealed class HostilePayloadTests(SiloFixture fixture)
         ["lat sent twice"] = new("position", P("{\"ts\":{ts}," + Fix + ",\"lat\":14.5}"), "malformed"),
         ["lat sent twice, once escaped"] = new("position", P("{\"ts\":{ts}," + Fix + ",\"l\\u0061t\":14.5}"), "malformed"),
         ["ts sent twice"] = new("position", P("{\"ts\":{ts},\"ts\":1," + Fix + "}"), "malformed"),
-        ["an unknown member sent twice"] = new("position", P("{\"ts\":{ts}," + Fix + ",\"x\":1,\"x\":2}"), "malformed"),
         ["state sent twice, sos and working"] = new("status", P("{\"ts\":{ts},\"state\":\"sos\",\"state\":\"working\"}"), "malformed"),
         ["sensor sent twice"] = new("detection", P("{\"ts\":{ts}," + Fix + ",\"sensor\":\"metal\",\"sensor\":\"dog\"}"), "malformed"),
         ["requestId sent twice"] = new("ack", P("{\"ts\":{ts},\"requestId\":\"REQ-1\",\"requestId\":\"REQ-2\"}"), "malformed"),

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -24,42 +23,6 @@ public sealed class MqttLimitsTests
     private static async Task<long> RejectedAsync(TestSilo silo, string reason) =>
         (await silo.GetJsonAsync<JsonElement>("/api/ingest/stats")).GetProperty("rejected").GetProperty(reason).GetInt64();
 
-    /// <summary>Reads until the server closes the connection; the bytes the server sent before closing it.</summary>
-    private static async Task<byte[]> ReadUntilClosedAsync(Socket socket, TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        var received = new List<byte>();
-        var buffer = new byte[256];
-        try
-        {
-            while (true)
-            {
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-                if (n == 0)
-                {
-                    return [.. received];
-                }
-
-                received.AddRange(buffer.AsSpan(0, n).ToArray());
-            }
-        }
-        catch (SocketException)
-        {
-            return [.. received]; // reset by the server: closed as well
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"the server kept the connection open for {within.TotalSeconds} s");
-        }
-    }
-
-    private static async Task<Socket> OpenAsync(TestSilo silo)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync("127.0.0.1", silo.MqttPort);
-        return socket;
-    }
-
     [Fact]
     public async Task A_packet_declaring_more_than_the_limit_ends_its_connection_before_it_is_read_even_before_connect()
     {
@@ -69,33 +32,26 @@ public sealed class MqttLimitsTests
         // its length is read. The silo runs in this process: had MQTTnet been given the length, it would have allocated
         // the 256 MiB body of each at once (5 GiB in all).
         var allocatedBefore = GC.GetTotalAllocatedBytes();
-        var sockets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => OpenAsync(silo)));
+        var clients = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => RawMqtt.OpenAsync(silo.MqttPort)));
         try
         {
             var junk = new byte[64 * 1024];
-            await Task.WhenAll(sockets.Select(async socket =>
+            await Task.WhenAll(clients.Select(async client =>
             {
-                await socket.SendAsync(new byte[] { 0x10, 0xFF, 0xFF, 0xFF, 0x7F }, SocketFlags.None);
-                try
+                await client.SendAsync([0x10, 0xFF, 0xFF, 0xFF, 0x7F]);
+                for (var sent = 0; sent < 2_600_000; sent += junk.Length)
                 {
-                    for (long sent = 0; sent < 2_600_000;)
-                    {
-                        sent += await socket.SendAsync(junk, SocketFlags.None);
-                    }
-                }
-                catch (SocketException)
-                {
-                    return; // reset: the server had closed it
+                    await client.SendAsync(junk); // once the server has closed it, the rest goes nowhere
                 }
 
-                await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(5));
+                Assert.Empty(await client.ReadUntilClosedAsync(5));
             }));
         }
         finally
         {
-            foreach (var socket in sockets)
+            foreach (var client in clients)
             {
-                socket.Dispose();
+                await client.DisposeAsync();
             }
         }
 
@@ -174,12 +130,12 @@ public sealed class MqttLimitsTests
         await using var silo = await StartAsync("--Mqtt:MaxConnections=3");
         var device = NewId("trk");
         var secret = await silo.ProvisionAsync(NewId("DU5-EOD"), device);
-        var idle = new List<Socket>();
+        var idle = new List<RawMqtt>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                idle.Add(await OpenAsync(silo));
+                idle.Add(await RawMqtt.OpenAsync(silo.MqttPort));
             }
 
             await Task.Delay(200); // the listener has counted them
@@ -189,22 +145,22 @@ public sealed class MqttLimitsTests
                 Assert.Equal(MqttClientConnectResultCode.QuotaExceeded, result.ResultCode);
             }
 
-            // Beyond twice the limit, a socket is closed without a byte read.
+            // Beyond twice the limit, a connection is closed without a byte read.
             for (var i = 0; i < 3; i++)
             {
-                idle.Add(await OpenAsync(silo));
+                idle.Add(await RawMqtt.OpenAsync(silo.MqttPort));
             }
 
             await Task.Delay(200);
-            var beyond = await OpenAsync(silo);
+            var beyond = await RawMqtt.OpenAsync(silo.MqttPort);
             idle.Add(beyond);
-            Assert.Empty(await ReadUntilClosedAsync(beyond, TimeSpan.FromSeconds(5)));
+            Assert.Empty(await beyond.ReadUntilClosedAsync(5));
         }
         finally
         {
-            foreach (var socket in idle)
+            foreach (var client in idle)
             {
-                socket.Dispose();
+                await client.DisposeAsync();
             }
         }
 

@@ -44,10 +44,6 @@ public class FailureLimiter(int limit, TimeSpan backoff, TimeSpan maxBackoff, in
     /// </summary>
     public TimeSpan? Begin(string key) => Count(key, refuseWhileBlocked: true, out _);
 
-    /// <inheritdoc cref="Begin(string)"/>
-    /// <param name="startedBackoff">Whether this attempt was the one that started a back-off (for logging once per episode).</param>
-    public TimeSpan? Begin(string key, out bool startedBackoff) => Count(key, refuseWhileBlocked: true, out startedBackoff);
-
     /// <summary>Counts a failure; true when it started a back-off.</summary>
     public bool Failed(string key)
     {
