@@ -32,6 +32,7 @@ public static class GrainsServiceCollectionExtensions
         });
         services.AddSingleton(sp => new Reports.ReportDays(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReportOptions>>().Value.UtcOffset));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Live.HubDirectory>();
         services.AddSingleton<HazardAreaCatalog>();
         services.AddSingleton<IHazardAreaLocator>(sp => sp.GetRequiredService<HazardAreaCatalog>());
         services.AddHostedService(sp => sp.GetRequiredService<HazardAreaCatalog>());

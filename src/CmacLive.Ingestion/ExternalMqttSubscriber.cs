@@ -19,6 +19,7 @@ namespace CmacLive.Ingestion;
 public sealed partial class ExternalMqttSubscriber(
     IOptions<MqttOptions> options,
     UplinkProcessor uplinks,
+    SafetyLane safety,
     ILogger<ExternalMqttSubscriber> logger) : BackgroundService, IMqttIngress, IDeviceCommandSink
 {
     private static readonly TimeSpan HandshakeTimeout = ExternalBrokerConnection.HandshakeTimeout;
@@ -50,6 +51,14 @@ public sealed partial class ExternalMqttSubscriber(
     /// </summary>
     public async Task SendAsync(IReadOnlyList<DeviceCommand> commands, bool fromThisSilo, CancellationToken cancellationToken)
     {
+        foreach (var command in commands)
+        {
+            if (command.CloseSessionsBefore is not null)
+            {
+                safety.Forget(command.DeviceId); // a new binding or secret, or deleted: its asset is learned again
+            }
+        }
+
         if (!fromThisSilo || commands.Count == 0)
         {
             return;

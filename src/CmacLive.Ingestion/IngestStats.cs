@@ -20,6 +20,8 @@ public sealed class IngestStats
     private readonly long[] _limits = new long[Enum.GetValues<IngestLimit>().Length];
     private readonly Counter<long> _limitCounter;
     private long _connectionsRefused;
+    private long _sosAnnounced;
+    private long _sosNotFastTracked;
 
     public IngestStats(IMeterFactory meters)
     {
@@ -55,6 +57,12 @@ public sealed class IngestStats
 
     public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
 
+    /// <summary>An SOS was pushed to every hub by the fast lane.</summary>
+    public void SosFastTracked() => Interlocked.Increment(ref _sosAnnounced);
+
+    /// <summary>An SOS whose device's asset could not be learned: it waits for the grains like any alert.</summary>
+    public void SosNotFastTracked() => Interlocked.Increment(ref _sosNotFastTracked);
+
     public void LimitReached(IngestLimit limit)
     {
         Interlocked.Increment(ref _limits[(int)limit]);
@@ -75,7 +83,12 @@ public sealed class IngestStats
             .ToDictionary(p => p.Item1, p => p.Item2),
         Enum.GetValues<RejectReason>().ToDictionary(Name, r => Interlocked.Read(ref _rejected[(int)r])),
         Interlocked.Read(ref _connectionsRefused),
-        Enum.GetValues<IngestLimit>().ToDictionary(Name, l => Interlocked.Read(ref _limits[(int)l])));
+        Enum.GetValues<IngestLimit>().ToDictionary(Name, l => Interlocked.Read(ref _limits[(int)l])),
+        new Dictionary<string, long>
+        {
+            ["announced"] = Interlocked.Read(ref _sosAnnounced),
+            ["not-fast-tracked"] = Interlocked.Read(ref _sosNotFastTracked),
+        });
 
     public static string Name(IngestLimit limit) => limit switch
     {
@@ -116,7 +129,8 @@ public sealed record IngestStatsSnapshot(
     IReadOnlyDictionary<string, long> Accepted,
     IReadOnlyDictionary<string, long> Rejected,
     long ConnectionsRefused,
-    IReadOnlyDictionary<string, long> Limits);
+    IReadOnlyDictionary<string, long> Limits,
+    IReadOnlyDictionary<string, long> SosFastLane);
 
 /// <summary>The limits that hold before work (contract v1.1, "Devices and the network"); each is counted when reached.</summary>
 public enum IngestLimit

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CmacLive.Ingestion;
 
@@ -29,6 +30,9 @@ public static class IngestionServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<IngestStats>();
         services.AddSingleton<UplinkProcessor>();
+        services.AddSingleton<SafetyLane>();
+        services.TryAddSingleton<Live.HubDirectory>();
+        services.TryAddSingleton(TimeProvider.System);
         var configured = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (configured.Mode == MqttMode.External)
         {

@@ -25,6 +25,7 @@ public sealed partial class MqttBroker(
     IOptions<MqttOptions> options,
     IngestStats stats,
     UplinkProcessor uplinks,
+    SafetyLane safety,
     TimeProvider time,
     ILogger<MqttBroker> logger) : IHostedService, IMqttIngress, IDeviceCommandSink, IDisposable
 {
@@ -123,6 +124,7 @@ public sealed partial class MqttBroker(
     private async Task CloseSessionsAsync(MqttServer server, string deviceId, DateTimeOffset before)
     {
         _gate.Forget(deviceId);
+        safety.Forget(deviceId);
         foreach (var client in await server.GetClientsAsync())
         {
             if (DeviceIds.IsOwnClientId(client.Id, deviceId) && client.ConnectedTimestamp.ToUniversalTime() <= before.UtcDateTime)
@@ -207,7 +209,12 @@ public sealed partial class MqttBroker(
         bool? authenticated = null;
         try
         {
-            authenticated = await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password);
+            var asset = await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password);
+            authenticated = asset is not null;
+            if (asset is not null)
+            {
+                safety.Bound(e.UserName, asset); // the SOS fast lane needs no grain to name the asset
+            }
         }
         finally
         {

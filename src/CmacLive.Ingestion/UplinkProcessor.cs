@@ -30,7 +30,7 @@ public readonly record struct UplinkOutcome(UplinkStatus Status, RejectReason Re
 /// parsed and checked against the device, the payload decoded and validated, the report applied and
 /// stored. Every outcome is counted, every refusal and failure logged with its reason.
 /// </summary>
-public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats stats, TimeProvider time, ILogger<UplinkProcessor> logger)
+public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane safety, IngestStats stats, TimeProvider time, ILogger<UplinkProcessor> logger)
 {
     /// <summary>An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker).</summary>
     public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload)
@@ -61,6 +61,7 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
                 case DecodedKind.Fix:
                     return Record(deviceId, topicName, await device.ProcessFix(decoded.Fix!));
                 case DecodedKind.Status:
+                    safety.OnStatus(decoded.Status!); // an SOS reaches every hub before any grain is asked
                     return Record(deviceId, topicName, await device.ProcessStatus(decoded.Status!));
                 case DecodedKind.Detection:
                     return Record(deviceId, topicName, await device.ProcessDetection(decoded.Detection!));
@@ -100,6 +101,8 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, IngestStats st
         {
             return Task.FromResult(Reject(deviceId, topicName, RejectReason.UnknownTopic, "no device id in the topic"));
         }
+
+        safety.Heard(deviceId); // the broker checked its password; its asset is learned once, for the SOS fast lane
 
         return ProcessAsync(deviceId, topicName, payload);
     }

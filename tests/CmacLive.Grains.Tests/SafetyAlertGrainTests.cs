@@ -51,6 +51,32 @@ public sealed class SafetyAlertGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Every_ledger_change_takes_the_next_sequence_number_and_a_hub_that_missed_some_gets_them_from_the_ledger()
+    {
+        var head = (await Ledger.Since(long.MaxValue)).Head;
+        var at = Now;
+        var raised = new Alert { Id = $"test-seq-{Guid.NewGuid():N}", Kind = AlertKinds.Stale, Severity = AlertSeverity.High, Message = "m", RaisedAt = at, Provisional = true };
+        await Ledger.Apply([AlertSignal.Raise(raised)]);
+        await Ledger.Apply([AlertSignal.Raise(raised)]); // a retry of a stored raise: nothing changes
+        await Ledger.Apply([AlertSignal.Cleared(raised.Id, at.AddSeconds(5))]);
+
+        // (Other tests' assets may change the ledger meanwhile: numbers are compared, not counted.)
+        var changes = await Ledger.Since(head);
+        var alert = Assert.Single(changes.Alerts, a => a.Id == raised.Id);
+        Assert.True(alert.RaisedSeq > head && alert.Seq > alert.RaisedSeq && changes.Head >= alert.Seq, $"{head} {alert.RaisedSeq} {alert.Seq} {changes.Head}");
+        Assert.NotNull(alert.ClearedAt);
+        Assert.Null(alert.Provisional); // only the fast lane's copy is provisional, never the ledger's
+        Assert.Equal(changes.Alerts.Select(a => a.Seq).Order(), changes.Alerts.Select(a => a.Seq)); // oldest change first
+
+        // Asked from the raise on: the alert as it now stands; from its last change on: not again.
+        Assert.Equal(alert.Seq, Assert.Single((await Ledger.Since(alert.RaisedSeq)).Alerts, a => a.Id == raised.Id).Seq);
+        Assert.DoesNotContain((await Ledger.Since(alert.Seq)).Alerts, a => a.Id == raised.Id);
+        var acknowledged = await Ledger.Acknowledge(raised.Id, "duty officer", null);
+        Assert.True(acknowledged!.Seq > alert.Seq);
+        Assert.Contains((await Ledger.Since(alert.Seq)).Alerts, a => a.Id == raised.Id && a.AcknowledgedAt is not null);
+    }
+
+    [Fact]
     public async Task Entering_an_area_the_asset_is_not_assigned_to_is_raised_after_the_dwell_and_cleared_on_leaving()
     {
         var area = await _scene.AreaAsync(0, 0, 100, 100);

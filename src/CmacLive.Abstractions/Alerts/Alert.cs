@@ -64,6 +64,25 @@ public sealed record Alert
     /// <summary>The dispatch request concerned, for escalations.</summary>
     [Id(12)] public string? RequestId { get; init; }
 
+    /// <summary>
+    /// True on an SOS a silo pushed to the dashboards the moment it received it, before the ledger stored it (which
+    /// may wait for a failover): the ledger's own alert, with the same id when the device did not move, follows. Not
+    /// in the ledger, never stored; absent from every other alert.
+    /// </summary>
+    [Id(13)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Provisional { get; init; }
+
+    /// <summary>The ledger's sequence number of the alert's latest change: hubs that missed changes ask for those after the last they had.</summary>
+    [Id(14)]
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Seq { get; init; }
+
+    /// <summary>The ledger's sequence number of the alert's raising.</summary>
+    [Id(15)]
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long RaisedSeq { get; init; }
+
     /// <summary>Open until both cleared and acknowledged.</summary>
     public bool IsOpen => ClearedAt is null || AcknowledgedAt is null;
 }

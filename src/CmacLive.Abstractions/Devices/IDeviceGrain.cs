@@ -17,8 +17,8 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// <summary>The device as provisioned, or null.</summary>
     Task<DeviceInfo?> Get();
 
-    /// <summary>True when the device is provisioned and the secret is its password.</summary>
-    Task<bool> Authenticate(string secret);
+    /// <summary>The id of the asset the device reports for, when it is provisioned and the secret is its password; otherwise null.</summary>
+    Task<string?> Authenticate(string secret);
 
     Task<ReportOutcome> ProcessFix(FixReport fix);
 

@@ -17,9 +17,13 @@ namespace CmacLive.Api.Hubs;
 /// takes them, so a slow moment never grows memory beyond one entry per asset and never drops the
 /// newest state of anything. A request goes to the dashboards that see personal data as it is, and to those that
 /// may not (viewers) with its reporter masked: masked once per batch, sent once to each set of groups (<see cref="OpsHub"/>).
+/// Alerts never go missing: each carries the ledger's sequence number, and the hub asks the ledger for the changes it did
+/// not receive (<see cref="IAlertLedgerGrain.Since"/>) when it sees a gap, when it registers again after a silo died, and
+/// every <see cref="CatchUpPeriod"/> in any case (a push lost with the last change leaves no gap to see).
 /// </summary>
 public sealed partial class OpsHubRelay(
     IGrainFactory grains,
+    HubDirectory hubs,
     IHubContext<OpsHub> hub,
     IEnumerable<IDeviceCommandSink> sinks,
     ILocalSiloDetails silo,
@@ -29,6 +33,14 @@ public sealed partial class OpsHubRelay(
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the hub asks the ledger for alert changes it may have missed, when nothing else prompted it.</summary>
+    public static readonly TimeSpan CatchUpPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>A gap in the alerts' sequence may only be pushes arriving out of order: this long, then the ledger is asked.</summary>
+    private static readonly TimeSpan GapGrace = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan LedgerTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>More units than this in <see cref="_unitGroups"/> and it starts again (units are a handful; this only bounds it).</summary>
     private const int MostUnits = 1000;
@@ -43,6 +55,15 @@ public sealed partial class OpsHubRelay(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Pending _pending = new();
+
+    // The ledger's sequence: every alert change up to _alertHead has reached this hub (-1: not known yet); those after it
+    // that arrived are in _alertsReceived. Guarded by _pendingLock.
+    private long _alertHead = -1;
+    private readonly HashSet<long> _alertsReceived = [];
+
+    // Wakes the catch-up loop: a gap was seen, or this hub registered again.
+    private readonly Channel<TimeSpan> _catchUpNow = Channel.CreateBounded<TimeSpan>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     // Assets whose last update sent here was an SOS: touched only by the send loop.
     private readonly HashSet<string> _inSos = new(StringComparer.Ordinal);
@@ -65,27 +86,74 @@ public sealed partial class OpsHubRelay(
     public Task OnUpdates(OpsUpdateBatch batch)
     {
         var local = batch.Origin == _siloAddress;
+        var gap = false;
         lock (_pendingLock)
         {
+            if (batch.Alerts.Count > 0)
+            {
+                batch = batch with { Alerts = Sequenced(batch.Alerts, out gap) };
+            }
+
             _pending.Add(batch, local);
         }
 
         _wake.Writer.TryWrite(true);
+        if (gap)
+        {
+            _catchUpNow.Writer.TryWrite(GapGrace);
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The alert updates of a batch this hub has not had yet (a catch-up may have brought them first), noting their
+    /// sequence numbers; <paramref name="gap"/> when one is missing before them. Provisional alerts have no number.
+    /// </summary>
+    private IReadOnlyList<AlertUpdate> Sequenced(IReadOnlyList<AlertUpdate> updates, out bool gap)
+    {
+        gap = false;
+        if (_alertHead < 0)
+        {
+            return updates; // the ledger's position is not known yet; the first catch-up sets it
+        }
+
+        List<AlertUpdate>? kept = null;
+        for (var i = 0; i < updates.Count; i++)
+        {
+            var seq = updates[i].Alert.Seq;
+            var fresh = seq == 0 || (seq > _alertHead && _alertsReceived.Add(seq));
+            if (!fresh)
+            {
+                kept ??= [.. updates.Take(i)];
+                continue;
+            }
+
+            kept?.Add(updates[i]);
+            if (seq > _alertHead + _alertsReceived.Count)
+            {
+                gap = true; // more numbers above the head than were received: one is missing
+            }
+        }
+
+        return kept ?? updates;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _self = grains.CreateObjectReference<IOpsObserver>(this);
+        hubs.AttachLocal(_siloKey, this);
         var sending = SendLoopAsync(stoppingToken);
         var watching = WatchMembershipAsync(stoppingToken);
+        var catchingUp = CatchUpLoopAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var registered = false;
             try
             {
-                await grains.GetGrain<IOpsHubRegistryGrain>(0).Register(_siloKey, _self);
+                hubs.Update(await grains.GetGrain<IOpsHubRegistryGrain>(0).Register(_siloKey, _self));
                 registered = true;
+                _catchUpNow.Writer.TryWrite(TimeSpan.Zero); // the feeds may have missed this hub until now
                 if (!_ready)
                 {
                     await Task.Delay(OpsHubRegistry.ObserverRefresh, stoppingToken);
@@ -110,6 +178,92 @@ public sealed partial class OpsHubRelay(
 
         await sending;
         await watching;
+        await catchingUp;
+    }
+
+    /// <summary>Asks the ledger for the alert changes this hub missed: every <see cref="CatchUpPeriod"/>, or sooner when woken.</summary>
+    private async Task CatchUpLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                wait.CancelAfter(CatchUpPeriod);
+                try
+                {
+                    var grace = await _catchUpNow.Reader.ReadAsync(wait.Token);
+                    await Task.Delay(grace, stoppingToken);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // the period is up
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            try
+            {
+                await CatchUpAsync();
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogCatchUpFailed(ex);
+            }
+        }
+    }
+
+    private async Task CatchUpAsync()
+    {
+        long head;
+        lock (_pendingLock)
+        {
+            head = _alertHead;
+        }
+
+        // The first time, only the ledger's position: dashboards read the open alerts when they connect.
+        var changes = await grains.GetGrain<IAlertLedgerGrain>(0).Since(head < 0 ? long.MaxValue : head).WaitAsync(LedgerTimeout);
+        List<AlertUpdate> missed = [];
+        lock (_pendingLock)
+        {
+            if (_alertHead < 0)
+            {
+                _alertHead = changes.Head;
+                _alertsReceived.RemoveWhere(s => s <= changes.Head);
+                return;
+            }
+
+            foreach (var alert in changes.Alerts)
+            {
+                if (alert.Seq <= _alertHead || _alertsReceived.Contains(alert.Seq))
+                {
+                    continue;
+                }
+
+                // Raised for the dashboards unless this hub had the raising itself.
+                var raised = alert.RaisedSeq > _alertHead && !_alertsReceived.Contains(alert.RaisedSeq);
+                missed.Add(new AlertUpdate { Alert = alert, Raised = raised });
+            }
+
+            if (changes.Head > _alertHead)
+            {
+                _alertHead = changes.Head;
+                _alertsReceived.RemoveWhere(s => s <= changes.Head);
+            }
+
+            if (missed.Count > 0)
+            {
+                _pending.Add(new OpsUpdateBatch { Alerts = missed }, local: false);
+            }
+        }
+
+        if (missed.Count > 0)
+        {
+            LogCaughtUp(missed.Count);
+            _wake.Writer.TryWrite(true);
+        }
     }
 
     /// <summary>Waits for the renewal, or less when a silo is declared dead; false when stopping.</summary>
@@ -380,6 +534,12 @@ public sealed partial class OpsHubRelay(
 
     [LoggerMessage(LogLevel.Error, "{Count} downlinks could not be handed to the MQTT side; their requests send them again until acknowledged")]
     private partial void LogDownlinkFailed(Exception ex, int count);
+
+    [LoggerMessage(LogLevel.Warning, "This silo's hub had missed {Count} alert changes (a push lost with a silo, or the hub out of the feeds); sent now")]
+    private partial void LogCaughtUp(int count);
+
+    [LoggerMessage(LogLevel.Warning, "The alert ledger could not be asked for missed changes; asking again soon")]
+    private partial void LogCatchUpFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to the dashboards")]
     private partial void LogSendFailed(Exception ex);

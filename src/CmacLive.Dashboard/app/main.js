@@ -649,6 +649,32 @@ function showSoundHint() {
 // comes first; the alert may wait for a failover) sounds once per episode, which ends when the asset leaves SOS.
 const sosSounded = new Set();
 
+/** The SOS alert of the asset's current episode (the ledger's or a provisional one), if one is here. */
+function openSosAlert(assetId) {
+  const isIt = (a) => a.kind === 'sos' && a.assetId === assetId && !a.clearedAt && a.isOpen !== false;
+  for (const a of pending.alerts.values()) if (isIt(a)) return a;
+  for (const a of alerts.values()) if (isIt(a)) return a;
+  return null;
+}
+
+/** Takes away the asset's provisional SOS alerts (but <code>keep</code>): the ledger's alert is here, or the SOS is over. */
+function dropProvisional(assetId, keep) {
+  for (const map of [alerts, pending.alerts]) {
+    for (const a of map.values()) {
+      if (a.provisional && a.assetId === assetId && a.id !== keep) queue('alerts', { id: a.id, isOpen: false });
+    }
+  }
+}
+
+// A provisional SOS the ledger never confirmed (a late or repeated SOS report that changed nothing) goes once its asset
+// is seen out of SOS for a while.
+setInterval(() => {
+  const before = Date.now() - 30000;
+  for (const a of alerts.values()) {
+    if (a.provisional && Date.parse(a.raisedAt) < before && assets.get(a.assetId)?.status?.state !== 'sos') dropProvisional(a.assetId);
+  }
+}, 10000);
+
 function sosAlarm(assetId) {
   if (sosSounded.has(assetId)) return;
   sosSounded.add(assetId);
@@ -711,7 +737,11 @@ async function resync() {
       api('/api/dispatch/requests?open=true'),
     ]);
     replacePicture('assets', assets, statuses, dropAsset);
-    replacePicture('alerts', alerts, open, (id) => alerts.delete(id));
+    // A provisional SOS is not in the ledger yet (it may wait for a failover): it stays while its asset is in SOS.
+    const inSos = new Set(statuses.filter((s) => s.state === 'sos').map((s) => s.id));
+    replacePicture('alerts', alerts, open, (id) => {
+      if (!(alerts.get(id)?.provisional && inSos.has(alerts.get(id).assetId))) alerts.delete(id);
+    });
     replacePicture('requests', requests, openRequests, (id) => {
       const request = requests.get(id);
       requests.delete(id);
@@ -756,12 +786,25 @@ async function connect() {
   hub.keepAliveIntervalInMilliseconds = 5000;
   hub.on('assetUpdated', (status) => {
     fromHub('assets', status);
-    if (status.state === 'sos') sosAlarm(status.id); else sosSounded.delete(status.id);
+    if (status.state === 'sos') {
+      sosAlarm(status.id);
+    } else {
+      sosSounded.delete(status.id);
+      dropProvisional(status.id);
+    }
   });
   hub.on('alertRaised', (alert) => {
+    const known = alerts.has(alert.id) || pending.alerts.has(alert.id);
+    if (alert.provisional) {
+      // The receiving silo's word, before the ledger's: shown unless the ledger's alert of this SOS is here already.
+      if (!known && !openSosAlert(alert.assetId)) fromHub('alerts', alert);
+      sosAlarm(alert.assetId);
+      return;
+    }
+    if (alert.kind === 'sos' && alert.assetId) dropProvisional(alert.assetId, alert.id);
     fromHub('alerts', alert);
     if (alert.severity !== 'critical') return;
-    if (alert.kind === 'sos' && alert.assetId) sosAlarm(alert.assetId); else alarm();
+    if (alert.kind === 'sos' && alert.assetId) sosAlarm(alert.assetId); else if (!known) alarm();
   });
   hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));

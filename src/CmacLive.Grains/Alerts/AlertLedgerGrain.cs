@@ -11,12 +11,17 @@ public sealed class AlertLedgerState
 
     /// <summary>The most recent closed alerts, oldest first, at most <see cref="AlertLedgerGrain.ClosedKept"/>.</summary>
     [Id(1)] public List<Alert> Closed { get; set; } = [];
+
+    /// <summary>The sequence number of the latest change (raised, cleared, acknowledged); each change takes the next.</summary>
+    [Id(2)] public long Seq { get; set; }
 }
 
 /// <summary>
 /// The cluster's alerts. Every change is stored before it is pushed as <c>alertRaised</c> or
 /// <c>alertUpdated</c>; raising and clearing are idempotent, so rules may send a signal again until
-/// they know it arrived.
+/// they know it arrived. Every change takes the next sequence number, so a hub that missed a push (its silo's link
+/// down, the push lost with a silo after the write) asks for what came after the last one it had (<see cref="Since"/>).
+/// A write that fails drops the activation, so a retry starts again from what is stored.
 /// </summary>
 public sealed class AlertLedgerGrain(
     [PersistentState("alerts", StorageNames.Main)] IPersistentState<AlertLedgerState> store,
@@ -44,7 +49,7 @@ public sealed class AlertLedgerGrain(
             return;
         }
 
-        await store.WriteStateAsync();
+        await WriteAsync();
         var feed = GrainFactory.GetGrain<IOpsFeedGrain>(0);
         foreach (var update in updates)
         {
@@ -71,9 +76,9 @@ public sealed class AlertLedgerGrain(
             AcknowledgedAt = now,
             Trail = [.. alert.Trail, new AlertAudit { At = now, Action = "acknowledged", By = by, Note = note, OnBehalfOf = onBehalfOf }],
         };
-        Store(alert);
+        alert = Store(alert);
         logger.LogInformation("Alert {AlertId} ({Kind}) acknowledged by {By}", id, alert.Kind, by);
-        await store.WriteStateAsync();
+        await WriteAsync();
         await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(new AlertUpdate { Alert = alert, Raised = false });
         return alert;
     }
@@ -92,6 +97,38 @@ public sealed class AlertLedgerGrain(
         return Task.FromResult<IReadOnlyList<Alert>>([.. alerts.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)]);
     }
 
+    public Task<AlertChanges> Since(long seq)
+    {
+        var head = store.State.Seq;
+        if (seq >= head)
+        {
+            return Task.FromResult(new AlertChanges { Head = head });
+        }
+
+        List<Alert> changed = [.. store.State.Open.Values.Concat(store.State.Closed).Where(a => a.Seq > seq).OrderBy(a => a.Seq)];
+        if (changed.Count > AlertChanges.MostReturned)
+        {
+            changed.RemoveRange(AlertChanges.MostReturned, changed.Count - AlertChanges.MostReturned);
+            head = changed[^1].Seq;
+        }
+
+        return Task.FromResult(new AlertChanges { Alerts = changed, Head = head });
+    }
+
+    /// <summary>Writes the state; when that fails the activation goes, so the caller's retry starts from what is stored.</summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     private AlertUpdate? RaiseOne(Alert alert)
     {
         if (store.State.Open.ContainsKey(alert.Id) || store.State.Closed.Exists(a => a.Id == alert.Id))
@@ -99,7 +136,8 @@ public sealed class AlertLedgerGrain(
             return null;
         }
 
-        alert = alert with { Trail = [new AlertAudit { At = alert.RaisedAt, Action = "raised", By = System }] };
+        var seq = ++store.State.Seq;
+        alert = alert with { Trail = [new AlertAudit { At = alert.RaisedAt, Action = "raised", By = System }], Seq = seq, RaisedSeq = seq, Provisional = null };
         store.State.Open[alert.Id] = alert;
         logger.LogWarning("Alert {AlertId} raised ({Kind}, {Severity}): {Message}", alert.Id, alert.Kind, alert.Severity, alert.Message);
         return new AlertUpdate { Alert = alert, Raised = true };
@@ -118,18 +156,19 @@ public sealed class AlertLedgerGrain(
             ClearedAt = at,
             Trail = [.. alert.Trail, new AlertAudit { At = at, Action = "cleared", By = System }],
         };
-        Store(alert);
+        alert = Store(alert);
         logger.LogInformation("Alert {AlertId} ({Kind}) cleared", alert.Id, alert.Kind);
         return new AlertUpdate { Alert = alert, Raised = false };
     }
 
-    /// <summary>Keeps an alert open until it is both cleared and acknowledged; then among the recent closed ones.</summary>
-    private void Store(Alert alert)
+    /// <summary>A change: the alert takes the next sequence number and is kept open until it is both cleared and acknowledged; then among the recent closed ones.</summary>
+    private Alert Store(Alert alert)
     {
+        alert = alert with { Seq = ++store.State.Seq };
         if (alert.IsOpen)
         {
             store.State.Open[alert.Id] = alert;
-            return;
+            return alert;
         }
 
         store.State.Open.Remove(alert.Id);
@@ -138,5 +177,7 @@ public sealed class AlertLedgerGrain(
         {
             store.State.Closed.RemoveRange(0, store.State.Closed.Count - ClosedKept);
         }
+
+        return alert;
     }
 }

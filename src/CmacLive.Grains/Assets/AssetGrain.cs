@@ -78,6 +78,13 @@ public abstract class AssetGrain : Grain, IAssetGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _timer?.Dispose();
+        if (_tracker.State.Alerts.Outbox.Count > 0)
+        {
+            // A last try; whatever stays is stored and sent by the next activation.
+            _services.Logger.LogWarning("Asset {AssetId} deactivating ({Reason}) with {Count} alert signals undelivered", Id, reason, _tracker.State.Alerts.Outbox.Count);
+            await DeliverAlertsAsync();
+        }
+
         if (_dirty)
         {
             await SaveAsync();

@@ -28,7 +28,10 @@ public sealed class DeviceGrain(
 
     public async Task<DeviceInfo> Provision(DeviceProvision provision)
     {
-        var rekeyed = store.State.SecretHash is not null && store.State.SecretHash != provision.SecretHash;
+        // A new secret, or another asset: the device's sessions close, so what a connection learned at CONNECT (its
+        // password, its asset) is learned again.
+        var rekeyed = (store.State.SecretHash is not null && store.State.SecretHash != provision.SecretHash)
+            || (store.State.Asset is { } bound && bound.Id != provision.Asset.Id);
         store.State.Asset = provision.Asset;
         store.State.Kind = provision.Kind;
         store.State.SecretHash = provision.SecretHash;
@@ -70,17 +73,17 @@ public sealed class DeviceGrain(
     public Task<DeviceInfo?> Get() =>
         Task.FromResult(store.State.Asset is { } asset ? ToInfo(asset) : null);
 
-    public async Task<bool> Authenticate(string secret)
+    public async Task<string?> Authenticate(string secret)
     {
-        if (store.State.SecretHash is not { } hash)
+        if (store.State.SecretHash is not { } hash || store.State.Asset is not { } asset)
         {
-            return false;
+            return null;
         }
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         if (_verifiedDigest is not null && CryptographicOperations.FixedTimeEquals(digest, _verifiedDigest))
         {
-            return true;
+            return asset.Id;
         }
 
         // The deliberately slow hash runs on the thread pool, not on the grain scheduler.
@@ -90,7 +93,7 @@ public sealed class DeviceGrain(
             _verifiedDigest = digest;
         }
 
-        return valid;
+        return valid ? asset.Id : null;
     }
 
     public Task<ReportOutcome> ProcessFix(FixReport fix) =>

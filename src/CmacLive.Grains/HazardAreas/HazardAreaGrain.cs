@@ -73,6 +73,11 @@ public sealed class HazardAreaGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _timer?.Dispose();
+        if (State.Separation.Outbox.Count > 0)
+        {
+            await DeliverAlertsAsync(); // a last try; whatever stays is stored and sent by the next activation
+        }
+
         if (_dirty)
         {
             await SaveAsync();

@@ -10,13 +10,14 @@ namespace CmacLive.Live;
 /// <summary>
 /// One activation per silo (so updates of one asset are never split across activations and
 /// reordered) coalesces live updates on this silo for <see cref="TrackingOptions.FeedBatchInterval"/> (the newest
-/// status per asset wins) and sends one batch to every silo's hub observer, one-way. The observer list
-/// is read again from the registry once it is older than <see cref="OpsHubRegistry.ObserverRefresh"/>, never per update.
+/// status per asset wins) and sends one batch to every silo's hub observer, one-way. The observer list comes
+/// from the silo's <see cref="HubDirectory"/>, read again from the registry once older than
+/// <see cref="OpsHubRegistry.ObserverRefresh"/>, never per update.
 /// </summary>
 [StatelessWorker(1), Reentrant]
 public sealed class OpsFeedGrain(
     IOptions<TrackingOptions> options,
-    TimeProvider time,
+    HubDirectory hubs,
     ILocalSiloDetails silo,
     ILogger<OpsFeedGrain> logger) : Grain, IOpsFeedGrain
 {
@@ -27,8 +28,6 @@ public sealed class OpsFeedGrain(
     private readonly Dictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
     private readonly string _origin = silo.SiloAddress.ToParsableString();
     private List<DeviceCommand> _commands = [];
-    private IReadOnlyList<IOpsObserver> _observers = [];
-    private DateTimeOffset _observersReadAt = DateTimeOffset.MinValue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -98,11 +97,11 @@ public sealed class OpsFeedGrain(
         {
             _commands = [];
         }
-        foreach (var observer in observers)
+        foreach (var hub in observers)
         {
             try
             {
-                await observer.OnUpdates(batch);
+                await hub.Observer.OnUpdates(batch);
             }
             catch (Exception ex)
             {
@@ -124,22 +123,16 @@ public sealed class OpsFeedGrain(
         return taken;
     }
 
-    private async Task<IReadOnlyList<IOpsObserver>> ObserversAsync()
+    private async Task<IReadOnlyList<OpsHubEntry>> ObserversAsync()
     {
-        var now = time.GetUtcNow();
-        if (now - _observersReadAt >= OpsHubRegistry.ObserverRefresh || _observers.Count == 0)
+        try
         {
-            try
-            {
-                _observers = await GrainFactory.GetGrain<IOpsHubRegistryGrain>(0).GetObservers();
-                _observersReadAt = now;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "The hub registry could not be read; using the last known {Count} observers", _observers.Count);
-            }
+            return await hubs.GetAsync(GrainFactory);
         }
-
-        return _observers;
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The hub registry could not be read; using the last known {Count} observers", hubs.Entries.Count);
+            return hubs.Entries;
+        }
     }
 }

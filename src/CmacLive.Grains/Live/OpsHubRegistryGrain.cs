@@ -15,7 +15,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
 
     private readonly Dictionary<string, (IOpsObserver Observer, DateTimeOffset RenewedAt)> _hubs = new(StringComparer.Ordinal);
 
-    public Task Register(string siloKey, IOpsObserver observer)
+    public Task<IReadOnlyList<OpsHubEntry>> Register(string siloKey, IOpsObserver observer)
     {
         if (!_hubs.ContainsKey(siloKey))
         {
@@ -23,7 +23,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
         }
 
         _hubs[siloKey] = (observer, time.GetUtcNow());
-        return Task.CompletedTask;
+        return GetObservers();
     }
 
     public Task Unregister(string siloKey)
@@ -32,7 +32,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<IOpsObserver>> GetObservers()
+    public Task<IReadOnlyList<OpsHubEntry>> GetObservers()
     {
         var now = time.GetUtcNow();
         var cluster = membership.CurrentSnapshot;
@@ -48,7 +48,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
             _hubs.Remove(dead);
         }
 
-        return Task.FromResult<IReadOnlyList<IOpsObserver>>([.. _hubs.Values.Select(h => h.Observer)]);
+        return Task.FromResult<IReadOnlyList<OpsHubEntry>>([.. _hubs.Select(h => new OpsHubEntry(h.Key, h.Value.Observer))]);
     }
 
     /// <summary>Keys are silo addresses (<see cref="SiloAddress.ToParsableString"/>); any other key is left to expire.</summary>

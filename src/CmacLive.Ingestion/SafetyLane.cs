@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using CmacLive.Alerts;
+using CmacLive.Assets;
+using CmacLive.Devices;
+using CmacLive.Live;
+using Microsoft.Extensions.Logging;
+
+namespace CmacLive.Ingestion;
+
+/// <summary>
+/// The SOS fast lane: the silo that receives an SOS pushes a critical alert to its own hub and to every other silo's
+/// hub at once, one-way, before the report goes to any grain, so the alarm never waits for the grains of the device,
+/// the asset, the ledger or the hub registry (any of them may be on a silo being lost). The alert carries the id the
+/// ledger gives it (<c>sos-{asset}-{ts}</c>) and is marked provisional; the ledger's own alert follows through the
+/// usual path and replaces it on the dashboards. The device's asset is learned at CONNECT (or, with an external broker,
+/// looked up on the device's first uplink) and kept in memory; a new binding or secret closes the device's sessions,
+/// which forgets it. One announcement per SOS episode per asset on this silo.
+/// </summary>
+public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, IngestStats stats, TimeProvider time, ILogger<SafetyLane> logger)
+{
+    /// <summary>More bindings than this and the cache starts again (devices connected to one silo; this only bounds it).</summary>
+    private const int MostBindings = 500_000;
+
+    /// <summary>More assets in SOS at once than this (on this silo's word) and the episodes start again.</summary>
+    private const int MostEpisodes = 10_000;
+
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, string> _assets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _lookingUp = new(StringComparer.Ordinal);
+
+    // Asset → the device time of the SOS announced for its current episode.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _episodes = new(StringComparer.Ordinal);
+
+    /// <summary>The device reports for <paramref name="assetId"/> (its password was just checked).</summary>
+    public void Bound(string deviceId, string assetId)
+    {
+        if (_assets.Count >= MostBindings)
+        {
+            _assets.Clear();
+        }
+
+        _assets[deviceId] = assetId;
+    }
+
+    /// <summary>The device's binding or secret changed, or it was deleted: its sessions close and its asset is learned again.</summary>
+    public void Forget(string deviceId) => _assets.TryRemove(deviceId, out _);
+
+    /// <summary>
+    /// An uplink arrived from <paramref name="deviceId"/>: with an external broker, which checked the device's password
+    /// itself, its asset is looked up in the background the first time, so a later SOS finds it known.
+    /// </summary>
+    public void Heard(string deviceId)
+    {
+        if (!_assets.ContainsKey(deviceId))
+        {
+            _ = LookUpAsync(deviceId, null);
+        }
+    }
+
+    /// <summary>A status report, before it is applied: an SOS is announced to every hub; any other state ends the asset's episode here.</summary>
+    public void OnStatus(StatusReport report)
+    {
+        if (report.State != AssetState.Sos)
+        {
+            if (!_episodes.IsEmpty && _assets.TryGetValue(report.DeviceId, out var asset)
+                && _episodes.TryGetValue(asset, out var start) && report.Ts > start)
+            {
+                _episodes.TryRemove(KeyValuePair.Create(asset, start));
+            }
+
+            return;
+        }
+
+        if (_assets.TryGetValue(report.DeviceId, out var assetId))
+        {
+            Announce(assetId, report);
+        }
+        else
+        {
+            _ = LookUpAsync(report.DeviceId, report);
+        }
+    }
+
+    private async Task LookUpAsync(string deviceId, StatusReport? sos)
+    {
+        if (!_lookingUp.TryAdd(deviceId, 0))
+        {
+            return;
+        }
+
+        try
+        {
+            var device = await grains.GetGrain<IDeviceGrain>(deviceId).Get().WaitAsync(LookupTimeout);
+            if (device is null)
+            {
+                return;
+            }
+
+            Bound(deviceId, device.AssetId);
+            if (sos is not null)
+            {
+                Announce(device.AssetId, sos);
+            }
+        }
+        catch (Exception ex)
+        {
+            if (sos is not null)
+            {
+                stats.SosNotFastTracked();
+                LogLookupFailed(ex, deviceId);
+            }
+        }
+        finally
+        {
+            _lookingUp.TryRemove(deviceId, out _);
+        }
+    }
+
+    private void Announce(string assetId, StatusReport report)
+    {
+        if (_episodes.TryGetValue(assetId, out var start) && start <= report.Ts)
+        {
+            return; // this episode was announced here already
+        }
+
+        if (_episodes.Count >= MostEpisodes)
+        {
+            _episodes.Clear();
+        }
+
+        _episodes[assetId] = report.Ts;
+        var alert = new Alert
+        {
+            Id = AlertIds.For(AlertKinds.Sos, assetId, report.Ts),
+            Kind = AlertKinds.Sos,
+            Severity = AlertSeverity.Critical,
+            AssetId = assetId,
+            Message = $"SOS from {assetId} (device {report.DeviceId})",
+            RaisedAt = time.GetUtcNow(),
+            Provisional = true,
+        };
+
+        var local = hubs.Local;
+        var batch = new OpsUpdateBatch { Alerts = [new AlertUpdate { Alert = alert, Raised = true }], Origin = local?.Silo ?? "" };
+        var reached = 0;
+        foreach (var hub in local is null ? hubs.Entries : [local, .. hubs.Entries.Where(h => h.Silo != local.Silo)])
+        {
+            try
+            {
+                // One-way: a lost silo's hub costs nothing here.
+                _ = hub.Observer.OnUpdates(batch);
+                reached++;
+            }
+            catch (Exception ex)
+            {
+                LogHubUnreachable(ex, hub.Silo);
+            }
+        }
+
+        stats.SosFastTracked();
+        LogAnnounced(alert.Id, report.DeviceId, reached);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "SOS {AlertId} from device {DeviceId} pushed to {Hubs} hubs at once; the ledger records it next")]
+    private partial void LogAnnounced(string alertId, string deviceId, int hubs);
+
+    [LoggerMessage(LogLevel.Warning, "The hub of silo {Silo} could not be handed an SOS")]
+    private partial void LogHubUnreachable(Exception ex, string silo);
+
+    [LoggerMessage(LogLevel.Error, "SOS from device {DeviceId}: its asset could not be looked up, so it waits for the grains like any alert")]
+    private partial void LogLookupFailed(Exception ex, string deviceId);
+}
