@@ -20,6 +20,32 @@ public sealed class ReportFiguresGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_source_saying_its_figures_again_never_counts_twice_and_old_days_fold_into_totals()
+    {
+        var unit = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var day = new DateOnly(2026, 3, 2);
+        var figures = UnitFigures.Of(fixture.Grains, unit, day);
+        var find = new DayFigures { Finds = new Dictionary<string, int> { ["uxo"] = 1 } };
+
+        await figures.Set(day, UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 120 });
+        await figures.Set(day, UnitFigures.Find("det-1"), find);
+        await figures.Set(day, UnitFigures.Find("det-1"), find); // a retry after a lost answer
+        await figures.Set(day, UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 150 }); // the area's whole day so far
+        await figures.Set(day, UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 150 }); // said again after a crash
+        await figures.Set(day, UnitFigures.Searched("KH-2"), new DayFigures { SearchedM2 = 10 });
+
+        var sum = await FiguresAsync(unit, day);
+        Assert.Equal(160, sum.SearchedM2, 6);
+        Assert.Equal(1, sum.Finds["uxo"]);
+
+        // A week on, the day is folded into its total, which stays the same; a late word about it is added.
+        await figures.Set(day.AddDays(UnitFiguresGrain.SourcesKeptDays + 1), UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 5 });
+        Assert.Equal(160, (await FiguresAsync(unit, day)).SearchedM2, 6);
+        await figures.Set(day, UnitFigures.Find("det-2"), find);
+        Assert.Equal(2, (await FiguresAsync(unit, day)).Finds["uxo"]);
+    }
+
+    [Fact]
     public async Task Working_time_is_credited_to_the_unit_by_kind_and_a_long_silence_only_up_to_its_limit()
     {
         var unit = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();

@@ -39,12 +39,17 @@ public sealed record DayFigures
 }
 
 /// <summary>
-/// One unit's daily figures for one year (key <c>{unit}/{year}</c>), added to by the areas, detections and
-/// assets as work happens; bounded by the days of a year.
+/// One unit's daily figures for one year (key <c>{unit}/{year}</c>): what each source (area, find, asset) did each
+/// day, set by the sources as work happens; bounded by the days of a year.
 /// </summary>
 public interface IUnitFiguresGrain : IGrainWithStringKey
 {
-    Task Add(DateOnly day, DayFigures delta);
+    /// <summary>
+    /// Sets what <paramref name="source"/> (an area's search, an area's release, a find, an asset's working time) did on
+    /// <paramref name="day"/>, in full, replacing what it said before: saying it again never counts twice, so a source
+    /// recovering from a crash simply says it again.
+    /// </summary>
+    Task Set(DateOnly day, string source, DayFigures figures);
 
     /// <summary>The figures of each day in <c>[from, to]</c> that has any, by day.</summary>
     Task<IReadOnlyDictionary<DateOnly, DayFigures>> Get(DateOnly from, DateOnly to);
@@ -57,4 +62,16 @@ public static class UnitFigures
 
     public static IUnitFiguresGrain Of(IGrainFactory grains, string unit, DateOnly day) =>
         grains.GetGrain<IUnitFiguresGrain>(Key(unit, day.Year));
+
+    /// <summary>The source an area's searched ground is credited under.</summary>
+    public static string Searched(string area) => $"searched:{area}";
+
+    /// <summary>The source an area's release (its outcome) is credited under.</summary>
+    public static string Released(string area) => $"released:{area}";
+
+    /// <summary>The source a confirmed find is credited under.</summary>
+    public static string Find(string detectionId) => $"find:{detectionId}";
+
+    /// <summary>The source an asset's working time is credited under.</summary>
+    public static string Work(string assetId) => $"work:{assetId}";
 }

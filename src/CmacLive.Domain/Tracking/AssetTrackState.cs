@@ -36,4 +36,10 @@ public sealed class AssetTrackState
 
     /// <summary>The devices that reported for the asset lately, newest first (at most four): where downlinks go.</summary>
     [Id(14)] public List<string> Devices { get; set; } = [];
+
+    /// <summary>
+    /// Working seconds credited per day (the last week of days): the asset says a day's whole total each time, so saying
+    /// it again after a crash never counts twice.
+    /// </summary>
+    [Id(15)] public Dictionary<DateOnly, double> WorkCredited { get; set; } = [];
 }

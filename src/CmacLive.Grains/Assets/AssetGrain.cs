@@ -518,18 +518,32 @@ public abstract class AssetGrain : Grain, IAssetGrain
         }
 
         var kind = profile.Kind.ToString().ToLowerInvariant();
+        var credited = _tracker.State.WorkCredited;
+        var pieces = _services.Days.Split(from, to).ToList();
+        foreach (var (day, duration) in pieces)
+        {
+            credited[day] = (credited.TryGetValue(day, out var known) ? known : 0) + duration.TotalSeconds;
+        }
+
+        foreach (var old in credited.Keys.Where(d => d < pieces[^1].Day.AddDays(-Reports.UnitFiguresGrain.SourcesKeptDays)).ToList())
+        {
+            credited.Remove(old);
+        }
+
+        _dirty = true;
         try
         {
-            foreach (var (day, duration) in _services.Days.Split(from, to))
+            foreach (var (day, _) in pieces)
             {
-                await UnitFigures.Of(GrainFactory, profile.Unit, day).Add(day, new DayFigures
+                await UnitFigures.Of(GrainFactory, profile.Unit, day).Set(day, UnitFigures.Work(Id), new DayFigures
                 {
-                    WorkingSeconds = new Dictionary<string, double> { [kind] = duration.TotalSeconds },
+                    WorkingSeconds = new Dictionary<string, double> { [kind] = credited[day] },
                 });
             }
         }
         catch (Exception ex)
         {
+            // The next credit says the day's whole total again.
             _services.Logger.LogWarning(ex, "Asset {AssetId}: working time {From}–{To} could not be credited to {Unit}", Id, from, to, profile.Unit);
         }
     }

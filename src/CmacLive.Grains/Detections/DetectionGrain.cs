@@ -69,7 +69,9 @@ public sealed class DetectionGrain(
         {
             if (detection.Status == status && detection.Find == decision.Find)
             {
+                // The same decision again (a retry after a lost answer): whatever it did not finish, it finishes.
                 await IndexOf(detection).Upsert(detection);
+                await CreditFindAsync(detection);
                 return detection;
             }
 
@@ -90,15 +92,23 @@ public sealed class DetectionGrain(
         await store.WriteStateAsync();
         logger.LogInformation("Detection {DetectionId} in {Area} decided as {Decision} by {By}", detection.Id, detection.HazardArea ?? "no area", Describe(detection), decision.By);
         await IndexOf(detection).Upsert(detection);
-        if (detection.Find is { } find)
-        {
-            var day = days.DayOf(decision.At);
-            await UnitFigures.Of(GrainFactory, detection.Unit, day).Add(day, new DayFigures
-            {
-                Finds = new Dictionary<string, int> { [FindNames.Of(find.Category)] = 1 },
-            });
-        }
+        await CreditFindAsync(detection);
         return detection;
+    }
+
+    /// <summary>A confirmed find counts on the day it was decided, under its own id: crediting it again never counts it twice.</summary>
+    private async Task CreditFindAsync(Detection detection)
+    {
+        if (detection.Find is not { } find || detection.DecidedAt is not { } at)
+        {
+            return;
+        }
+
+        var day = days.DayOf(at);
+        await UnitFigures.Of(GrainFactory, detection.Unit, day).Set(day, UnitFigures.Find(detection.Id), new DayFigures
+        {
+            Finds = new Dictionary<string, int> { [FindNames.Of(find.Category)] = 1 },
+        });
     }
 
     public Task<Detection?> Get() => Task.FromResult(store.State.Detection);

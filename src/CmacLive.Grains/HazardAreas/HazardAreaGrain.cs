@@ -23,8 +23,14 @@ public sealed class HazardAreaState
     [Id(6)] public SeparationState Separation { get; set; } = new();
     [Id(7)] public DetectionTally Detections { get; set; } = new();
 
-    /// <summary>How much of the searched area has been credited to the unit's daily figures.</summary>
+    /// <summary>The searched area the unit's figures had been credited with before <see cref="CreditDay"/> began.</summary>
     [Id(8)] public double SearchedCreditedM2 { get; set; }
+
+    /// <summary>The day the area's searched ground is being credited to: its growth since <see cref="SearchedCreditedM2"/>.</summary>
+    [Id(9)] public DateOnly? CreditDay { get; set; }
+
+    /// <summary>The release outcome not yet confirmed credited to the unit's figures (credited until it is).</summary>
+    [Id(10)] public DateOnly? ReleaseCreditDue { get; set; }
 }
 
 /// <summary>
@@ -51,6 +57,11 @@ public sealed class HazardAreaGrain(
     private bool _dirty;
     private DateTimeOffset _savedAt;
 
+    // What the unit's figures were last told the area searched on its credit day (null: not told since activation),
+    // and what the stored state says it searched that day.
+    private double? _searchedSaid;
+    private double _searchedStored;
+
     private HazardAreaState State => store.State;
 
     private string Code => this.GetPrimaryKeyString();
@@ -62,6 +73,7 @@ public sealed class HazardAreaGrain(
         if (State.Definition is { } definition)
         {
             Build(definition, State.Footprint);
+            _searchedStored = SearchedToday;
         }
 
         _savedAt = Now;
@@ -161,16 +173,12 @@ public sealed class HazardAreaGrain(
             }
 
             State.Assets.Clear();
-            await CreditAsync(new DayFigures
-            {
-                CancelledM2 = change.Outcome!.CancelledM2,
-                ReducedM2 = change.Outcome.ReducedM2,
-                ClearedM2 = change.Outcome.ClearedM2,
-            });
+            State.ReleaseCreditDue = days.DayOf(Now);
         }
 
         logger.LogInformation("Hazard area {Code}: {From} -> {To} by {By}", Code, from, change.To, change.By);
         await SaveAsync();
+        await CreditReleaseAsync();
         await DeliverAlertsAsync();
         return await PublishAsync();
     }
@@ -287,6 +295,9 @@ public sealed class HazardAreaGrain(
         {
             await DeliverAlertsAsync();
         }
+
+        await CreditSearchedAsync();
+        await CreditReleaseAsync();
     }
 
     private void Build(HazardAreaDefinition definition, FootprintState? stored)
@@ -319,37 +330,82 @@ public sealed class HazardAreaGrain(
     private async Task SaveAsync()
     {
         State.Footprint = _footprint?.Snapshot();
-        var searched = _footprint?.SearchedM2 ?? 0;
-        if (searched - State.SearchedCreditedM2 >= 0.01)
+        var today = days.DayOf(Now);
+        if (State.CreditDay != today)
         {
-            // Growth since the last write goes to today's figures of the area's unit; if the write below is
-            // lost, the growth is credited again on the next one (never lost, at worst counted twice).
-            await CreditAsync(new DayFigures { SearchedM2 = searched - State.SearchedCreditedM2 });
+            // A new day: what was searched until now belongs to the days before (already said to the figures).
+            State.SearchedCreditedM2 += SearchedToday;
+            State.CreditDay = today;
+            _searchedSaid = null;
         }
 
-        State.SearchedCreditedM2 = searched;
         await store.WriteStateAsync();
         _dirty = false;
         _savedAt = Now;
+        _searchedStored = SearchedToday;
+        await CreditSearchedAsync();
     }
 
-    /// <summary>Adds to today's figures of the area's unit (an area without a unit is reported under no unit).</summary>
-    private async Task CreditAsync(DayFigures figures)
+    /// <summary>The ground searched on <see cref="HazardAreaState.CreditDay"/>: the footprint's growth since it began.</summary>
+    private double SearchedToday => State.CreditDay is null ? 0 : Math.Max(0, Math.Round((_footprint?.SearchedM2 ?? 0) - State.SearchedCreditedM2, 2));
+
+    /// <summary>
+    /// Says to the unit's figures, in full, how much the area searched on its credit day, when that changed since it
+    /// was last said (or since activation): saying it again never counts twice, and a figure lost with a silo is said again.
+    /// </summary>
+    private async Task CreditSearchedAsync()
     {
-        if (State.Definition?.Unit is not { } unit)
+        if (State.Definition?.Unit is not { } unit || State.CreditDay is not { } day)
         {
             return;
         }
 
-        var day = days.DayOf(Now);
+        // Only what is stored: a figure never runs ahead of the footprint a crash would come back to.
+        var searched = _searchedStored;
+        if (_searchedSaid == searched || (_searchedSaid is null && searched == 0))
+        {
+            return;
+        }
+
         try
         {
-            await UnitFigures.Of(GrainFactory, unit, day).Add(day, figures);
+            await UnitFigures.Of(GrainFactory, unit, day).Set(day, UnitFigures.Searched(Code), new DayFigures { SearchedM2 = searched });
+            _searchedSaid = searched;
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Hazard area {Code}: figures could not be credited to {Unit}", Code, unit);
+            logger.LogWarning(ex, "Hazard area {Code}: searched ground could not be credited to {Unit}; retrying", Code, unit);
         }
+    }
+
+    /// <summary>Credits the release outcome to the unit's figures under the area's own name, until the figures have it.</summary>
+    private async Task CreditReleaseAsync()
+    {
+        if (State.ReleaseCreditDue is not { } day || State.Outcome is not { } outcome)
+        {
+            return;
+        }
+
+        if (State.Definition?.Unit is { } unit)
+        {
+            try
+            {
+                await UnitFigures.Of(GrainFactory, unit, day).Set(day, UnitFigures.Released(Code), new DayFigures
+                {
+                    CancelledM2 = outcome.CancelledM2,
+                    ReducedM2 = outcome.ReducedM2,
+                    ClearedM2 = outcome.ClearedM2,
+                });
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Hazard area {Code}: its release could not be credited to {Unit}; retrying", Code, unit);
+                return;
+            }
+        }
+
+        State.ReleaseCreditDue = null;
+        _dirty = true;
     }
 
     /// <summary>Hands undelivered alert signals to the ledger; kept (and stored) until it takes them.</summary>

@@ -6,18 +6,29 @@ namespace CmacLive.Reports;
 [GenerateSerializer, Alias("cmac.UnitFiguresState")]
 public sealed class UnitFiguresState
 {
+    /// <summary>Days whose sources were folded into one total (older than <see cref="UnitFiguresGrain.SourcesKeptDays"/>).</summary>
     [Id(0)] public Dictionary<DateOnly, DayFigures> Days { get; set; } = [];
+
+    /// <summary>Recent days: what each source said it did, in full (the day's figures are their sum).</summary>
+    [Id(1)] public Dictionary<DateOnly, Dictionary<string, DayFigures>> Sources { get; set; } = [];
 }
 
 /// <summary>
-/// A unit's daily figures for one year. Additions arrive often (every area that is being searched adds its
-/// growth), so they are kept in memory and written at most every few seconds, and on deactivation.
+/// A unit's daily figures for one year. Each source (an area's search or release, a find, an asset's working time)
+/// sets what it did on a day in full, so a source that says it again after a crash or a lost answer never counts
+/// twice, and one that could not say it says it later. Recent days keep each source apart; days older than
+/// <see cref="SourcesKeptDays"/> are folded into a total (a source speaking of such a day after that is added to it).
+/// A source new to a day (a find, a release, an area's or asset's first word of the day) is written before the answer;
+/// changes to what a source said, which come often and are said again in full by the next change, at most every second.
 /// </summary>
 public sealed class UnitFiguresGrain(
     [PersistentState("figures", StorageNames.Main)] IPersistentState<UnitFiguresState> store,
     ILogger<UnitFiguresGrain> logger) : Grain, IUnitFiguresGrain
 {
-    private static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(5);
+    /// <summary>Days kept source by source, counted back from the newest day any source spoke of.</summary>
+    public const int SourcesKeptDays = 7;
+
+    private static readonly TimeSpan WriteEvery = TimeSpan.FromSeconds(1);
 
     private bool _dirty;
     private IGrainTimer? _timer;
@@ -34,17 +45,81 @@ public sealed class UnitFiguresGrain(
         await SaveIfDirtyAsync(cancellationToken);
     }
 
-    public Task Add(DateOnly day, DayFigures delta)
+    public async Task Set(DateOnly day, string source, DayFigures figures)
     {
-        var days = store.State.Days;
-        days[day] = days.TryGetValue(day, out var known) ? known.Plus(delta) : delta;
+        var state = store.State;
+        if (state.Sources.TryGetValue(day, out var sources) && sources.TryGetValue(source, out var known))
+        {
+            if (Same(known, figures))
+            {
+                return; // said again: nothing changes
+            }
+
+            sources[source] = figures;
+            _dirty = true;
+            return;
+        }
+
+        if (sources is not null)
+        {
+            sources[source] = figures;
+        }
+        else if (state.Days.ContainsKey(day) && state.Sources.Count > 0 && day < state.Sources.Keys.Max().AddDays(-SourcesKeptDays))
+        {
+            // A day already folded: what the source says is added to it (it was not among the sources folded then).
+            logger.LogWarning("Figures of {Key}: {Source} spoke of {Day}, a day already folded; added to it", this.GetPrimaryKeyString(), source, day);
+            state.Days[day] = state.Days[day].Plus(figures);
+        }
+        else
+        {
+            state.Sources[day] = new Dictionary<string, DayFigures>(StringComparer.Ordinal) { [source] = figures };
+            Fold();
+        }
+
         _dirty = true;
-        return Task.CompletedTask;
+        await SaveIfDirtyAsync(CancellationToken.None);
     }
 
-    public Task<IReadOnlyDictionary<DateOnly, DayFigures>> Get(DateOnly from, DateOnly to) =>
-        Task.FromResult<IReadOnlyDictionary<DateOnly, DayFigures>>(
-            store.State.Days.Where(d => d.Key >= from && d.Key <= to).ToDictionary(d => d.Key, d => d.Value));
+    private static bool Same(DayFigures a, DayFigures b) =>
+        a.SearchedM2 == b.SearchedM2 && a.CancelledM2 == b.CancelledM2 && a.ReducedM2 == b.ReducedM2 && a.ClearedM2 == b.ClearedM2
+        && a.Finds.Count == b.Finds.Count && a.Finds.All(f => b.Finds.TryGetValue(f.Key, out var n) && n == f.Value)
+        && a.WorkingSeconds.Count == b.WorkingSeconds.Count && a.WorkingSeconds.All(w => b.WorkingSeconds.TryGetValue(w.Key, out var s) && s == w.Value);
+
+    public Task<IReadOnlyDictionary<DateOnly, DayFigures>> Get(DateOnly from, DateOnly to)
+    {
+        var state = store.State;
+        var figures = state.Days.Where(d => d.Key >= from && d.Key <= to).ToDictionary(d => d.Key, d => d.Value);
+        foreach (var (day, sources) in state.Sources.Where(d => d.Key >= from && d.Key <= to))
+        {
+            var sum = figures.TryGetValue(day, out var folded) ? folded : new DayFigures();
+            foreach (var said in sources.Values)
+            {
+                sum = sum.Plus(said);
+            }
+
+            figures[day] = sum;
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<DateOnly, DayFigures>>(figures);
+    }
+
+    /// <summary>Folds the days older than <see cref="SourcesKeptDays"/> before the newest into their totals.</summary>
+    private void Fold()
+    {
+        var state = store.State;
+        var keepFrom = state.Sources.Keys.Max().AddDays(-SourcesKeptDays);
+        foreach (var day in state.Sources.Keys.Where(d => d < keepFrom).ToList())
+        {
+            var total = state.Days.TryGetValue(day, out var folded) ? folded : new DayFigures();
+            foreach (var said in state.Sources[day].Values)
+            {
+                total = total.Plus(said);
+            }
+
+            state.Days[day] = total;
+            state.Sources.Remove(day);
+        }
+    }
 
     private async Task SaveIfDirtyAsync(CancellationToken cancellationToken)
     {
