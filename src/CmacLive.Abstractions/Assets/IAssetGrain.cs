@@ -43,4 +43,12 @@ public interface IAssetGrain : IGrainWithStringKey
 
     /// <summary>A device of this asset dropped its connection without a clean disconnect.</summary>
     Task ConnectionLost(string deviceId);
+
+    /// <summary>
+    /// The hazard area <paramref name="code"/> came back with a footprint stored as of <paramref name="since"/> (device
+    /// time): the asset reads its fixes after that from history and hands those of its current working period to the
+    /// area (<see cref="HazardAreas.IHazardAreaGrain.Replayed"/>). One-way: the area never waits on the asset.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task ReplayWork(string code, DateTimeOffset since);
 }

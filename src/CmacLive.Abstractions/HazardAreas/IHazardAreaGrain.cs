@@ -28,6 +28,12 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// <summary>A fix of an attached asset; false when the asset is not (or no longer) attached here.</summary>
     Task<bool> Worked(WorkSample sample);
 
+    /// <summary>
+    /// An assigned asset's working fixes from history that the area's stored footprint had not seen (asked for by
+    /// <see cref="Assets.IAssetGrain.ReplayWork"/> when the area came back): merged in time order with what arrived meanwhile.
+    /// </summary>
+    Task Replayed(string assetId, IReadOnlyList<WorkSample> samples);
+
     /// <summary>The area's detection figures changed (called by its detection index).</summary>
     Task CountDetections(Detections.DetectionTally tally);
 

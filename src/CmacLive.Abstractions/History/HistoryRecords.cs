@@ -24,4 +24,4 @@ public sealed record EventRecord(
     DateTimeOffset ReceivedAt);
 
 /// <summary>One point of an asset's track.</summary>
-public readonly record struct TrackPoint(DateTimeOffset Ts, double Lat, double Lon, double? Alt);
+public readonly record struct TrackPoint(DateTimeOffset Ts, double Lat, double Lon, double? Alt, double? Acc = null);

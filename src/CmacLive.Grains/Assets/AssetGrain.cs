@@ -25,6 +25,9 @@ public abstract class AssetGrain : Grain, IAssetGrain
     /// <summary>Working time is credited as fixes arrive, at least this much at a time.</summary>
     private static readonly TimeSpan WorkCreditStep = TimeSpan.FromSeconds(15);
 
+    /// <summary>At most this many fixes are replayed to an area that came back (minutes of fixes; the area writes every few seconds).</summary>
+    private const int MostReplayed = 5000;
+
     private readonly AssetKind _kind;
     private readonly IPersistentState<AssetTrackState> _store;
     private readonly AssetGrainServices _services;
@@ -385,6 +388,37 @@ public abstract class AssetGrain : Grain, IAssetGrain
         {
             _services.Logger.LogInformation("Asset {AssetId} offline: device {DeviceId} lost its connection", Id, deviceId);
             await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
+    }
+
+    public async Task ReplayWork(string code, DateTimeOffset since)
+    {
+        var state = _tracker.State;
+        List<WorkSample> samples = [];
+        try
+        {
+            // Only the current working period: its fixes went to the area as work points, with this run number.
+            if (_tracker.IsConfigured && state.TaskArea == code && state.State == AssetState.Working && state.StateTs is { } from)
+            {
+                var points = await _services.History.ReadTrackAsync(Id, since > from ? since : from, Now.AddMinutes(1), MostReplayed, CancellationToken.None);
+                samples.AddRange(points.Where(p => p.Ts > since && p.Ts >= from).Select(p => new WorkSample
+                {
+                    AssetId = Id, Kind = _kind, Run = state.WorkRun, Ts = p.Ts, Lat = p.Lat, Lon = p.Lon, Acc = p.Acc, Working = true,
+                }));
+            }
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogWarning(ex, "Asset {AssetId}: its fixes since {Since} could not be read for area {Code}", Id, since, code);
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IHazardAreaGrain>(code).Replayed(Id, samples);
+        }
+        catch (Exception ex)
+        {
+            _services.Logger.LogWarning(ex, "Asset {AssetId}: area {Code} could not take its replayed fixes", Id, code);
         }
     }
 

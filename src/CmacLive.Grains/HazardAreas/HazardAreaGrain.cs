@@ -31,6 +31,9 @@ public sealed class HazardAreaState
 
     /// <summary>The release outcome not yet confirmed credited to the unit's figures (credited until it is).</summary>
     [Id(10)] public DateOnly? ReleaseCreditDue { get; set; }
+
+    /// <summary>When the state was last written: the footprint has seen every work point received before then.</summary>
+    [Id(11)] public DateTimeOffset? SavedAt { get; set; }
 }
 
 /// <summary>
@@ -51,11 +54,22 @@ public sealed class HazardAreaGrain(
     /// <summary>The audit trail keeps this many steps (a lifecycle has a handful).</summary>
     public const int TransitionsKept = 100;
 
+    /// <summary>For an asset with no joined point in the stored footprint, fixes received this long before the write are replayed too.</summary>
+    private static readonly TimeSpan ReplayMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an asset has to replay its fixes before its held work points are applied without them.</summary>
+    private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(15);
+
     private SearchedFootprint? _footprint;
     private SeparationWatch? _separation;
     private IGrainTimer? _timer;
     private bool _dirty;
     private DateTimeOffset _savedAt;
+
+    // Assets whose fixes since the stored footprint are being replayed from history (the area came back after a crash,
+    // or after being idle): their live work points wait here meanwhile, to be merged in time order.
+    private readonly Dictionary<string, List<WorkSample>> _held = new(StringComparer.Ordinal);
+    private DateTimeOffset _replayAskedAt;
 
     // What the unit's figures were last told the area searched on its credit day (null: not told since activation),
     // and what the stored state says it searched that day.
@@ -74,6 +88,7 @@ public sealed class HazardAreaGrain(
         {
             Build(definition, State.Footprint);
             _searchedStored = SearchedToday;
+            AskReplay();
         }
 
         _savedAt = Now;
@@ -226,7 +241,93 @@ public sealed class HazardAreaGrain(
             return false;
         }
 
-        var (x, y) = _footprint.Projection.ToMetres(sample.Lat, sample.Lon);
+        if (_held.TryGetValue(sample.AssetId, out var held))
+        {
+            held.Add(sample); // merged with the asset's replayed fixes, in time order, when they come
+            return true;
+        }
+
+        ApplyWork(sample);
+        if (State.Separation.Outbox.Count > 0)
+        {
+            await SaveAsync();
+            await DeliverAlertsAsync();
+        }
+
+        return true;
+    }
+
+    public async Task Replayed(string assetId, IReadOnlyList<WorkSample> samples)
+    {
+        if (!_held.Remove(assetId, out var held))
+        {
+            return; // not waited for (any more): what arrived meanwhile was applied already
+        }
+
+        var replayed = samples.Where(s => s.AssetId == assetId && s.Working).ToList();
+        if (replayed.Count > 0)
+        {
+            logger.LogInformation("Hazard area {Code}: {Count} work points of {AssetId} replayed from history (the stored footprint had not seen them)", Code, replayed.Count, assetId);
+        }
+
+        foreach (var sample in replayed.Concat(held).DistinctBy(s => (s.Ts, s.Working)).OrderBy(s => s.Ts))
+        {
+            ApplyWork(sample);
+        }
+
+        if (State.Separation.Outbox.Count > 0)
+        {
+            await SaveAsync();
+            await DeliverAlertsAsync();
+        }
+    }
+
+    /// <summary>
+    /// Asks every assigned asset for its fixes the stored footprint has not seen: after each asset's last joined point
+    /// (or, for one with none, after the state was written), one-way. Its live work points are held until they come.
+    /// </summary>
+    private void AskReplay()
+    {
+        if (State.Footprint is not { } stored || State.Status == HazardAreaStatus.Released || State.Assets.Count == 0)
+        {
+            return;
+        }
+
+        var savedAt = State.SavedAt ?? Now;
+        foreach (var asset in State.Assets)
+        {
+            var since = stored.Ends.TryGetValue(asset.Id, out var end) ? end.Ts : savedAt - ReplayMargin;
+            _held[asset.Id] = [];
+            _ = AssetGrains.Get(GrainFactory, asset).ReplayWork(Code, since);
+        }
+
+        _replayAskedAt = Now;
+    }
+
+    /// <summary>An asset that does not answer a replay in time (lost with a silo): its held work points are applied without it.</summary>
+    private void GiveUpReplays()
+    {
+        if (_held.Count == 0 || Now - _replayAskedAt < ReplayWait)
+        {
+            return;
+        }
+
+        foreach (var (assetId, held) in _held)
+        {
+            logger.LogWarning("Hazard area {Code}: {AssetId} did not replay its fixes in time; its footprint may miss some since the last write", Code, assetId);
+            foreach (var sample in held.OrderBy(s => s.Ts))
+            {
+                ApplyWork(sample);
+            }
+        }
+
+        _held.Clear();
+    }
+
+    /// <summary>One work point into the footprint (or the end of a working period), and into the separation watch.</summary>
+    private void ApplyWork(WorkSample sample)
+    {
+        var (x, y) = _footprint!.Projection.ToMetres(sample.Lat, sample.Lon);
         if (sample.Working)
         {
             _footprint.Add(new WorkPoint(sample.AssetId, sample.Run, sample.Ts, sample.Lat, sample.Lon, sample.Acc,
@@ -239,13 +340,6 @@ public sealed class HazardAreaGrain(
 
         _dirty = true;
         _separation!.Update(sample.AssetId, sample.Ts, x, y, sample.Working, Now);
-        if (State.Separation.Outbox.Count > 0)
-        {
-            await SaveAsync();
-            await DeliverAlertsAsync();
-        }
-
-        return true;
     }
 
     public async Task CountDetections(DetectionTally tally)
@@ -281,6 +375,7 @@ public sealed class HazardAreaGrain(
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
+        GiveUpReplays();
         if (FlushFootprint())
         {
             await PublishAsync();
@@ -339,6 +434,7 @@ public sealed class HazardAreaGrain(
             _searchedSaid = null;
         }
 
+        State.SavedAt = Now;
         await store.WriteStateAsync();
         _dirty = false;
         _savedAt = Now;

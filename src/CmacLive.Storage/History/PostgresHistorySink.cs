@@ -61,7 +61,7 @@ public sealed class PostgresHistorySink(NpgsqlDataSource database) : IHistorySin
     public async Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         await using var query = database.CreateCommand(
-            "SELECT ts, lat, lon, alt FROM history_fix WHERE asset_id = @asset AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit");
+            "SELECT ts, lat, lon, alt, acc FROM history_fix WHERE asset_id = @asset AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit");
         query.Parameters.AddWithValue("asset", assetId);
         query.Parameters.AddWithValue("from", from.UtcDateTime);
         query.Parameters.AddWithValue("to", to.UtcDateTime);
@@ -71,7 +71,7 @@ public sealed class PostgresHistorySink(NpgsqlDataSource database) : IHistorySin
         while (await reader.ReadAsync(cancellationToken))
         {
             points.Add(new TrackPoint(new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero), reader.GetDouble(1), reader.GetDouble(2),
-                reader.IsDBNull(3) ? null : reader.GetFloat(3)));
+                reader.IsDBNull(3) ? null : reader.GetFloat(3), reader.IsDBNull(4) ? null : reader.GetFloat(4)));
         }
 
         return points;

@@ -75,7 +75,7 @@ public sealed class SqliteHistorySink(string connectionString, SqliteWriteGate g
         await connection.OpenAsync(cancellationToken);
         await using var query = connection.CreateCommand();
         query.CommandText =
-            "SELECT ts, lat, lon, alt FROM history_fix WHERE asset_id = $asset AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit";
+            "SELECT ts, lat, lon, alt, acc FROM history_fix WHERE asset_id = $asset AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit";
         query.Parameters.AddWithValue("$asset", assetId);
         query.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         query.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
@@ -85,7 +85,7 @@ public sealed class SqliteHistorySink(string connectionString, SqliteWriteGate g
         while (await reader.ReadAsync(cancellationToken))
         {
             points.Add(new TrackPoint(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetDouble(1), reader.GetDouble(2),
-                reader.IsDBNull(3) ? null : reader.GetDouble(3)));
+                reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetDouble(4)));
         }
 
         return points;
