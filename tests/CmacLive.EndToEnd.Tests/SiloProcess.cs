@@ -14,15 +14,19 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     private const int KeptLines = 200;
     private const int SigTerm = 15;
 
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
     private readonly List<(string Text, TaskCompletionSource<string> Seen)> _watches = [];
 
-    private SiloProcess(Process process, int httpPort, int mqttPort, string name)
+    private Process _process;
+
+    private SiloProcess(ProcessStartInfo start, int httpPort, int mqttPort, int siloPort, string name)
     {
-        _process = process;
+        _start = start;
+        _process = new Process { StartInfo = start };
         Name = name;
+        SiloPort = siloPort;
         BaseAddress = new Uri($"http://127.0.0.1:{httpPort}");
         MqttPort = mqttPort;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -34,6 +38,12 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public int MqttPort { get; }
+
+    /// <summary>The Orleans silo-to-silo port (<c>Cluster:SiloPort</c>): with 127.0.0.1, the silo's row in the membership table.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>How many times the process was started: 1, and one more for each <see cref="RestartAsync"/>.</summary>
+    public int Starts { get; private set; } = 1;
 
     public HttpClient Http { get; }
 
@@ -86,6 +96,7 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     {
         var httpPort = SiloEndpoints.FreePort();
         var mqtt = mqttPort ?? SiloEndpoints.FreePort();
+        var siloPort = SiloEndpoints.FreePort();
         var dll = SiloAssembly();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -100,7 +111,7 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
             "--urls", $"http://127.0.0.1:{httpPort}",
             $"--Mqtt:Port={mqtt}",
             "--Mqtt:BindAddress=127.0.0.1",
-            $"--Cluster:SiloPort={SiloEndpoints.FreePort()}",
+            $"--Cluster:SiloPort={siloPort}",
             $"--Auth:AdminToken={TestSilo.Token}",
             "--Logging:Console:FormatterName=simple",
             "--Logging:Console:FormatterOptions:SingleLine=true",
@@ -113,14 +124,45 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = new Process { StartInfo = start };
-        var silo = new SiloProcess(process, httpPort, mqtt, name);
-        process.OutputDataReceived += (_, e) => silo.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => silo.Keep(e.Data);
+        var silo = new SiloProcess(start, httpPort, mqtt, siloPort, name);
+        silo.Begin();
+        return silo;
+    }
+
+    /// <summary>
+    /// Starts the silo again after it exited (killed or stopped), on the same HTTP, MQTT and silo ports and with the same
+    /// settings, as a service manager restarts a crashed silo; waits until its <c>/health</c> answers 200.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan within)
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException($"silo {Name} is still running");
+        }
+
+        _process.Dispose();
+        _process = new Process { StartInfo = _start };
+        Starts++;
+        Keep($"--- silo {Name} started again (start {Starts}) ---");
+        Begin();
+        try
+        {
+            await this.WaitHealthyAsync(within);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n--- silo {Name} (start {Starts}) ---\n{Output}", ex);
+        }
+    }
+
+    private void Begin()
+    {
+        var process = _process;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return silo;
     }
 
     /// <summary>Waits until the silo writes a line containing <paramref name="text"/> (or has written one already).</summary>

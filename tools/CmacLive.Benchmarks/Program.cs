@@ -8,5 +8,13 @@ return args.FirstOrDefault() switch
     "dashboard" => await DashboardBenchmark.RunAsync(args[1..]),
     "auth" => await AuthBenchmark.RunAsync(args[1..]),
     "network" => await NetworkBenchmark.RunAsync(args[1..]),
-    _ => Benchmarks.Fail(),
+    "failover" => await FailoverBenchmark.RunAsync(args[1..]),
+    _ => Fail(),
 };
+
+static int Fail()
+{
+    Console.Error.WriteLine(Benchmarks.Usage);
+    Console.Error.WriteLine(FailoverBenchmark.Usage);
+    return 2;
+}
