@@ -36,7 +36,7 @@ public sealed partial class MqttBroker(
     private const string ClosedByServer = "cmaclive.closed-by-server";
 
     private readonly DeviceGate _gate = new(options.Value, time);
-    private readonly MqttListener _listener = new(options.Value, stats, logger);
+    private readonly MqttListener _listener = new(options.Value, stats, logger, new Wire.StatusTap(safety, time).OnPublish);
     private MqttServer? _server;
     private volatile bool _stopping;
 
@@ -239,10 +239,15 @@ public sealed partial class MqttBroker(
             stats.LimitReached(IngestLimit.DeviceConnections);
             Refuse(e, QuotaExceeded(e), $"the device has Mqtt:MaxConnectionsPerDevice ({options.Value.MaxConnectionsPerDevice}) sessions open");
         }
-        else if (string.IsNullOrEmpty(e.ClientId))
+        else
         {
-            // MQTT 5 lets the server name a client that sent none.
-            e.AssignedClientIdentifier = $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}";
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                // MQTT 5 lets the server name a client that sent none.
+                e.AssignedClientIdentifier = $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}";
+            }
+
+            _listener.Accepted(e.ChannelAdapter, e.UserName); // its status messages reach the SOS lane as they arrive
         }
     }
 

@@ -29,8 +29,9 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
     private readonly ConcurrentDictionary<string, string> _assets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _lookingUp = new(StringComparer.Ordinal);
 
-    // Asset → the device time of the SOS announced for its current episode.
+    // Asset → the device time of the SOS announced for its current episode; and of the newest status seen.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _episodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _latest = new(StringComparer.Ordinal);
 
     /// <summary>The device reports for <paramref name="assetId"/> (its password was just checked).</summary>
     public void Bound(string deviceId, string assetId)
@@ -58,27 +59,66 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
         }
     }
 
-    /// <summary>A status report, before it is applied: an SOS is announced to every hub; any other state ends the asset's episode here.</summary>
+    /// <summary>
+    /// A status report, as it arrives (the embedded broker hands it over from the wire, before the device's earlier
+    /// packets are handled) and again before it is applied: an SOS is announced to every hub; any other state ends the
+    /// asset's episode here. The newest status of an asset wins; one seen already, or an older one, changes nothing.
+    /// </summary>
     public void OnStatus(StatusReport report)
     {
-        if (report.State != AssetState.Sos)
+        if (_assets.TryGetValue(report.DeviceId, out var assetId))
         {
-            if (!_episodes.IsEmpty && _assets.TryGetValue(report.DeviceId, out var asset)
-                && _episodes.TryGetValue(asset, out var start) && report.Ts > start)
-            {
-                _episodes.TryRemove(KeyValuePair.Create(asset, start));
-            }
+            Apply(assetId, report);
+        }
+        else if (report.State == AssetState.Sos)
+        {
+            _ = LookUpAsync(report.DeviceId, report);
+        }
+    }
 
+    private void Apply(string assetId, StatusReport report)
+    {
+        if (!Newest(assetId, report.Ts))
+        {
             return;
         }
 
-        if (_assets.TryGetValue(report.DeviceId, out var assetId))
+        if (report.State != AssetState.Sos)
+        {
+            _episodes.TryRemove(assetId, out _);
+        }
+        else if (_episodes.TryAdd(assetId, report.Ts))
         {
             Announce(assetId, report);
         }
-        else
+    }
+
+    /// <summary>Notes <paramref name="ts"/> as the asset's newest status; false when one as new was seen already.</summary>
+    private bool Newest(string assetId, DateTimeOffset ts)
+    {
+        if (_latest.Count >= MostBindings)
         {
-            _ = LookUpAsync(report.DeviceId, report);
+            _latest.Clear();
+        }
+
+        while (true)
+        {
+            if (_latest.TryGetValue(assetId, out var seen))
+            {
+                if (ts <= seen)
+                {
+                    return false;
+                }
+
+                if (_latest.TryUpdate(assetId, ts, seen))
+                {
+                    return true;
+                }
+            }
+            else if (_latest.TryAdd(assetId, ts))
+            {
+                return true;
+            }
         }
     }
 
@@ -100,7 +140,7 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
             Bound(deviceId, device.AssetId);
             if (sos is not null)
             {
-                Announce(device.AssetId, sos);
+                Apply(device.AssetId, sos);
             }
         }
         catch (Exception ex)
@@ -119,17 +159,11 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
 
     private void Announce(string assetId, StatusReport report)
     {
-        if (_episodes.TryGetValue(assetId, out var start) && start <= report.Ts)
-        {
-            return; // this episode was announced here already
-        }
-
         if (_episodes.Count >= MostEpisodes)
         {
             _episodes.Clear();
         }
 
-        _episodes[assetId] = report.Ts;
         var alert = new Alert
         {
             Id = AlertIds.For(AlertKinds.Sos, assetId, report.Ts),

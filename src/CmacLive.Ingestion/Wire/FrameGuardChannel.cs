@@ -19,10 +19,22 @@ namespace CmacLive.Ingestion.Wire;
 /// type of the server's or a reserved one, flags the type fixes set otherwise, PUBLISH with QoS 3, anything but
 /// CONNECT first or CONNECT again. After CONNECT, an MQTT 5 client is told why (DISCONNECT 0x95, 0x81 or 0x82).
 /// </summary>
-internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint remote, int maxPacketBytes, Action<FrameGuardChannel, FrameFault, long> refused)
+internal sealed class FrameGuardChannel(
+    Stream stream,
+    EndPoint local,
+    EndPoint remote,
+    int maxPacketBytes,
+    Action<FrameGuardChannel, FrameFault, long> refused,
+    FrameGuardChannel.PublishSeen? published = null)
     : IMqttChannel
 {
+    /// <summary>A PUBLISH of at most <see cref="CaptureLimit"/> bytes is handed over as it arrives, before MQTTnet reads it.</summary>
+    public const int CaptureLimit = 2048;
+
     private FrameState _state = FrameState.Type;
+    private byte _first;
+    private byte[]? _capture;
+    private int _captured = -1;
     private long _length;
     private int _lengthBytes;
     private long _bodyLeft;
@@ -36,6 +48,15 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
 
     /// <summary>The adapter that reads this channel: it sends the DISCONNECT, in turn with its other writes.</summary>
     public IMqttChannelAdapter? Adapter { get; set; }
+
+    /// <summary>The device this connection's CONNECT was accepted for; null before.</summary>
+    public string? DeviceId { get; set; }
+
+    /// <summary>
+    /// A small PUBLISH, whole, the moment its last byte arrived: before MQTTnet reads it, so before any packet the client
+    /// sent earlier has been handled (MQTTnet handles one client's packets one at a time). The body is only lent.
+    /// </summary>
+    public delegate void PublishSeen(FrameGuardChannel channel, byte first, ReadOnlySpan<byte> body);
 
     private enum FrameState
     {
@@ -116,6 +137,7 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
             switch (_state)
             {
                 case FrameState.Type:
+                    _first = bytes[i];
                     if (CheckFirstByte(bytes[i++], first: _packets == 0) is var fault and not FrameFault.None)
                     {
                         return fault;
@@ -145,16 +167,39 @@ internal sealed class FrameGuardChannel(Stream stream, EndPoint local, EndPoint 
                         _packets++;
                         _bodyLeft = _length;
                         _state = _bodyLeft == 0 ? FrameState.Type : FrameState.Body;
+                        if (published is not null && _first >> 4 == 3 && _length is > 0 and <= CaptureLimit && DeviceId is not null)
+                        {
+                            _capture = ArrayPool<byte>.Shared.Rent((int)_length); // lent back when the body is whole: nothing kept per connection
+                            _captured = 0;
+                        }
                     }
 
                     break;
                 default:
                     var skip = (int)Math.Min(_bodyLeft, bytes.Length - i);
+                    if (_capture is not null)
+                    {
+                        bytes.Slice(i, skip).CopyTo(_capture.AsSpan(_captured));
+                        _captured += skip;
+                    }
+
                     i += skip;
                     _bodyLeft -= skip;
                     if (_bodyLeft == 0)
                     {
                         _state = FrameState.Type;
+                        if (_capture is { } captured)
+                        {
+                            if (_captured == _length)
+                            {
+                                published!(this, _first, captured.AsSpan(0, _captured));
+                            }
+
+                            ArrayPool<byte>.Shared.Return(captured);
+                            _capture = null;
+                        }
+
+                        _captured = -1;
                     }
 
                     break;

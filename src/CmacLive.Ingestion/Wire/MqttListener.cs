@@ -17,8 +17,11 @@ namespace CmacLive.Ingestion.Wire;
 /// <see cref="MqttOptions.ConnectTimeout"/>, and every packet's declared size is checked on the wire before it is
 /// buffered (<see cref="FrameGuardChannel"/>). MQTTnet then runs the protocol over the connection as usual.
 /// </summary>
-internal sealed partial class MqttListener(MqttOptions settings, IngestStats stats, ILogger logger) : IMqttServerAdapter
+internal sealed partial class MqttListener(MqttOptions settings, IngestStats stats, ILogger logger, FrameGuardChannel.PublishSeen? published = null) : IMqttServerAdapter
 {
+    // Each connection's channel, by the adapter MQTTnet names in its events (weakly: gone with the connection).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMqttChannelAdapter, FrameGuardChannel> _channels = [];
+
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _sockets = [];
     private SslStreamCertificateContext? _certificate;
@@ -200,10 +203,11 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
                 return;
             }
 
-            var channel = new FrameGuardChannel(stream, local, remote, settings.MaxPacketBytes, OnRefused);
+            var channel = new FrameGuardChannel(stream, local, remote, settings.MaxPacketBytes, OnRefused, published);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_serverOptions.WriterBufferSize, _serverOptions.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger);
             channel.Adapter = adapter;
+            _channels.AddOrUpdate(adapter, channel);
             await handler(adapter);
             if (channel.Packets == 0 && channel.Fault == FrameFault.None)
             {
@@ -219,6 +223,15 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
         {
             await stream.DisposeAsync();
             Interlocked.Decrement(ref _open);
+        }
+    }
+
+    /// <summary>The connection's CONNECT was accepted for <paramref name="deviceId"/>: its packets are that device's from now on.</summary>
+    public void Accepted(IMqttChannelAdapter adapter, string deviceId)
+    {
+        if (_channels.TryGetValue(adapter, out var channel))
+        {
+            channel.DeviceId = deviceId;
         }
     }
 
