@@ -190,6 +190,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
             if (replay is not null)
             {
                 await replay.Silo.DisposeAsync();
+                try
+                {
+                    Directory.Delete(replay.Silo.DataFolder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // a file still open: the temporary folder stays
+                }
             }
         }
 
@@ -256,7 +264,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 }
 
                 var latency = at - published;
-                seen.Add(string.Create(CultureInfo.InvariantCulture, $"{dashboard.Name} {latency.TotalMilliseconds:0} ms{(confirmed is { } ok && ok != at ? $" (confirmed {(ok - published).TotalMilliseconds:0} ms)" : "")}"));
+                var state = dashboard.SosState(sos.AssetId, published) is { } s ? $"; asset in sos {(s - published).TotalMilliseconds:0} ms" : "";
+                seen.Add(string.Create(CultureInfo.InvariantCulture, $"{dashboard.Name} {latency.TotalMilliseconds:0} ms{(confirmed is { } ok && ok != at ? $" (confirmed {(ok - published).TotalMilliseconds:0} ms)" : "")}{state}"));
                 var a = alert!.Value;
                 var shape = a.GetProperty("kind").GetString() == "sos" && a.GetProperty("severity").GetString() == "critical"
                     && a.GetProperty("assetId").GetString() == sos.AssetId;
