@@ -419,6 +419,7 @@ public sealed class ChaosDashboard : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly List<(DateTimeOffset At, string Event, JsonElement Alert)> _alerts = [];
+    private readonly List<(DateTimeOffset At, string AssetId)> _sosStates = [];
     private readonly Lock _lock = new();
     private int _assetUpdates;
 
@@ -474,7 +475,18 @@ public sealed class ChaosDashboard : IAsyncDisposable
             });
         }
 
-        connection.On<JsonElement>("assetUpdated", _ => Interlocked.Increment(ref dashboard._assetUpdates));
+        connection.On<JsonElement>("assetUpdated", status =>
+        {
+            Interlocked.Increment(ref dashboard._assetUpdates);
+            if (status.GetProperty("state").GetString() == "sos")
+            {
+                var at = DateTimeOffset.UtcNow;
+                lock (dashboard._lock)
+                {
+                    dashboard._sosStates.Add((at, status.GetProperty("id").GetString()!));
+                }
+            }
+        });
         connection.Closed += error =>
         {
             if (dashboard.DownAt is null)
@@ -521,6 +533,15 @@ public sealed class ChaosDashboard : IAsyncDisposable
         }
 
         return (first.At, first.Alert, confirmed);
+    }
+
+    /// <summary>The first assetUpdated of the asset in state sos at or after <paramref name="since"/> (the dashboard's other SOS signal).</summary>
+    public DateTimeOffset? SosState(string assetId, DateTimeOffset since)
+    {
+        lock (_lock)
+        {
+            return _sosStates.Where(s => s.AssetId == assetId && s.At >= since).Select(s => (DateTimeOffset?)s.At).FirstOrDefault();
+        }
     }
 
     public bool Saw(string alertId) => Alerts.Any(a => a.Alert.GetProperty("id").GetString() == alertId);

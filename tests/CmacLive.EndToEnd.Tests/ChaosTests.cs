@@ -198,6 +198,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
             if (replay is not null)
             {
                 await replay.Silo.DisposeAsync();
+                try
+                {
+                    Directory.Delete(replay.Silo.DataFolder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // a file still open: the temporary folder stays
+                }
             }
         }
 
@@ -221,14 +229,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
     private void RaiseSos(ChaosFleet fleet, Random random, IEnumerable<ChaosDevice> onBroker, int count, string why)
     {
-        var free = onBroker.Where(d => !fleet.InSos(d)).OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToList();
-        var idle = free.Where(d => !d.InFlight).ToList();
-        var pool = idle.Count >= count ? idle : free;
+        // Any device, whether or not an uplink of its own is in flight (stuck, say, on a grain of the silo just lost): the
+        // SOS goes out beside it at once, as firmware with QoS 1 would send it.
+        var pool = onBroker.Where(d => !fleet.InSos(d)).OrderBy(d => d.DeviceId, StringComparer.Ordinal).ToList();
         for (var i = 0; i < count && pool.Count > 0; i++)
         {
             var device = pool[random.Next(pool.Count)];
             pool.Remove(device);
-            var sos = fleet.RaiseSos(device, why);
+            var sos = fleet.RaiseSos(device, device.InFlight ? $"{why}; beside an uplink in flight" : why);
             output.WriteLine($"        SOS {sos.AlertId} from {device.DeviceId} on MQTT {device.ConnectedPort} ({why})");
         }
     }
@@ -269,7 +277,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 }
 
                 var latency = at - published;
-                seen.Add(string.Create(CultureInfo.InvariantCulture, $"{dashboard.Name} {latency.TotalMilliseconds:0} ms{(confirmed is { } ok && ok != at ? $" (confirmed {(ok - published).TotalMilliseconds:0} ms)" : "")}"));
+                var state = dashboard.SosState(sos.AssetId, published) is { } s ? $"; asset in sos {(s - published).TotalMilliseconds:0} ms" : "";
+                seen.Add(string.Create(CultureInfo.InvariantCulture, $"{dashboard.Name} {latency.TotalMilliseconds:0} ms{(confirmed is { } ok && ok != at ? $" (confirmed {(ok - published).TotalMilliseconds:0} ms)" : "")}{state}"));
                 var a = alert!.Value;
                 var shape = a.GetProperty("kind").GetString() == "sos" && a.GetProperty("severity").GetString() == "critical"
                     && a.GetProperty("assetId").GetString() == sos.AssetId;
