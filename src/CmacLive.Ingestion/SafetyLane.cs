@@ -178,6 +178,7 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
         var local = hubs.Local;
         var batch = new OpsUpdateBatch { Alerts = [new AlertUpdate { Alert = alert, Raised = true }], Origin = local?.Silo ?? "" };
         var reached = 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         foreach (var hub in local is null ? hubs.Entries : [local, .. hubs.Entries.Where(h => h.Silo != local.Silo)])
         {
             try
@@ -193,11 +194,11 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
         }
 
         stats.SosFastTracked();
-        LogAnnounced(alert.Id, report.DeviceId, reached);
+        LogAnnounced(alert.Id, report.DeviceId, reached, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    [LoggerMessage(LogLevel.Warning, "SOS {AlertId} from device {DeviceId} pushed to {Hubs} hubs at once; the ledger records it next")]
-    private partial void LogAnnounced(string alertId, string deviceId, int hubs);
+    [LoggerMessage(LogLevel.Warning, "SOS {AlertId} from device {DeviceId} pushed to {Hubs} hubs at once ({Ms} ms); the ledger records it next")]
+    private partial void LogAnnounced(string alertId, string deviceId, int hubs, long ms);
 
     [LoggerMessage(LogLevel.Warning, "The hub of silo {Silo} could not be handed an SOS")]
     private partial void LogHubUnreachable(Exception ex, string silo);

@@ -34,6 +34,13 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// </summary>
     Task Replayed(string assetId, IReadOnlyList<WorkSample> samples);
 
+    /// <summary>
+    /// The asset may have work points the area never took (a call lost during a failover, the asset itself lost with a
+    /// silo): the area asks it (one-way) to replay its fixes after the last point it has of it, holding its live points
+    /// meanwhile.
+    /// </summary>
+    Task Resync(string assetId);
+
     /// <summary>The area's detection figures changed (called by its detection index).</summary>
     Task CountDetections(Detections.DetectionTally tally);
 

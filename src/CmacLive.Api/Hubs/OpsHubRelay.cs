@@ -340,7 +340,13 @@ public sealed partial class OpsHubRelay(
                     // than this is abandoned for that connection.
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     timeout.CancelAfter(SendTimeout);
-                    await SendAsync(TakePending(), timeout.Token);
+                    var batch = TakePending();
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    await SendAsync(batch, timeout.Token);
+                    if (System.Diagnostics.Stopwatch.GetElapsedTime(started) is { TotalMilliseconds: > 500 } took)
+                    {
+                        LogSlowSend((long)took.TotalMilliseconds, batch.Alerts.Count, batch.LocalCommands.Count + batch.OtherCommands.Count, batch.Assets.Count);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -540,6 +546,9 @@ public sealed partial class OpsHubRelay(
 
     [LoggerMessage(LogLevel.Warning, "The alert ledger could not be asked for missed changes; asking again soon")]
     private partial void LogCatchUpFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Warning, "Sending a batch to this silo's dashboards took {Ms} ms ({Alerts} alerts, {Commands} downlinks, {Assets} assets)")]
+    private partial void LogSlowSend(long ms, int alerts, int commands, int assets);
 
     [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to the dashboards")]
     private partial void LogSendFailed(Exception ex);

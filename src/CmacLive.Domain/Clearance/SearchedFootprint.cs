@@ -86,6 +86,9 @@ public sealed class SearchedFootprint
     /// <summary>Forgets where an asset's path ended: its next point starts a new path.</summary>
     public void Break(string assetId) => _ends.Remove(assetId);
 
+    /// <summary>Where the asset's searched path last ended, if it is joinable.</summary>
+    public TrailEnd? EndOf(string assetId) => _ends.GetValueOrDefault(assetId);
+
     /// <summary>True when the searched area grew since the last call.</summary>
     public bool Flush()
     {

@@ -37,6 +37,14 @@ public abstract class AssetGrain : Grain, IAssetGrain
     private bool _dirty;
     private DateTimeOffset _savedAt;
     private DateTimeOffset _dispatchFixSentAt = DateTimeOffset.MinValue;
+
+    // The task area may lack some of this asset's work points: true after a work point it could not take, and in a new
+    // activation (the last one may have been lost with its silo before its points reached the area).
+    private bool _areaBehind = true;
+
+    // Days whose working time is still to be said to the unit's figures (and those said once already, to be said again).
+    private readonly HashSet<DateOnly> _workToSay = [];
+    private readonly HashSet<DateOnly> _workSaidOnce = [];
     private bool _dispatchSiteReported;
 
     protected AssetGrain(AssetKind kind, IPersistentState<AssetTrackState> store, AssetGrainServices services)
@@ -508,7 +516,15 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
         try
         {
-            var attached = await GrainFactory.GetGrain<IHazardAreaGrain>(task).Worked(new WorkSample
+            var area = GrainFactory.GetGrain<IHazardAreaGrain>(task);
+            if (_areaBehind)
+            {
+                // Work points may have missed the area (a failover, or this asset lost with a silo): it replays them first.
+                await area.Resync(Id);
+                _areaBehind = false;
+            }
+
+            var attached = await area.Worked(new WorkSample
             {
                 AssetId = Id,
                 Kind = _kind,
@@ -529,7 +545,8 @@ public abstract class AssetGrain : Grain, IAssetGrain
         }
         catch (Exception ex)
         {
-            _services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take a work point; its progress misses it", Id, task);
+            _areaBehind = true;
+            _services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take a work point; it is replayed from history with the next one", Id, task);
         }
 
         return change;
@@ -551,7 +568,6 @@ public abstract class AssetGrain : Grain, IAssetGrain
             to = from + _services.Reports.MaxSilentWork;
         }
 
-        var kind = profile.Kind.ToString().ToLowerInvariant();
         var credited = _tracker.State.WorkCredited;
         var pieces = _services.Days.Split(from, to).ToList();
         foreach (var (day, duration) in pieces)
@@ -565,20 +581,53 @@ public abstract class AssetGrain : Grain, IAssetGrain
         }
 
         _dirty = true;
-        try
+        foreach (var (day, _) in pieces)
         {
-            foreach (var (day, _) in pieces)
+            _workToSay.Add(day);
+            _workSaidOnce.Remove(day); // a new total: said now and once more
+        }
+
+        await SayWorkAsync();
+    }
+
+    /// <summary>
+    /// Says the working time of the days in <see cref="_workToSay"/>, in full, to the unit's figures; a day stays to be
+    /// said once more on the next tick (the figures write a change within a second, not before answering), and until said.
+    /// </summary>
+    private async Task SayWorkAsync()
+    {
+        if (_workToSay.Count == 0 || _tracker.State.Profile is not { } profile)
+        {
+            return;
+        }
+
+        var kind = profile.Kind.ToString().ToLowerInvariant();
+        foreach (var day in _workToSay.Order().ToList())
+        {
+            if (!_tracker.State.WorkCredited.TryGetValue(day, out var seconds))
+            {
+                _workToSay.Remove(day);
+                continue;
+            }
+
+            try
             {
                 await UnitFigures.Of(GrainFactory, profile.Unit, day).Set(day, UnitFigures.Work(Id), new DayFigures
                 {
-                    WorkingSeconds = new Dictionary<string, double> { [kind] = credited[day] },
+                    WorkingSeconds = new Dictionary<string, double> { [kind] = seconds },
                 });
             }
-        }
-        catch (Exception ex)
-        {
-            // The next credit says the day's whole total again.
-            _services.Logger.LogWarning(ex, "Asset {AssetId}: working time {From}–{To} could not be credited to {Unit}", Id, from, to, profile.Unit);
+            catch (Exception ex)
+            {
+                _services.Logger.LogWarning(ex, "Asset {AssetId}: working time of {Day} could not be credited to {Unit}; retrying", Id, day, profile.Unit);
+                return;
+            }
+
+            if (!_workSaidOnce.Add(day))
+            {
+                _workToSay.Remove(day);
+                _workSaidOnce.Remove(day);
+            }
         }
     }
 
@@ -613,6 +662,8 @@ public abstract class AssetGrain : Grain, IAssetGrain
         {
             _alerts.OnTick(Now);
         }
+
+        await SayWorkAsync();
 
         if (_tracker.State.Alerts.Outbox.Count > 0)
         {

@@ -58,7 +58,10 @@ public sealed class HazardAreaGrain(
     private static readonly TimeSpan ReplayMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an asset has to replay its fixes before its held work points are applied without them.</summary>
-    private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>An asset that has not answered a replay is asked again this often.</summary>
+    private static readonly TimeSpan ReplayRetry = TimeSpan.FromSeconds(3);
 
     private SearchedFootprint? _footprint;
     private SeparationWatch? _separation;
@@ -69,12 +72,19 @@ public sealed class HazardAreaGrain(
     // Assets whose fixes since the stored footprint are being replayed from history (the area came back after a crash,
     // or after being idle): their live work points wait here meanwhile, to be merged in time order.
     private readonly Dictionary<string, List<WorkSample>> _held = new(StringComparer.Ordinal);
-    private DateTimeOffset _replayAskedAt;
+
+    // For each asset held: what it was asked to replay, when first and when last asked (an ask is one-way: one that
+    // went to a silo being lost is lost, so it is asked again).
+    private readonly Dictionary<string, (AssetRef Asset, DateTimeOffset Since, DateTimeOffset First, DateTimeOffset Last)> _asked = new(StringComparer.Ordinal);
+
+    // The newest device time of a work point applied per asset in this activation: where a resync replays from.
+    private readonly Dictionary<string, DateTimeOffset> _lastPoint = new(StringComparer.Ordinal);
 
     // What the unit's figures were last told the area searched on its credit day (null: not told since activation),
     // and what the stored state says it searched that day.
     private double? _searchedSaid;
     private double _searchedStored;
+    private bool _searchedSayAgain;
 
     private HazardAreaState State => store.State;
 
@@ -264,6 +274,8 @@ public sealed class HazardAreaGrain(
             return; // not waited for (any more): what arrived meanwhile was applied already
         }
 
+        _asked.Remove(assetId);
+
         var replayed = samples.Where(s => s.AssetId == assetId && s.Working).ToList();
         if (replayed.Count > 0)
         {
@@ -296,37 +308,69 @@ public sealed class HazardAreaGrain(
         var savedAt = State.SavedAt ?? Now;
         foreach (var asset in State.Assets)
         {
-            var since = stored.Ends.TryGetValue(asset.Id, out var end) ? end.Ts : savedAt - ReplayMargin;
-            _held[asset.Id] = [];
-            _ = AssetGrains.Get(GrainFactory, asset).ReplayWork(Code, since);
+            AskReplay(asset, stored.Ends.TryGetValue(asset.Id, out var end) ? end.Ts : savedAt - ReplayMargin);
         }
-
-        _replayAskedAt = Now;
     }
 
-    /// <summary>An asset that does not answer a replay in time (lost with a silo): its held work points are applied without it.</summary>
-    private void GiveUpReplays()
+    private void AskReplay(AssetRef asset, DateTimeOffset since)
     {
-        if (_held.Count == 0 || Now - _replayAskedAt < ReplayWait)
+        _held[asset.Id] = [];
+        _asked[asset.Id] = (asset, since, Now, Now);
+        _ = AssetGrains.Get(GrainFactory, asset).ReplayWork(Code, since);
+    }
+
+    public Task Resync(string assetId)
+    {
+        if (_footprint is null || State.Status == HazardAreaStatus.Released || _held.ContainsKey(assetId)
+            || State.Assets.Find(a => a.Id == assetId) is not { } asset)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        foreach (var (assetId, held) in _held)
+        // After the last point the area has of the asset (or, with none, shortly before its state was last written).
+        var since = _lastPoint.TryGetValue(assetId, out var last) ? last
+            : _footprint.EndOf(assetId)?.Ts ?? (State.SavedAt ?? Now) - ReplayMargin;
+        logger.LogInformation("Hazard area {Code}: {AssetId} may have work points it never took; replaying its fixes after {Since:O}", Code, assetId, since);
+        AskReplay(asset, since);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Asks again every <see cref="ReplayRetry"/> an asset that has not answered its replay (the ask may have gone to a
+    /// silo being lost); one that does not answer within <see cref="ReplayWait"/> has its held work points applied without it.
+    /// </summary>
+    private void ChaseReplays()
+    {
+        foreach (var (assetId, ask) in _asked.ToList())
         {
-            logger.LogWarning("Hazard area {Code}: {AssetId} did not replay its fixes in time; its footprint may miss some since the last write", Code, assetId);
-            foreach (var sample in held.OrderBy(s => s.Ts))
+            if (Now - ask.First >= ReplayWait)
             {
-                ApplyWork(sample);
+                logger.LogWarning("Hazard area {Code}: {AssetId} did not replay its fixes in time; its footprint may miss some", Code, assetId);
+                _asked.Remove(assetId);
+                if (_held.Remove(assetId, out var held))
+                {
+                    foreach (var sample in held.OrderBy(s => s.Ts))
+                    {
+                        ApplyWork(sample);
+                    }
+                }
+            }
+            else if (Now - ask.Last >= ReplayRetry)
+            {
+                _asked[assetId] = ask with { Last = Now };
+                _ = AssetGrains.Get(GrainFactory, ask.Asset).ReplayWork(Code, ask.Since);
             }
         }
-
-        _held.Clear();
     }
 
     /// <summary>One work point into the footprint (or the end of a working period), and into the separation watch.</summary>
     private void ApplyWork(WorkSample sample)
     {
+        if (!_lastPoint.TryGetValue(sample.AssetId, out var last) || sample.Ts > last)
+        {
+            _lastPoint[sample.AssetId] = sample.Ts;
+        }
+
         var (x, y) = _footprint!.Projection.ToMetres(sample.Lat, sample.Lon);
         if (sample.Working)
         {
@@ -375,7 +419,7 @@ public sealed class HazardAreaGrain(
 
     private async Task OnTick(CancellationToken cancellationToken)
     {
-        GiveUpReplays();
+        ChaseReplays();
         if (FlushFootprint())
         {
             await PublishAsync();
@@ -458,7 +502,7 @@ public sealed class HazardAreaGrain(
 
         // Only what is stored: a figure never runs ahead of the footprint a crash would come back to.
         var searched = _searchedStored;
-        if (_searchedSaid == searched || (_searchedSaid is null && searched == 0))
+        if ((_searchedSaid == searched && !_searchedSayAgain) || (_searchedSaid is null && searched == 0))
         {
             return;
         }
@@ -466,6 +510,10 @@ public sealed class HazardAreaGrain(
         try
         {
             await UnitFigures.Of(GrainFactory, unit, day).Set(day, UnitFigures.Searched(Code), new DayFigures { SearchedM2 = searched });
+
+            // The figures write a change within a second, not before answering: said once more on the next tick, a
+            // figure lost with their silo meanwhile is not lost for good.
+            _searchedSayAgain = _searchedSaid != searched;
             _searchedSaid = searched;
         }
         catch (Exception ex)

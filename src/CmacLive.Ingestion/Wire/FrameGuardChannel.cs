@@ -31,6 +31,10 @@ internal sealed class FrameGuardChannel(
     /// <summary>A PUBLISH of at most <see cref="CaptureLimit"/> bytes is handed over as it arrives, before MQTTnet reads it.</summary>
     public const int CaptureLimit = 2048;
 
+    private readonly System.IO.Pipelines.Pipe _ahead = new(new System.IO.Pipelines.PipeOptions(
+        pauseWriterThreshold: maxPacketBytes + 16 * 1024, resumeWriterThreshold: maxPacketBytes / 2 + 8 * 1024, useSynchronizationContext: false));
+    private Task? _pump;
+    private string? _deviceId;
     private FrameState _state = FrameState.Type;
     private byte _first;
     private byte[]? _capture;
@@ -50,7 +54,11 @@ internal sealed class FrameGuardChannel(
     public IMqttChannelAdapter? Adapter { get; set; }
 
     /// <summary>The device this connection's CONNECT was accepted for; null before.</summary>
-    public string? DeviceId { get; set; }
+    public string? DeviceId
+    {
+        get => Volatile.Read(ref _deviceId);
+        set => Volatile.Write(ref _deviceId, value);
+    }
 
     /// <summary>
     /// A small PUBLISH, whole, the moment its last byte arrived: before MQTTnet reads it, so before any packet the client
@@ -83,29 +91,81 @@ internal sealed class FrameGuardChannel(
 
     public void Dispose() => stream.Dispose();
 
+    /// <summary>
+    /// MQTTnet reads the next packet only once it has handled the one before (one at a time per client), so the bytes
+    /// are pulled from the socket ahead of it, as they arrive, and the framing is followed there: a small PUBLISH is seen
+    /// (<see cref="PublishSeen"/>) the moment it is whole, and a packet over the limit is refused before anything buffers
+    /// it. What is read ahead is bounded: past <see cref="ReadAheadLimit"/> unread bytes the pump waits for MQTTnet.
+    /// </summary>
     public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        int read;
-        try
+        _pump ??= PumpAsync();
+        var result = await _ahead.Reader.ReadAsync(cancellationToken);
+        var available = result.Buffer;
+        if (available.IsEmpty && result.IsCompleted)
         {
-            read = await stream.ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
-        }
-        catch (ObjectDisposedException)
-        {
+            _ahead.Reader.AdvanceTo(available.End);
             return 0;
         }
-        catch (IOException ex)
-        {
-            throw new MqttCommunicationException(ex);
-        }
 
-        if (read > 0 && Follow(buffer.AsSpan(offset, read), out var declared) is var fault and not FrameFault.None)
-        {
-            await RefuseAsync(fault, declared);
-            return 0; // to MQTTnet: the connection has ended
-        }
+        var taken = (int)Math.Min(count, available.Length);
+        available.Slice(0, taken).CopyTo(buffer.AsSpan(offset, taken));
+        _ahead.Reader.AdvanceTo(available.GetPosition(taken));
+        return taken;
+    }
 
-        return read;
+    /// <summary>The most bytes read ahead of MQTTnet before the pump waits for it to catch up.</summary>
+    public int ReadAheadLimit => maxPacketBytes + 16 * 1024;
+
+    private async Task PumpAsync()
+    {
+        await Task.Yield(); // the first read of MQTTnet goes on to wait for the pipe
+        var writer = _ahead.Writer;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(4096);
+                int read;
+                try
+                {
+                    read = await stream.ReadAsync(memory);
+                }
+                catch (ObjectDisposedException)
+                {
+                    break;
+                }
+                catch (IOException ex)
+                {
+                    await writer.CompleteAsync(new MqttCommunicationException(ex));
+                    return;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (Follow(memory.Span[..read], out var declared) is var fault and not FrameFault.None)
+                {
+                    await RefuseAsync(fault, declared);
+                    break; // to MQTTnet: the connection has ended (what came before the fault is still read)
+                }
+
+                writer.Advance(read);
+                var flushed = await writer.FlushAsync();
+                if (flushed.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            await writer.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            await writer.CompleteAsync(ex is MqttCommunicationException ? ex : new MqttCommunicationException(ex));
+        }
     }
 
     public async Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
