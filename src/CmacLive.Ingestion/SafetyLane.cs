@@ -72,6 +72,7 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
         }
         else if (report.State == AssetState.Sos)
         {
+            LogLookingUp(report.DeviceId);
             _ = LookUpAsync(report.DeviceId, report);
         }
     }
@@ -199,6 +200,9 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
 
     [LoggerMessage(LogLevel.Warning, "SOS {AlertId} from device {DeviceId} pushed to {Hubs} hubs at once ({Ms} ms); the ledger records it next")]
     private partial void LogAnnounced(string alertId, string deviceId, int hubs, long ms);
+
+    [LoggerMessage(LogLevel.Warning, "SOS from device {DeviceId}, whose asset this silo does not know yet: looked up before it is pushed")]
+    private partial void LogLookingUp(string deviceId);
 
     [LoggerMessage(LogLevel.Warning, "The hub of silo {Silo} could not be handed an SOS")]
     private partial void LogHubUnreachable(Exception ex, string silo);

@@ -29,11 +29,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// <summary>An SOS must reach every dashboard that stayed up within this of its publish.</summary>
     private static readonly TimeSpan SosDeadline = TimeSpan.FromSeconds(1);
 
-    // Issue 14 is not done: these targets are not met yet and are held to looser bounds until they are. What misses the
-    // target is printed as "open"; what misses the looser bound fails. See the issue's note.
+    // An SOS over the 1 s target is printed as "open"; one over 3 s fails. The target held in every run but one of
+    // several, where an SOS sent to a silo just restarted took 1.0 s (see issue 14's note).
     private static readonly TimeSpan SosBound = TimeSpan.FromSeconds(3);
-    private const double SearchedBound = 0.10;
-    private const double WorkingBound = 0.30;
 
     private readonly List<string> _open = [];
 
@@ -170,7 +168,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     $"(d) {area.Code} ({area.Unit}): searched {chaos:0.0} m² after the chaos, {clean:0.0} m² fault-free ({Percent(chaos, clean)})"));
                 if (!Within(chaos, clean, Tolerance))
                 {
-                    (Within(chaos, clean, SearchedBound) ? _open : failures).Add(string.Create(CultureInfo.InvariantCulture,
+                    failures.Add(string.Create(CultureInfo.InvariantCulture,
                         $"(d) searched ground of {area.Code}: {chaos:0.0} m² after the kills, {clean:0.0} m² when the same uplinks went to a silo that never failed ({Percent(chaos, clean)}; allowed ±0.1 %)"));
                 }
             }
@@ -219,7 +217,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         foreach (var open in _open)
         {
-            output.WriteLine($"open (issue 14, target not met yet, within the looser bound): {open}");
+            output.WriteLine($"open (over the 1 s target, within {SosBound.TotalSeconds:0} s): {open}");
         }
 
         output.WriteLine($"wall time {wall.Elapsed.TotalSeconds:0} s; {failures.Count} check(s) failed; {_open.Count} open");
@@ -421,7 +419,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     $"(e) {unit} {kind}: working {got:0.000} h after the chaos, {clean:0.000} h fault-free, {estimate:0.000} h from the devices' working periods"));
                 if (Math.Abs(got - clean) > Math.Max(0.0011, clean * Tolerance))
                 {
-                    (Math.Abs(got - clean) <= Math.Max(0.0011, clean * WorkingBound) ? _open : failures).Add(string.Create(CultureInfo.InvariantCulture,
+                    failures.Add(string.Create(CultureInfo.InvariantCulture,
                         $"(e) daily report {unit}: {kind} working hours {got:0.000} h, but {clean:0.000} h when the same uplinks went to a silo that never failed (the devices' working periods: {estimate:0.000} h)"));
                 }
             }

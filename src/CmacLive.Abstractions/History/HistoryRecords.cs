@@ -25,3 +25,6 @@ public sealed record EventRecord(
 
 /// <summary>One point of an asset's track.</summary>
 public readonly record struct TrackPoint(DateTimeOffset Ts, double Lat, double Lon, double? Alt, double? Acc = null);
+
+/// <summary>One stored event of an asset (a status, a detection, a find): its device time and its JSON payload.</summary>
+public readonly record struct HistoryEvent(DateTimeOffset Ts, string Payload);

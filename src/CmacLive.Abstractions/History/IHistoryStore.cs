@@ -16,4 +16,7 @@ public interface IHistoryStore
     /// (ask for one more than you allow to find out whether the window holds too many).
     /// </summary>
     Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
+
+    /// <summary>An asset's events of one kind (<c>status</c>, say) in <c>[from, to)</c>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<HistoryEvent>> ReadEventsAsync(string assetId, string kind, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 }

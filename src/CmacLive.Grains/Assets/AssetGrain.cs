@@ -28,6 +28,9 @@ public abstract class AssetGrain : Grain, IAssetGrain
     /// <summary>At most this many fixes are replayed to an area that came back (minutes of fixes; the area writes every few seconds).</summary>
     private const int MostReplayed = 5000;
 
+    /// <summary>How far before a replay's start its statuses are read, to know the state in effect then.</summary>
+    private static readonly TimeSpan StatusLookBack = TimeSpan.FromHours(12);
+
     private readonly AssetKind _kind;
     private readonly IPersistentState<AssetTrackState> _store;
     private readonly AssetGrainServices _services;
@@ -76,6 +79,13 @@ public abstract class AssetGrain : Grain, IAssetGrain
             {
                 await GrainFactory.GetGrain<ICapabilityRosterGrain>(capability).Add(asset);
             }
+        }
+
+        // The working time said last may have been lost with the figures' silo (they write within a second, not before
+        // answering): the recent days are said again on the first tick; saying it again never counts twice.
+        foreach (var day in _store.State.WorkCredited.Keys.Where(d => d >= _services.Days.DayOf(Now).AddDays(-1)))
+        {
+            _workToSay.Add(day);
         }
 
         // Offline is judged on arrival time: catch up at once on whatever elapsed while inactive
@@ -405,14 +415,16 @@ public abstract class AssetGrain : Grain, IAssetGrain
         List<WorkSample> samples = [];
         try
         {
-            // Only the current working period: its fixes went to the area as work points, with this run number.
-            if (_tracker.IsConfigured && state.TaskArea == code && state.State == AssetState.Working && state.StateTs is { } from)
+            if (_tracker.IsConfigured && state.TaskArea == code)
             {
-                var points = await _services.History.ReadTrackAsync(Id, since > from ? since : from, Now.AddMinutes(1), MostReplayed, CancellationToken.None);
-                samples.AddRange(points.Where(p => p.Ts > since && p.Ts >= from).Select(p => new WorkSample
-                {
-                    AssetId = Id, Kind = _kind, Run = state.WorkRun, Ts = p.Ts, Lat = p.Lat, Lon = p.Lon, Acc = p.Acc, Working = true,
-                }));
+                // The fixes after `since`, and the statuses from well before it, to know which fell in a working period.
+                var until = Now.AddMinutes(1);
+                var fixes = await _services.History.ReadTrackAsync(Id, since, until, MostReplayed, CancellationToken.None);
+                var events = await _services.History.ReadEventsAsync(Id, "status", since - StatusLookBack, until, MostReplayed, CancellationToken.None);
+                var statuses = events.Select(e => (e.Ts, State: StateOf(e.Payload))).ToList();
+                var before = statuses.Count > 0 && statuses[0].Ts <= since ? AssetState.Unknown
+                    : state.StateTs is { } at && at <= since ? state.State : AssetState.Unknown;
+                samples = WorkReplay.Samples(Id, _kind, since, fixes, statuses, state.WorkRun, before);
             }
         }
         catch (Exception ex)
@@ -427,6 +439,21 @@ public abstract class AssetGrain : Grain, IAssetGrain
         catch (Exception ex)
         {
             _services.Logger.LogWarning(ex, "Asset {AssetId}: area {Code} could not take its replayed fixes", Id, code);
+        }
+    }
+
+    private static AssetState StateOf(string payload)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(payload);
+            return json.RootElement.TryGetProperty("state", out var state) && Enum.TryParse<AssetState>(state.GetString(), ignoreCase: true, out var parsed)
+                ? parsed
+                : AssetState.Unknown;
+        }
+        catch (JsonException)
+        {
+            return AssetState.Unknown;
         }
     }
 

@@ -276,7 +276,7 @@ public sealed class HazardAreaGrain(
 
         _asked.Remove(assetId);
 
-        var replayed = samples.Where(s => s.AssetId == assetId && s.Working).ToList();
+        var replayed = samples.Where(s => s.AssetId == assetId).ToList();
         if (replayed.Count > 0)
         {
             logger.LogInformation("Hazard area {Code}: {Count} work points of {AssetId} replayed from history (the stored footprint had not seen them)", Code, replayed.Count, assetId);

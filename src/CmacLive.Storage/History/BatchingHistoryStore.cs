@@ -39,6 +39,9 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
     public Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         sink.ReadTrackAsync(assetId, from, to, limit, cancellationToken);
 
+    public Task<IReadOnlyList<HistoryEvent>> ReadEventsAsync(string assetId, string kind, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        sink.ReadEventsAsync(assetId, kind, from, to, limit, cancellationToken);
+
     private async Task EnqueueAsync(Pending pending)
     {
         if (_failing)

@@ -77,6 +77,25 @@ public sealed class PostgresHistorySink(NpgsqlDataSource database) : IHistorySin
         return points;
     }
 
+    public async Task<IReadOnlyList<HistoryEvent>> ReadEventsAsync(string assetId, string kind, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        await using var query = database.CreateCommand(
+            "SELECT ts, payload::text FROM history_event WHERE asset_id = @asset AND kind = @kind AND ts >= @from AND ts < @to ORDER BY ts LIMIT @limit");
+        query.Parameters.AddWithValue("asset", assetId);
+        query.Parameters.AddWithValue("kind", kind);
+        query.Parameters.AddWithValue("from", from.UtcDateTime);
+        query.Parameters.AddWithValue("to", to.UtcDateTime);
+        query.Parameters.AddWithValue("limit", limit);
+        var events = new List<HistoryEvent>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new HistoryEvent(new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero), reader.GetString(1)));
+        }
+
+        return events;
+    }
+
     /// <summary>Creates ahead the partitions of the current month and the next three.</summary>
     public async Task CreateAheadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

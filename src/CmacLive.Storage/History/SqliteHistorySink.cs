@@ -90,4 +90,26 @@ public sealed class SqliteHistorySink(string connectionString, SqliteWriteGate g
 
         return points;
     }
+
+    public async Task<IReadOnlyList<HistoryEvent>> ReadEventsAsync(string assetId, string kind, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var query = connection.CreateCommand();
+        query.CommandText =
+            "SELECT ts, payload FROM history_event WHERE asset_id = $asset AND kind = $kind AND ts >= $from AND ts < $to ORDER BY ts LIMIT $limit";
+        query.Parameters.AddWithValue("$asset", assetId);
+        query.Parameters.AddWithValue("$kind", kind);
+        query.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        query.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        query.Parameters.AddWithValue("$limit", limit);
+        var events = new List<HistoryEvent>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new HistoryEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1)));
+        }
+
+        return events;
+    }
 }
