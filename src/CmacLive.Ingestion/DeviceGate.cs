@@ -49,6 +49,9 @@ public sealed class DeviceGate
     {
         public readonly Lock Gate = new();
         public readonly List<string> Sessions = [];
+
+        /// <summary>Sessions whose CONNECT was accepted and whose CONNACK is on its way, with when (a timestamp).</summary>
+        public readonly List<(string ClientId, long At)> Reserved = [];
         public readonly TokenBucket Uplinks = uplinks;
 
         /// <summary>Status messages (an SOS among them) have a bucket of their own: a flood of fixes never uses it up.</summary>
@@ -97,25 +100,42 @@ public sealed class DeviceGate
         }
     }
 
-    /// <summary>Whether one more session of the device fits (a session taking over one of the same client id always does).</summary>
-    public bool MayOpen(string deviceId, string clientId)
+    /// <summary>
+    /// Reserves a session of the device for <paramref name="clientId"/> when one more fits (a session taking over one of
+    /// the same client id always does); false when it does not. Reserved at the CONNECT check, before the CONNACK, so a
+    /// device connecting again at once is counted with it; a reservation that never becomes a session (the connection
+    /// lost before its CONNACK) lapses after <see cref="MqttOptions.ConnectTimeout"/>.
+    /// </summary>
+    public bool TryOpen(string deviceId, string clientId)
     {
-        if (!_devices.TryGetValue(deviceId, out var device))
-        {
-            return true;
-        }
-
+        var device = DeviceOf(deviceId);
+        var now = _time.GetTimestamp();
         lock (device.Gate)
         {
-            return device.Sessions.Count < _options.MaxConnectionsPerDevice || device.Sessions.Contains(clientId);
+            device.Reserved.RemoveAll(r => _time.GetElapsedTime(r.At, now) > _options.ConnectTimeout);
+            var takeover = device.Sessions.Contains(clientId) || device.Reserved.Exists(r => r.ClientId == clientId);
+            if (!takeover && device.Sessions.Count + device.Reserved.Count >= _options.MaxConnectionsPerDevice)
+            {
+                return false;
+            }
+
+            device.Reserved.Add((clientId, now));
+            return true;
         }
     }
 
+    /// <summary>The session reserved at its CONNECT check is open.</summary>
     public void Opened(string deviceId, string clientId)
     {
         var device = DeviceOf(deviceId);
         lock (device.Gate)
         {
+            var reserved = device.Reserved.FindIndex(r => r.ClientId == clientId);
+            if (reserved >= 0)
+            {
+                device.Reserved.RemoveAt(reserved);
+            }
+
             device.Sessions.Add(clientId);
         }
     }

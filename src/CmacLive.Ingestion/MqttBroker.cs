@@ -234,7 +234,9 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        if (!_gate.MayOpen(e.UserName, e.ClientId))
+        // MQTT 5 lets the server name a client that sent none.
+        var clientId = string.IsNullOrEmpty(e.ClientId) ? $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}" : e.ClientId;
+        if (!_gate.TryOpen(e.UserName, clientId))
         {
             stats.LimitReached(IngestLimit.DeviceConnections);
             Refuse(e, QuotaExceeded(e), $"the device has Mqtt:MaxConnectionsPerDevice ({options.Value.MaxConnectionsPerDevice}) sessions open");
@@ -243,8 +245,7 @@ public sealed partial class MqttBroker(
         {
             if (string.IsNullOrEmpty(e.ClientId))
             {
-                // MQTT 5 lets the server name a client that sent none.
-                e.AssignedClientIdentifier = $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}";
+                e.AssignedClientIdentifier = clientId;
             }
 
             _listener.Accepted(e.ChannelAdapter, e.UserName); // its status messages reach the SOS lane as they arrive

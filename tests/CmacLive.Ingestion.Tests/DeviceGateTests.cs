@@ -6,6 +6,27 @@ public sealed class DeviceGateTests
         new(new MqttOptions { ConnectFailureLimit = limit, ConnectFailureLimitPerAddress = 100 }, TimeProvider.System);
 
     [Fact]
+    public void A_session_is_counted_from_its_connect_check_and_a_reservation_that_never_opened_lapses()
+    {
+        var options = new MqttOptions { MaxConnectionsPerDevice = 2, ConnectTimeout = TimeSpan.FromMilliseconds(200) };
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var gate = new DeviceGate(options, time);
+        Assert.True(gate.TryOpen("trk-1", "a"));
+        Assert.True(gate.TryOpen("trk-1", "b")); // not open yet (its CONNACK on its way), but counted
+        Assert.False(gate.TryOpen("trk-1", "c"));
+        Assert.True(gate.TryOpen("trk-1", "a")); // a takeover of its own client id always gets in
+        gate.Opened("trk-1", "a");
+        gate.Closed("trk-1", "a");
+
+        // "b" never opened (its connection was lost before the CONNACK): its reservation lapses.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.True(gate.TryOpen("trk-1", "c"));
+        gate.Opened("trk-1", "c");
+        Assert.True(gate.TryOpen("trk-1", "d"));
+        Assert.False(gate.TryOpen("trk-1", "e"));
+    }
+
+    [Fact]
     public void One_connect_of_a_device_is_checked_at_a_time()
     {
         var gate = Gate();
