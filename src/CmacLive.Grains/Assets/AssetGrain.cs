@@ -47,7 +47,9 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
     // Days whose working time is still to be said to the unit's figures (and those said once already, to be said again).
     private readonly HashSet<DateOnly> _workToSay = [];
-    private readonly HashSet<DateOnly> _workSaidOnce = [];
+    private readonly Dictionary<DateOnly, DateTimeOffset> _workSaidOnce = [];
+
+    private static readonly TimeSpan SayAgainAfter = TimeSpan.FromSeconds(3);
     private bool _dispatchSiteReported;
 
     protected AssetGrain(AssetKind kind, IPersistentState<AssetTrackState> store, AssetGrainServices services)
@@ -650,10 +652,18 @@ public abstract class AssetGrain : Grain, IAssetGrain
                 return;
             }
 
-            if (!_workSaidOnce.Add(day))
+            // Said once more no sooner than a few seconds later: by then the first is written, or lost with a silo.
+            if (_workSaidOnce.TryGetValue(day, out var saidAt))
             {
-                _workToSay.Remove(day);
-                _workSaidOnce.Remove(day);
+                if (Now - saidAt >= SayAgainAfter)
+                {
+                    _workToSay.Remove(day);
+                    _workSaidOnce.Remove(day);
+                }
+            }
+            else
+            {
+                _workSaidOnce[day] = Now;
             }
         }
     }

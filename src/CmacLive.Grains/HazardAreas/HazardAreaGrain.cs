@@ -60,6 +60,9 @@ public sealed class HazardAreaGrain(
     /// <summary>How long an asset has to replay its fixes before its held work points are applied without them.</summary>
     private static readonly TimeSpan ReplayWait = TimeSpan.FromSeconds(60);
 
+    /// <summary>A figure is said once more no sooner than this after a change: by then the first is written, or lost with a silo.</summary>
+    private static readonly TimeSpan SayAgainAfter = TimeSpan.FromSeconds(3);
+
     /// <summary>An asset that has not answered a replay is asked again this often.</summary>
     private static readonly TimeSpan ReplayRetry = TimeSpan.FromSeconds(3);
 
@@ -85,6 +88,7 @@ public sealed class HazardAreaGrain(
     private double? _searchedSaid;
     private double _searchedStored;
     private bool _searchedSayAgain;
+    private DateTimeOffset _searchedSaidAt;
 
     private HazardAreaState State => store.State;
 
@@ -502,7 +506,7 @@ public sealed class HazardAreaGrain(
 
         // Only what is stored: a figure never runs ahead of the footprint a crash would come back to.
         var searched = _searchedStored;
-        if ((_searchedSaid == searched && !_searchedSayAgain) || (_searchedSaid is null && searched == 0))
+        if ((_searchedSaid == searched && !(_searchedSayAgain && Now - _searchedSaidAt >= SayAgainAfter)) || (_searchedSaid is null && searched == 0))
         {
             return;
         }
@@ -515,6 +519,7 @@ public sealed class HazardAreaGrain(
             // figure lost with their silo meanwhile is not lost for good.
             _searchedSayAgain = _searchedSaid != searched;
             _searchedSaid = searched;
+            _searchedSaidAt = Now;
         }
         catch (Exception ex)
         {
