@@ -33,6 +33,7 @@ public sealed class ReportFiguresGrainTests(ClusterFixture fixture)
         await figures.Set(day, UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 150 }); // the area's whole day so far
         await figures.Set(day, UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 150 }); // said again after a crash
         await figures.Set(day, UnitFigures.Searched("KH-2"), new DayFigures { SearchedM2 = 10 });
+        await figures.Set(day, UnitFigures.Searched("KH-1"), new DayFigures { SearchedM2 = 130 }); // come back from an older state: takes nothing back
 
         var sum = await FiguresAsync(unit, day);
         Assert.Equal(160, sum.SearchedM2, 6);

@@ -16,7 +16,7 @@ public sealed class UnitFiguresState
 /// <summary>
 /// A unit's daily figures for one year. Each source (an area's search or release, a find, an asset's working time)
 /// sets what it did on a day in full, so a source that says it again after a crash or a lost answer never counts
-/// twice, and one that could not say it says it later. Recent days keep each source apart; days older than
+/// twice, and one that could not say it says it later; what a source searched or worked in a day never shrinks. Recent days keep each source apart; days older than
 /// <see cref="SourcesKeptDays"/> are folded into a total (a source speaking of such a day after that is added to it).
 /// A source new to a day (a find, a release, an area's or asset's first word of the day) is written before the answer;
 /// changes to what a source said, which come often and are said again in full by the next change, at most every second.
@@ -50,6 +50,7 @@ public sealed class UnitFiguresGrain(
         var state = store.State;
         if (state.Sources.TryGetValue(day, out var sources) && sources.TryGetValue(source, out var known))
         {
+            figures = Grown(known, figures);
             if (Same(known, figures))
             {
                 return; // said again: nothing changes
@@ -78,6 +79,21 @@ public sealed class UnitFiguresGrain(
 
         _dirty = true;
         await SaveIfDirtyAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Searched ground and working time only grow within a day: a source come back from an older state of its own (its
+    /// silo lost before it wrote) never takes back what it said before; it catches up when it next says more.
+    /// </summary>
+    private static DayFigures Grown(DayFigures known, DayFigures said)
+    {
+        var working = new Dictionary<string, double>(said.WorkingSeconds, StringComparer.Ordinal);
+        foreach (var (kind, seconds) in known.WorkingSeconds)
+        {
+            working[kind] = Math.Max(seconds, working.GetValueOrDefault(kind));
+        }
+
+        return said with { SearchedM2 = Math.Max(known.SearchedM2, said.SearchedM2), WorkingSeconds = working };
     }
 
     private static bool Same(DayFigures a, DayFigures b) =>
