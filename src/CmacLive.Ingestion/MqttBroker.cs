@@ -32,6 +32,9 @@ public sealed partial class MqttBroker(
     /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
     public const string ServerClientId = "$cmaclive/silo";
 
+    /// <summary>The connection's <see cref="DeviceBinding"/>, learned at CONNECT.</summary>
+    private const string BindingItem = "cmaclive.binding";
+
     /// <summary>Marks a session the silo closed itself: its end says nothing about the device.</summary>
     private const string ClosedByServer = "cmaclive.closed-by-server";
 
@@ -213,7 +216,8 @@ public sealed partial class MqttBroker(
             authenticated = asset is not null;
             if (asset is not null)
             {
-                safety.Bound(e.UserName, asset); // the SOS fast lane needs no grain to name the asset
+                e.SessionItems[BindingItem] = new DeviceBinding(grains, e.UserName, asset); // reports go straight to the asset
+                safety.Bound(e.UserName, asset.Id); // the SOS fast lane needs no grain to name the asset
             }
         }
         finally
@@ -288,7 +292,7 @@ public sealed partial class MqttBroker(
             return;
         }
 
-        var outcome = await uplinks.ProcessAsync(e.UserName, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
+        var outcome = await uplinks.ProcessAsync(e.UserName, e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.SessionItems[BindingItem] as DeviceBinding);
         switch (outcome.Status)
         {
             case UplinkStatus.Rejected:
@@ -376,7 +380,14 @@ public sealed partial class MqttBroker(
 
         try
         {
-            await grains.GetGrain<IDeviceGrain>(e.UserName).ConnectionLost();
+            if (e.SessionItems?[BindingItem] is DeviceBinding binding)
+            {
+                await binding.AssetGrain.ConnectionLost(binding.DeviceId);
+            }
+            else
+            {
+                await grains.GetGrain<IDeviceGrain>(e.UserName).ConnectionLost();
+            }
         }
         catch (Exception ex)
         {

@@ -32,8 +32,11 @@ public readonly record struct UplinkOutcome(UplinkStatus Status, RejectReason Re
 /// </summary>
 public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane safety, IngestStats stats, TimeProvider time, ILogger<UplinkProcessor> logger)
 {
-    /// <summary>An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker).</summary>
-    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker). With the connection's
+    /// <paramref name="binding"/>, reports go straight to its asset; without it (an external broker), through the device grain.
+    /// </summary>
+    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null)
     {
         try
         {
@@ -49,24 +52,25 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
             }
 
             var decoded = PayloadDecoder.Decode(topic.Kind, deviceId, payload, time.GetUtcNow());
-            var device = grains.GetGrain<IDeviceGrain>(deviceId);
+            var device = binding?.Device ?? grains.GetGrain<IDeviceGrain>(deviceId);
+            var asset = binding?.AssetGrain;
             switch (decoded.Kind)
             {
                 case DecodedKind.Rejected:
                     return Reject(deviceId, topicName, decoded.Reason, decoded.Detail ?? "");
                 case DecodedKind.Gone:
-                    await device.ConnectionLost();
+                    await (asset?.ConnectionLost(deviceId) ?? device.ConnectionLost());
                     stats.Ignored();
                     return new UplinkOutcome(UplinkStatus.Ignored);
                 case DecodedKind.Fix:
-                    return Record(deviceId, topicName, await device.ProcessFix(decoded.Fix!));
+                    return Record(deviceId, topicName, await (asset?.ProcessFix(decoded.Fix!) ?? device.ProcessFix(decoded.Fix!)));
                 case DecodedKind.Status:
                     safety.OnStatus(decoded.Status!); // an SOS reaches every hub before any grain is asked
-                    return Record(deviceId, topicName, await device.ProcessStatus(decoded.Status!));
+                    return Record(deviceId, topicName, await (asset?.ProcessStatus(decoded.Status!) ?? device.ProcessStatus(decoded.Status!)));
                 case DecodedKind.Detection:
-                    return Record(deviceId, topicName, await device.ProcessDetection(decoded.Detection!));
+                    return Record(deviceId, topicName, await (asset?.ProcessDetection(decoded.Detection!) ?? device.ProcessDetection(decoded.Detection!)));
                 case DecodedKind.Find:
-                    return Record(deviceId, topicName, await device.ProcessFind(decoded.Find!));
+                    return Record(deviceId, topicName, await (asset?.ProcessFind(decoded.Find!) ?? device.ProcessFind(decoded.Find!)));
                 case DecodedKind.Ack:
                     return Record(deviceId, topicName, await device.ProcessAck(decoded.Ack!));
                 default:

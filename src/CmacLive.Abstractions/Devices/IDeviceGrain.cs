@@ -17,8 +17,11 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// <summary>The device as provisioned, or null.</summary>
     Task<DeviceInfo?> Get();
 
-    /// <summary>The id of the asset the device reports for, when it is provisioned and the secret is its password; otherwise null.</summary>
-    Task<string?> Authenticate(string secret);
+    /// <summary>
+    /// The asset the device reports for, when it is provisioned and the secret is its password; otherwise null. A connection
+    /// keeps it for its lifetime and sends reports straight to the asset: re-binding or revoking the device closes its sessions.
+    /// </summary>
+    Task<AssetRef?> Authenticate(string secret);
 
     Task<ReportOutcome> ProcessFix(FixReport fix);
 
