@@ -33,6 +33,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton(sp => new Reports.ReportDays(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReportOptions>>().Value.UtcOffset));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Live.HubDirectory>();
+        services.AddSingleton<Live.LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Live.LiveFeed>());
         services.AddSingleton<HazardAreaCatalog>();
         services.AddSingleton<IHazardAreaLocator>(sp => sp.GetRequiredService<HazardAreaCatalog>());
         services.AddHostedService(sp => sp.GetRequiredService<HazardAreaCatalog>());

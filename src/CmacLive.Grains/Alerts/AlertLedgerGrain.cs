@@ -26,6 +26,7 @@ public sealed class AlertLedgerState
 public sealed class AlertLedgerGrain(
     [PersistentState("alerts", StorageNames.Main)] IPersistentState<AlertLedgerState> store,
     TimeProvider time,
+    Live.LiveFeed feed,
     ILogger<AlertLedgerGrain> logger) : Grain, IAlertLedgerGrain
 {
     public const int ClosedKept = 1000;
@@ -50,10 +51,9 @@ public sealed class AlertLedgerGrain(
         }
 
         await WriteAsync();
-        var feed = GrainFactory.GetGrain<IOpsFeedGrain>(0);
         foreach (var update in updates)
         {
-            await feed.Publish(update);
+            feed.Publish(update);
         }
     }
 
@@ -79,7 +79,7 @@ public sealed class AlertLedgerGrain(
         alert = Store(alert);
         logger.LogInformation("Alert {AlertId} ({Kind}) acknowledged by {By}", id, alert.Kind, by);
         await WriteAsync();
-        await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(new AlertUpdate { Alert = alert, Raised = false });
+        feed.Publish(new AlertUpdate { Alert = alert, Raised = false });
         return alert;
     }
 

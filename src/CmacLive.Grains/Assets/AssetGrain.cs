@@ -5,7 +5,6 @@ using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
 using CmacLive.History;
 using CmacLive.Reports;
-using CmacLive.Live;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Logging;
 
@@ -513,7 +512,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         if (change.StatusChanged)
         {
             _dirty = true;
-            await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_tracker.ToStatus(Id));
+            _services.Feed.Publish(_tracker.ToStatus(Id));
         }
 
         // An alert raised or cleared is stored before it is sent, so a crash can only send it again.

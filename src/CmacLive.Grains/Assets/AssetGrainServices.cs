@@ -17,6 +17,7 @@ public sealed class AssetGrainServices(
     HazardAreaCatalog areas,
     IHistoryStore history,
     CmacLive.Audit.IAuditLog audit,
+    Live.LiveFeed feed,
     ILoggerFactory loggers)
 {
     public IHistoryStore History { get; } = history;
@@ -25,6 +26,9 @@ public sealed class AssetGrainServices(
     public CmacLive.Audit.IAuditLog Audit { get; } = audit;
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>This silo's live feed to the dashboards, in-process.</summary>
+    public Live.LiveFeed Feed { get; } = feed;
 
     public TrackingOptions Options { get; } = options.Value;
 

@@ -21,6 +21,7 @@ public sealed class DeviceState
 public sealed class DeviceGrain(
     [PersistentState("device", StorageNames.Main)] IPersistentState<DeviceState> store,
     CmacLive.Audit.IAuditLog audit,
+    Live.LiveFeed feed,
     TimeProvider time) : Grain, IDeviceGrain
 {
     private IAssetGrain? _asset;
@@ -40,7 +41,7 @@ public sealed class DeviceGrain(
         _verifiedDigest = null;
         if (rekeyed)
         {
-            await CloseSessionsAsync();
+            CloseSessions();
         }
 
         return ToInfo(provision.Asset);
@@ -57,13 +58,13 @@ public sealed class DeviceGrain(
         store.State = new DeviceState();
         _asset = null;
         _verifiedDigest = null;
-        await CloseSessionsAsync();
+        CloseSessions();
         return true;
     }
 
     /// <summary>Every silo's broker closes the sessions this device opened until now (stored first: nothing reopens them).</summary>
-    private Task CloseSessionsAsync() =>
-        GrainFactory.GetGrain<Live.IOpsFeedGrain>(0).Send(new Live.DeviceCommand
+    private void CloseSessions() =>
+        feed.Send(new Live.DeviceCommand
         {
             DeviceId = this.GetPrimaryKeyString(),
             Payload = "",
@@ -73,7 +74,7 @@ public sealed class DeviceGrain(
     public Task<DeviceInfo?> Get() =>
         Task.FromResult(store.State.Asset is { } asset ? ToInfo(asset) : null);
 
-    public async Task<string?> Authenticate(string secret)
+    public async Task<AssetRef?> Authenticate(string secret)
     {
         if (store.State.SecretHash is not { } hash || store.State.Asset is not { } asset)
         {
@@ -83,7 +84,7 @@ public sealed class DeviceGrain(
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         if (_verifiedDigest is not null && CryptographicOperations.FixedTimeEquals(digest, _verifiedDigest))
         {
-            return asset.Id;
+            return asset;
         }
 
         // The deliberately slow hash runs on the thread pool, not on the grain scheduler.
@@ -93,7 +94,7 @@ public sealed class DeviceGrain(
             _verifiedDigest = digest;
         }
 
-        return valid ? asset.Id : null;
+        return valid ? asset : null;
     }
 
     public Task<ReportOutcome> ProcessFix(FixReport fix) =>

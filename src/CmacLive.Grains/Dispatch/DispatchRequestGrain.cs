@@ -23,6 +23,7 @@ public sealed class DispatchRequestGrain(
     TimeProvider time,
     IOptions<DispatchOptions> options,
     IHistoryStore history,
+    Live.LiveFeed feed,
     ILogger<DispatchRequestGrain> logger) : Grain, IDispatchRequestGrain, IRemindable
 {
     private const string ReminderName = "dispatch-deadlines";
@@ -318,16 +319,7 @@ public sealed class DispatchRequestGrain(
             }
         }
 
-        try
-        {
-            await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(_flow.ToView());
-        }
-        catch (Exception ex)
-        {
-            done = false;
-            logger.LogError(ex, "Request {RequestId}: the dashboards could not be told; retrying", Id);
-        }
-
+        feed.Publish(_flow.ToView());
         return done;
     }
 
@@ -350,7 +342,7 @@ public sealed class DispatchRequestGrain(
                 var devices = await AssetGrains.Get(GrainFactory, AssetKind.Team, release.TeamId).ReleaseDispatch(Id);
                 if (release.Command is { } command)
                 {
-                    await SendAsync(devices, command);
+                    Send(devices, command);
                 }
 
                 store.State.Releases.Remove(release);
@@ -533,17 +525,16 @@ public sealed class DispatchRequestGrain(
         }
 
         store.State.Devices = [.. devices];
-        await SendAsync(devices, DispatchCommands.Assignment(_flow.ToView()));
+        Send(devices, DispatchCommands.Assignment(_flow.ToView()));
         store.State.CommandSentAt = Now;
         _dirty = true;
     }
 
-    private async Task SendAsync(IEnumerable<string> devices, string payload)
+    private void Send(IEnumerable<string> devices, string payload)
     {
-        var feed = GrainFactory.GetGrain<IOpsFeedGrain>(0);
         foreach (var device in devices)
         {
-            await feed.Send(new DeviceCommand { DeviceId = device, Payload = payload });
+            feed.Send(new DeviceCommand { DeviceId = device, Payload = payload });
         }
     }
 

@@ -3,7 +3,6 @@ using CmacLive.Assets;
 using CmacLive.Clearance;
 using CmacLive.Detections;
 using CmacLive.Geo;
-using CmacLive.Live;
 using CmacLive.Reports;
 using CmacLive.Storage;
 using Microsoft.Extensions.Logging;
@@ -49,6 +48,7 @@ public sealed class HazardAreaGrain(
     IOptions<ClearanceOptions> clearance,
     IOptions<AlertOptions> alerts,
     ReportDays days,
+    Live.LiveFeed feed,
     ILogger<HazardAreaGrain> logger) : Grain, IHazardAreaGrain
 {
     /// <summary>The audit trail keeps this many steps (a lifecycle has a handful).</summary>
@@ -160,7 +160,7 @@ public sealed class HazardAreaGrain(
 
         catalog.Apply(definition.Code, HazardAreaGeometry.FromWkb(definition.GeometryWkb));
         await GrainFactory.GetGrain<IHazardAreaDirectoryGrain>(0).Touch(definition.Code);
-        return await PublishAsync();
+        return Publish();
     }
 
     public async Task<HazardAreaView?> GetView()
@@ -170,7 +170,7 @@ public sealed class HazardAreaGrain(
             return null;
         }
 
-        return FlushFootprint() ? await PublishAsync() : ToView();
+        return FlushFootprint() ? Publish() : ToView();
     }
 
     public Task<HazardAreaDefinition?> GetDefinition() => Task.FromResult(State.Definition);
@@ -209,7 +209,7 @@ public sealed class HazardAreaGrain(
         await SaveAsync();
         await CreditReleaseAsync();
         await DeliverAlertsAsync();
-        return await PublishAsync();
+        return Publish();
     }
 
     public async Task<HazardAreaView> Attach(AssetRef asset)
@@ -228,7 +228,7 @@ public sealed class HazardAreaGrain(
         {
             State.Assets.Add(asset);
             await SaveAsync();
-            return await PublishAsync();
+            return Publish();
         }
 
         return ToView();
@@ -245,7 +245,7 @@ public sealed class HazardAreaGrain(
         _separation?.Remove(assetId, Now);
         await SaveAsync();
         await DeliverAlertsAsync();
-        return await PublishAsync();
+        return Publish();
     }
 
     public async Task<bool> Worked(WorkSample sample)
@@ -399,7 +399,7 @@ public sealed class HazardAreaGrain(
 
         State.Detections = tally;
         await SaveAsync();
-        await PublishAsync();
+        Publish();
     }
 
     public async Task<SearchedView?> GetSearched()
@@ -409,7 +409,7 @@ public sealed class HazardAreaGrain(
             return null;
         }
 
-        var view = FlushFootprint() ? await PublishAsync() : ToView();
+        var view = FlushFootprint() ? Publish() : ToView();
         return new SearchedView
         {
             Code = Code,
@@ -426,7 +426,7 @@ public sealed class HazardAreaGrain(
         ChaseReplays();
         if (FlushFootprint())
         {
-            await PublishAsync();
+            Publish();
         }
 
         if (_dirty && Now - _savedAt >= clearance.Value.PersistInterval)
@@ -570,10 +570,10 @@ public sealed class HazardAreaGrain(
         }
     }
 
-    private async Task<HazardAreaView> PublishAsync()
+    private HazardAreaView Publish()
     {
         var view = ToView();
-        await GrainFactory.GetGrain<IOpsFeedGrain>(0).Publish(view);
+        feed.Publish(view);
         return view;
     }
 

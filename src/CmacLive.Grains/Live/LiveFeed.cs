@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using CmacLive.Assets;
+using CmacLive.Dispatch;
+using CmacLive.HazardAreas;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CmacLive.Live;
+
+/// <summary>
+/// One per silo, in-process: grains hand it their live updates without a grain call; it coalesces them for
+/// <see cref="TrackingOptions.FeedBatchInterval"/> (the newest status per asset, area and request wins; an alert raised
+/// and changed within one batch is still sent as raised) and sends one batch to every silo's hub observer, one-way, and
+/// straight to this silo's own hub. The observer list comes from the silo's <see cref="HubDirectory"/>, read again from
+/// the registry once older than <see cref="OpsHubRegistry.ObserverRefresh"/>, never per update. Updates of one asset come
+/// from its one activation in order, and the newest of them is in the next batch: batches leave from one loop.
+/// </summary>
+public sealed partial class LiveFeed(
+    IOptions<TrackingOptions> options,
+    HubDirectory hubs,
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    ILogger<LiveFeed> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AlertUpdate> _alerts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<DeviceCommand> _commands = new();
+    private readonly string _origin = silo.SiloAddress.ToParsableString();
+
+    public void Publish(AssetStatus status) => _assets[status.Id] = status;
+
+    public void Publish(HazardAreaView area) => _areas[area.Code] = area;
+
+    public void Publish(AlertUpdate alert) =>
+        _alerts.AddOrUpdate(alert.Alert.Id, static (_, update) => update, static (_, pending, update) => update with { Raised = update.Raised || pending.Raised }, alert);
+
+    public void Publish(DispatchRequestView request) => _requests[request.Id] = request;
+
+    /// <summary>Sends a downlink to a device, through every silo's broker (or the external one).</summary>
+    public void Send(DeviceCommand command) => _commands.Enqueue(command);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FeedBatchInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping: what is pending goes in the last batch
+        }
+
+        await FlushAsync();
+    }
+
+    private async Task FlushAsync()
+    {
+        try
+        {
+            if (_assets.IsEmpty && _areas.IsEmpty && _alerts.IsEmpty && _requests.IsEmpty && _commands.IsEmpty)
+            {
+                return;
+            }
+
+            var observers = await ObserversAsync();
+            if (observers.Count == 0)
+            {
+                return; // no hub known yet: keep the updates (newest per asset) until one registers
+            }
+
+            var batch = new OpsUpdateBatch
+            {
+                Assets = Take(_assets),
+                HazardAreas = Take(_areas),
+                Alerts = Take(_alerts),
+                Requests = Take(_requests),
+                Commands = TakeCommands(),
+                Origin = _origin,
+            };
+            var local = hubs.Local;
+            foreach (var hub in observers)
+            {
+                try
+                {
+                    // This silo's hub in-process; the others by a one-way call.
+                    await (local is not null && hub.Silo == local.Silo ? local : hub).Observer.OnUpdates(batch);
+                }
+                catch (Exception ex)
+                {
+                    LogObserverFailed(ex, hub.Silo, batch.Assets.Count + batch.HazardAreas.Count + batch.Alerts.Count + batch.Requests.Count);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogFlushFailed(ex);
+        }
+    }
+
+    /// <summary>The pending updates of one kind; one replaced while it was taken stays for the next batch.</summary>
+    private static IReadOnlyList<T> Take<T>(ConcurrentDictionary<string, T> pending)
+    {
+        if (pending.IsEmpty)
+        {
+            return [];
+        }
+
+        var taken = new List<T>(pending.Count);
+        foreach (var entry in pending)
+        {
+            if (pending.TryRemove(entry))
+            {
+                taken.Add(entry.Value);
+            }
+        }
+
+        return taken;
+    }
+
+    private List<DeviceCommand> TakeCommands()
+    {
+        List<DeviceCommand> taken = [];
+        while (_commands.TryDequeue(out var command))
+        {
+            taken.Add(command);
+        }
+
+        return taken;
+    }
+
+    private async Task<IReadOnlyList<OpsHubEntry>> ObserversAsync()
+    {
+        try
+        {
+            return await hubs.GetAsync(grains);
+        }
+        catch (Exception ex)
+        {
+            LogRegistryUnreadable(ex, hubs.Entries.Count);
+            return hubs.Entries;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The hub of silo {Silo} could not take a batch of {Count} updates")]
+    private partial void LogObserverFailed(Exception ex, string silo, int count);
+
+    [LoggerMessage(LogLevel.Error, "A batch of live updates could not be sent")]
+    private partial void LogFlushFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Warning, "The hub registry could not be read; using the last known {Count} observers")]
+    private partial void LogRegistryUnreadable(Exception ex, int count);
+}
