@@ -41,6 +41,7 @@ public static class ApiExtensions
                 o.AddFilter<HubSessions>();
             })
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
+        services.AddSingleton<OpsHubConnections>();
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
         return services;

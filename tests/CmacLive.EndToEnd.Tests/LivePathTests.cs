@@ -45,6 +45,47 @@ public sealed class LivePathTests(SiloFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_dashboard_that_asks_for_batches_gets_assets_as_arrays_by_its_focus_and_every_sos()
+    {
+        await using var du5 = await TrackedAsset.StartAsync(Silo, unit: "DU5");
+        await using var du3 = await TrackedAsset.StartAsync(Silo, kind: "dog", unit: "DU3");
+        await using var wall = await HubProbe.ConnectAsync(Silo, batched: true);
+        await using var focused = await HubProbe.ConnectAsync(Silo, batched: true);
+        await focused.Connection.InvokeAsync("Focus", new[] { "DU3" });
+
+        var now = DateTimeOffset.UtcNow.AddSeconds(-10);
+        await du5.Tracker.PublishFixAsync(13.21, 102.91, now);
+        await du3.Tracker.PublishFixAsync(13.31, 102.93, now);
+        static bool Has(JsonElement batch, TrackedAsset field, Func<JsonElement, bool> match) =>
+            batch.EnumerateArray().Any(s => s.GetProperty("id").GetString() == field.AssetId && match(s));
+
+        // Arrays of the contract's AssetStatus; a dashboard that did not ask still gets them one by one.
+        await focused.WaitForAsync("assetsUpdated", b => Has(b, du3, s => HubProbe.Lat(s) == 13.31));
+        await du5.UpdateAsync(s => HubProbe.Lat(s) == 13.21);
+
+        // An asset of another unit never reaches the focused dashboard (its update is on the feed before the next one's)...
+        await du5.Tracker.PublishFixAsync(13.22, 102.91, now.AddSeconds(1));
+        await du3.Tracker.PublishFixAsync(13.32, 102.93, now.AddSeconds(1));
+        var focusedSaw = await focused.CollectUntilAsync("assetsUpdated", b => Has(b, du3, s => HubProbe.Lat(s) == 13.32));
+        Assert.DoesNotContain(focusedSaw, e => e.Event == "assetsUpdated" && Has(e.Payload, du5, _ => true));
+
+        // ...but its SOS does, on its own, and its first update after the SOS.
+        await du5.Tracker.PublishAsync($"cmac/v1/{du5.DeviceId}/status", $$"""{"ts":{{now.AddSeconds(2).ToUnixTimeMilliseconds()}},"state":"sos"}""");
+        var sos = await focused.WaitForAsync("assetsUpdated", b => Has(b, du5, s => s.GetProperty("state").GetString() == "sos"));
+        Assert.Single(sos.EnumerateArray());
+        await du5.Tracker.PublishAsync($"cmac/v1/{du5.DeviceId}/status", $$"""{"ts":{{now.AddSeconds(3).ToUnixTimeMilliseconds()}},"state":"working"}""");
+        await focused.WaitForAsync("assetsUpdated", b => Has(b, du5, s => s.GetProperty("state").GetString() == "working"));
+
+        // The dashboard focused on nothing saw everything, only in arrays.
+        var wallSaw = await wall.CollectUntilAsync("assetsUpdated", b => Has(b, du5, s => s.GetProperty("state").GetString() == "working"));
+        Assert.DoesNotContain(wallSaw, e => e.Event == "assetUpdated");
+        foreach (var (field, lat) in new[] { (du5, 13.21), (du3, 13.31), (du5, 13.22), (du3, 13.32) })
+        {
+            Assert.Contains(wallSaw, e => e.Event == "assetsUpdated" && Has(e.Payload, field, s => HubProbe.Lat(s) == lat));
+        }
+    }
+
+    [Fact]
     public async Task The_live_status_is_answered_over_rest_after_a_fix()
     {
         await using var field = await TrackedAsset.StartAsync(Silo, kind: "dog", unit: "DU3");

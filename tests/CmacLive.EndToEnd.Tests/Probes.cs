@@ -18,10 +18,11 @@ public sealed class HubProbe : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static async Task<HubProbe> ConnectAsync(ISiloEndpoint silo, string? token = TestSilo.Token)
+    /// <summary>A dashboard; <paramref name="batched"/> asks for assets' updates as arrays (<c>assetsUpdated</c>).</summary>
+    public static async Task<HubProbe> ConnectAsync(ISiloEndpoint silo, string? token = TestSilo.Token, bool batched = false)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(silo.BaseAddress, "/hubs/ops"), o =>
+            .WithUrl(new Uri(silo.BaseAddress, batched ? "/hubs/ops?batched=true" : "/hubs/ops"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
@@ -29,7 +30,7 @@ public sealed class HubProbe : IAsyncDisposable
             })
             .Build();
         var probe = new HubProbe(connection);
-        foreach (var name in new[] { "assetUpdated", "hazardAreaUpdated", "alertRaised", "alertUpdated", "dispatchUpdated" })
+        foreach (var name in new[] { "assetUpdated", "assetsUpdated", "hazardAreaUpdated", "alertRaised", "alertUpdated", "dispatchUpdated" })
         {
             connection.On<JsonElement>(name, payload => probe._events.Writer.TryWrite((name, payload)));
         }
@@ -50,6 +51,29 @@ public sealed class HubProbe : IAsyncDisposable
                 if (evt == name && match(payload))
                 {
                     return payload;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no matching {name} within {seconds} s");
+        }
+    }
+
+    /// <summary>Every event up to and including the first of that name matching the predicate.</summary>
+    public async Task<List<(string Event, JsonElement Payload)>> CollectUntilAsync(string name, Func<JsonElement, bool> match, double seconds = 10)
+    {
+        var seen = new List<(string, JsonElement)>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (true)
+            {
+                var (evt, payload) = await _events.Reader.ReadAsync(timeout.Token);
+                seen.Add((evt, payload));
+                if (evt == name && match(payload))
+                {
+                    return seen;
                 }
             }
         }

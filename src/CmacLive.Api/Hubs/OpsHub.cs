@@ -8,7 +8,9 @@ namespace CmacLive.Api.Hubs;
 
 /// <summary>
 /// <c>/hubs/ops</c>: live updates for dashboards. A new connection gets every update it may see;
-/// <c>Focus(units)</c> narrows it to those units' assets (an empty list widens it again).
+/// <c>Focus(units)</c> narrows it to those units' assets (an empty list widens it again). A connection opened with
+/// <c>?batched=true</c> gets assets' updates as <c>assetsUpdated(AssetStatus[])</c>, one array per feed batch, instead of
+/// one <c>assetUpdated(AssetStatus)</c> each (a wall of thousands of assets moving every second is a few messages a second).
 /// </summary>
 /// <remarks>
 /// Connections come in two kinds, fixed when they connect: those that see reporters' names and phones, and those
@@ -18,7 +20,7 @@ namespace CmacLive.Api.Hubs;
 /// request once to each set, unmasked to one and masked to the other, and everything else to both.
 /// </remarks>
 [Authorize(Policy = Policies.Read)]
-public sealed class OpsHub : Hub
+public sealed class OpsHub(OpsHubConnections connections) : Hub
 {
     public const string Path = "/hubs/ops";
 
@@ -36,6 +38,20 @@ public sealed class OpsHub : Hub
 
     private const string MaskedItem = "masked";
 
+    /// <summary>The query parameter that asks for assets' updates in batches.</summary>
+    public const string BatchedQuery = "batched";
+
+    private const string BatchedItem = "batched";
+
+    /// <summary>
+    /// Assets' updates have groups of their own, by how a connection takes them (<paramref name="batched"/>): those focused on
+    /// <paramref name="unit"/>, or with a null unit those focused on none.
+    /// </summary>
+    public static string AssetGroup(string? unit, bool batched) => (batched ? "assets:batched:" : "assets:") + (unit ?? "*");
+
+    /// <summary>Every connection that takes assets' updates one way or the other, whatever its focus (for an SOS).</summary>
+    public static string EveryAssetGroup(bool batched) => batched ? "assets:batched" : "assets";
+
     /// <summary>Dashboards focused on <paramref name="unit"/>, that see personal data.</summary>
     public static string UnitGroup(string unit) => "unit:" + unit;
 
@@ -46,9 +62,24 @@ public sealed class OpsHub : Hub
     {
         var masked = Context.User is not { } user || !Roles.SeesPersonalData(user);
         Context.Items[MaskedItem] = masked;
+        var batched = string.Equals(Context.GetHttpContext()?.Request.Query[BatchedQuery], "true", StringComparison.OrdinalIgnoreCase);
+        Context.Items[BatchedItem] = batched;
+        connections.Opened(batched);
         await Groups.AddToGroupAsync(Context.ConnectionId, masked ? ConnectedMasked : Connected);
         await Groups.AddToGroupAsync(Context.ConnectionId, masked ? EverythingMasked : Everything);
+        await Groups.AddToGroupAsync(Context.ConnectionId, EveryAssetGroup(batched));
+        await Groups.AddToGroupAsync(Context.ConnectionId, AssetGroup(null, batched));
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(BatchedItem, out var batched))
+        {
+            connections.Closed(batched is true); // counted when it connected
+        }
+
+        return base.OnDisconnectedAsync(exception);
     }
 
     [Authorize(Policy = Policies.Read)]
@@ -66,27 +97,32 @@ public sealed class OpsHub : Hub
         }
 
         var masked = !(Context.Items.TryGetValue(MaskedItem, out var kind) && kind is false);
+        var batched = Context.Items.TryGetValue(BatchedItem, out var taken) && taken is true;
         Func<string, string> group = masked ? MaskedUnitGroup : UnitGroup;
         var wanted = (units ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();
         var previous = Context.Items.TryGetValue(nameof(Focus), out var value) && value is string[] list ? list : [];
         foreach (var unit in previous.Except(wanted, StringComparer.Ordinal))
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, group(unit));
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, AssetGroup(unit, batched));
         }
 
         foreach (var unit in wanted.Except(previous, StringComparer.Ordinal))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, group(unit));
+            await Groups.AddToGroupAsync(Context.ConnectionId, AssetGroup(unit, batched));
         }
 
         var everything = masked ? EverythingMasked : Everything;
         if (wanted.Length == 0)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, everything);
+            await Groups.AddToGroupAsync(Context.ConnectionId, AssetGroup(null, batched));
         }
         else
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, everything);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, AssetGroup(null, batched));
         }
 
         Context.Items[nameof(Focus)] = wanted;

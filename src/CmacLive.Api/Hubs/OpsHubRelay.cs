@@ -25,6 +25,7 @@ public sealed partial class OpsHubRelay(
     IGrainFactory grains,
     HubDirectory hubs,
     IHubContext<OpsHub> hub,
+    OpsHubConnections connections,
     IEnumerable<IDeviceCommandSink> sinks,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
@@ -70,7 +71,8 @@ public sealed partial class OpsHubRelay(
 
     // Each unit's group names, so the hot path does not build them for every update: touched only by the send loop.
     private readonly Dictionary<string, UnitGroups> _unitGroups = new(StringComparer.Ordinal);
-    private readonly UnitGroups _noUnit = new([OpsHub.Connected, OpsHub.ConnectedMasked], [OpsHub.Connected], [OpsHub.ConnectedMasked]);
+    private readonly UnitGroups _noUnit = new([OpsHub.Connected, OpsHub.ConnectedMasked], [OpsHub.Connected], [OpsHub.ConnectedMasked], [], "");
+    private readonly string[] _everyAsset = [OpsHub.EveryAssetGroup(batched: false)];
 
     private readonly string _siloAddress = silo.SiloAddress.ToParsableString();
     private readonly IDeviceCommandSink[] _sinks = [.. sinks];
@@ -383,23 +385,7 @@ public sealed partial class OpsHubRelay(
         }
 
         await SendCommandsAsync(batch);
-        foreach (var status in batch.Assets.Values)
-        {
-            // So does an asset in SOS, and its first update after it, which ends the SOS on every map.
-            bool everyone;
-            if (status.State == AssetState.Sos)
-            {
-                _inSos.Add(status.Id);
-                everyone = true;
-            }
-            else
-            {
-                everyone = _inSos.Remove(status.Id);
-            }
-
-            var clients = everyone ? hub.Clients.All : hub.Clients.Groups(GroupsOf(status.Unit).Both);
-            await clients.SendAsync("assetUpdated", status, cancellationToken);
-        }
+        await SendAssetsAsync(batch.Assets.Values, cancellationToken);
 
         foreach (var area in batch.Areas.Values)
         {
@@ -422,6 +408,79 @@ public sealed partial class OpsHubRelay(
         }
     }
 
+    /// <summary>
+    /// Assets' updates: one by one (<c>assetUpdated</c>) to the dashboards that take them so, and as arrays
+    /// (<c>assetsUpdated</c>) to those that take them in batches: to those focused on no unit one array, to those focused on
+    /// a unit one of its assets. An asset in SOS, and its first update after it, which ends the SOS on every map, reach
+    /// every dashboard whatever its focus.
+    /// </summary>
+    private async Task SendAssetsAsync(IReadOnlyCollection<AssetStatus> statuses, CancellationToken cancellationToken)
+    {
+        if (statuses.Count == 0)
+        {
+            return;
+        }
+
+        var single = connections.Single > 0;
+        var batched = connections.Batched > 0;
+        List<AssetStatus>? everyone = null;
+        List<AssetStatus>? unfocused = null;
+        Dictionary<string, List<AssetStatus>>? byUnit = null;
+        foreach (var status in statuses)
+        {
+            bool toEveryone;
+            if (status.State == AssetState.Sos)
+            {
+                _inSos.Add(status.Id);
+                toEveryone = true;
+            }
+            else
+            {
+                toEveryone = _inSos.Remove(status.Id);
+            }
+
+            if (single)
+            {
+                await hub.Clients.Groups(toEveryone ? _everyAsset : GroupsOf(status.Unit).Single).SendAsync("assetUpdated", status, cancellationToken);
+            }
+
+            if (!batched)
+            {
+                continue;
+            }
+
+            if (toEveryone)
+            {
+                (everyone ??= []).Add(status);
+                continue;
+            }
+
+            (unfocused ??= new List<AssetStatus>(statuses.Count)).Add(status);
+            byUnit ??= new Dictionary<string, List<AssetStatus>>(StringComparer.Ordinal);
+            if (!byUnit.TryGetValue(status.Unit, out var ofUnit))
+            {
+                byUnit[status.Unit] = ofUnit = [];
+            }
+
+            ofUnit.Add(status);
+        }
+
+        if (everyone is not null)
+        {
+            await hub.Clients.Group(OpsHub.EveryAssetGroup(batched: true)).SendAsync("assetsUpdated", everyone, cancellationToken);
+        }
+
+        if (unfocused is not null)
+        {
+            await hub.Clients.Group(OpsHub.AssetGroup(null, batched: true)).SendAsync("assetsUpdated", unfocused, cancellationToken);
+        }
+
+        foreach (var (unit, ofUnit) in byUnit ?? [])
+        {
+            await hub.Clients.Group(GroupsOf(unit).Batched).SendAsync("assetsUpdated", ofUnit, cancellationToken);
+        }
+    }
+
     /// <summary>The groups of dashboards that see <paramref name="unit"/>: unfocused ones and those focused on it, of both kinds.</summary>
     private UnitGroups GroupsOf(string unit)
     {
@@ -434,7 +493,8 @@ public sealed partial class OpsHubRelay(
 
             string[] full = [OpsHub.Everything, OpsHub.UnitGroup(unit)];
             string[] masked = [OpsHub.EverythingMasked, OpsHub.MaskedUnitGroup(unit)];
-            groups = new UnitGroups([.. full, .. masked], full, masked);
+            groups = new UnitGroups([.. full, .. masked], full, masked,
+                [OpsHub.AssetGroup(null, batched: false), OpsHub.AssetGroup(unit, batched: false)], OpsHub.AssetGroup(unit, batched: true));
             _unitGroups[unit] = groups;
         }
 
@@ -488,7 +548,8 @@ public sealed partial class OpsHubRelay(
     }
 
     /// <summary>Group names for one unit: <see cref="Both"/> kinds of dashboard, those that see personal data (<see cref="Full"/>), those that see it <see cref="Masked"/>.</summary>
-    private sealed record UnitGroups(string[] Both, string[] Full, string[] Masked);
+    /// <summary>A unit's groups: for requests and alerts (<see cref="Both"/>, <see cref="Full"/>, <see cref="Masked"/>), and for assets' updates one by one and in batches.</summary>
+    private sealed record UnitGroups(string[] Both, string[] Full, string[] Masked, string[] Single, string Batched);
 
     /// <summary>Updates waiting for the send loop: the newest of each asset, area and alert (an alert raised meanwhile stays raised).</summary>
     private sealed class Pending

@@ -779,12 +779,13 @@ function replacePicture(kind, known, snapshot, drop) {
 
 async function connect() {
   hub = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/ops', { accessTokenFactory: accessToken, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
+    // Assets' updates come as one array per feed batch (assetsUpdated), not one message each.
+    .withUrl('/hubs/ops?batched=true', { accessTokenFactory: accessToken, transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
     .configureLogging(signalR.LogLevel.None)
     .build();
   hub.serverTimeoutInMilliseconds = 12000; // the server pings every 5 s
   hub.keepAliveIntervalInMilliseconds = 5000;
-  hub.on('assetUpdated', (status) => {
+  const assetUpdated = (status) => {
     fromHub('assets', status);
     if (status.state === 'sos') {
       sosAlarm(status.id);
@@ -792,7 +793,9 @@ async function connect() {
       sosSounded.delete(status.id);
       dropProvisional(status.id);
     }
-  });
+  };
+  hub.on('assetUpdated', assetUpdated);
+  hub.on('assetsUpdated', (statuses) => statuses.forEach(assetUpdated));
   hub.on('alertRaised', (alert) => {
     const known = alerts.has(alert.id) || pending.alerts.has(alert.id);
     if (alert.provisional) {
