@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CmacLive.History;
 using Microsoft.Extensions.Hosting;
@@ -6,23 +7,28 @@ using Microsoft.Extensions.Logging;
 namespace CmacLive.Storage.History;
 
 /// <summary>
-/// Group commit for history: appends queue here and one writer takes everything queued, writes it as a
-/// single batch and completes every waiting append once the batch is committed. While a batch is being
-/// written the next one gathers, so batches grow with load and no append waits for a timer. When the
-/// database is unreachable the writer keeps retrying the same batch and its appends stay incomplete, so
-/// nothing is acknowledged that is not stored; further appends are refused at once with
-/// <see cref="HistoryUnavailableException"/> until a write succeeds again, so devices hear "not stored"
-/// at once instead of after a call timeout, and grains do not pile up calls behind the outage.
+/// Group commit for history: appends queue here and one writer takes everything queued, writes it (in batches of at most
+/// <see cref="MaxBatch"/>) and then completes every waiting append at once, one completion per round for all of them.
+/// While a round is being written the next one gathers, so rounds grow with load and no append waits for a timer. An append
+/// queues its record first and then takes the round's completion; the writer swaps the completion first and then takes
+/// the queue, so an append is never told "stored" before its record is (at worst it waits one round more). When the
+/// database is unreachable the writer keeps retrying the same round and its appends stay incomplete, so nothing is
+/// acknowledged that is not stored; further appends are refused at once with <see cref="HistoryUnavailableException"/>
+/// until a write succeeds again, so devices hear "not stored" at once instead of after a call timeout, and grains do not
+/// pile up calls behind the outage. Each grain awaits its append before the next, so the queue holds at most one record
+/// per grain and connection.
 /// </summary>
 public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<BatchingHistoryStore> logger) : BackgroundService, IHistoryStore
 {
     private const int MaxBatch = 2000;
-    private const int QueueCapacity = 50_000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
-        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly ConcurrentQueue<FixRecord> _fixes = new();
+    private readonly ConcurrentQueue<EventRecord> _events = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
+    private TaskCompletionSource _round = NewRound();
     private long _batches;
     private long _records;
     private volatile bool _failing;
@@ -32,9 +38,27 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
 
     public (long Batches, long Records) Written => (Interlocked.Read(ref _batches), Interlocked.Read(ref _records));
 
-    public Task AppendAsync(FixRecord fix) => EnqueueAsync(new Pending(fix, null));
+    public Task AppendAsync(FixRecord fix)
+    {
+        if (_failing)
+        {
+            return Task.FromException(new HistoryUnavailableException());
+        }
 
-    public Task AppendAsync(EventRecord record) => EnqueueAsync(new Pending(null, record));
+        _fixes.Enqueue(fix);
+        return Joined();
+    }
+
+    public Task AppendAsync(EventRecord record)
+    {
+        if (_failing)
+        {
+            return Task.FromException(new HistoryUnavailableException());
+        }
+
+        _events.Enqueue(record);
+        return Joined();
+    }
 
     public Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         sink.ReadTrackAsync(assetId, from, to, limit, cancellationToken);
@@ -42,59 +66,64 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
     public Task<IReadOnlyList<HistoryEvent>> ReadEventsAsync(string assetId, string kind, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
         sink.ReadEventsAsync(assetId, kind, from, to, limit, cancellationToken);
 
-    private async Task EnqueueAsync(Pending pending)
+    /// <summary>The completion of the round that will take a record queued before this call (or of a later one).</summary>
+    private Task Joined()
     {
-        if (_failing)
-        {
-            throw new HistoryUnavailableException();
-        }
-
-        await _queue.Writer.WriteAsync(pending);
-        await pending.Done.Task;
+        var round = Volatile.Read(ref _round).Task;
+        _wake.Writer.TryWrite(true);
+        return round;
     }
+
+    private static TaskCompletionSource NewRound() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<Pending>(MaxBatch);
         var fixes = new List<FixRecord>(MaxBatch);
         var events = new List<EventRecord>();
+        TaskCompletionSource? round = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await _wake.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+                _wake.Reader.TryRead(out _);
+                if (_fixes.IsEmpty && _events.IsEmpty)
                 {
-                    batch.Add(pending);
-                    if (pending.Fix is { } fix)
+                    continue;
+                }
+
+                // The round's completion first, then everything queued: whoever took this completion queued before the swap.
+                round = Interlocked.Exchange(ref _round, NewRound());
+                bool more;
+                do
+                {
+                    while (fixes.Count + events.Count < MaxBatch && _fixes.TryDequeue(out var fix))
                     {
                         fixes.Add(fix);
                     }
-                    else
+
+                    while (fixes.Count + events.Count < MaxBatch && _events.TryDequeue(out var record))
                     {
-                        events.Add(pending.Event!);
+                        events.Add(record);
                     }
-                }
 
-                await WriteWithRetryAsync(fixes, events, stoppingToken);
-                foreach (var done in batch)
-                {
-                    done.Done.TrySetResult();
+                    more = fixes.Count + events.Count == MaxBatch;
+                    await WriteWithRetryAsync(fixes, events, stoppingToken);
+                    Interlocked.Increment(ref _batches);
+                    Interlocked.Add(ref _records, fixes.Count + events.Count);
+                    fixes.Clear();
+                    events.Clear();
                 }
+                while (more); // until the queue was seen empty: every record queued before the swap is written
 
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _records, batch.Count);
-                batch.Clear();
-                fixes.Clear();
-                events.Clear();
+                round.TrySetResult();
+                round = null;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: whatever was not written is not acknowledged either.
-            foreach (var left in batch)
-            {
-                left.Done.TrySetCanceled(stoppingToken);
-            }
+            round?.TrySetCanceled(stoppingToken);
+            Volatile.Read(ref _round).TrySetCanceled(stoppingToken);
         }
     }
 
@@ -122,11 +151,6 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
-    }
-
-    private sealed record Pending(FixRecord? Fix, EventRecord? Event)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(LogLevel.Error, "History batch of {Count} records could not be written; retrying in {Delay}")]
