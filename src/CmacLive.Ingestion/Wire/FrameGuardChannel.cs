@@ -125,10 +125,16 @@ internal sealed class FrameGuardChannel(
         {
             while (true)
             {
-                var memory = writer.GetMemory(4096);
+                Memory<byte> memory;
                 int read;
                 try
                 {
+                    // A zero-byte read waits for data without holding a buffer: an idle connection (a tracker between
+                    // fixes) keeps no read buffer of its own.
+#pragma warning disable CA2022 // a zero-byte read only waits: there is nothing to read exactly
+                    await stream.ReadAsync(Memory<byte>.Empty);
+#pragma warning restore CA2022
+                    memory = writer.GetMemory(4096);
                     read = await stream.ReadAsync(memory);
                 }
                 catch (ObjectDisposedException)
