@@ -104,15 +104,16 @@ public static class IngestBenchmark
             }
 
             var atKnee = steps.FirstOrDefault(s => s.Rate == knee);
+            var top = steps.Count == options.Rates.Length && steps[^1].KeptUp;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {mode}: knee {knee} fixes/s; at half the knee ({knee / 2}/s) fix→dashboard p99 {half?.P99 ?? double.NaN:0} ms"));
+                $"  {mode}: knee {(top ? "≥ " : "")}{knee} fixes/s{(top ? " (the ladder's top rate kept up)" : "")}; at half the knee ({knee / 2}/s) fix→dashboard p99 {half?.P99 ?? double.NaN:0} ms"));
             var notes = await target.NotesAsync();
             if (notes.Length > 0)
             {
                 Console.WriteLine($"  notes: {notes.TrimEnd()}");
             }
 
-            return new ModeResult(knee, half, atKnee);
+            return new ModeResult(knee, top, half, atKnee);
         }
         finally
         {
@@ -178,9 +179,13 @@ public static class IngestBenchmark
         using var stopProbe = new CancellationTokenSource();
         var sos = target.Sos?.RunAsync(stopProbe.Token);
 
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = (Target: target.CpuSeconds(), Self: self.TotalProcessorTime.TotalSeconds);
         var clock = Stopwatch.StartNew();
         var sent = await load.RunAsync(rate, TimeSpan.FromSeconds(seconds));
         var loaded = clock.Elapsed;
+        self.Refresh();
+        var cpu = (Target: (target.CpuSeconds() - cpuBefore.Target) / loaded.TotalSeconds * 100, Self: (self.TotalProcessorTime.TotalSeconds - cpuBefore.Self) / loaded.TotalSeconds * 100);
         await stopProbe.CancelAsync();
 
         // Drain: until every fix sent arrived and the newest of every device is on every dashboard, or the cap.
@@ -215,7 +220,7 @@ public static class IngestBenchmark
         var achieved = sent / loaded.TotalSeconds;
         var keptUp = arrived >= sent && newestAt <= KeepUpWithin && achieved >= rate * 0.95;
         return new Step(rate, achieved, keptUp, drained, Benchmarks.Percentile(latencies, 0.5), Benchmarks.Percentile(latencies, 0.99),
-            target.RssMb(), sent, arrived, probes);
+            target.RssMb(), cpu.Target, cpu.Self, sent, arrived, probes);
     }
 
     /// <summary>Fixes arrived: with QoS 1, those acknowledged (each after it was durable); else what the target counts.</summary>
@@ -287,19 +292,19 @@ public static class IngestBenchmark
         var cluster = results.GetValueOrDefault("cluster");
         foreach (var (mode, result) in results)
         {
-            Console.WriteLine($"knee {mode}: {result.Knee} fixes/s");
+            Console.WriteLine($"knee {mode}: {result.Shown}");
         }
 
         if (qos0 is not null && relay is not null)
         {
             var ratio = Ratio(qos0.Knee, relay.Knee);
-            Console.WriteLine(string.Create(ci, $"goal: product QoS 0 knee ≥ bare relay knee: {Met(ratio >= 1.0)} (qos0 {qos0.Knee}/s, relay {relay.Knee}/s, ratio {ratio:0.00})"));
+            Console.WriteLine(string.Create(ci, $"goal: product QoS 0 knee ≥ bare relay knee: {Met(ratio >= 1.0)} (qos0 {qos0.Shown}, relay {relay.Shown}, ratio {ratio:0.00})"));
         }
 
         if (qos1 is not null && qos0 is not null)
         {
             var ratio = Ratio(qos1.Knee, qos0.Knee);
-            Console.WriteLine(string.Create(ci, $"goal: QoS 1 knee ≥ 0.5 × QoS 0 knee: {Met(ratio >= 0.5)} (qos1 {qos1.Knee}/s, qos0 {qos0.Knee}/s, ratio {ratio:0.00})"));
+            Console.WriteLine(string.Create(ci, $"goal: QoS 1 knee ≥ 0.5 × QoS 0 knee: {Met(ratio >= 0.5)} (qos1 {qos1.Shown}, qos0 {qos0.Shown}, ratio {ratio:0.00})"));
         }
 
         if (qos0 is not null)
@@ -320,13 +325,13 @@ public static class IngestBenchmark
         if (postgres is not null && qos0 is not null)
         {
             var ratio = Ratio(postgres.Knee, qos0.Knee);
-            Console.WriteLine(string.Create(ci, $"goal: PostgreSQL knee ≥ 0.8 × SQLite's: {Met(ratio >= 0.8)} (postgres {postgres.Knee}/s, sqlite {qos0.Knee}/s, ratio {ratio:0.00})"));
+            Console.WriteLine(string.Create(ci, $"goal: PostgreSQL knee ≥ 0.8 × SQLite's: {Met(ratio >= 0.8)} (postgres {postgres.Shown}, sqlite {qos0.Shown}, ratio {ratio:0.00})"));
         }
 
         if (cluster is not null && postgres is not null)
         {
             var ratio = Ratio(cluster.Knee, postgres.Knee);
-            Console.WriteLine(string.Create(ci, $"goal: two silos on PostgreSQL ≥ 1.6 × one: {Met(ratio >= 1.6)} (cluster {cluster.Knee}/s, one silo {postgres.Knee}/s, ratio {ratio:0.00})"));
+            Console.WriteLine(string.Create(ci, $"goal: two silos on PostgreSQL ≥ 1.6 × one: {Met(ratio >= 1.6)} (cluster {cluster.Shown}, one silo {postgres.Shown}, ratio {ratio:0.00})"));
         }
     }
 
@@ -337,11 +342,15 @@ public static class IngestBenchmark
 
     private sealed record IngestOptions(int Devices, int Seconds, int Dashboards, int[] Rates, bool KeepGoing, string? Postgres);
 
-    private sealed record ModeResult(int Knee, Step? Half, Step? AtKnee);
-
-    private sealed record Step(int Rate, double Achieved, bool KeptUp, TimeSpan? Drained, double P50, double P99, double RssMb, long Sent, long Arrived, List<double?> Sos)
+    /// <summary>A mode's knee; <paramref name="AtTop"/> when the ladder's top rate kept up (the knee is at least that).</summary>
+    private sealed record ModeResult(int Knee, bool AtTop, Step? Half, Step? AtKnee)
     {
-        public const string Header = "      rate  achieved  kept up   drain s   p50 ms   p99 ms   RSS MB   arrived/sent        SOS p50/max ms (n, missed)";
+        public string Shown => $"{(AtTop ? "≥ " : "")}{Knee}/s";
+    }
+
+    private sealed record Step(int Rate, double Achieved, bool KeptUp, TimeSpan? Drained, double P50, double P99, double RssMb, double TargetCpu, double SelfCpu, long Sent, long Arrived, List<double?> Sos)
+    {
+        public const string Header = "      rate  achieved  kept up   drain s   p50 ms   p99 ms   RSS MB  CPU % (broker/silo, bench)   arrived/sent        SOS p50/max ms (n, missed)";
 
         public string Row
         {
@@ -350,7 +359,7 @@ public static class IngestBenchmark
                 var sos = Sos.OfType<double>().Order().ToList();
                 var missed = Sos.Count - sos.Count;
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"  {Rate,8} {Achieved,9:0} {(KeptUp ? "yes" : "no"),8} {(Drained is { } d ? d.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) : ">30"),9} {P50,8:0} {P99,8:0} {RssMb,8:0} {Arrived,8}/{Sent,-8} {(Sos.Count == 0 ? "-" : $"{Benchmarks.Percentile(sos, 0.5):0}/{(sos.Count > 0 ? sos[^1] : double.NaN):0} ({Sos.Count}, {missed})")}");
+                    $"  {Rate,8} {Achieved,9:0} {(KeptUp ? "yes" : "no"),8} {(Drained is { } d ? d.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) : ">30"),9} {P50,8:0} {P99,8:0} {RssMb,8:0} {TargetCpu,12:0} {SelfCpu,14:0}    {Arrived,8}/{Sent,-8} {(Sos.Count == 0 ? "-" : $"{Benchmarks.Percentile(sos, 0.5):0}/{(sos.Count > 0 ? sos[^1] : double.NaN):0} ({Sos.Count}, {missed})")}");
             }
         }
     }

@@ -28,6 +28,9 @@ public interface IIngestTarget : IAsyncDisposable
     /// <summary>The resident memory of the broker's or silos' processes, in MB.</summary>
     double RssMb();
 
+    /// <summary>CPU time used so far by the broker's or silos' processes, in seconds.</summary>
+    double CpuSeconds();
+
     /// <summary>What went wrong on the product's side, for the report: refused uplinks and warnings in its log.</summary>
     Task<string> NotesAsync();
 }
@@ -47,6 +50,8 @@ public sealed class RelayTarget(BareRelay relay) : IIngestTarget
     public List<double> TakeLatencies() => relay.TakeLatencies();
 
     public double RssMb() => SiloMemory.RssBytes(relay.ProcessId) / 1048576.0;
+
+    public double CpuSeconds() => SiloMemory.CpuSeconds(relay.ProcessId);
 
     public Task<string> NotesAsync() => Task.FromResult("");
 
@@ -177,6 +182,8 @@ public sealed class ProductTarget : IIngestTarget
 
     public double RssMb() => _silos.Sum(s => SiloMemory.RssBytes(s.ProcessId)) / 1048576.0;
 
+    public double CpuSeconds() => _silos.Sum(s => SiloMemory.CpuSeconds(s.ProcessId));
+
     public async Task<string> NotesAsync()
     {
         var notes = new StringBuilder();
@@ -191,7 +198,7 @@ public sealed class ProductTarget : IIngestTarget
             var troubles = Troubles.Sum(silo.Count) - silo.Count(ProbeLines);
             if (troubles > 0)
             {
-                var last = silo.Tail.Split('\n').Where(l => !l.Contains(ProbeLines, StringComparison.Ordinal)).TakeLast(8);
+                var last = silo.Tail.Split('\n').Where(l => Troubles.Any(t => l.Contains(t, StringComparison.Ordinal)) && !l.Contains(ProbeLines, StringComparison.Ordinal)).TakeLast(8);
                 notes.Append(CultureInfo.InvariantCulture, $"silo {silo.Name}: {troubles} warning/error lines besides the probe's SOS, the last ones:\n{string.Join('\n', last)}\n");
             }
         }

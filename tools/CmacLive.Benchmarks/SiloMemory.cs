@@ -24,6 +24,21 @@ public static class SiloMemory
         return kb is null ? 0 : long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
     }
 
+    /// <summary>CPU time the process used so far (user and system), in seconds; 0 when it cannot be read.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var path = $"/proc/{pid}/stat";
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        // After the command's closing parenthesis: state is field 3, utime 14 and stime 15, in clock ticks (100 a second).
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
     /// <summary>Induces a full blocking GC in the .NET process <paramref name="pid"/> over its diagnostics port; why not, when it failed.</summary>
     public static async Task<string?> CollectAsync(int pid)
     {
