@@ -199,7 +199,8 @@ public sealed class ProductTarget : IIngestTarget
             if (troubles > 0)
             {
                 var last = silo.Tail.Split('\n').Where(l => Troubles.Any(t => l.Contains(t, StringComparison.Ordinal)) && !l.Contains(ProbeLines, StringComparison.Ordinal)).TakeLast(8);
-                notes.Append(CultureInfo.InvariantCulture, $"silo {silo.Name}: {troubles} warning/error lines besides the probe's SOS, the last ones:\n{string.Join('\n', last)}\n");
+                var shown = last.Any() ? $"the last ones:\n{string.Join('\n', last)}" : "(no longer among the last lines kept)";
+                notes.Append(CultureInfo.InvariantCulture, $"silo {silo.Name}: {troubles} warning/error lines besides the probe's SOS, {shown}\n");
             }
         }
 
