@@ -21,6 +21,10 @@ public static class Benchmarks
                  [--assets 200] [--requests 4000]
                dotnet run -c Release --project tools/CmacLive.Benchmarks -- network
                  [--devices 200] [--seconds 10] [--rounds 3] [--attempts 300]
+               dotnet run -c Release --project tools/CmacLive.Benchmarks -- ingest
+                 [--modes relay,qos0,qos1[,postgres,cluster]] [--devices 1000] [--seconds 10] [--dashboards 10]
+                 [--rates 2500,5000,7500,10000,12500,15000,20000,25000,30000] [--keep-going]
+                 [--postgres "<server connection string>"] [--memory 2000,10000]
         """;
 
     public static int Fail()

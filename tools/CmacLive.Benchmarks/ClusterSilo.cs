@@ -5,9 +5,10 @@ using System.Net.Sockets;
 namespace CmacLive.Benchmarks;
 
 /// <summary>
-/// A silo of a cluster on PostgreSQL run as a process of its own (the built <c>silo/CmacLive.Silo</c> of this
-/// configuration), on loopback ports that stay the same when it is killed (SIGKILL) and started again, as a service
-/// manager restarts a crashed silo. Every line it writes can be watched and counted.
+/// A silo run as a process of its own (the built <c>silo/CmacLive.Silo</c> of this configuration): of a cluster on
+/// PostgreSQL, or alone on the embedded defaults (SQLite in a folder of its own). Its loopback ports stay the same when
+/// it is killed (SIGKILL) and started again, as a service manager restarts a crashed silo. Every line it writes can be
+/// watched and counted.
 /// </summary>
 public sealed class ClusterSilo : IAsyncDisposable
 {
@@ -19,7 +20,7 @@ public sealed class ClusterSilo : IAsyncDisposable
     private readonly string[] _counted;
     private Process _process;
 
-    private ClusterSilo(string name, string database, int httpPort, int mqttPort, int siloPort, string token, string[] counted)
+    private ClusterSilo(string name, string[] settings, int httpPort, int mqttPort, int siloPort, string token, string[] counted)
     {
         Name = name;
         HttpPort = httpPort;
@@ -39,8 +40,8 @@ public sealed class ClusterSilo : IAsyncDisposable
             dll,
             "--urls", $"http://127.0.0.1:{httpPort}",
             $"--Mqtt:Port={mqttPort}", "--Mqtt:BindAddress=127.0.0.1",
-            "--Storage:Provider=Postgres", $"--Storage:ConnectionString={database}",
-            "--Cluster:Provider=Postgres", "--Cluster:AdvertisedAddress=127.0.0.1", $"--Cluster:SiloPort={siloPort}",
+            .. settings,
+            "--Cluster:AdvertisedAddress=127.0.0.1", $"--Cluster:SiloPort={siloPort}",
             $"--Auth:AdminToken={token}",
             "--Logging:Console:FormatterName=simple", "--Logging:Console:FormatterOptions:SingleLine=true",
             "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
@@ -72,6 +73,9 @@ public sealed class ClusterSilo : IAsyncDisposable
 
     public int Starts { get; private set; }
 
+    /// <summary>The process id of the silo as it runs now.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The last lines written, for a failure message.</summary>
     public string Tail
     {
@@ -85,9 +89,16 @@ public sealed class ClusterSilo : IAsyncDisposable
     }
 
     /// <summary>Starts a silo and waits until its <c>/health</c> answers 200; lines containing one of <paramref name="counted"/> are counted.</summary>
-    public static async Task<ClusterSilo> StartAsync(string name, string database, string token, params string[] counted)
+    public static Task<ClusterSilo> StartAsync(string name, string database, string token, params string[] counted) =>
+        StartWithAsync(name, ["--Storage:Provider=Postgres", $"--Storage:ConnectionString={database}", "--Cluster:Provider=Postgres"], token, counted);
+
+    /// <summary>
+    /// Starts a silo with <paramref name="settings"/> for its storage and cluster, and any others (<c>--Key=value</c>);
+    /// none: alone on the embedded defaults, in the folder the silo picks.
+    /// </summary>
+    public static async Task<ClusterSilo> StartWithAsync(string name, string[] settings, string token, params string[] counted)
     {
-        var silo = new ClusterSilo(name, database, FreePort(), FreePort(), FreePort(), token, counted);
+        var silo = new ClusterSilo(name, settings, FreePort(), FreePort(), FreePort(), token, counted);
         await silo.BeginAsync();
         return silo;
     }

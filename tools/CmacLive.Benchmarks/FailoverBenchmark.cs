@@ -228,7 +228,7 @@ public static class FailoverBenchmark
 
     private static string Show(double? ms) => ms is { } m ? string.Create(CultureInfo.InvariantCulture, $"{m:0} ms") : "never";
 
-    private static async Task WaitActiveAsync(BenchPostgres postgres, int count, TimeSpan within)
+    internal static async Task WaitActiveAsync(BenchPostgres postgres, int count, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
         while ((await postgres.MembershipAsync()).Count(m => m.Status == Active) != count)

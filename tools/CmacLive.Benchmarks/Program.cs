@@ -9,6 +9,8 @@ return args.FirstOrDefault() switch
     "auth" => await AuthBenchmark.RunAsync(args[1..]),
     "network" => await NetworkBenchmark.RunAsync(args[1..]),
     "failover" => await FailoverBenchmark.RunAsync(args[1..]),
+    IngestBenchmark.Command => await IngestBenchmark.RunAsync(args[1..]),
+    BareRelay.Command => await BareRelay.ServeAsync(args[1..]),
     _ => Fail(),
 };
 

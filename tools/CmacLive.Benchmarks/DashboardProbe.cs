@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace CmacLive.Benchmarks;
+
+/// <summary>
+/// A dashboard of the ingest benchmark: a SignalR client on a silo's hub (<c>/hubs/ops</c>, the admin token as
+/// bearer) that takes every <c>assetUpdated</c>'s latency from its position's device time, notes the newest position
+/// per asset, and when each <c>alertRaised</c> first arrived. Only the fields it needs are read.
+/// </summary>
+public sealed class DashboardProbe : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly IReadOnlyDictionary<string, int> _assets;
+    private readonly long[] _newest;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<DateTimeOffset>> _alerts = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private List<double> _latencies = [];
+
+    private DashboardProbe(HubConnection connection, IReadOnlyDictionary<string, int> assets)
+    {
+        _connection = connection;
+        _assets = assets;
+        _newest = new long[assets.Count];
+    }
+
+    /// <summary>Connects to <paramref name="silo"/>'s hub; <paramref name="assets"/> numbers the assets of the load.</summary>
+    public static async Task<DashboardProbe> ConnectAsync(Uri silo, string token, IReadOnlyDictionary<string, int> assets)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(silo, "/hubs/ops"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        var probe = new DashboardProbe(connection, assets);
+        connection.On<AssetUpdate>("assetUpdated", probe.OnAsset);
+        connection.On<AlertRaised>("alertRaised", probe.OnAlert);
+        await connection.StartAsync();
+        return probe;
+    }
+
+    /// <summary>Whether the newest fix of each device is on this dashboard.</summary>
+    public bool HasNewest(IReadOnlyList<LoadDevice> devices) => devices.All(d => Volatile.Read(ref _newest[d.Index]) >= d.LastTs);
+
+    /// <summary>The latencies (ms) noted since the last call.</summary>
+    public List<double> TakeLatencies()
+    {
+        lock (_lock)
+        {
+            var taken = _latencies;
+            _latencies = [];
+            return taken;
+        }
+    }
+
+    /// <summary>When the first <c>alertRaised</c> with this id arrived (provisional or not), or null within the time.</summary>
+    public async Task<DateTimeOffset?> AlertAsync(string id, TimeSpan within)
+    {
+        try
+        {
+            return await Slot(id).Task.WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private void OnAsset(AssetUpdate update)
+    {
+        if (update.Position is not { } position || !_assets.TryGetValue(update.Id, out var index))
+        {
+            return;
+        }
+
+        var ts = position.Ts.ToUnixTimeMilliseconds();
+        var latency = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ts;
+        if (ts > _newest[index])
+        {
+            Volatile.Write(ref _newest[index], ts);
+        }
+
+        lock (_lock)
+        {
+            _latencies.Add(latency);
+        }
+    }
+
+    private void OnAlert(AlertRaised alert) => Slot(alert.Id).TrySetResult(DateTimeOffset.UtcNow);
+
+    private TaskCompletionSource<DateTimeOffset> Slot(string id) =>
+        _alerts.GetOrAdd(id, _ => new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>What the benchmark reads of an <c>AssetStatus</c>.</summary>
+    public sealed record AssetUpdate(string Id, PositionTime? Position);
+
+    public sealed record PositionTime(DateTimeOffset Ts);
+
+    public sealed record AlertRaised(string Id);
+}
