@@ -12,6 +12,14 @@ public sealed class SqliteHistorySink(string connectionString, SqliteWriteGate g
         {
             await using var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
+            await using (var pragmas = connection.CreateCommand())
+            {
+                // A round touches a page or two per asset: a cache that holds the recent pages, and the write-ahead log
+                // copied back to the file once it is 64 MB rather than 4 MB, so a page written by many rounds is copied once.
+                pragmas.CommandText = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864";
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             if (fixes.Count > 0)
             {
