@@ -16,6 +16,7 @@ public static class SqliteSchema
 
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        await MoveFixHistoryAsync(connection, cancellationToken);
         await using (var schema = connection.CreateCommand())
         {
             schema.CommandText = SqlScript.Load("Sqlite.schema.sql");
@@ -33,6 +34,44 @@ public static class SqliteSchema
             upsert.Parameters.AddWithValue("@key", key);
             upsert.Parameters.AddWithValue("@text", text);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A file of an earlier version keeps fixes keyed by device with a second index by asset: its rows move, in one
+    /// transaction, to the table keyed by asset and time (every row kept; the same fix twice is one row).
+    /// </summary>
+    private static async Task MoveFixHistoryAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var probe = connection.CreateCommand())
+        {
+            probe.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_history_fix_asset_ts'";
+            if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+        }
+
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var move = connection.CreateCommand())
+        {
+            move.Transaction = transaction;
+            move.CommandText = """
+                ALTER TABLE history_fix RENAME TO history_fix_by_device;
+                CREATE TABLE history_fix
+                (
+                    device_id TEXT NOT NULL, ts INTEGER NOT NULL, asset_id TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+                    acc REAL NULL, alt REAL NULL, spd REAL NULL, hdg REAL NULL, bat INTEGER NULL, received_at INTEGER NOT NULL,
+                    PRIMARY KEY (asset_id, ts, device_id)
+                ) WITHOUT ROWID;
+                INSERT OR IGNORE INTO history_fix (device_id, ts, asset_id, lat, lon, acc, alt, spd, hdg, bat, received_at)
+                    SELECT device_id, ts, asset_id, lat, lon, acc, alt, spd, hdg, bat, received_at FROM history_fix_by_device
+                    ORDER BY asset_id, ts, device_id;
+                DROP TABLE history_fix_by_device;
+                """;
+            await move.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

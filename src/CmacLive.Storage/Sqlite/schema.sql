@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS OrleansStorage
 CREATE UNIQUE INDEX IF NOT EXISTS UX_OrleansStorage_Identity ON OrleansStorage
     (ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, ifnull(GrainIdExtensionString, ''));
 
--- History, append-only: every accepted fix once per (device, ts), and status reports and detections.
+-- History, append-only: every accepted fix once per (asset, ts, device), and status reports and detections.
+-- One tree, in the order it is read (an asset's track over time): a round of fixes from many devices touches one
+-- page per asset, not one per device and another per asset (files of earlier versions are moved to it at start).
 CREATE TABLE IF NOT EXISTS history_fix
 (
     device_id   TEXT    NOT NULL,
@@ -41,10 +43,8 @@ CREATE TABLE IF NOT EXISTS history_fix
     hdg         REAL    NULL,
     bat         INTEGER NULL,
     received_at INTEGER NOT NULL,
-    PRIMARY KEY (device_id, ts)
+    PRIMARY KEY (asset_id, ts, device_id)
 ) WITHOUT ROWID;
-
-CREATE INDEX IF NOT EXISTS ix_history_fix_asset_ts ON history_fix (asset_id, ts);
 
 CREATE TABLE IF NOT EXISTS history_event
 (
