@@ -66,7 +66,9 @@ public sealed partial class MqttBroker(
             throw new InvalidOperationException("Mqtt:Plain is false but MQTT over TLS is not configured (Mqtt:Tls:Certificate and Mqtt:Tls:Key): devices could not connect at all");
         }
 
+        // Each connection's buffer for what the silo sends (acknowledgements, downlinks) starts small and grows as needed.
         var serverOptions = new MqttServerOptionsBuilder().WithDefaultCommunicationTimeout(settings.ConnectTimeout).Build();
+        serverOptions.WriterBufferSize = 256;
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener]);
         _server.ValidatingConnectionAsync += OnValidatingConnection;
         _server.InterceptingPublishAsync += OnInterceptingPublish;

@@ -6,7 +6,7 @@ namespace CmacLive.Benchmarks;
 
 /// <summary>
 /// A dashboard of the ingest benchmark: a SignalR client on a silo's hub (<c>/hubs/ops</c>, the admin token as
-/// bearer) that takes every <c>assetUpdated</c>'s latency from its position's device time, notes the newest position
+/// bearer), taking assets' updates in batches (<c>assetsUpdated</c>) as the dashboard does, or one by one, that takes every update's latency from its position's device time, notes the newest position
 /// per asset, and when each <c>alertRaised</c> first arrived. Only the fields it needs are read.
 /// </summary>
 public sealed class DashboardProbe : IAsyncDisposable
@@ -26,10 +26,10 @@ public sealed class DashboardProbe : IAsyncDisposable
     }
 
     /// <summary>Connects to <paramref name="silo"/>'s hub; <paramref name="assets"/> numbers the assets of the load.</summary>
-    public static async Task<DashboardProbe> ConnectAsync(Uri silo, string token, IReadOnlyDictionary<string, int> assets)
+    public static async Task<DashboardProbe> ConnectAsync(Uri silo, string token, IReadOnlyDictionary<string, int> assets, bool batched = true)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(silo, "/hubs/ops"), o =>
+            .WithUrl(new Uri(silo, batched ? "/hubs/ops?batched=true" : "/hubs/ops"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
@@ -38,6 +38,13 @@ public sealed class DashboardProbe : IAsyncDisposable
             .Build();
         var probe = new DashboardProbe(connection, assets);
         connection.On<AssetUpdate>("assetUpdated", probe.OnAsset);
+        connection.On<AssetUpdate[]>("assetsUpdated", updates =>
+        {
+            foreach (var update in updates)
+            {
+                probe.OnAsset(update);
+            }
+        });
         connection.On<AlertRaised>("alertRaised", probe.OnAlert);
         await connection.StartAsync();
         return probe;

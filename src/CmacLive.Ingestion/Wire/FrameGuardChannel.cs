@@ -25,13 +25,18 @@ internal sealed class FrameGuardChannel(
     EndPoint remote,
     int maxPacketBytes,
     Action<FrameGuardChannel, FrameFault, long> refused,
-    FrameGuardChannel.PublishSeen? published = null)
+    FrameGuardChannel.PublishSeen? published = null,
+    System.Buffers.MemoryPool<byte>? segments = null)
     : IMqttChannel
 {
     /// <summary>A PUBLISH of at most <see cref="CaptureLimit"/> bytes is handed over as it arrives, before MQTTnet reads it.</summary>
     public const int CaptureLimit = 2048;
 
+    /// <summary>The most bytes one read from the socket takes (a segment of the read-ahead).</summary>
+    public const int SegmentSize = 4096;
+
     private readonly System.IO.Pipelines.Pipe _ahead = new(new System.IO.Pipelines.PipeOptions(
+        pool: segments, minimumSegmentSize: segments?.MaxBufferSize ?? -1,
         pauseWriterThreshold: maxPacketBytes + 16 * 1024, resumeWriterThreshold: maxPacketBytes / 2 + 8 * 1024, useSynchronizationContext: false));
     private Task? _pump;
     private string? _deviceId;
@@ -134,7 +139,7 @@ internal sealed class FrameGuardChannel(
 #pragma warning disable CA2022 // a zero-byte read only waits: there is nothing to read exactly
                     await stream.ReadAsync(Memory<byte>.Empty);
 #pragma warning restore CA2022
-                    memory = writer.GetMemory(4096);
+                    memory = writer.GetMemory(SegmentSize);
                     read = await stream.ReadAsync(memory);
                 }
                 catch (ObjectDisposedException)

@@ -22,6 +22,7 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
     // Each connection's channel, by the adapter MQTTnet names in its events (weakly: gone with the connection).
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMqttChannelAdapter, FrameGuardChannel> _channels = [];
 
+    private readonly SegmentPool _segments = new(FrameGuardChannel.SegmentSize, kept: 4096);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _sockets = [];
     private SslStreamCertificateContext? _certificate;
@@ -203,7 +204,7 @@ internal sealed partial class MqttListener(MqttOptions settings, IngestStats sta
                 return;
             }
 
-            var channel = new FrameGuardChannel(stream, local, remote, settings.MaxPacketBytes, OnRefused, published);
+            var channel = new FrameGuardChannel(stream, local, remote, settings.MaxPacketBytes, OnRefused, published, _segments);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(_serverOptions.WriterBufferSize, _serverOptions.WriterBufferSizeMax));
             using var adapter = new MqttChannelAdapter(channel, formatter, _mqttLogger);
             channel.Adapter = adapter;
