@@ -18,6 +18,7 @@ public sealed class DeviceState
 /// salted hash is checked once per activation; a device reconnecting with the same password is then
 /// matched against a digest held in memory only, so reconnect storms after an outage stay cheap.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement] // checked where the device connects
 public sealed class DeviceGrain(
     [PersistentState("device", StorageNames.Main)] IPersistentState<DeviceState> store,
     CmacLive.Audit.IAuditLog audit,

@@ -86,12 +86,10 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
             while (await _wake.Reader.WaitToReadAsync(stoppingToken))
             {
                 _wake.Reader.TryRead(out _);
-                if (_fixes.IsEmpty && _events.IsEmpty)
-                {
-                    continue;
-                }
 
                 // The round's completion first, then everything queued: whoever took this completion queued before the swap.
+                // A round is completed even when it finds nothing: its appends' records may have gone in the round before
+                // (queued before that swap, the completion taken after it), and nothing else would complete it.
                 round = Interlocked.Exchange(ref _round, NewRound());
                 bool more;
                 do
@@ -107,9 +105,13 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
                     }
 
                     more = fixes.Count + events.Count == MaxBatch;
-                    await WriteWithRetryAsync(fixes, events, stoppingToken);
-                    Interlocked.Increment(ref _batches);
-                    Interlocked.Add(ref _records, fixes.Count + events.Count);
+                    if (fixes.Count + events.Count > 0)
+                    {
+                        await WriteWithRetryAsync(fixes, events, stoppingToken);
+                        Interlocked.Increment(ref _batches);
+                        Interlocked.Add(ref _records, fixes.Count + events.Count);
+                    }
+
                     fixes.Clear();
                     events.Clear();
                 }
