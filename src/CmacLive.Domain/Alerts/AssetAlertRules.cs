@@ -24,8 +24,15 @@ public sealed class AssetAlertRules(string assetId, AssetTrackState track, Alert
     /// <summary>A fix placed the asset in <paramref name="area"/> at device time <paramref name="ts"/> (late fixes too).</summary>
     public void OnPosition(DateTimeOffset ts, string? area, DateTimeOffset now)
     {
+        // The sightings are in device-time order: a new one goes after the last not later than it, and the stale ones are
+        // at the front (this runs for every fix: no scan of the whole list, nothing allocated but the sighting).
         var sightings = Alerts.Sightings;
-        var at = sightings.FindLastIndex(s => s.Ts <= ts);
+        var at = sightings.Count - 1;
+        while (at >= 0 && sightings[at].Ts > ts)
+        {
+            at--;
+        }
+
         if (at >= 0 && sightings[at].Ts == ts)
         {
             return;
@@ -33,7 +40,13 @@ public sealed class AssetAlertRules(string assetId, AssetTrackState track, Alert
 
         sightings.Insert(at + 1, new AreaSighting { Ts = ts, Area = area });
         var keepAfter = sightings[^1].Ts - rules.EntryDwell - TimeSpan.FromMinutes(1);
-        sightings.RemoveAll(s => s.Ts < keepAfter);
+        var stale = 0;
+        while (stale < sightings.Count && sightings[stale].Ts < keepAfter)
+        {
+            stale++;
+        }
+
+        sightings.RemoveRange(0, stale);
         if (sightings.Count > MaxSightings)
         {
             sightings.RemoveRange(0, sightings.Count - MaxSightings);
