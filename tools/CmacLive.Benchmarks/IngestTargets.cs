@@ -99,7 +99,8 @@ public sealed class ProductTarget : IIngestTarget
     /// Starts the silos (<paramref name="storage"/>: each silo's storage and cluster settings; null for SQLite in a
     /// throwaway folder), provisions <paramref name="devices"/> and connects <paramref name="dashboards"/> dashboards.
     /// </summary>
-    public static async Task<ProductTarget> StartAsync(IReadOnlyList<LoadDevice> devices, int dashboards, string[]? storage, int silos, IAsyncDisposable? owned)
+    public static async Task<ProductTarget> StartAsync(IReadOnlyList<LoadDevice> devices, int dashboards, string[]? storage, int silos, IAsyncDisposable? owned,
+        Func<ClusterSilo, Task>? beforeProvisioning = null)
     {
         string? folder = null;
         if (storage is null)
@@ -120,6 +121,11 @@ public sealed class ProductTarget : IIngestTarget
             for (var i = 0; i < silos; i++)
             {
                 started.Add(await ClusterSilo.StartWithAsync(((char)('A' + i)).ToString(), settings, Token, [.. Troubles, ProbeLines]));
+            }
+
+            if (beforeProvisioning is not null)
+            {
+                await beforeProvisioning(started[0]);
             }
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
