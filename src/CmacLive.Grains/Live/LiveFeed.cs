@@ -10,8 +10,8 @@ namespace CmacLive.Live;
 
 /// <summary>
 /// One per silo, in-process: grains hand it their live updates without a grain call; it coalesces them for
-/// <see cref="TrackingOptions.FeedBatchInterval"/> (the newest status per asset, area and request wins; an alert raised
-/// and changed within one batch is still sent as raised) and sends one batch to every silo's hub observer, one-way, and
+/// <see cref="TrackingOptions.FeedBatchInterval"/> (the newest status per asset, area and request wins; every alert
+/// change is sent, in order, each with its ledger sequence number, so a hub never sees a gap that is not one) and sends one batch to every silo's hub observer, one-way, and
 /// straight to this silo's own hub. The observer list comes from the silo's <see cref="HubDirectory"/>, read again from
 /// the registry once older than <see cref="OpsHubRegistry.ObserverRefresh"/>, never per update. Updates of one asset come
 /// from its one activation in order, and the newest of them is in the next batch: batches leave from one loop.
@@ -25,7 +25,7 @@ public sealed partial class LiveFeed(
 {
     private readonly ConcurrentDictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AlertUpdate> _alerts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<AlertUpdate> _alerts = new();
     private readonly ConcurrentDictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<DeviceCommand> _commands = new();
     private readonly string _origin = silo.SiloAddress.ToParsableString();
@@ -34,8 +34,7 @@ public sealed partial class LiveFeed(
 
     public void Publish(HazardAreaView area) => _areas[area.Code] = area;
 
-    public void Publish(AlertUpdate alert) =>
-        _alerts.AddOrUpdate(alert.Alert.Id, static (_, update) => update, static (_, pending, update) => update with { Raised = update.Raised || pending.Raised }, alert);
+    public void Publish(AlertUpdate alert) => _alerts.Enqueue(alert);
 
     public void Publish(DispatchRequestView request) => _requests[request.Id] = request;
 
@@ -79,9 +78,9 @@ public sealed partial class LiveFeed(
             {
                 Assets = Take(_assets),
                 HazardAreas = Take(_areas),
-                Alerts = Take(_alerts),
+                Alerts = TakeAll(_alerts),
                 Requests = Take(_requests),
-                Commands = TakeCommands(),
+                Commands = TakeAll(_commands),
                 Origin = _origin,
             };
             var local = hubs.Local;
@@ -124,12 +123,13 @@ public sealed partial class LiveFeed(
         return taken;
     }
 
-    private List<DeviceCommand> TakeCommands()
+    /// <summary>Everything queued, in order (no alert change or command is coalesced away).</summary>
+    private static List<T> TakeAll<T>(ConcurrentQueue<T> queued)
     {
-        List<DeviceCommand> taken = [];
-        while (_commands.TryDequeue(out var command))
+        List<T> taken = [];
+        while (queued.TryDequeue(out var item))
         {
-            taken.Add(command);
+            taken.Add(item);
         }
 
         return taken;
