@@ -12,8 +12,6 @@ public sealed class DeviceBinding(IGrainFactory grains, string deviceId, AssetRe
 {
     public string DeviceId { get; } = deviceId;
 
-    public AssetRef Asset { get; } = asset;
-
     public IDeviceGrain Device { get; } = grains.GetGrain<IDeviceGrain>(deviceId);
 
     public IAssetGrain AssetGrain { get; } = AssetGrains.Get(grains, asset);

@@ -21,10 +21,8 @@ public sealed class BareRelay : IAsyncDisposable
     private readonly Process _process;
     private readonly MqttWire _subscriber;
     private readonly Task _reading;
-    private readonly long[] _newest;
-    private readonly Lock _lock = new();
+    private readonly Arrivals _arrivals;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private List<double> _latencies = [];
     private long _received;
 
     private BareRelay(Process process, int port, MqttWire subscriber, int devices)
@@ -32,7 +30,7 @@ public sealed class BareRelay : IAsyncDisposable
         _process = process;
         Port = port;
         _subscriber = subscriber;
-        _newest = new long[devices];
+        _arrivals = new Arrivals(devices);
         _reading = subscriber.ReadLoopAsync(OnPacket, CancellationToken.None);
     }
 
@@ -93,18 +91,10 @@ public sealed class BareRelay : IAsyncDisposable
     }
 
     /// <summary>Whether the newest fix of each device reached the subscriber.</summary>
-    public bool HasNewest(IReadOnlyList<LoadDevice> devices) => devices.All(d => Volatile.Read(ref _newest[d.Index]) >= d.LastTs);
+    public bool HasNewest(IReadOnlyList<LoadDevice> devices) => _arrivals.HasNewest(devices);
 
     /// <summary>The latencies (ms) noted since the last call.</summary>
-    public List<double> TakeLatencies()
-    {
-        lock (_lock)
-        {
-            var taken = _latencies;
-            _latencies = [];
-            return taken;
-        }
-    }
+    public List<double> TakeLatencies() => _arrivals.TakeLatencies();
 
     public async ValueTask DisposeAsync()
     {
@@ -138,25 +128,16 @@ public sealed class BareRelay : IAsyncDisposable
             return;
         }
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var topicLength = (body[0] << 8) | body[1];
         var topic = body.Slice(2, topicLength);
         var payload = body[(2 + topicLength + ((header & 0x06) != 0 ? 2 : 0))..];
-        if (!TryTs(payload, out var ts) || !TryIndex(topic, out var index) || index >= _newest.Length)
+        if (!TryTs(payload, out var ts) || !TryIndex(topic, out var index))
         {
             return;
         }
 
         Interlocked.Increment(ref _received);
-        if (ts > _newest[index])
-        {
-            Volatile.Write(ref _newest[index], ts);
-        }
-
-        lock (_lock)
-        {
-            _latencies.Add(now - ts);
-        }
+        _arrivals.Note(index, ts);
     }
 
     /// <summary>The <c>ts</c> of a fix payload: the digits after <c>"ts":</c>.</summary>

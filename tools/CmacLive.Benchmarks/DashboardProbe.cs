@@ -13,16 +13,14 @@ public sealed class DashboardProbe : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly IReadOnlyDictionary<string, int> _assets;
-    private readonly long[] _newest;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<DateTimeOffset>> _alerts = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-    private List<double> _latencies = [];
+    private readonly Arrivals _arrivals;
 
     private DashboardProbe(HubConnection connection, IReadOnlyDictionary<string, int> assets)
     {
         _connection = connection;
         _assets = assets;
-        _newest = new long[assets.Count];
+        _arrivals = new Arrivals(assets.Count);
     }
 
     /// <summary>Connects to <paramref name="silo"/>'s hub; <paramref name="assets"/> numbers the assets of the load.</summary>
@@ -51,18 +49,10 @@ public sealed class DashboardProbe : IAsyncDisposable
     }
 
     /// <summary>Whether the newest fix of each device is on this dashboard.</summary>
-    public bool HasNewest(IReadOnlyList<LoadDevice> devices) => devices.All(d => Volatile.Read(ref _newest[d.Index]) >= d.LastTs);
+    public bool HasNewest(IReadOnlyList<LoadDevice> devices) => _arrivals.HasNewest(devices);
 
     /// <summary>The latencies (ms) noted since the last call.</summary>
-    public List<double> TakeLatencies()
-    {
-        lock (_lock)
-        {
-            var taken = _latencies;
-            _latencies = [];
-            return taken;
-        }
-    }
+    public List<double> TakeLatencies() => _arrivals.TakeLatencies();
 
     /// <summary>When the first <c>alertRaised</c> with this id arrived (provisional or not), or null within the time.</summary>
     public async Task<DateTimeOffset?> AlertAsync(string id, TimeSpan within)
@@ -86,17 +76,7 @@ public sealed class DashboardProbe : IAsyncDisposable
             return;
         }
 
-        var ts = position.Ts.ToUnixTimeMilliseconds();
-        var latency = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ts;
-        if (ts > _newest[index])
-        {
-            Volatile.Write(ref _newest[index], ts);
-        }
-
-        lock (_lock)
-        {
-            _latencies.Add(latency);
-        }
+        _arrivals.Note(index, position.Ts.ToUnixTimeMilliseconds());
     }
 
     private void OnAlert(AlertRaised alert) => Slot(alert.Id).TrySetResult(DateTimeOffset.UtcNow);

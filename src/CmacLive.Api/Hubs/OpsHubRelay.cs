@@ -547,8 +547,11 @@ public sealed partial class OpsHubRelay(
         }
     }
 
-    /// <summary>Group names for one unit: <see cref="Both"/> kinds of dashboard, those that see personal data (<see cref="Full"/>), those that see it <see cref="Masked"/>.</summary>
-    /// <summary>A unit's groups: for requests and alerts (<see cref="Both"/>, <see cref="Full"/>, <see cref="Masked"/>), and for assets' updates one by one and in batches.</summary>
+    /// <summary>
+    /// Group names for one unit: for requests and alerts, <see cref="Both"/> kinds of dashboard, those that see personal data
+    /// (<see cref="Full"/>), those that see it <see cref="Masked"/>; for assets' updates, those that take them one by one
+    /// (<see cref="Single"/>, focused on the unit or on none) and in batches (<see cref="Batched"/>, focused on the unit).
+    /// </summary>
     private sealed record UnitGroups(string[] Both, string[] Full, string[] Masked, string[] Single, string Batched);
 
     /// <summary>Updates waiting for the send loop: the newest of each asset, area and alert (an alert raised meanwhile stays raised).</summary>

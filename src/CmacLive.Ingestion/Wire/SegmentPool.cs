@@ -14,8 +14,8 @@ internal sealed class SegmentPool(int segmentSize, int kept) : MemoryPool<byte>
 
     public override int MaxBufferSize => segmentSize;
 
-    public override IMemoryOwner<byte> Rent(int minBufferSize = -1) =>
-        new Segment(_arrays, _arrays.Rent(minBufferSize <= 0 ? segmentSize : Math.Min(minBufferSize, segmentSize)));
+    /// <summary>A segment of the pool's one size (the pipe asks for no more than <see cref="MaxBufferSize"/>).</summary>
+    public override IMemoryOwner<byte> Rent(int minBufferSize = -1) => new Segment(_arrays, _arrays.Rent(segmentSize));
 
     protected override void Dispose(bool disposing)
     {
