@@ -70,6 +70,31 @@ public sealed class ReportFiguresGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Working_time_of_a_period_still_going_depends_on_the_fixes_not_on_which_ones_an_activation_saw()
+    {
+        // An asset that starts again from stored state after a crash sees only the fixes after it; the credit must come
+        // out the same as for one that saw every fix.
+        var start = new DateTimeOffset(2026, 5, 13, 1, 0, 0, TimeSpan.Zero);
+        var day = new DateOnly(2026, 5, 13);
+        var everyFix = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var lastFixOnly = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var steady = await _scene.AssetAsync(AssetKind.Dog, everyFix);
+        var restarted = await _scene.AssetAsync(AssetKind.Dog, lastFixOnly);
+        await steady.StateAsync(AssetState.Working, start.AddSeconds(2));
+        await restarted.StateAsync(AssetState.Working, start.AddSeconds(2));
+        for (var second = 3; second <= 40; second++)
+        {
+            await steady.FixAsync(0, 0, start.AddSeconds(second));
+        }
+
+        await restarted.FixAsync(0, 0, start.AddSeconds(40));
+
+        // Credited up to the last whole 15 s of device time (01:00:30), whichever fixes came.
+        Assert.Equal(28, (await FiguresAsync(everyFix, day)).WorkingSeconds["dog"], 3);
+        Assert.Equal(28, (await FiguresAsync(lastFixOnly, day)).WorkingSeconds["dog"], 3);
+    }
+
+    [Fact]
     public async Task Searched_and_released_ground_and_finds_are_credited_to_the_areas_unit()
     {
         var unit = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();

@@ -21,7 +21,11 @@ public abstract class AssetGrain : Grain, IAssetGrain
     /// <summary>A dispatched team's fixes go to its request at most this often (and at once inside the site radius).</summary>
     private static readonly TimeSpan DispatchFixInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Working time is credited as fixes arrive, at least this much at a time.</summary>
+    /// <summary>
+    /// Working time is credited as fixes arrive, up to the last whole step of device time (steps counted from the epoch).
+    /// Aligned steps make the credit depend on the fixes alone, not on which of them an activation saw: one that starts
+    /// again from stored state after a crash credits the same total as one that never stopped.
+    /// </summary>
     private static readonly TimeSpan WorkCreditStep = TimeSpan.FromSeconds(15);
 
     /// <summary>At most this many fixes are replayed to an area that came back (minutes of fixes; the area writes every few seconds).</summary>
@@ -152,10 +156,11 @@ public abstract class AssetGrain : Grain, IAssetGrain
             var area = change.Outcome == ReportOutcome.Applied ? _tracker.State.HazardArea : _services.Areas.Locate(fix.Lat, fix.Lon);
             _alerts.OnPosition(fix.Ts, area, receivedAt);
             change = await WorkedAsync(fix, change);
-            if (change.Outcome == ReportOutcome.Applied && _tracker.State.WorkCountedUntil is { } counted && fix.Ts - counted >= WorkCreditStep)
+            if (change.Outcome == ReportOutcome.Applied && _tracker.State.WorkCountedUntil is { } counted
+                && WorkCreditedUpTo(fix.Ts) is var upTo && upTo > counted)
             {
-                await CreditWorkAsync(counted, fix.Ts);
-                _tracker.State.WorkCountedUntil = fix.Ts;
+                await CreditWorkAsync(counted, upTo);
+                _tracker.State.WorkCountedUntil = upTo;
             }
 
             if (change.Outcome == ReportOutcome.Applied)
@@ -579,6 +584,10 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
         return change;
     }
+
+    /// <summary>The last whole <see cref="WorkCreditStep"/> of device time at or before <paramref name="ts"/>.</summary>
+    private static DateTimeOffset WorkCreditedUpTo(DateTimeOffset ts) =>
+        new(ts.UtcTicks - ts.UtcTicks % WorkCreditStep.Ticks, TimeSpan.Zero);
 
     /// <summary>
     /// Credits working time (device time, cut at local midnights) to the unit's daily figures. A silence
