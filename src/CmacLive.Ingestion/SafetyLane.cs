@@ -178,28 +178,70 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
 
         var local = hubs.Local;
         var batch = new OpsUpdateBatch { Alerts = [new AlertUpdate { Alert = alert, Raised = true }], Origin = local?.Silo ?? "" };
-        var reached = 0;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        foreach (var hub in local is null ? hubs.Entries : [local, .. hubs.Entries.Where(h => h.Silo != local.Silo)])
+        var stale = hubs.IsStale;
+        var reached = Push(batch, local is null ? hubs.Entries : [local, .. hubs.Entries.Where(h => h.Silo != local.Silo)], []);
+        stats.SosFastTracked();
+        LogAnnounced(alert.Id, report.DeviceId, reached.Count, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (stale)
         {
+            // A hub registered since the list was read (a silo just started, or this one before its first registration)
+            // would be missed: the registry is asked, and any hub new to the list is handed the SOS too.
+            _ = ReachNewHubsAsync(batch, reached, alert.Id);
+        }
+    }
+
+    /// <summary>Hands <paramref name="batch"/> one-way to every hub not in <paramref name="skip"/>; answers the silos reached.</summary>
+    private HashSet<string> Push(OpsUpdateBatch batch, IEnumerable<OpsHubEntry> to, HashSet<string> skip)
+    {
+        var reached = new HashSet<string>(skip, StringComparer.Ordinal);
+        foreach (var hub in to)
+        {
+            if (!reached.Add(hub.Silo))
+            {
+                continue;
+            }
+
             try
             {
                 // One-way: a lost silo's hub costs nothing here.
                 _ = hub.Observer.OnUpdates(batch);
-                reached++;
             }
             catch (Exception ex)
             {
+                reached.Remove(hub.Silo);
                 LogHubUnreachable(ex, hub.Silo);
             }
         }
 
-        stats.SosFastTracked();
-        LogAnnounced(alert.Id, report.DeviceId, reached, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return reached;
+    }
+
+    private async Task ReachNewHubsAsync(OpsUpdateBatch batch, HashSet<string> reached, string alertId)
+    {
+        try
+        {
+            var entries = await hubs.ReadAsync(grains).WaitAsync(LookupTimeout);
+            var now = Push(batch, entries, reached);
+            if (now.Count > reached.Count)
+            {
+                LogReachedLate(alertId, now.Count - reached.Count);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRegistryUnreachable(ex, alertId);
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "SOS {AlertId} from device {DeviceId} pushed to {Hubs} hubs at once ({Ms} ms); the ledger records it next")]
     private partial void LogAnnounced(string alertId, string deviceId, int hubs, long ms);
+
+    [LoggerMessage(LogLevel.Warning, "SOS {AlertId} pushed to {Count} more hubs, new to this silo's list")]
+    private partial void LogReachedLate(string alertId, int count);
+
+    [LoggerMessage(LogLevel.Warning, "SOS {AlertId}: the hub registry could not be read for hubs new to this silo's list; they have it from the ledger")]
+    private partial void LogRegistryUnreachable(Exception ex, string alertId);
 
     [LoggerMessage(LogLevel.Warning, "SOS from device {DeviceId}, whose asset this silo does not know yet: looked up before it is pushed")]
     private partial void LogLookingUp(string deviceId);

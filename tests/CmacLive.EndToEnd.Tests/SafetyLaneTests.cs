@@ -100,6 +100,26 @@ public sealed class SafetyLaneTests(ITestOutputHelper output)
             Assert.False(listed[0].TryGetProperty("provisional", out _), "the ledger's alert is not provisional");
         }
 
+        // A started again: its new hub is handed to the other silos as it registers, so an SOS received on B in a quiet
+        // moment reaches A's dashboard from B's fast lane, ahead of the ledger's alert.
+        var (againAsset, againDevice) = devices[0];
+        var calm = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.True((await againDevice.PublishAsync($"cmac/v1/{againDevice.DeviceId}/status",
+            $$"""{"ts":"{{calm.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","state":"working"}""")).IsSuccess);
+        await a.RestartAsync(TimeSpan.FromSeconds(60));
+        await using var onA = await HubProbe.ConnectAsync(a);
+        var seenOnA = Watch(onA);
+        var sosTs = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var againId = $"sos-{againAsset}-{sosTs.ToUnixTimeMilliseconds()}";
+        var againSent = Stopwatch.GetTimestamp();
+        Assert.True((await againDevice.PublishAsync($"cmac/v1/{againDevice.DeviceId}/status",
+            $$"""{"ts":"{{sosTs.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}","state":"sos"}""")).IsSuccess);
+        await FaultChecks.EventuallyAsync(() => seenOnA.Confirmed.ContainsKey(againId), TimeSpan.FromSeconds(10), "the SOS on the restarted silo's dashboard");
+        var againMs = Stopwatch.GetElapsedTime(againSent, seenOnA.Raised[againId]).TotalMilliseconds;
+        output.WriteLine($"SOS received on B to the dashboard of A, started again: {againMs:0} ms; first from the fast lane: {seenOnA.ProvisionalFirst.ContainsKey(againId)}");
+        Assert.True(againMs <= 1000, $"the SOS reached the restarted silo's dashboard {againMs:0} ms after it was sent");
+        Assert.True(seenOnA.ProvisionalFirst.ContainsKey(againId), "the restarted silo's dashboard had the SOS first from the ledger, not from B's fast lane");
+
         foreach (var (_, device) in devices)
         {
             await device.DisposeAsync();
@@ -121,8 +141,13 @@ public sealed class SafetyLaneTests(ITestOutputHelper output)
         {
             var at = Stopwatch.GetTimestamp();
             var id = alert.GetProperty("id").GetString()!;
-            seen.Raised.TryAdd(id, at);
-            if (!alert.TryGetProperty("provisional", out var provisional) || !provisional.GetBoolean())
+            var isProvisional = alert.TryGetProperty("provisional", out var provisional) && provisional.GetBoolean();
+            if (seen.Raised.TryAdd(id, at) && isProvisional)
+            {
+                seen.ProvisionalFirst.TryAdd(id, 0);
+            }
+
+            if (!isProvisional)
             {
                 seen.Confirmed.TryAdd(id, at);
             }
@@ -137,5 +162,8 @@ public sealed class SafetyLaneTests(ITestOutputHelper output)
         public ConcurrentDictionary<string, long> Confirmed { get; } = new(StringComparer.Ordinal);
 
         public ConcurrentDictionary<string, byte> Located { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The SOS alerts whose first <c>alertRaised</c> was the fast lane's (provisional).</summary>
+        public ConcurrentDictionary<string, byte> ProvisionalFirst { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -162,6 +162,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         public ConcurrentQueue<DeviceCommand> Commands { get; } = new();
 
+        /// <summary>Every list of hubs the registry handed over when a hub registered anew.</summary>
+        public ConcurrentQueue<IReadOnlyList<OpsHubEntry>> Hubs { get; } = new();
+
+        public Task OnHubs(IReadOnlyList<OpsHubEntry> hubs)
+        {
+            Hubs.Enqueue(hubs);
+            return Task.CompletedTask;
+        }
+
         public Task OnUpdates(OpsUpdateBatch batch)
         {
             foreach (var status in batch.Assets)

@@ -85,6 +85,12 @@ public sealed partial class OpsHubRelay(
     /// </summary>
     public bool IsReady => _ready;
 
+    public Task OnHubs(IReadOnlyList<OpsHubEntry> known)
+    {
+        hubs.Update(known);
+        return Task.CompletedTask;
+    }
+
     public Task OnUpdates(OpsUpdateBatch batch)
     {
         var local = batch.Origin == _siloAddress;

@@ -15,15 +15,29 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
 
     private readonly Dictionary<string, (IOpsObserver Observer, DateTimeOffset RenewedAt)> _hubs = new(StringComparer.Ordinal);
 
-    public Task<IReadOnlyList<OpsHubEntry>> Register(string siloKey, IOpsObserver observer)
+    public async Task<IReadOnlyList<OpsHubEntry>> Register(string siloKey, IOpsObserver observer)
     {
-        if (!_hubs.ContainsKey(siloKey))
+        var isNew = !_hubs.TryGetValue(siloKey, out var known) || !known.Observer.Equals(observer);
+        _hubs[siloKey] = (observer, time.GetUtcNow());
+        var hubs = await GetObservers();
+        if (isNew)
         {
-            logger.LogInformation("Hub observer of silo {Silo} registered", siloKey);
+            logger.LogInformation("Hub observer of silo {Silo} registered; the other {Count} hubs are told", siloKey, hubs.Count - 1);
+            foreach (var other in hubs.Where(h => h.Silo != siloKey))
+            {
+                try
+                {
+                    // One-way: a hub of a silo being lost costs nothing here.
+                    _ = other.Observer.OnHubs(hubs);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Hub observer of silo {Silo} could not be told of the new hub", other.Silo);
+                }
+            }
         }
 
-        _hubs[siloKey] = (observer, time.GetUtcNow());
-        return GetObservers();
+        return hubs;
     }
 
     public Task Unregister(string siloKey)
