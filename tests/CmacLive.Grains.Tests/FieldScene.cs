@@ -76,6 +76,17 @@ public sealed class FieldScene(ClusterFixture fixture)
     /// <summary>An EOD-capable team of <paramref name="unit"/>.</summary>
     public Task<Tracked> EodTeamAsync(string unit = "DU5") => AssetAsync(AssetKind.Team, unit, ["eod", "manual"]);
 
+    /// <summary>
+    /// The area's view once <paramref name="done"/> holds: an asset hands its work points to its area after it answers
+    /// the fix, so the area's searched ground follows shortly after.
+    /// </summary>
+    public Task<HazardAreaView> AreaViewAsync(string code, Func<HazardAreaView, bool> done) =>
+        fixture.EventuallyAsync(async () => (await Grains.GetGrain<IHazardAreaGrain>(code).GetView())!, done, $"area {code}");
+
+    /// <summary>The alerts of <paramref name="kind"/> about <paramref name="subject"/> once <paramref name="done"/> holds.</summary>
+    public Task<List<Alert>> AlertsAsync(string kind, string subject, Func<List<Alert>, bool> done) =>
+        fixture.EventuallyAsync(() => AlertsAsync(kind, subject), done, $"{kind} alerts of {subject}");
+
     public async Task<List<Alert>> AlertsAsync(string kind, string subject, bool openOnly = false) =>
         [.. (await Grains.GetGrain<IAlertLedgerGrain>(0).List(openOnly)).Where(a => a.Kind == kind && a.Id.Contains(subject, StringComparison.Ordinal))];
 

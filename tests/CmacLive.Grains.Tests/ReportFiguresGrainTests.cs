@@ -108,6 +108,7 @@ public sealed class ReportFiguresGrainTests(ClusterFixture fixture)
             await team.FixAsync(x, 0.5, t.AddSeconds(x + 1));
         }
 
+        await _scene.AreaViewAsync(code, v => v.SearchedM2 >= 99); // the work points reached the area
         await team.DetectAsync(50, 0.5, t.AddMinutes(5));
         await fixture.Grains.GetGrain<IDetectionGrain>(DetectionIds.For(team.DeviceId, t.AddMinutes(5))).Decide(new DetectionDecision
         {

@@ -217,24 +217,29 @@ public sealed class SafetyAlertGrainTests(ClusterFixture fixture)
         await a.StateAsync(AssetState.Working, t0);
         await b.StateAsync(AssetState.Working, t0);
 
+        // The area judges separation from the work points the assets hand it after each fix is acknowledged: each step
+        // waits until the area has the last point (its searched ground has grown to it).
         await a.FixAsync(10, 50, t0.AddSeconds(1));
         await b.FixAsync(40, 50, t0.AddSeconds(2));
+        var searched = (await _scene.AreaViewAsync(area, v => v.SearchedM2 > 0)).SearchedM2;
         Assert.Empty(await _scene.AlertsAsync(AlertKinds.Proximity, a.Id));
 
         await b.FixAsync(30, 50, t0.AddSeconds(10));
         await a.FixAsync(12, 50, t0.AddSeconds(11));
         await b.FixAsync(28, 50, t0.AddSeconds(12));
-        var close = Assert.Single(await _scene.AlertsAsync(AlertKinds.Proximity, a.Id));
+        var close = Assert.Single(await _scene.AlertsAsync(AlertKinds.Proximity, a.Id, l => l.Count > 0));
         Assert.Equal(area, close.HazardArea);
         Assert.Contains(b.Id, close.Id, StringComparison.Ordinal);
 
         await b.FixAsync(60, 50, t0.AddSeconds(20));
-        Assert.NotNull(Assert.Single(await _scene.AlertsAsync(AlertKinds.Proximity, a.Id)).ClearedAt);
+        Assert.NotNull(Assert.Single(await _scene.AlertsAsync(AlertKinds.Proximity, a.Id, l => l.Any(x => x.ClearedAt is not null))).ClearedAt);
 
-        // Close again while one of them rests: no alert.
+        // Close again while one of them rests: no alert (once the area has a's last point, which widens its lane).
+        searched = (await _scene.AreaViewAsync(area, v => v.SearchedM2 > searched)).SearchedM2;
         await b.StateAsync(AssetState.Resting, t0.AddSeconds(25));
         await b.FixAsync(15, 50, t0.AddSeconds(26));
-        await a.FixAsync(12, 50, t0.AddSeconds(27));
+        await a.FixAsync(14, 50, t0.AddSeconds(27));
+        await _scene.AreaViewAsync(area, v => v.SearchedM2 > searched);
         Assert.Single(await _scene.AlertsAsync(AlertKinds.Proximity, a.Id));
     }
 

@@ -31,16 +31,6 @@ public interface IAssetGrain : IGrainWithStringKey
     /// <summary>Leaves the hazard area <paramref name="code"/> if that is the asset's task. Null when the asset is not configured.</summary>
     Task<AssetStatus?> ReleaseTask(string code);
 
-    /// <summary>
-    /// Takes a dispatch: the team is now the request's. Claiming the same request again is harmless; throws
-    /// <c>DispatchConflictException</c> when the asset is not an EOD-capable team, is in SOS, or has another request.
-    /// Null when the asset is not configured.
-    /// </summary>
-    Task<Dispatch.DispatchClaim?> ClaimDispatch(Dispatch.DispatchTask task);
-
-    /// <summary>Frees the team from <paramref name="requestId"/>, if that is its dispatch; answers its devices (to tell them).</summary>
-    Task<IReadOnlyList<string>> ReleaseDispatch(string requestId);
-
     /// <summary>A device of this asset dropped its connection without a clean disconnect.</summary>
     Task ConnectionLost(string deviceId);
 

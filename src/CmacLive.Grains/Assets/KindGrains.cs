@@ -1,3 +1,4 @@
+using CmacLive.Dispatch;
 using CmacLive.Storage;
 using CmacLive.Tracking;
 
@@ -8,7 +9,43 @@ namespace CmacLive.Assets;
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class TeamGrain(
     [PersistentState("asset", StorageNames.Main)] IPersistentState<AssetTrackState> state,
-    AssetGrainServices services) : AssetGrain(AssetKind.Team, state, services), ITeamGrain;
+    AssetGrainServices services) : AssetGrain(AssetKind.Team, state, services), ITeamGrain
+{
+    private TeamDispatch _dispatch = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        _dispatch = new TeamDispatch(Id, State, GrainFactory, Services); // the state the base's tracker works on
+    }
+
+    public async Task<DispatchClaim?> ClaimDispatch(DispatchTask task)
+    {
+        if (!IsConfigured)
+        {
+            return null;
+        }
+
+        if (_dispatch.Claim(task))
+        {
+            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
+
+        return new DispatchClaim { Status = Status(), Devices = [.. State.Devices] };
+    }
+
+    public async Task<IReadOnlyList<string>> ReleaseDispatch(string requestId)
+    {
+        if (IsConfigured && _dispatch.Release(requestId))
+        {
+            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+        }
+
+        return [.. State.Devices];
+    }
+
+    protected override Task MovedAsync(DateTimeOffset ts, double lat, double lon, bool force) => _dispatch.MovedAsync(ts, lat, lon, force);
+}
 
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class MachineGrain(

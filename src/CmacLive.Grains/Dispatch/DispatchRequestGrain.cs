@@ -119,7 +119,12 @@ public sealed class DispatchRequestGrain(
             return _flow.ToView();
         }
 
-        var teamGrain = AssetGrains.Get(GrainFactory, team);
+        if (team.Kind != AssetKind.Team)
+        {
+            throw new DispatchConflictException($"'{team.Id}' is not an EOD-capable team (capability '{DispatchRules.EodCapability}')");
+        }
+
+        var teamGrain = AssetGrains.Team(GrainFactory, team.Id);
         var claim = await teamGrain.ClaimDispatch(SiteTask())
             ?? throw new DispatchConflictException($"team '{team.Id}' is not configured");
         try
@@ -339,7 +344,7 @@ public sealed class DispatchRequestGrain(
         {
             try
             {
-                var devices = await AssetGrains.Get(GrainFactory, AssetKind.Team, release.TeamId).ReleaseDispatch(Id);
+                var devices = await AssetGrains.Team(GrainFactory, release.TeamId).ReleaseDispatch(Id);
                 if (release.Command is { } command)
                 {
                     Send(devices, command);
@@ -503,7 +508,7 @@ public sealed class DispatchRequestGrain(
     {
         try
         {
-            var claim = await AssetGrains.Get(GrainFactory, AssetKind.Team, store.State.TeamId!).ClaimDispatch(SiteTask());
+            var claim = await AssetGrains.Team(GrainFactory, store.State.TeamId!).ClaimDispatch(SiteTask());
             await SendAssignmentAsync(claim?.Devices ?? store.State.Devices);
         }
         catch (Exception ex)
