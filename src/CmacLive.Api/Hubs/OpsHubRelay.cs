@@ -342,13 +342,14 @@ public sealed partial class OpsHubRelay(
         {
             await foreach (var _ in _wake.Reader.ReadAllAsync(stoppingToken))
             {
+                Pending? batch = null;
                 try
                 {
                     // A dashboard on a poor link must not hold up the others: a send that takes longer
                     // than this is abandoned for that connection.
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     timeout.CancelAfter(SendTimeout);
-                    var batch = TakePending();
+                    batch = TakePending();
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     await SendAsync(batch, timeout.Token);
                     if (System.Diagnostics.Stopwatch.GetElapsedTime(started) is { TotalMilliseconds: > 500 } took)
@@ -359,6 +360,17 @@ public sealed partial class OpsHubRelay(
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogSendFailed(ex);
+                    if (batch is not null)
+                    {
+                        // What a stuck dashboard held up is sent again in the next round (anything newer waiting wins), so
+                        // no other dashboard is left with a position, area, request or alert it never got.
+                        lock (_pendingLock)
+                        {
+                            _pending.Restore(batch);
+                        }
+
+                        _wake.Writer.TryWrite(true);
+                    }
                 }
             }
         }
@@ -600,6 +612,34 @@ public sealed partial class OpsHubRelay(
                 Alerts[update.Alert.Id] = update with { Raised = raised };
             }
         }
+
+        /// <summary>
+        /// Takes back the views and alerts of a batch that could not be sent in full, under what arrived since (newer, so
+        /// it wins; an alert raised in the older batch stays raised). Downlinks are not taken back: each sink has its own
+        /// time limit, and their requests send them again until acknowledged.
+        /// </summary>
+        public void Restore(Pending older)
+        {
+            foreach (var (id, status) in older.Assets)
+            {
+                Assets.TryAdd(id, status);
+            }
+
+            foreach (var (code, area) in older.Areas)
+            {
+                Areas.TryAdd(code, area);
+            }
+
+            foreach (var (id, request) in older.Requests)
+            {
+                Requests.TryAdd(id, request);
+            }
+
+            foreach (var (id, update) in older.Alerts)
+            {
+                Alerts[id] = Alerts.TryGetValue(id, out var newer) ? newer with { Raised = newer.Raised || update.Raised } : update;
+            }
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "Hub observer could not register with the cluster; retrying")]
@@ -620,6 +660,6 @@ public sealed partial class OpsHubRelay(
     [LoggerMessage(LogLevel.Warning, "Sending a batch to this silo's dashboards took {Ms} ms ({Alerts} alerts, {Commands} downlinks, {Assets} assets)")]
     private partial void LogSlowSend(long ms, int alerts, int commands, int assets);
 
-    [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to the dashboards")]
+    [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to every dashboard (one slow or stuck?); it goes out again with the next one")]
     private partial void LogSendFailed(Exception ex);
 }
