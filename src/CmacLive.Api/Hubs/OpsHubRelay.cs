@@ -443,6 +443,7 @@ public sealed partial class OpsHubRelay(
         var batched = connections.Batched > 0;
         List<AssetStatus>? everyone = null;
         List<AssetStatus>? unfocused = null;
+        List<string>? sosEnded = null;
         Dictionary<string, List<AssetStatus>>? byUnit = null;
         foreach (var status in statuses)
         {
@@ -454,7 +455,12 @@ public sealed partial class OpsHubRelay(
             }
             else
             {
-                toEveryone = _inSos.Remove(status.Id);
+                // Forgotten only once sent: a batch sent again after a failure still takes the end of an SOS to everyone.
+                toEveryone = _inSos.Contains(status.Id);
+                if (toEveryone)
+                {
+                    (sosEnded ??= []).Add(status.Id);
+                }
             }
 
             if (single)
@@ -496,6 +502,11 @@ public sealed partial class OpsHubRelay(
         foreach (var (unit, ofUnit) in byUnit ?? [])
         {
             await hub.Clients.Group(GroupsOf(unit).Batched).SendAsync("assetsUpdated", ofUnit, cancellationToken);
+        }
+
+        foreach (var id in sosEnded ?? [])
+        {
+            _inSos.Remove(id);
         }
     }
 
