@@ -289,9 +289,10 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_team_in_sos_or_without_eod_cannot_be_assigned_and_an_ack_from_another_team_is_refused()
+    public async Task A_team_in_sos_or_without_eod_or_an_asset_of_another_kind_cannot_be_assigned_and_an_ack_from_another_team_is_refused()
     {
         var plain = await _scene.AssetAsync(AssetKind.Team);
+        var dog = await _scene.AssetAsync(AssetKind.Dog, capabilities: ["eod"]);
         var sos = await _scene.EodTeamAsync();
         await sos.FixAsync(10, 10, Now.AddSeconds(-5));
         await sos.StateAsync(AssetState.Sos, Now.AddSeconds(-4));
@@ -300,6 +301,8 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
 
         await Assert.ThrowsAsync<DispatchConflictException>(() => Request(id).Assign(new AssetRef { Id = plain.Id, Kind = AssetKind.Team }, "d", false));
         await Assert.ThrowsAsync<DispatchConflictException>(() => Request(id).Assign(new AssetRef { Id = sos.Id, Kind = AssetKind.Team }, "d", false));
+        var notTeam = await Assert.ThrowsAsync<DispatchConflictException>(() => Request(id).Assign(new AssetRef { Id = dog.Id, Kind = AssetKind.Dog }, "d", false));
+        Assert.Contains("not an EOD-capable team", notTeam.Message, StringComparison.Ordinal);
 
         var team = await _scene.EodTeamAsync();
         await Request(id).Assign(new AssetRef { Id = team.Id, Kind = AssetKind.Team }, "d", false);

@@ -19,6 +19,10 @@ internal sealed class TeamDispatch(string teamId, AssetTrackState state, IGrainF
 
     private DateTimeOffset Now => services.Time.GetUtcNow();
 
+    /// <summary>The refusal of an asset that cannot take a dispatch: another kind, or a team without the EOD capability.</summary>
+    public static DispatchConflictException NotAnEodTeam(string assetId) =>
+        new($"'{assetId}' is not an EOD-capable team (capability '{DispatchRules.EodCapability}')");
+
     /// <summary>
     /// Takes <paramref name="task"/> for the team; true when that changed the team's state. Throws
     /// <see cref="DispatchConflictException"/> when the team is not EOD-capable, is in SOS, or has another request.
@@ -27,7 +31,7 @@ internal sealed class TeamDispatch(string teamId, AssetTrackState state, IGrainF
     {
         if (!state.Profile!.Capabilities.Contains(DispatchRules.EodCapability))
         {
-            throw new DispatchConflictException($"'{teamId}' is not an EOD-capable team (capability '{DispatchRules.EodCapability}')");
+            throw NotAnEodTeam(teamId);
         }
 
         if (state.Dispatch is { } current && current.RequestId != task.RequestId)

@@ -121,7 +121,7 @@ public sealed class DispatchRequestGrain(
 
         if (team.Kind != AssetKind.Team)
         {
-            throw new DispatchConflictException($"'{team.Id}' is not an EOD-capable team (capability '{DispatchRules.EodCapability}')");
+            throw Assets.TeamDispatch.NotAnEodTeam(team.Id);
         }
 
         var teamGrain = AssetGrains.Team(GrainFactory, team.Id);
