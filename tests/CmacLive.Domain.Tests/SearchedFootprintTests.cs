@@ -79,6 +79,27 @@ public sealed class SearchedFootprintTests
     }
 
     [Fact]
+    public void A_closed_path_joins_a_late_point_of_its_own_period_but_nothing_after_its_end()
+    {
+        var field = Rectangle(-50, -50, 200, 100);
+        var footprint = new SearchedFootprint(field, new ClearanceRules());
+
+        // Walked 0..10 m (fixes up to 20 s), then the period ended at 22 s; its fix of 21 s at 10.5 m comes only after that.
+        var t = Walk(footprint, "T1", 0, 10, 0, 0);
+        footprint.Close("T1", Start.AddSeconds(22));
+        Assert.Equal(WorkPointOutcome.Segment, footprint.Add(At("T1", 10.5, 0, t)));
+
+        // A point after the end, even of the same run (a replay that could not tell the periods apart), starts afresh.
+        Assert.Equal(WorkPointOutcome.Spot, footprint.Add(At("T1", 11, 0, 23)));
+        footprint.Flush();
+
+        // 10.5 m of 1 m lane and its round ends, and the spot's disc less where it overlaps the disc at 10.5 m (0.5 m apart).
+        var lens = (0.5 * Math.Acos(0.5)) - (0.25 * Math.Sqrt(0.75));
+        var expected = 10.5 + (Math.PI * 0.25) + (Math.PI * 0.25) - lens;
+        Assert.InRange(footprint.SearchedM2, expected - 0.1, expected + 0.1);
+    }
+
+    [Fact]
     public void Overlapping_passes_and_two_assets_on_the_same_ground_are_counted_once()
     {
         var field = Rectangle(-50, -50, 200, 100);

@@ -73,6 +73,35 @@ public sealed class TrackingRuleTests
         Assert.Equal(AssetState.Working, tracker.ToStatus("x").State);
     }
 
+    [Fact]
+    public void A_fix_belongs_to_the_working_period_of_its_device_time_even_after_that_period_ended()
+    {
+        var tracker = NewTracker();
+        Status(tracker, 0, AssetState.Working);
+        var first = tracker.State.WorkRun;
+        Assert.Equal(first, tracker.WorkRunAt(T0.AddSeconds(5)));
+        Assert.Null(tracker.WorkRunAt(T0.AddSeconds(-1)));
+
+        // The SOS at 10 s ends the period; a fix of 9 s heard afterwards is still work of it, one of 10 s on is not.
+        Status(tracker, 10, AssetState.Sos);
+        Assert.Equal(first, tracker.WorkRunAt(T0.AddSeconds(9)));
+        Assert.Null(tracker.WorkRunAt(T0.AddSeconds(10)));
+        Assert.Null(tracker.WorkRunAt(T0.AddSeconds(-1)));
+
+        Status(tracker, 20, AssetState.Working);
+        Assert.Equal(first + 1, tracker.WorkRunAt(T0.AddSeconds(25)));
+        Assert.Equal(first, tracker.WorkRunAt(T0.AddSeconds(9)));
+        Assert.Null(tracker.WorkRunAt(T0.AddSeconds(15)));
+
+        // A new task starts afresh: nothing of the old one's periods is work any more.
+        Status(tracker, 30, AssetState.Resting);
+        tracker.AssignTask("PL/NEW");
+        Assert.Null(tracker.WorkRunAt(T0.AddSeconds(25)));
+
+        static void Status(AssetTracker tracker, double second, AssetState state) =>
+            tracker.ApplyStatus(new StatusReport { DeviceId = "d", Ts = T0.AddSeconds(second), State = state }, T0.AddSeconds(second));
+    }
+
     [Theory]
     [InlineData("trk-1", true)]
     [InlineData("trk-1:phone", true)]

@@ -112,6 +112,38 @@ public sealed class ClearanceGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_fix_overtaken_by_the_status_that_ended_its_working_period_counts_as_if_it_had_come_first()
+    {
+        // The same walk twice, in two areas: once as sent, once with its last fix arriving after the SOS that followed it
+        // (an urgent uplink goes beside the one in flight, and may be answered first).
+        var inOrder = await _scene.AreaAsync(0, 0, 100, 20);
+        var overtaken = await _scene.AreaAsync(200, 0, 100, 20);
+        var first = await _scene.AssetAsync();
+        var second = await _scene.AssetAsync();
+        await first.AssignAsync(inOrder);
+        await second.AssignAsync(overtaken);
+        var start = Now.AddHours(-1);
+        await first.StateAsync(AssetState.Working, start);
+        await second.StateAsync(AssetState.Working, start);
+
+        var t = await WalkAsync(first, 0, 10, 10, start.AddSeconds(1));
+        await first.FixAsync(14, 10, t);
+        await first.StateAsync(AssetState.Sos, t.AddSeconds(1));
+        await first.FixAsync(30, 10, t.AddSeconds(2));
+
+        t = await WalkAsync(second, 200, 210, 10, start.AddSeconds(1));
+        await second.StateAsync(AssetState.Sos, t.AddSeconds(1));
+        await second.FixAsync(214, 10, t);
+        await second.FixAsync(230, 10, t.AddSeconds(2));
+
+        // One 14 m lane of 1 m with its round ends; nothing walked after the SOS.
+        var expected = (await _scene.AreaViewAsync(inOrder, v => v.SearchedM2 >= 14)).SearchedM2;
+        Assert.InRange(expected, 14, 14 + (Math.PI * 0.25) + 0.2);
+        var searched = (await _scene.AreaViewAsync(overtaken, v => v.SearchedM2 >= expected - 0.05)).SearchedM2;
+        Assert.InRange(searched, expected - 0.05, expected + 0.05);
+    }
+
+    [Fact]
     public async Task A_suspected_area_goes_through_land_release_in_order_and_every_step_is_audited()
     {
         var code = await _scene.AreaAsync(0, 0, 100, 100, HazardAreaType.Sha);

@@ -74,16 +74,30 @@ public sealed class SearchedFootprint
             return point.Ts == end.Ts ? WorkPointOutcome.Duplicate : Mark(x, y, x, y, radius, WorkPointOutcome.Spot);
         }
 
-        _ends[point.AssetId] = new TrailEnd { Run = point.Run, Ts = point.Ts, X = x, Y = y };
-        return end is not null && end.Run == point.Run && Joinable(end, point.Ts, x, y)
+        // A point before the end of its period (it arrived after the status that ended it) stays in that period.
+        var closedAt = end?.ClosedAt is { } closed && point.Ts < closed ? closed : (DateTimeOffset?)null;
+        _ends[point.AssetId] = new TrailEnd { Run = point.Run, Ts = point.Ts, X = x, Y = y, ClosedAt = closedAt };
+        return end is not null && end.Run == point.Run && (end.ClosedAt is null || closedAt is not null) && Joinable(end, point.Ts, x, y)
             ? Mark(end.X, end.Y, x, y, radius, WorkPointOutcome.Segment)
             : Mark(x, y, x, y, radius, WorkPointOutcome.Spot);
+    }
+
+    /// <summary>
+    /// The asset's working period ended at <paramref name="ts"/> (device time): no later point is joined to its path, but
+    /// a point of the period itself that arrives afterwards still is, as it would have been had it come first.
+    /// </summary>
+    public void Close(string assetId, DateTimeOffset ts)
+    {
+        if (_ends.TryGetValue(assetId, out var end) && end.Ts <= ts && (end.ClosedAt is not { } closed || ts < closed))
+        {
+            _ends[assetId] = end with { ClosedAt = ts };
+        }
     }
 
     /// <summary>Counts ground searched before (in WGS84), such as the footprint of the area's previous outline.</summary>
     public void AddSearched(Geometry wgs84) => _grid.MarkInside(_projection.ToMetres(wgs84));
 
-    /// <summary>Forgets where an asset's path ended: its next point starts a new path.</summary>
+    /// <summary>Forgets where an asset's path ended (it left the area): its next point starts a new path.</summary>
     public void Break(string assetId) => _ends.Remove(assetId);
 
     /// <summary>Where the asset's searched path last ended, if it is joinable.</summary>

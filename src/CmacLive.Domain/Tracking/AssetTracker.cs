@@ -67,6 +67,11 @@ public sealed class AssetTracker
         }
 
         var stateChanged = _state.State != report.State;
+        if (stateChanged && _state.State == AssetState.Working)
+        {
+            _state.LastWorkPeriod = new WorkPeriod(_state.StateTs ?? report.Ts, report.Ts, _state.WorkRun);
+        }
+
         if (stateChanged && report.State == AssetState.Working)
         {
             _state.WorkRun++;
@@ -101,7 +106,23 @@ public sealed class AssetTracker
 
         _state.TaskArea = code;
         _state.WorkRun++;
+        _state.LastWorkPeriod = null;
         return true;
+    }
+
+    /// <summary>
+    /// The working period a fix taken at <paramref name="ts"/> (device time) belongs to, by its run number, or null when
+    /// the asset was not working then: the current period from its status on, or the one just over, so that a fix
+    /// overtaken by the status that ended its period still counts.
+    /// </summary>
+    public int? WorkRunAt(DateTimeOffset ts)
+    {
+        if (_state.State == AssetState.Working && _state.StateTs is { } since && ts >= since)
+        {
+            return _state.WorkRun;
+        }
+
+        return _state.LastWorkPeriod is { } last && ts >= last.From && ts < last.Until ? last.Run : null;
     }
 
     /// <summary>Goes offline when nothing was heard for <paramref name="timeout"/>. True when it changed.</summary>

@@ -316,7 +316,8 @@ public abstract class AssetGrain : Grain, IAssetGrain
     private void Worked(FixReport fix, bool working = true)
     {
         var state = _tracker.State;
-        if (state.TaskArea is not { } task || (working && (state.State != AssetState.Working || state.StateTs is not { } since || fix.Ts < since)))
+        var run = working ? _tracker.WorkRunAt(fix.Ts) : state.WorkRun;
+        if (state.TaskArea is not { } task || run is null)
         {
             return;
         }
@@ -325,7 +326,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         {
             AssetId = Id,
             Kind = _kind,
-            Run = state.WorkRun,
+            Run = run.Value,
             Ts = fix.Ts,
             Lat = fix.Lat,
             Lon = fix.Lon,

@@ -309,11 +309,25 @@ public sealed class HazardAreaGrain(
             return;
         }
 
-        var savedAt = State.SavedAt ?? Now;
         foreach (var asset in State.Assets)
         {
-            AskReplay(asset, stored.Ends.TryGetValue(asset.Id, out var end) ? end.Ts : savedAt - ReplayMargin);
+            AskReplay(asset, ReplayFrom(stored.Ends.GetValueOrDefault(asset.Id)));
         }
+    }
+
+    /// <summary>
+    /// From when an asset's fixes are replayed into the stored footprint: after its last joined point; for a path whose
+    /// working period was over (or none), from shortly before the state was written, never before that point.
+    /// </summary>
+    private DateTimeOffset ReplayFrom(TrailEnd? end)
+    {
+        var written = (State.SavedAt ?? Now) - ReplayMargin;
+        return end switch
+        {
+            null => written,
+            { ClosedAt: { } closed } => end.Ts > written ? end.Ts : closed < written ? closed : written,
+            _ => end.Ts,
+        };
     }
 
     private void AskReplay(AssetRef asset, DateTimeOffset since)
@@ -333,7 +347,7 @@ public sealed class HazardAreaGrain(
 
         // After the last point the area has of the asset (or, with none, shortly before its state was last written).
         var since = _lastPoint.TryGetValue(assetId, out var last) ? last
-            : _footprint.EndOf(assetId)?.Ts ?? (State.SavedAt ?? Now) - ReplayMargin;
+            : ReplayFrom(_footprint.EndOf(assetId));
         logger.LogInformation("Hazard area {Code}: {AssetId} may have work points it never took; replaying its fixes after {Since:O}", Code, assetId, since);
         AskReplay(asset, since);
         return Task.CompletedTask;
@@ -383,7 +397,7 @@ public sealed class HazardAreaGrain(
         }
         else
         {
-            _footprint.Break(sample.AssetId);
+            _footprint.Close(sample.AssetId, sample.Ts);
         }
 
         _dirty = true;
