@@ -43,6 +43,9 @@ public sealed partial class OpsHubRelay(
 
     private static readonly TimeSpan LedgerTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a change the ledger has and this hub lacks may still be on its way in a push (a loaded feed).</summary>
+    private static readonly TimeSpan ConfirmGrace = TimeSpan.FromSeconds(2);
+
     /// <summary>More units than this in <see cref="_unitGroups"/> and it starts again (units are a handful; this only bounds it).</summary>
     private const int MostUnits = 1000;
 
@@ -194,6 +197,7 @@ public sealed partial class OpsHubRelay(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var confirm = true;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
             {
                 wait.CancelAfter(CatchUpPeriod);
@@ -201,6 +205,7 @@ public sealed partial class OpsHubRelay(
                 {
                     var grace = await _catchUpNow.Reader.ReadAsync(wait.Token);
                     await Task.Delay(grace, stoppingToken);
+                    confirm = grace > TimeSpan.Zero; // a gap may be pushes out of order; a new registration is not
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -214,7 +219,11 @@ public sealed partial class OpsHubRelay(
 
             try
             {
-                await CatchUpAsync();
+                await CatchUpAsync(confirm, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -223,7 +232,12 @@ public sealed partial class OpsHubRelay(
         }
     }
 
-    private async Task CatchUpAsync()
+    /// <summary>
+    /// Sends this hub the alert changes the ledger has and the hub did not receive. With <paramref name="confirm"/>, changes
+    /// found missing are asked for once more after <see cref="ConfirmGrace"/> first: under load a push can take longer
+    /// than a change takes to reach the ledger, and a change still on its way is not missed.
+    /// </summary>
+    private async Task CatchUpAsync(bool confirm, CancellationToken stoppingToken)
     {
         long head;
         lock (_pendingLock)
@@ -232,7 +246,14 @@ public sealed partial class OpsHubRelay(
         }
 
         // The first time, only the ledger's position: dashboards read the open alerts when they connect.
-        var changes = await grains.GetGrain<IAlertLedgerGrain>(0).Since(head < 0 ? long.MaxValue : head).WaitAsync(LedgerTimeout);
+        var changes = await grains.GetGrain<IAlertLedgerGrain>(0).Since(head < 0 ? long.MaxValue : head).WaitAsync(LedgerTimeout, stoppingToken);
+        if (confirm && head >= 0 && AnyMissing(changes))
+        {
+            await Task.Delay(ConfirmGrace, stoppingToken);
+            await CatchUpAsync(confirm: false, stoppingToken);
+            return;
+        }
+
         List<AlertUpdate> missed = [];
         lock (_pendingLock)
         {
@@ -271,6 +292,14 @@ public sealed partial class OpsHubRelay(
         {
             LogCaughtUp(missed.Count);
             _wake.Writer.TryWrite(true);
+        }
+    }
+
+    private bool AnyMissing(AlertChanges changes)
+    {
+        lock (_pendingLock)
+        {
+            return changes.Alerts.Any(a => a.Seq > _alertHead && !_alertsReceived.Contains(a.Seq));
         }
     }
 
