@@ -41,6 +41,8 @@ public static class ApiExtensions
                 o.AddFilter<HubSessions>();
             })
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
+        services.AddSingleton<OpsHubLifetimeManager>();
+        services.AddSingleton<HubLifetimeManager<OpsHub>>(sp => sp.GetRequiredService<OpsHubLifetimeManager>());
         services.AddSingleton<OpsHubConnections>();
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());

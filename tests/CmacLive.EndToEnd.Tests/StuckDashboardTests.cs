@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +10,7 @@ namespace CmacLive.EndToEnd.Tests;
 
 /// <summary>
 /// A dashboard that stops reading (a frozen browser tab, a link gone quiet) must not cost the other dashboards any update:
-/// what a send held up past its time limit is sent again, under anything newer.
+/// what a send held up past its time limit is sent again, under anything newer, and the stuck dashboard is cut off.
 /// </summary>
 public sealed class StuckDashboardTests
 {
@@ -28,6 +30,7 @@ public sealed class StuckDashboardTests
         var stuck = $"/hubs/ops?id={Uri.EscapeDataString(token)}";
         (await silo.Http.PostAsync(stuck, new StringContent("{\"protocol\":\"json\",\"version\":1}\u001e", Encoding.UTF8, "text/plain"))).EnsureSuccessStatusCode();
         (await silo.Http.GetAsync(stuck)).EnsureSuccessStatusCode(); // the handshake's answer; no poll after it
+        var stuckSince = Stopwatch.StartNew();
 
         await using var watcher = await HubProbe.ConnectAsync(silo);
         var newest = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
@@ -63,6 +66,19 @@ public sealed class StuckDashboardTests
                 () => fleet.Select((a, i) => (a, i)).All(x => newest.TryGetValue(x.a.AssetId, out var lat) && lat == Lat(x.i, FixesEach)),
                 TimeSpan.FromSeconds(30),
                 "every asset's newest position on the dashboard that kept reading");
+
+            // The stuck connection was cut off, not left to SignalR, which drops a long-polling connection that stopped
+            // polling only after 15 s: polling it now yields what its buffer held, then the end of the connection (a live
+            // one would go on answering with the rest of its backlog, and then wait for its next message).
+            Assert.True(stuckSince.Elapsed < TimeSpan.FromSeconds(14), $"took {stuckSince.Elapsed.TotalSeconds:0.0} s: too long to tell the silo's cut-off from SignalR's own");
+            var answers = new List<HttpStatusCode>();
+            for (var poll = 0; poll < 5 && answers.LastOrDefault() is 0 or HttpStatusCode.OK; poll++)
+            {
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+                answers.Add((await silo.Http.GetAsync(stuck, wait.Token)).StatusCode);
+            }
+
+            Assert.Contains(answers[^1], new[] { HttpStatusCode.NoContent, HttpStatusCode.NotFound });
         }
         finally
         {

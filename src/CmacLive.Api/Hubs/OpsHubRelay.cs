@@ -26,6 +26,7 @@ public sealed partial class OpsHubRelay(
     HubDirectory hubs,
     IHubContext<OpsHub> hub,
     OpsHubConnections connections,
+    OpsHubLifetimeManager lifetime,
     IEnumerable<IDeviceCommandSink> sinks,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
@@ -33,6 +34,9 @@ public sealed partial class OpsHubRelay(
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a send timed out, a dashboard that cannot take a ping this soon is cut off (<see cref="OpsHubLifetimeManager"/>).</summary>
+    private static readonly TimeSpan PingWithin = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the hub asks the ledger for alert changes it may have missed, when nothing else prompted it.</summary>
@@ -389,6 +393,7 @@ public sealed partial class OpsHubRelay(
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogSendFailed(ex);
+                    await CutOffStuckAsync(stoppingToken);
                     if (batch is not null)
                     {
                         // What a stuck dashboard held up is sent again in the next round (anything newer waiting wins), so
@@ -407,6 +412,9 @@ public sealed partial class OpsHubRelay(
         {
         }
     }
+
+    /// <summary>A send timed out: the dashboards that stopped taking their updates are cut off, so the next round does not wait for them.</summary>
+    private Task CutOffStuckAsync(CancellationToken stoppingToken) => lifetime.CutOffStuckAsync(PingWithin, stoppingToken);
 
     private Pending TakePending()
     {
