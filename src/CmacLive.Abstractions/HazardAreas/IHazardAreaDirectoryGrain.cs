@@ -11,6 +11,9 @@ public interface IHazardAreaDirectoryGrain : IGrainWithIntegerKey
 
     /// <summary>The codes changed after <paramref name="version"/> (all codes for 0), with the current version.</summary>
     Task<HazardAreaChanges> ChangesSince(long version);
+
+    /// <summary>Every area's code, in order.</summary>
+    Task<IReadOnlyList<string>> Codes();
 }
 
 [GenerateSerializer, Immutable, Alias("cmac.HazardAreaChanges")]

@@ -12,9 +12,13 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// <summary>Creates or replaces the area's definition (the geometry is validated by the caller).</summary>
     Task<HazardAreaView> Define(HazardAreaDefinition definition, string by);
 
+    /// <summary>The area as it is now, or null when it is not defined. Reads only.</summary>
     Task<HazardAreaView?> GetView();
 
     Task<HazardAreaDefinition?> GetDefinition();
+
+    /// <summary>The area's outline and its view in one answer (for maps), or null when it is not defined. Reads only.</summary>
+    Task<HazardAreaOutline?> GetOutline();
 
     /// <summary>One land-release step; throws <see cref="HazardAreaConflictException"/> when it is not allowed now.</summary>
     Task<HazardAreaView> ChangeStatus(StatusChange change);
@@ -44,6 +48,14 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// <summary>The area's detection figures changed (called by its detection index).</summary>
     Task CountDetections(Detections.DetectionTally tally);
 
-    /// <summary>The searched footprint now, or null when the area is not defined.</summary>
+    /// <summary>The searched footprint now, or null when the area is not defined. Reads only.</summary>
     Task<SearchedView?> GetSearched();
+}
+
+/// <summary>An area's outline (WKB, WGS84) with its view.</summary>
+[GenerateSerializer, Immutable, Alias("cmac.HazardAreaOutline")]
+public sealed record HazardAreaOutline
+{
+    [Id(0)] public required byte[] GeometryWkb { get; init; }
+    [Id(1)] public required HazardAreaView View { get; init; }
 }

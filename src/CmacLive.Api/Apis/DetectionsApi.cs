@@ -58,7 +58,7 @@ public static class DetectionsApi
         IReadOnlyList<string> keys = area switch
         {
             OutsideAreas => [IDetectionIndexGrain.Outside],
-            null => [.. (await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(0)).Codes, IDetectionIndexGrain.Outside],
+            null => [.. await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes(), IDetectionIndexGrain.Outside],
             _ => [area],
         };
         var lists = await Task.WhenAll(keys.Select(k => grains.GetGrain<IDetectionIndexGrain>(k).List()));

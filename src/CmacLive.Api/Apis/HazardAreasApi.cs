@@ -129,31 +129,26 @@ public static class HazardAreasApi
     /// <summary><c>GET /api/hazard-areas</c>: every area, by code.</summary>
     public static async Task<Ok<HazardAreaView[]>> ListHazardAreas(IGrainFactory grains)
     {
-        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(0);
-        var views = await Task.WhenAll(codes.Codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
+        var views = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
         return TypedResults.Ok(views.OfType<HazardAreaView>().ToArray());
     }
 
-    /// <summary><c>GET /api/hazard-areas/{code}/searched</c>: the searched footprint as a GeoJSON Feature (WGS84).</summary>
     /// <summary>
     /// <c>GET /api/hazard-areas/outlines</c>: every area as a GeoJSON FeatureCollection, its outline with its
     /// code, type, status, name, unit, area and searched share as properties (for maps).
     /// </summary>
     public static async Task<IResult> GetOutlines(IGrainFactory grains)
     {
-        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).ChangesSince(0);
-        var areas = await Task.WhenAll(codes.Codes.Select(async c =>
-        {
-            var grain = grains.GetGrain<IHazardAreaGrain>(c);
-            return (Definition: await grain.GetDefinition(), View: await grain.GetView());
-        }));
-        var features = areas.Where(a => a.Definition is not null && a.View is not null).Select(a => new
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
+        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetOutline()));
+        var features = areas.OfType<HazardAreaOutline>().Select(a => new
         {
             type = "Feature",
-            geometry = HazardAreaGeometry.FromWkb(a.Definition!.GeometryWkb),
+            geometry = HazardAreaGeometry.FromWkb(a.GeometryWkb),
             properties = new
             {
-                code = a.View!.Code,
+                code = a.View.Code,
                 type = a.View.Type,
                 status = a.View.Status,
                 name = a.View.Name,
@@ -169,6 +164,7 @@ public static class HazardAreasApi
         return Results.Json(new { type = "FeatureCollection", features }, GeoJson, "application/geo+json");
     }
 
+    /// <summary><c>GET /api/hazard-areas/{code}/searched</c>: the searched footprint as a GeoJSON Feature (WGS84).</summary>
     public static async Task<IResult> GetSearched(string code, IGrainFactory grains)
     {
         code = Uri.UnescapeDataString(code);

@@ -26,4 +26,7 @@ public sealed class HazardAreaDirectoryGrain(
         Version = store.State.Version,
         Codes = [.. store.State.Codes.Where(c => c.Value > version).Select(c => c.Key).Order(StringComparer.Ordinal)],
     });
+
+    public Task<IReadOnlyList<string>> Codes() =>
+        Task.FromResult<IReadOnlyList<string>>([.. store.State.Codes.Keys.Order(StringComparer.Ordinal)]);
 }

@@ -163,15 +163,12 @@ public sealed class HazardAreaGrain(
         return Publish();
     }
 
-    public async Task<HazardAreaView?> GetView()
-    {
-        if (State.Definition is null)
-        {
-            return null;
-        }
+    // Reads read: growth of the footprint is pushed by the timer, within a flush interval.
+    public Task<HazardAreaView?> GetView() => Task.FromResult(State.Definition is null ? null : ToView());
 
-        return FlushFootprint() ? Publish() : ToView();
-    }
+    public Task<HazardAreaOutline?> GetOutline() => Task.FromResult(State.Definition is { } definition
+        ? new HazardAreaOutline { GeometryWkb = definition.GeometryWkb, View = ToView() }
+        : null);
 
     public Task<HazardAreaDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
@@ -416,15 +413,15 @@ public sealed class HazardAreaGrain(
         Publish();
     }
 
-    public async Task<SearchedView?> GetSearched()
+    public Task<SearchedView?> GetSearched()
     {
         if (State.Definition is null || _footprint is null)
         {
-            return null;
+            return Task.FromResult<SearchedView?>(null);
         }
 
-        var view = FlushFootprint() ? Publish() : ToView();
-        return new SearchedView
+        var view = ToView();
+        return Task.FromResult<SearchedView?>(new SearchedView
         {
             Code = Code,
             AreaWkb = State.Definition.GeometryWkb,
@@ -432,7 +429,7 @@ public sealed class HazardAreaGrain(
             AreaM2 = view.AreaM2,
             SearchedM2 = view.SearchedM2,
             Percent = view.Percent,
-        };
+        });
     }
 
     private async Task OnTick(CancellationToken cancellationToken)
