@@ -102,6 +102,36 @@ public sealed class TrackingRuleTests
             tracker.ApplyStatus(new StatusReport { DeviceId = "d", Ts = T0.AddSeconds(second), State = state }, T0.AddSeconds(second));
     }
 
+    [Fact]
+    public void A_status_overtaken_by_an_sos_still_begins_or_ends_the_working_period_its_fixes_belong_to()
+    {
+        // Resting; "working" at 10 s is in flight when the SOS of 12 s overtakes it: the fix of 11 s, sent after the
+        // working status, is work of the period from 10 to 12 s, with a run of its own.
+        var began = NewTracker();
+        Status(began, 0, AssetState.Resting);
+        var before = began.State.WorkRun;
+        Status(began, 12, AssetState.Sos);
+        Assert.Equal(ReportOutcome.Late, Status(began, 10, AssetState.Working));
+        Assert.Equal(AssetState.Sos, began.State.State);
+        Assert.Equal(before + 1, began.WorkRunAt(T0.AddSeconds(11)));
+        Assert.Null(began.WorkRunAt(T0.AddSeconds(9)));
+        Assert.Null(began.WorkRunAt(T0.AddSeconds(12)));
+
+        // Working; "resting" at 10 s is in flight when the SOS of 12 s overtakes it: the period ended at 10 s.
+        var ended = NewTracker();
+        Status(ended, 0, AssetState.Working);
+        var run = ended.State.WorkRun;
+        Status(ended, 12, AssetState.Sos);
+        Assert.Equal(run, ended.WorkRunAt(T0.AddSeconds(11)));
+        Status(ended, 10, AssetState.Resting);
+        Assert.Equal(run, ended.WorkRunAt(T0.AddSeconds(9)));
+        Assert.Null(ended.WorkRunAt(T0.AddSeconds(11)));
+        Assert.Equal(run, ended.State.WorkRun);
+
+        static ReportOutcome Status(AssetTracker tracker, double second, AssetState state) =>
+            tracker.ApplyStatus(new StatusReport { DeviceId = "d", Ts = T0.AddSeconds(second), State = state }, T0.AddSeconds(20)).Outcome;
+    }
+
     [Theory]
     [InlineData("trk-1", true)]
     [InlineData("trk-1:phone", true)]

@@ -62,6 +62,11 @@ public sealed class AssetTracker
         var (wentOnline, seenLater) = Heard(report.Ts, now);
         if (_state.StateTs is { } seen && report.Ts <= seen)
         {
+            if (report.Ts < seen)
+            {
+                NoteOvertaken(report);
+            }
+
             var outcome = report.Ts == seen ? ReportOutcome.Duplicate : ReportOutcome.Late;
             return new TrackChange(outcome, wentOnline || seenLater, wentOnline);
         }
@@ -87,6 +92,28 @@ public sealed class AssetTracker
         // The state's own time moved on even when the state stayed: that must be kept too, or a stale
         // redelivery could later undo a newer state.
         return new TrackChange(ReportOutcome.Applied, true, wentOnline || stateChanged);
+    }
+
+    /// <summary>
+    /// A status overtaken by a newer one (an SOS sent beside it, and answered first) never changes the state, but it still
+    /// says when a working period began or ended, so the fixes sent after it count as they would have in order: a late
+    /// <c>working</c> began a period that the newer status ended; another late state ended the last period sooner.
+    /// </summary>
+    private void NoteOvertaken(StatusReport late)
+    {
+        var last = _state.LastWorkPeriod;
+        if (late.State == AssetState.Working)
+        {
+            if (_state.State != AssetState.Working && _state.StateTs is { } ended && (last is null || late.Ts >= last.Until))
+            {
+                _state.WorkRun++;
+                _state.LastWorkPeriod = new WorkPeriod(late.Ts, ended, _state.WorkRun);
+            }
+        }
+        else if (last is not null && late.Ts >= last.From && late.Ts < last.Until)
+        {
+            _state.LastWorkPeriod = last with { Until = late.Ts };
+        }
     }
 
     /// <summary>Any other report (a detection) still proves the device is alive.</summary>
