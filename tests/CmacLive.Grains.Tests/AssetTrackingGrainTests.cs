@@ -145,11 +145,19 @@ public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
     {
         var (assetId, device) = await NewTrackedAssetAsync();
         await fixture.RenewObserverAsync();
-        await device.ProcessFix(Fix(device, 13.36, 102.98, Now.AddSeconds(-2)));
-        await device.ProcessFix(Fix(device, 13.37, 102.98, Now.AddSeconds(-1)));
+        const int Fixes = 20;
+        for (var i = 1; i <= Fixes; i++)
+        {
+            await device.ProcessFix(Fix(device, 13.36 + (i * 0.001), 102.98, Now.AddSeconds(i - Fixes - 1)));
+        }
 
-        var pushed = await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && s.Position?.Lat == 13.37));
-        Assert.DoesNotContain(pushed, s => s.Id == assetId && s.Position?.Lat == 13.36); // coalesced: the newest status of the batch wins
+        // Coalesced: a batch carries only the newest status of each asset, so twenty fixes in quick succession (a few
+        // milliseconds each, batches every 50 ms) are far fewer pushes, and the last one pushed is the newest.
+        var newest = 13.36 + (Fixes * 0.001);
+        var pushed = await fixture.PushedAsync(l => l.Any(s => s.Id == assetId && s.Position?.Lat == newest));
+        var ofAsset = pushed.Where(s => s.Id == assetId && s.Position is not null).ToList();
+        Assert.InRange(ofAsset.Count, 1, Fixes - 1);
+        Assert.Equal(newest, ofAsset[^1].Position!.Lat);
     }
 
     [Fact]
