@@ -33,7 +33,7 @@ public sealed class AssetTracker
         if (current is not null && fix.Ts <= current.Ts)
         {
             var outcome = fix.Ts == current.Ts ? ReportOutcome.Duplicate : ReportOutcome.Late;
-            return new TrackChange(outcome, wentOnline || seenLater, wentOnline);
+            return new TrackChange(outcome, StatusChanged: wentOnline || seenLater, Significant: wentOnline);
         }
 
         _state.Position = new Position
@@ -54,7 +54,7 @@ public sealed class AssetTracker
         var area = areas.Locate(fix.Lat, fix.Lon);
         var areaChanged = area != _state.HazardArea;
         _state.HazardArea = area;
-        return new TrackChange(ReportOutcome.Applied, true, wentOnline || areaChanged);
+        return new TrackChange(ReportOutcome.Applied, StatusChanged: true, Significant: wentOnline || areaChanged);
     }
 
     public TrackChange ApplyStatus(StatusReport report, DateTimeOffset now)
@@ -68,7 +68,7 @@ public sealed class AssetTracker
             }
 
             var outcome = report.Ts == seen ? ReportOutcome.Duplicate : ReportOutcome.Late;
-            return new TrackChange(outcome, wentOnline || seenLater, wentOnline);
+            return new TrackChange(outcome, StatusChanged: wentOnline || seenLater, Significant: wentOnline);
         }
 
         var stateChanged = _state.State != report.State;
@@ -91,7 +91,7 @@ public sealed class AssetTracker
 
         // The state's own time moved on even when the state stayed: that must be kept too, or a stale
         // redelivery could later undo a newer state.
-        return new TrackChange(ReportOutcome.Applied, true, wentOnline || stateChanged);
+        return new TrackChange(ReportOutcome.Applied, StatusChanged: true, Significant: wentOnline || stateChanged);
     }
 
     /// <summary>
@@ -120,7 +120,7 @@ public sealed class AssetTracker
     public TrackChange ApplyHeard(DateTimeOffset deviceTs, DateTimeOffset now)
     {
         var (wentOnline, seenLater) = Heard(deviceTs, now);
-        return new TrackChange(ReportOutcome.Applied, wentOnline || seenLater, wentOnline);
+        return new TrackChange(ReportOutcome.Applied, StatusChanged: wentOnline || seenLater, Significant: wentOnline);
     }
 
     /// <summary>Assigns the asset to a hazard area (or none). True when it changed; a new working period starts.</summary>

@@ -74,7 +74,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         // (a silo that crashed left its assets stored as online).
         if (_tracker.IsConfigured && _tracker.CheckLiveness(Now, Services.Options.OfflineTimeout))
         {
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
         }
     }
 
@@ -113,7 +113,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
         if (_tracker.Configure(profile) || !_store.RecordExists)
         {
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
         }
 
         return _tracker.ToStatus(Id);
@@ -233,7 +233,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         {
             _alerts.OnTaskChanged(Now);
             Services.Logger.LogInformation("Asset {AssetId} task: {Previous} -> {Code}", Id, previous ?? "none", code ?? "none");
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
             if (previous is not null)
             {
                 await _areaWork.DetachAsync(previous);
@@ -265,7 +265,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         if (_tracker.IsConfigured && _tracker.MarkOffline())
         {
             Services.Logger.LogInformation("Asset {AssetId} offline: device {DeviceId} lost its connection", Id, deviceId);
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
         }
     }
 
@@ -394,7 +394,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         if (_tracker.CheckLiveness(Now, Services.Options.OfflineTimeout))
         {
             Services.Logger.LogInformation("Asset {AssetId} offline: nothing heard for {Timeout}", Id, Services.Options.OfflineTimeout);
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
         }
         else if (_dirty && Now - _savedAt >= Services.Options.StatePersistInterval)
         {

@@ -28,7 +28,7 @@ public sealed class TeamGrain(
 
         if (_dispatch.Claim(task))
         {
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
         }
 
         return new DispatchClaim { Status = Status(), Devices = [.. State.Devices] };
@@ -38,7 +38,7 @@ public sealed class TeamGrain(
     {
         if (IsConfigured && _dispatch.Release(requestId))
         {
-            await CommitAsync(new TrackChange(ReportOutcome.Applied, true, true));
+            await CommitAsync(TrackChange.Shown);
         }
 
         return [.. State.Devices];
