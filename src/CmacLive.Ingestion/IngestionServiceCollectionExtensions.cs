@@ -36,14 +36,15 @@ public static class IngestionServiceCollectionExtensions
         var configured = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (configured.Mode == MqttMode.External)
         {
-            services.PostConfigure<MqttOptions>(o =>
-            {
-                if (string.IsNullOrWhiteSpace(o.ClientId))
-                {
-                    o.ClientId = $"cmaclive-{Environment.MachineName}-{configuration["Cluster:SiloPort"] ?? "11111"}";
-                }
-            });
             services.AddOptions<MqttOptions>()
+                .PostConfigure<Orleans.Runtime.ILocalSiloDetails>((o, silo) =>
+                {
+                    if (string.IsNullOrWhiteSpace(o.ClientId))
+                    {
+                        // Stable across restarts (the broker keeps the session under it), one per silo on a host.
+                        o.ClientId = $"cmaclive-{Environment.MachineName}-{silo.SiloAddress.Endpoint.Port}";
+                    }
+                })
                 .Validate(o => !string.IsNullOrWhiteSpace(o.Host), "Mqtt:Host is required in external mode")
                 .Validate(o => o.ReceiveMaximum >= 1, "Mqtt:ReceiveMaximum must be at least 1")
                 .Validate(o => o.SessionExpiry >= TimeSpan.FromMinutes(1) && o.SessionExpiry.TotalSeconds < uint.MaxValue,

@@ -19,7 +19,7 @@ public static class SiloExtensions
     public static WebApplicationBuilder AddCmacLiveSilo(this WebApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = StorageOf(builder.Configuration);
         var postgresCluster = string.Equals(cluster.Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
         if (!postgresCluster && !string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))
         {
@@ -81,6 +81,10 @@ public static class SiloExtensions
         return builder;
     }
 
+    /// <summary>The <c>Storage</c> section, read by the silo (grain state, history, audit) and the API (the data folder).</summary>
+    private static StorageOptions StorageOf(IConfiguration configuration) =>
+        configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+
     /// <summary>The MQTT side.</summary>
     public static WebApplicationBuilder AddCmacLiveIngestion(this WebApplicationBuilder builder)
     {
@@ -91,7 +95,7 @@ public static class SiloExtensions
     /// <summary>REST, hub and auth; the admin token is resolved (and, on first start, created and printed) here.</summary>
     public static WebApplicationBuilder AddCmacLiveApi(this WebApplicationBuilder builder)
     {
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = StorageOf(builder.Configuration);
         var dataFolder = storage.Provider == StorageProvider.Sqlite
             ? SqliteSchema.DataFolder(storage.EffectiveConnectionString)
             : Path.GetFullPath("data");
