@@ -30,17 +30,20 @@ public sealed class ClearanceOptions
 {
     public const string Section = "Clearance";
 
+    // The rules' own defaults are the settings' defaults: said once, in the domain.
+    private static readonly ClearanceRules Defaults = new();
+
     /// <summary>Width of ground one pass searches, in metres, per asset kind: a manual lane, a machine's flail, an animal's search lane.</summary>
     public PerKind<double> WidthM { get; set; } = new() { Team = 1, Machine = 2, Dog = 1, Rat = 1 };
 
     /// <summary>Fixes further apart in time are not joined into a searched path.</summary>
-    public TimeSpan MaxGap { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxGap { get; set; } = Defaults.MaxGap;
 
     /// <summary>Fixes implying a faster movement (a GPS jump) are not joined.</summary>
-    public double MaxSpeedMps { get; set; } = 5;
+    public double MaxSpeedMps { get; set; } = Defaults.MaxSpeedMps;
 
     /// <summary>Fixes reporting a worse accuracy (metres) do not count as searched ground.</summary>
-    public double MaxAccuracyM { get; set; } = 20;
+    public double MaxAccuracyM { get; set; } = Defaults.MaxAccuracyM;
 
     /// <summary>How often an area merges new work into its footprint and pushes its progress.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -56,23 +59,26 @@ public sealed class AlertOptions
 {
     public const string Section = "Alerts";
 
-    public TimeSpan EntryDwell { get; set; } = TimeSpan.FromSeconds(15);
+    // The rules' own defaults are the settings' defaults: said once, in the domain.
+    private static readonly AlertRules Defaults = new();
+
+    public TimeSpan EntryDwell { get; set; } = Defaults.EntryDwell;
 
     public PerKind<TimeSpan> StaleAfter { get; set; } = new()
     {
-        Team = TimeSpan.FromMinutes(2),
-        Machine = TimeSpan.FromMinutes(2),
-        Dog = TimeSpan.FromMinutes(1),
-        Rat = TimeSpan.FromMinutes(1),
+        Team = Defaults.StaleAfterFor(AssetKind.Team),
+        Machine = Defaults.StaleAfterFor(AssetKind.Machine),
+        Dog = Defaults.StaleAfterFor(AssetKind.Dog),
+        Rat = Defaults.StaleAfterFor(AssetKind.Rat),
     };
 
-    public double MinSeparationM { get; set; } = 25;
+    public double MinSeparationM { get; set; } = Defaults.MinSeparationM;
 
-    public TimeSpan SeparationMaxSkew { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SeparationMaxSkew { get; set; } = Defaults.SeparationMaxSkew;
 
-    public TimeSpan AnimalWorkPeriod { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan AnimalWorkPeriod { get; set; } = Defaults.AnimalWorkPeriod;
 
-    public TimeSpan AnimalRestPeriod { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan AnimalRestPeriod { get; set; } = Defaults.AnimalRestPeriod;
 
     public AlertRules ToRules() => new()
     {

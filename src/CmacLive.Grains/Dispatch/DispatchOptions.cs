@@ -7,23 +7,26 @@ public sealed class DispatchOptions
 {
     public const string Section = "Dispatch";
 
+    // The rules' own defaults are the settings' defaults: said once, in the domain.
+    private static readonly DispatchRules Defaults = new();
+
     /// <summary>Road distance over straight-line distance, for travel times.</summary>
-    public double RoadFactor { get; set; } = 1.4;
+    public double RoadFactor { get; set; } = Defaults.RoadFactor;
 
     /// <summary>Average travel speed, km/h, for travel times.</summary>
-    public double SpeedKmh { get; set; } = 40;
+    public double SpeedKmh { get; set; } = Defaults.SpeedKmh;
 
     /// <summary>How many teams a request recommends.</summary>
-    public int Recommendations { get; set; } = 3;
+    public int Recommendations { get; set; } = Defaults.Recommendations;
 
     /// <summary>A team within this many metres of the site is on site.</summary>
-    public double OnSiteRadiusM { get; set; } = 200;
+    public double OnSiteRadiusM { get; set; } = Defaults.OnSiteRadiusM;
 
     /// <summary>A team that came this many metres closer since it acknowledged (or reports travelling) is en route.</summary>
-    public double EnRouteProgressM { get; set; } = 100;
+    public double EnRouteProgressM { get; set; } = Defaults.EnRouteProgressM;
 
     /// <summary>An assignment not acknowledged within this raises an alert.</summary>
-    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan AckTimeout { get; set; } = Defaults.AckTimeout;
 
     /// <summary>How long after reception a team must be on site, per priority (<c>OnSiteTarget:Emergency</c>, <c>:High</c>, <c>:Routine</c>).</summary>
     public PerPriority OnSiteTarget { get; set; } = new();
@@ -42,7 +45,7 @@ public sealed class DispatchOptions
     /// request erases them from its stored state for good (checked on the request's reminder, and when it is read
     /// again after a restart).
     /// </summary>
-    public TimeSpan PersonalDataRetention { get; set; } = TimeSpan.FromDays(180);
+    public TimeSpan PersonalDataRetention { get; set; } = Defaults.PersonalDataRetention;
 
     public DispatchRules ToRules()
     {
@@ -67,11 +70,11 @@ public sealed class DispatchOptions
     /// <summary>One target per priority.</summary>
     public sealed class PerPriority
     {
-        public TimeSpan Emergency { get; set; } = TimeSpan.FromHours(2);
+        public TimeSpan Emergency { get; set; } = Defaults.OnSiteTarget(DispatchPriority.Emergency);
 
-        public TimeSpan High { get; set; } = TimeSpan.FromHours(12);
+        public TimeSpan High { get; set; } = Defaults.OnSiteTarget(DispatchPriority.High);
 
-        public TimeSpan Routine { get; set; } = TimeSpan.FromHours(72);
+        public TimeSpan Routine { get; set; } = Defaults.OnSiteTarget(DispatchPriority.Routine);
 
         public TimeSpan For(DispatchPriority priority) => priority switch
         {
