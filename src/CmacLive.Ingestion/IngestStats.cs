@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json.Serialization;
 using CmacLive.Assets;
 using CmacLive.Throttling;
 using CmacLive.Tracking;
@@ -90,38 +91,11 @@ public sealed class IngestStats
             ["not-fast-tracked"] = Interlocked.Read(ref _sosNotFastTracked),
         });
 
-    public static string Name(IngestLimit limit) => limit switch
-    {
-        IngestLimit.PacketSize => "packet-too-large",
-        IngestLimit.Connections => "too-many-connections",
-        IngestLimit.DeviceConnections => "too-many-device-connections",
-        IngestLimit.ConnectBackoff => "connect-backoff",
-        IngestLimit.BackoffStarted => "backoffs-started",
-        IngestLimit.TlsHandshake => "tls-handshake-failed",
-        IngestLimit.NoConnect => "no-connect",
-        IngestLimit.MalformedPacket => "malformed-packet",
-        IngestLimit.ConnectBusy => "connect-busy",
-        _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, "a limit without a name"),
-    };
+    public static string Name(IngestLimit limit) => WireNames.Of(limit);
 
-    public static string Name(RejectReason reason) => reason switch
-    {
-        RejectReason.Malformed => "malformed",
-        RejectReason.OutOfRange => "out-of-range",
-        RejectReason.NoFix => "no-fix",
-        RejectReason.FutureTime => "future-time",
-        RejectReason.AncientTime => "ancient-time",
-        RejectReason.TooLarge => "too-large",
-        RejectReason.Forbidden => "forbidden",
-        RejectReason.UnknownTopic => "unknown-topic",
-        RejectReason.UnknownDevice => "unknown-device",
-        RejectReason.Failed => "failed",
-        RejectReason.Conflict => "conflict",
-        RejectReason.RateLimited => "rate-limited",
-        _ => reason.ToString().ToLowerInvariant(),
-    };
+    public static string Name(RejectReason reason) => WireNames.Of(reason);
 
-    private static string Name(ReportOutcome outcome) => outcome.ToString().ToLowerInvariant();
+    private static string Name(ReportOutcome outcome) => WireNames.Of(outcome);
 }
 
 /// <summary>Counts since this silo started.</summary>
@@ -136,29 +110,29 @@ public sealed record IngestStatsSnapshot(
 public enum IngestLimit
 {
     /// <summary>A packet declared more than <c>Mqtt:MaxPacketBytes</c>: its connection ended before it was buffered.</summary>
-    PacketSize,
+    [JsonStringEnumMemberName("packet-too-large")] PacketSize,
 
     /// <summary>More than <c>Mqtt:MaxConnections</c> open: CONNACK 0x97 (or, far beyond, closed unread).</summary>
-    Connections,
+    [JsonStringEnumMemberName("too-many-connections")] Connections,
 
     /// <summary>More than <c>Mqtt:MaxConnectionsPerDevice</c> sessions of one device: CONNACK 0x97.</summary>
-    DeviceConnections,
+    [JsonStringEnumMemberName("too-many-device-connections")] DeviceConnections,
 
     /// <summary>A CONNECT refused at once during a back-off, without a password check: CONNACK 0x8A.</summary>
-    ConnectBackoff,
+    [JsonStringEnumMemberName("connect-backoff")] ConnectBackoff,
 
     /// <summary>A device id or address that started a back-off after too many failed CONNECTs.</summary>
-    BackoffStarted,
+    [JsonStringEnumMemberName("backoffs-started")] BackoffStarted,
 
     /// <summary>A TLS handshake that failed or did not finish within <c>Mqtt:ConnectTimeout</c>.</summary>
-    TlsHandshake,
+    [JsonStringEnumMemberName("tls-handshake-failed")] TlsHandshake,
 
     /// <summary>A connection that ended without a whole packet: no CONNECT within <c>Mqtt:ConnectTimeout</c>, or closed first.</summary>
-    NoConnect,
+    [JsonStringEnumMemberName("no-connect")] NoConnect,
 
     /// <summary>A fixed header no client may send (reserved type, wrong flags, QoS 3), or a packet out of turn (before or after CONNECT).</summary>
-    MalformedPacket,
+    [JsonStringEnumMemberName("malformed-packet")] MalformedPacket,
 
     /// <summary>A CONNECT while another of the same device was being checked: CONNACK 0x89 (3.1.1: 3), the device tries again.</summary>
-    ConnectBusy,
+    [JsonStringEnumMemberName("connect-busy")] ConnectBusy,
 }

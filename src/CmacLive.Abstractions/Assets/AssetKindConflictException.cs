@@ -17,7 +17,7 @@ public sealed class AssetKindConflictException : Exception
     }
 
     public AssetKindConflictException(string assetId, AssetKind registered, AssetKind requested)
-        : base($"asset '{assetId}' is a {registered.ToString().ToLowerInvariant()}, not a {requested.ToString().ToLowerInvariant()}")
+        : base($"asset '{assetId}' is a {WireNames.Of(registered)}, not a {WireNames.Of(requested)}")
     {
     }
 }

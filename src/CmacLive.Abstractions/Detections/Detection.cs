@@ -141,23 +141,10 @@ public sealed record DetectionTally
         return new DetectionTally
         {
             Finds = finds.Count,
-            FindsByCategory = finds.GroupBy(d => FindNames.Of(d.Find!.Category)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            FindsByCategory = finds.GroupBy(d => WireNames.Of(d.Find!.Category)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             Open = list.Count(d => d.Status == DetectionStatus.Open),
             Clutter = clutter,
         };
     }
 }
 
-/// <summary>The wire names of find categories.</summary>
-public static class FindNames
-{
-    public static string Of(FindCategory category) => category switch
-    {
-        FindCategory.ApMine => "ap-mine",
-        FindCategory.AvMine => "av-mine",
-        FindCategory.Uxo => "uxo",
-        FindCategory.Submunition => "submunition",
-        FindCategory.AerialBomb => "aerial-bomb",
-        _ => "other",
-    };
-}

@@ -17,10 +17,10 @@ namespace CmacLive.Api.Apis;
 /// <summary>Community requests: filing with triage and recommended teams, the dispatch steps, lists and figures.</summary>
 public static class DispatchApi
 {
-    private static readonly Dictionary<string, FoundItem> FoundItems = Enum.GetValues<FoundItem>().ToDictionary(v => DispatchFlow.Name(v));
-    private static readonly Dictionary<string, DispatchPriority> Priorities = Enum.GetValues<DispatchPriority>().ToDictionary(v => DispatchFlow.Name(v));
-    private static readonly Dictionary<string, DispatchStatus> Statuses = Enum.GetValues<DispatchStatus>().ToDictionary(v => DispatchFlow.Name(v));
-    private static readonly Dictionary<string, DispatchResult> Results = Enum.GetValues<DispatchResult>().ToDictionary(v => DispatchFlow.Name(v));
+    private static IReadOnlyDictionary<string, FoundItem> FoundItems => WireNames.Choices<FoundItem>();
+    private static IReadOnlyDictionary<string, DispatchPriority> Priorities => WireNames.Choices<DispatchPriority>();
+    private static IReadOnlyDictionary<string, DispatchStatus> Statuses => WireNames.Choices<DispatchStatus>();
+    private static IReadOnlyDictionary<string, DispatchResult> Results => WireNames.Choices<DispatchResult>();
 
     private const string ChangedMeanwhile = "the request was changed at the same moment elsewhere and this step was not stored; read it again and retry";
 
@@ -205,7 +205,7 @@ public static class DispatchApi
             }
             else if (team.Kind != AssetKind.Team)
             {
-                errors["teamId"] = [$"'{teamId}' is a {team.Kind.ToString().ToLowerInvariant()}, not a team"];
+                errors["teamId"] = [$"'{teamId}' is a {WireNames.Of(team.Kind)}, not a team"];
             }
         }
 
@@ -439,7 +439,7 @@ public static class DispatchApi
         {
             var cells = new List<string>
             {
-                row.Unit, DispatchFlow.Name(row.Priority), Number(row.Requests), Number(row.Open), Number(row.Resolved), Number(row.Cancelled),
+                row.Unit, WireNames.Of(row.Priority), Number(row.Requests), Number(row.Open), Number(row.Resolved), Number(row.Cancelled),
             };
             foreach (var d in new[] { row.ToAssign, row.ToAcknowledge, row.ToOnSite, row.ToResolve })
             {

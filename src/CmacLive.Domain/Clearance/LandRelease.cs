@@ -52,12 +52,4 @@ public static class LandRelease
             : null;
     }
 
-    /// <summary>The status as the contract writes it.</summary>
-    public static string Name(HazardAreaStatus status) => status switch
-    {
-        HazardAreaStatus.Suspected => "suspected",
-        HazardAreaStatus.Confirmed => "confirmed",
-        HazardAreaStatus.InClearance => "in-clearance",
-        _ => "released",
-    };
 }

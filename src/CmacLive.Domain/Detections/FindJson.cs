@@ -9,14 +9,9 @@ namespace CmacLive.Detections;
 /// </summary>
 public static class FindJson
 {
-    public static readonly IReadOnlyDictionary<string, FindCategory> Categories =
-        Enum.GetValues<FindCategory>().ToDictionary(FindNames.Of, c => c, StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, FindCategory> Categories => WireNames.Choices<FindCategory>();
 
-    public static readonly IReadOnlyDictionary<string, Disposal> Disposals = new Dictionary<string, Disposal>(StringComparer.Ordinal)
-    {
-        ["destroyed-in-situ"] = Disposal.DestroyedInSitu,
-        ["removed"] = Disposal.Removed,
-    };
+    public static IReadOnlyDictionary<string, Disposal> Disposals => WireNames.Choices<Disposal>();
 
     /// <summary>Deepest item a clearance record may state, in centimetres (aerial bombs lie deep).</summary>
     public const double MaxDepthCm = 1000;

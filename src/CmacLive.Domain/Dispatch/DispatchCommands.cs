@@ -15,8 +15,8 @@ public static class DispatchCommands
             w.WriteString("requestId", request.Id);
             w.WriteNumber("lat", report.Lat);
             w.WriteNumber("lon", report.Lon);
-            w.WriteString("priority", DispatchFlow.Name(request.Priority));
-            w.WriteString("found", DispatchFlow.Name(report.Found));
+            w.WriteString("priority", WireNames.Of(request.Priority));
+            w.WriteString("found", WireNames.Of(report.Found));
             Optional(w, "village", report.Village);
             Optional(w, "commune", report.Commune);
             Optional(w, "district", report.District);

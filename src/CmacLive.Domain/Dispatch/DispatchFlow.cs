@@ -88,8 +88,8 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         state.Priority = report.Priority ?? triaged;
         state.OnSiteDue = now + rules.OnSiteTarget(state.Priority);
         var note = report.Priority is { } set && set != triaged
-            ? $"priority {Name(set)} set by the dispatcher (triage: {Name(triaged)})"
-            : $"priority {Name(state.Priority)}";
+            ? $"priority {WireNames.Of(set)} set by the dispatcher (triage: {WireNames.Of(triaged)})"
+            : $"priority {WireNames.Of(state.Priority)}";
         Step(DispatchStatus.Received, DispatchStatus.Triaged, now, "triage", note);
     }
 
@@ -131,7 +131,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     {
         if (IsClosed || state.Status >= DispatchStatus.OnSite)
         {
-            throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}: it can no longer be assigned");
+            throw new DispatchConflictException($"request '{id}' is {WireNames.Of(state.Status)}: it can no longer be assigned");
         }
 
         if (state.TeamId is { } current)
@@ -177,7 +177,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     {
         if (IsClosed)
         {
-            throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}");
+            throw new DispatchConflictException($"request '{id}' is {WireNames.Of(state.Status)}");
         }
 
         if (state.TeamId is null)
@@ -257,8 +257,8 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         if (IsClosed || state.Status < DispatchStatus.Acknowledged)
         {
             throw new DispatchConflictException(state.Status < DispatchStatus.Acknowledged
-                ? $"request '{id}' is {Name(state.Status)}: only a request a team has accepted can be resolved"
-                : $"request '{id}' is {Name(state.Status)}");
+                ? $"request '{id}' is {WireNames.Of(state.Status)}: only a request a team has accepted can be resolved"
+                : $"request '{id}' is {WireNames.Of(state.Status)}");
         }
 
         state.Outcome = outcome;
@@ -269,7 +269,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
     {
         if (IsClosed)
         {
-            throw new DispatchConflictException($"request '{id}' is {Name(state.Status)}");
+            throw new DispatchConflictException($"request '{id}' is {WireNames.Of(state.Status)}");
         }
 
         Close(DispatchStatus.Cancelled, by, now, reason, onBehalfOf);
@@ -286,14 +286,14 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         if (state.Status == DispatchStatus.Assigned && state.AssignedAt is { } assigned && now - assigned >= rules.AckTimeout)
         {
             Raise(AlertKinds.DispatchUnacknowledged, $"{id}/unacknowledged/{state.Assignment}", AlertSeverity.High,
-                $"Team {state.TeamId} has not acknowledged request {id} ({Name(state.Priority)}) {(int)(now - assigned).TotalMinutes} min after assignment",
+                $"Team {state.TeamId} has not acknowledged request {id} ({WireNames.Of(state.Priority)}) {(int)(now - assigned).TotalMinutes} min after assignment",
                 assigned + rules.AckTimeout);
         }
 
         if (state.Status < DispatchStatus.OnSite && now >= state.OnSiteDue)
         {
             Raise(AlertKinds.DispatchOverdue, $"{id}/overdue", state.Priority == DispatchPriority.Emergency ? AlertSeverity.Critical : AlertSeverity.High,
-                $"No team on site for request {id} ({Name(state.Priority)}, {Name(state.Report!.Found)}) by its target of {rules.OnSiteTarget(state.Priority).TotalHours:0.#} h",
+                $"No team on site for request {id} ({WireNames.Of(state.Priority)}, {WireNames.Of(state.Report!.Found)}) by its target of {rules.OnSiteTarget(state.Priority).TotalHours:0.#} h",
                 state.OnSiteDue);
         }
     }
@@ -362,11 +362,6 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         Lon = state.Report.Lon,
         Village = state.Report.Village,
     };
-
-    /// <summary>The wire name of an enum value (as in the contract).</summary>
-    public static string Name<T>(T value) where T : struct, Enum =>
-        typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
-            is [System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute named, ..] ? named.Name : value.ToString().ToLowerInvariant();
 
     private void Close(DispatchStatus to, string by, DateTimeOffset now, string? note, string? onBehalfOf)
     {

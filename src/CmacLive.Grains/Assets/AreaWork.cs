@@ -148,7 +148,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
         try
         {
             using var json = JsonDocument.Parse(payload);
-            return json.RootElement.TryGetProperty("state", out var state) && Enum.TryParse<AssetState>(state.GetString(), ignoreCase: true, out var parsed)
+            return json.RootElement.TryGetProperty("state", out var state) && WireNames.TryParse<AssetState>(state.GetString(), out var parsed)
                 ? parsed
                 : AssetState.Unknown;
         }

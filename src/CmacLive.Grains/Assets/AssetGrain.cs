@@ -160,7 +160,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
             return NotConfigured(report.DeviceId);
         }
 
-        var payload = System.Text.Json.JsonSerializer.Serialize(new { state = report.State.ToString().ToLowerInvariant(), bat = report.Bat });
+        var payload = System.Text.Json.JsonSerializer.Serialize(new { state = WireNames.Of(report.State), bat = report.Bat });
         await Services.History.AppendAsync(new EventRecord(Id, report.DeviceId, "status", report.Ts, payload, Now));
         var wasWorking = _tracker.State.State == AssetState.Working;
         var counted = _tracker.State.WorkCountedUntil;

@@ -21,7 +21,7 @@ internal sealed class FieldReports(string assetId, IGrainFactory grains, AssetGr
         {
             lat = detection.Lat,
             lon = detection.Lon,
-            sensor = detection.Sensor.ToString().ToLowerInvariant(),
+            sensor = WireNames.Of(detection.Sensor),
             strength = detection.Strength,
             depthCm = detection.DepthCm,
         });
@@ -51,7 +51,7 @@ internal sealed class FieldReports(string assetId, IGrainFactory grains, AssetGr
         {
             detectionId = report.DetectionId,
             clutter = report.Find is null,
-            category = report.Find is { } f ? FindNames.Of(f.Category) : null,
+            category = report.Find is { } f ? WireNames.Of(f.Category) : null,
             model = report.Find?.Model,
             depthCm = report.Find?.DepthCm,
             disposal = report.Find?.Disposal.ToString(),

@@ -80,7 +80,7 @@ internal sealed class WorkCredit(string assetId, AssetTrackState state, IGrainFa
             return;
         }
 
-        var kind = profile.Kind.ToString().ToLowerInvariant();
+        var kind = WireNames.Of(profile.Kind);
         foreach (var day in _toSay.Order().ToList())
         {
             if (!state.WorkCredited.TryGetValue(day, out var seconds))

@@ -107,7 +107,7 @@ public sealed class DetectionGrain(
         var day = days.DayOf(at);
         await UnitFigures.Of(GrainFactory, detection.Unit, day).Set(day, UnitFigures.Find(detection.Id), new DayFigures
         {
-            Finds = new Dictionary<string, int> { [FindNames.Of(find.Category)] = 1 },
+            Finds = new Dictionary<string, int> { [WireNames.Of(find.Category)] = 1 },
         });
     }
 
@@ -138,7 +138,6 @@ public sealed class DetectionGrain(
     private static string Describe(Detection detection) => detection.Status switch
     {
         DetectionStatus.Find => $"a find ({detection.Find!.Category})",
-        DetectionStatus.Clutter => "clutter",
-        _ => "open",
+        _ => WireNames.Of(detection.Status),
     };
 }

@@ -178,7 +178,7 @@ public sealed class HazardAreaGrain(
         var from = State.Status;
         if (!LandRelease.Allows(from, change.To))
         {
-            throw new HazardAreaConflictException($"hazard area '{Code}' is {LandRelease.Name(from)}; it cannot become {LandRelease.Name(change.To)}");
+            throw new HazardAreaConflictException($"hazard area '{Code}' is {WireNames.Of(from)}; it cannot become {WireNames.Of(change.To)}");
         }
 
         if (LandRelease.OutcomeProblem(change.To, change.Outcome, definition.AreaM2) is { } problem)
