@@ -28,5 +28,11 @@ public sealed class ClearanceOptions
     /// <summary>How often, at most, a changing footprint is written to storage (and always on deactivation).</summary>
     public TimeSpan PersistInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// An asset's work points waiting for its area (slow, or lost with a silo) at most: beyond, the queue is dropped and
+    /// the area replays them from history instead (counted as <c>cmaclive.area.work_replayed</c>, reason <c>overflow</c>).
+    /// </summary>
+    public int MaxQueuedWorkPoints { get; set; } = 2000;
+
     public ClearanceRules ToRules() => new() { MaxGap = MaxGap, MaxSpeedMps = MaxSpeedMps, MaxAccuracyM = MaxAccuracyM };
 }

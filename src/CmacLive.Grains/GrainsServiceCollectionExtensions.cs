@@ -13,7 +13,10 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddCmacLiveGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section));
-        services.AddOptions<ClearanceOptions>().Bind(configuration.GetSection(ClearanceOptions.Section));
+        services.AddOptions<ClearanceOptions>().Bind(configuration.GetSection(ClearanceOptions.Section))
+            .Validate(o => o.MaxQueuedWorkPoints >= 1, "Clearance:MaxQueuedWorkPoints must be at least 1")
+            .ValidateOnStart();
+        services.AddMetrics();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section));
         services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section))

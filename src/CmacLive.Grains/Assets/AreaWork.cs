@@ -18,9 +18,6 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
     /// <summary>At most this many fixes are replayed to an area that came back (minutes of fixes; the area writes every few seconds).</summary>
     private const int MostReplayed = 5000;
 
-    /// <summary>More points than this waiting (the area slow or lost) and the queue starts again from history.</summary>
-    private const int MostQueued = 2000;
-
     /// <summary>How far before a replay's start its statuses are read, to know the state in effect then.</summary>
     private static readonly TimeSpan StatusLookBack = TimeSpan.FromHours(12);
 
@@ -35,8 +32,9 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
     /// <summary>Queues a work point for <paramref name="area"/>; answers at once.</summary>
     public void Add(string area, WorkSample sample)
     {
-        if (_queue.Count >= MostQueued)
+        if (_queue.Count >= services.MaxQueuedWorkPoints)
         {
+            services.WorkReplayed.Add(_queue.Count, new KeyValuePair<string, object?>("reason", "overflow"));
             // The area replays them from history once it answers again.
             services.Logger.LogWarning("Asset {AssetId}: {Count} work points waiting for area {Code}; it replays them from history instead", assetId, _queue.Count, area);
             _queue.Clear();
@@ -84,6 +82,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
             catch (Exception ex)
             {
                 _behind = true;
+                services.WorkReplayed.Add(1, new KeyValuePair<string, object?>("reason", "failed"));
                 services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take a work point; it is replayed from history with the next one", assetId, code);
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CmacLive.Alerts;
 using CmacLive.HazardAreas;
 using CmacLive.History;
@@ -13,6 +14,8 @@ public sealed class AssetGrainServices(
     IOptions<TrackingOptions> options,
     IOptions<AlertOptions> alerts,
     IOptions<ReportOptions> reports,
+    IOptions<ClearanceOptions> clearance,
+    IMeterFactory meters,
     ReportDays days,
     HazardAreaCatalog areas,
     IHistoryStore history,
@@ -41,4 +44,16 @@ public sealed class AssetGrainServices(
     public ReportDays Days { get; } = days;
 
     public ILogger Logger { get; } = loggers.CreateLogger("CmacLive.Assets");
+
+    /// <summary>How many work points may wait for an asset's area (<c>Clearance:MaxQueuedWorkPoints</c>).</summary>
+    public int MaxQueuedWorkPoints { get; } = clearance.Value.MaxQueuedWorkPoints;
+
+    /// <summary>
+    /// Work points an area had to replay from history instead of taking them from the asset's queue, by reason: the queue
+    /// overflowed (<c>overflow</c>), or a call to the area failed (<c>failed</c>). Meter <c>CmacLive.Grains</c>.
+    /// </summary>
+    public Counter<long> WorkReplayed { get; } = meters.Create(MeterName)
+        .CreateCounter<long>("cmaclive.area.work_replayed", description: "Asset work points an area replayed from history instead of the asset's queue, by reason");
+
+    public const string MeterName = "CmacLive.Grains";
 }
