@@ -29,12 +29,7 @@ public static class AuditApi
         string? from, string? to, string? user, string? target, string? limit, IAuditLog log, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var end = Time(to, "to", errors) ?? time.GetUtcNow();
-        var start = Time(from, "from", errors) ?? end.AddDays(-30);
-        if (start >= end && errors.Count == 0)
-        {
-            errors["from"] = ["must be before to"];
-        }
+        var (start, end) = TimeRange.Read(from, to, time.GetUtcNow(), TimeSpan.FromDays(30), TimeSpan.MaxValue, errors);
 
         var count = 1000;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxLimit))
@@ -58,21 +53,5 @@ public static class AuditApi
             Limit = count,
         };
         return TypedResults.Ok(await log.ReadAsync(query, cancellationToken));
-    }
-
-    private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-        {
-            return at;
-        }
-
-        errors[name] = ["must be an ISO-8601 time such as 2026-05-12T03:04:05Z"];
-        return null;
     }
 }

@@ -372,44 +372,9 @@ public static class DispatchApi
         return [.. lists.SelectMany(l => l).Where(r => r.ReceivedAt >= range.From && r.ReceivedAt < range.To)];
     }
 
-    private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors)
-    {
-        var now = time.GetUtcNow();
-        var end = Time(to, "to", errors) ?? now.AddSeconds(1);
-        var start = Time(from, "from", errors) ?? end.AddDays(-30);
-        if (start >= end)
-        {
-            errors["from"] = ["must be before to"];
-        }
-        else if (end - start > LongestRange)
-        {
-            errors["from"] = ["the period may be at most 366 days"];
-        }
-
-        return (start.ToUniversalTime(), end.ToUniversalTime());
-    }
-
-    private static DateTimeOffset? Time(string? text, string name, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            errors[name] = ["must be an ISO-8601 date or time"];
-            return null;
-        }
-
-        if (parsed.Year is < 2000 or > 2999)
-        {
-            errors[name] = ["must be between the years 2000 and 2999"];
-            return null;
-        }
-
-        return parsed;
-    }
+    // Requests received in [from, to): by default the last 30 days, up to and including this second.
+    private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors) =>
+        TimeRange.Read(from, to, time.GetUtcNow().AddSeconds(1), TimeSpan.FromDays(30), LongestRange, errors);
 
     private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
     {

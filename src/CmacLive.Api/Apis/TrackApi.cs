@@ -35,16 +35,7 @@ public static class TrackApi
         IGrainFactory grains, IHistoryStore history, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var end = ParseTime(to, "to", errors) ?? time.GetUtcNow();
-        var start = ParseTime(from, "from", errors) ?? end - TimeSpan.FromHours(1);
-        if (errors.Count == 0 && start >= end)
-        {
-            errors["from"] = ["must be before to"];
-        }
-        else if (errors.Count == 0 && end - start > MaxWindow)
-        {
-            errors["to"] = [$"the window may span at most {MaxWindow.TotalDays:0} days"];
-        }
+        var (start, end) = TimeRange.Read(from, to, time.GetUtcNow(), TimeSpan.FromHours(1), MaxWindow, errors);
 
         if (format is not (null or "geojson" or "gpx"))
         {
@@ -81,23 +72,6 @@ public static class TrackApi
                     times = points.Select(p => p.Ts.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)),
                 },
             }, contentType: "application/geo+json");
-    }
-
-    private static DateTimeOffset? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            && text.Contains('T', StringComparison.Ordinal))
-        {
-            return value;
-        }
-
-        errors[field] = ["must be an ISO-8601 time such as 2026-05-12T03:04:05Z"];
-        return null;
     }
 
     private static byte[] Gpx(string assetId, IReadOnlyList<TrackPoint> points)
