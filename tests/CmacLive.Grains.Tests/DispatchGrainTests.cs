@@ -6,7 +6,7 @@ using Orleans.Core.Internal;
 
 namespace CmacLive.Grains.Tests;
 
-/// <summary>Requests on the fake clock: triage and ranking, every step of the lifecycle, concurrent dispatchers, reminders.</summary>
+/// <summary>Requests on the fake clock: ranking, every step of the lifecycle, concurrent dispatchers, reminders.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class DispatchGrainTests(ClusterFixture fixture)
 {
@@ -23,18 +23,6 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
         var (lat, lon) = _scene.At(x, y);
         return new DispatchReport { Lat = lat, Lon = lon, Found = found, NearPeople = nearPeople, NearSchool = nearSchool, Unit = unit, Village = "Ou Chamlong" };
     }
-
-    [Theory]
-    [InlineData(FoundItem.Unknown, true, false, false, DispatchPriority.Emergency)]
-    [InlineData(FoundItem.ClusterMunition, false, true, false, DispatchPriority.Emergency)]
-    [InlineData(FoundItem.Uxo, false, true, false, DispatchPriority.High)]
-    [InlineData(FoundItem.Mine, false, false, false, DispatchPriority.High)]
-    [InlineData(FoundItem.ClusterMunition, false, false, false, DispatchPriority.High)]
-    [InlineData(FoundItem.Unknown, false, false, true, DispatchPriority.High)]
-    [InlineData(FoundItem.Uxo, false, false, false, DispatchPriority.Routine)]
-    [InlineData(FoundItem.Unknown, false, false, false, DispatchPriority.Routine)]
-    public void Triage_sets_the_priority_from_what_was_found_and_what_is_near(FoundItem found, bool school, bool people, bool road, DispatchPriority expected) =>
-        Assert.Equal(expected, Triage.PriorityOf(new DispatchReport { Lat = 13, Lon = 103, Found = found, NearSchool = school, NearPeople = people, NearRoad = road }));
 
     [Fact]
     public async Task Teams_are_recommended_nearest_first_with_the_home_unit_on_a_tie_and_only_when_available()
