@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
+using CmacLive.Api.Http;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
 using CmacLive.Api.Audit;
@@ -326,7 +325,7 @@ public static class DispatchApi
         var requests = (await ReceivedAsync(grains, range)).Where(r => unit is null || r.Unit == unit);
         var rows = DispatchFigures.Compute(requests);
         return format == "csv"
-            ? Microsoft.AspNetCore.Http.Results.Text(ToCsv(rows), "text/csv", Encoding.UTF8)
+            ? ToCsv(rows).ToResult()
             : TypedResults.Ok(new { from = range.From, to = range.To, rows });
     }
 
@@ -394,12 +393,11 @@ public static class DispatchApi
     private static string NewId(DateTimeOffset now) =>
         $"REQ-{now.UtcDateTime:yyyyMMdd}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(5))}";
 
-    private static string ToCsv(IReadOnlyList<DispatchFigureRow> rows)
+    private static CsvTable ToCsv(IReadOnlyList<DispatchFigureRow> rows)
     {
-        var csv = new StringBuilder();
         var steps = new[] { "assign", "acknowledge", "on_site", "resolve" };
-        csv.AppendLine(string.Join(',', new[] { "unit", "priority", "requests", "open", "resolved", "cancelled" }
-            .Concat(steps.SelectMany(s => new[] { $"to_{s}_count", $"to_{s}_median_min", $"to_{s}_p90_min", $"to_{s}_mean_min" }))));
+        var csv = new CsvTable([.. new[] { "unit", "priority", "requests", "open", "resolved", "cancelled" }
+            .Concat(steps.SelectMany(s => new[] { $"to_{s}_count", $"to_{s}_median_min", $"to_{s}_p90_min", $"to_{s}_mean_min" }))]);
         foreach (var row in rows)
         {
             var cells = new List<string>
@@ -411,11 +409,11 @@ public static class DispatchApi
                 cells.AddRange([Number(d.Count), Number(d.MedianMinutes), Number(d.P90Minutes), Number(d.MeanMinutes)]);
             }
 
-            csv.AppendLine(string.Join(',', cells));
+            csv.Row(cells);
         }
 
-        return csv.ToString();
+        return csv;
     }
 
-    private static string Number(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
+    private static string Number(double? value) => CsvTable.Number(value);
 }

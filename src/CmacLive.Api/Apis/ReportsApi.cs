@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using CmacLive.Api.Http;
 using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Detections;
@@ -146,7 +146,7 @@ public static class ReportsApi
         var progress = definition is null ? null : await ProgressAsync(grains, definition, day);
         var report = new DailyReport { Date = day, Units = rows, Project = progress };
         return format == "csv"
-            ? Results.Text(ToCsv(report), "text/csv", Encoding.UTF8)
+            ? ToCsv(report).ToResult()
             : Results.Ok(report);
     }
 
@@ -183,9 +183,8 @@ public static class ReportsApi
         };
     }
 
-    private static string ToCsv(DailyReport report)
+    private static CsvTable ToCsv(DailyReport report)
     {
-        var csv = new StringBuilder();
         var header = new List<string> { "date", "unit", "searched_m2", "released_m2", "cancelled_m2", "reduced_m2", "cleared_m2", "finds_total" };
         header.AddRange(FindJson.Categories.Keys.Select(c => "finds_" + c.Replace('-', '_')));
         header.AddRange(Kinds.Select(k => "hours_" + k));
@@ -195,7 +194,7 @@ public static class ReportsApi
             header.AddRange(["project", "target_m2", "released_to_date_m2", "percent_of_target"]);
         }
 
-        csv.AppendLine(string.Join(',', header));
+        var csv = new CsvTable(header);
         foreach (var row in report.Units)
         {
             var cells = new List<string>
@@ -211,13 +210,13 @@ public static class ReportsApi
                 cells.AddRange([p.Id, Number(p.TargetM2), Number(p.ReleasedM2), Number(p.PercentOfTarget)]);
             }
 
-            csv.AppendLine(string.Join(',', cells));
+            csv.Row(cells);
         }
 
-        return csv.ToString();
+        return csv;
     }
 
-    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Number(double value) => CsvTable.Number(value);
 
     private static DateOnly? Date(JsonElement body, string name, Dictionary<string, string[]> errors)
     {
