@@ -216,10 +216,19 @@ public sealed class AssetAlertRulesTests
         rules.OnTaskChanged(T0.AddSeconds(20));
         Assert.Equal(AlertSignal.Cleared(id, T0.AddSeconds(20)), Outbox[^1]);
 
+        // Taken off it again, still inside: a new episode, whose id the ledger has not seen (the same id would be ignored).
         _track.TaskArea = "HA-1";
         rules.OnTaskChanged(T0.AddSeconds(30));
         Assert.Equal(3, Outbox.Count);
-        Assert.Equal(id, Outbox[2].Raised!.Id); // the same sightings: the same episode start
+        var again = Outbox[2].Raised!.Id;
+        Assert.NotEqual(id, again);
+
+        _track.TaskArea = "HA-2";
+        rules.OnTaskChanged(T0.AddSeconds(40));
+        _track.TaskArea = "HA-1";
+        rules.OnTaskChanged(T0.AddSeconds(50));
+        Assert.Equal(5, Outbox.Count);
+        Assert.DoesNotContain(Outbox[4].Raised!.Id, new[] { id, again });
     }
 
     [Fact]

@@ -157,9 +157,11 @@ public sealed class AssetAlertRules(string assetId, AssetTrackState track, Alert
         var dwelt = newest!.Ts - since >= rules.EntryDwell || (first == 0 && sightings.Count >= MaxSightings);
         if (dwelt)
         {
-            Alerts.Entry = Raise(AlertKinds.UnassignedEntry, AlertSeverity.High, since, now, foreign,
-                string.Create(CultureInfo.InvariantCulture, $"{Name} ({assetId}) is inside hazard area {foreign}, which it is not assigned to, since {since:HH:mm:ss}Z"));
+            var episode = Alerts.EntryEpisode is { } last && last >= since ? last.AddMilliseconds(1) : since;
+            Alerts.Entry = Raise(AlertKinds.UnassignedEntry, AlertSeverity.High, episode, now, foreign,
+                string.Create(CultureInfo.InvariantCulture, $"{Name} ({assetId}) is inside hazard area {foreign}, which it is not assigned to, since {since.UtcDateTime:HH:mm:ss}Z"));
             Alerts.EntryArea = foreign;
+            Alerts.EntryEpisode = episode;
         }
     }
 

@@ -18,6 +18,13 @@ public sealed class AssetAlertState
 
     /// <summary>Signals raised or cleared but not yet taken by the ledger; sent again until they are.</summary>
     [Id(8)] public List<AlertSignal> Outbox { get; set; } = [];
+
+    /// <summary>
+    /// The episode start (device time) of the last entry alert raised, kept after it clears: an entry raised again from the
+    /// same sightings (the asset assigned to the area, then taken off it) is a new episode with a later id, not one the
+    /// ledger already holds.
+    /// </summary>
+    [Id(9)] public DateTimeOffset? EntryEpisode { get; set; }
 }
 
 /// <summary>Which hazard area (or none) one fix placed the asset in, at the fix's device time.</summary>
