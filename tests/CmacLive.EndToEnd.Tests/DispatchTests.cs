@@ -84,6 +84,12 @@ public sealed class DispatchTests(SiloFixture fixture)
         Assert.True(problem.GetProperty("errors").TryGetProperty("lat", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("found", out _));
 
+        // The same request filed twice at once under its id (a retry racing the first try): one creates it, the other is
+        // told it exists; never both created.
+        var twice = new { id = $"REQ-RACE-{Guid.NewGuid():N}"[..24], lat = lat0, lon = lon0, found = "uxo" };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Silo.Http.PostAsJsonAsync("/api/dispatch/requests", twice)));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Created], answers.Select(a => a.StatusCode).Order());
+
         var (lat, lon) = At(0, 0);
         var filed = await Silo.Http.PostAsJsonAsync("/api/dispatch/requests", new
         {

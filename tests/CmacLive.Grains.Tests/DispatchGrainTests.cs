@@ -44,7 +44,9 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
         await notEod.FixAsync(50, 0, t);
         _ = silent; // never reported: no position, not online
 
-        var view = await Request(NewId()).File(ReportAt(0, 0), "dispatcher");
+        var filing = await Request(NewId()).File(ReportAt(0, 0), "dispatcher");
+        Assert.True(filing.Created);
+        var view = filing.Request;
 
         Assert.Equal(DispatchStatus.Triaged, view.Status);
         Assert.Equal([near.Id, second.Id, sameSpotOtherUnit.Id], view.Recommendations.Select(r => r.TeamId));
@@ -68,7 +70,7 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
         var t = Now.AddMinutes(-1);
         await team.FixAsync(2_000, 0, t);
         var id = NewId();
-        var filed = await Request(id).File(ReportAt(0, 0, FoundItem.ClusterMunition, nearPeople: true), "dispatcher");
+        var filed = (await Request(id).File(ReportAt(0, 0, FoundItem.ClusterMunition, nearPeople: true), "dispatcher")).Request;
         Assert.Equal(DispatchPriority.Emergency, filed.Priority);
         Assert.Equal(Now + TimeSpan.FromHours(2), filed.OnSiteDue);
 
@@ -383,7 +385,9 @@ public sealed class DispatchGrainTests(ClusterFixture fixture)
             Assert.Null(await reminders.ReadRow(Request(id).GetGrainId(), retention));
 
             // The same report filed again under its id is still the same request, not a conflict.
-            Assert.Equal(id, (await Request(id).File(reporter, "dispatcher")).Id);
+            var refiled = await Request(id).File(reporter, "dispatcher");
+            Assert.Equal(id, refiled.Request.Id);
+            Assert.False(refiled.Created);
         }
 
         var wasLegacy = (await Request(legacy).Get())!;

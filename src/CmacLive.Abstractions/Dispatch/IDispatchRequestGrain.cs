@@ -11,9 +11,10 @@ public interface IDispatchRequestGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Files the request, triages it and ranks the available teams. Filing the same report again answers the
-    /// request as it stands; a different report under the same id throws <see cref="DispatchConflictException"/>.
+    /// request as it stands (not created); a different report under the same id throws <see cref="DispatchConflictException"/>.
+    /// One call, so two callers filing the same id at once cannot both be told they created it.
     /// </summary>
-    Task<DispatchRequestView> File(DispatchReport report, string by, string? onBehalfOf = null);
+    Task<DispatchFiling> File(DispatchReport report, string by, string? onBehalfOf = null);
 
     /// <summary>The request, or null when no request has this id.</summary>
     Task<DispatchRequestView?> Get();

@@ -101,12 +101,11 @@ public static class DispatchApi
         }
 
         id ??= NewId(time.GetUtcNow());
-        var grain = grains.GetGrain<IDispatchRequestGrain>(id);
-        var existed = await grain.Get() is not null;
         try
         {
-            var filed = ForCaller(await grain.File(report, by, onBehalfOf), user);
-            return existed ? TypedResults.Ok(filed) : TypedResults.Created($"/api/dispatch/requests/{Uri.EscapeDataString(id)}", filed);
+            var filing = await grains.GetGrain<IDispatchRequestGrain>(id).File(report, by, onBehalfOf);
+            var filed = ForCaller(filing.Request, user);
+            return filing.Created ? TypedResults.Created($"/api/dispatch/requests/{Uri.EscapeDataString(id)}", filed) : TypedResults.Ok(filed);
         }
         catch (DispatchConflictException ex)
         {

@@ -66,13 +66,13 @@ public sealed class DispatchRequestGrain(
         }
     }
 
-    public async Task<DispatchRequestView> File(DispatchReport report, string by, string? onBehalfOf = null)
+    public async Task<DispatchFiling> File(DispatchReport report, string by, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (_flow.IsFiled)
         {
             return _flow.IsSameReport(report)
-                ? _flow.ToView()
+                ? new DispatchFiling { Request = _flow.ToView(), Created = false }
                 : throw new DispatchConflictException($"request '{Id}' was filed already with another report");
         }
 
@@ -84,7 +84,7 @@ public sealed class DispatchRequestGrain(
         await AfterCommitAsync();
         logger.LogInformation("Request {RequestId} filed: {Found} at {Lat},{Lon}, priority {Priority}, {Count} teams recommended",
             Id, report.Found, report.Lat, report.Lon, store.State.Priority, recommendations.Count);
-        return _flow.ToView();
+        return new DispatchFiling { Request = _flow.ToView(), Created = true };
     }
 
     public Task<DispatchRequestView?> Get() => Task.FromResult(_flow.IsFiled ? _flow.ToView() : null);
