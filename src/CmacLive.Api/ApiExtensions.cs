@@ -50,7 +50,7 @@ public static class ApiExtensions
     }
 
     /// <summary>
-    /// Maps <c>/api/…</c> and <c>/hubs/ops</c>. Every route names its policy (the README's route table lists them);
+    /// Maps <c>/api/…</c> and <c>/hubs/ops</c>. Every route names its policy (the route table in docs/people.md lists them);
     /// the group itself admits only signed-in callers, so a route that forgot its policy is still closed.
     /// </summary>
     public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)

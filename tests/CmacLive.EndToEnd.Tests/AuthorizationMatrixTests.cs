@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CmacLive.EndToEnd.Tests;
 
 /// <summary>
-/// The README's route table against a running silo: every mapped route is in it with its policy, and every route
+/// The route table (docs/people.md, linked from the README) against a running silo: every mapped route is in it with its policy, and every route
 /// answers every role (and no token, and a user with no role) as the table says.
 /// </summary>
 [Collection(SiloCollection.Name)]
@@ -158,17 +158,17 @@ public sealed partial class AuthorizationMatrixTests(SiloFixture fixture)
         _ => "matrix-none",
     });
 
-    /// <summary>The route table of the README: <c>| `METHOD /path` | policy | roles |</c>.</summary>
+    /// <summary>The route table in docs/people.md: <c>| `METHOD /path` | policy | roles |</c>.</summary>
     private static List<Row> ReadTable()
     {
-        var readme = File.ReadAllLines(Path.Combine(SiloEndpoints.RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllLines(Path.Combine(SiloEndpoints.RepositoryRoot(), "docs", "people.md"));
         var rows = readme.Select(l => TableRow().Match(l)).Where(m => m.Success).Select(m =>
         {
             var roles = m.Groups[4].Value.Trim();
             return new Row(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value,
                 roles.StartsWith("any", StringComparison.Ordinal) ? null : roles.Split(',', StringSplitOptions.TrimEntries));
         }).ToList();
-        Assert.True(rows.Count > 40, $"the README's route table has only {rows.Count} rows");
+        Assert.True(rows.Count > 40, $"the route table in docs/people.md has only {rows.Count} rows");
         return rows;
     }
 

@@ -1,6 +1,6 @@
 namespace CmacLive.HazardAreas;
 
-/// <summary>A hazard area as REST answers it and the hub pushes it (contract v1, with additions documented in the README).</summary>
+/// <summary>A hazard area as REST answers it and the hub pushes it (contract v1, with additions documented in docs/contract.md).</summary>
 [GenerateSerializer, Immutable, Alias("cmac.HazardAreaView")]
 public sealed record HazardAreaView
 {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace CmacLive.Api.Auth;
 
 /// <summary>
-/// The authorization policies every route and hub method names, one each. The README's route table lists
+/// The authorization policies every route and hub method names, one each. The route table in docs/people.md lists
 /// them, and a test walks that table against a running silo with every role.
 /// </summary>
 public static class Policies

@@ -3,7 +3,7 @@ namespace CmacLive.Validation;
 /// <summary>
 /// How long and how large what clients send may be, for REST bodies and query parameters and for MQTT payloads
 /// alike: one place, named by field group. Over a limit, REST answers 400 naming the field and MQTT refuses the
-/// message with its reason; nothing is stored. The README's table of limits lists these.
+/// message with its reason; nothing is stored. The field limits in docs/contract.md list these.
 /// </summary>
 public static class InputLimits
 {
