@@ -20,8 +20,12 @@ public sealed partial class OpsHubLifetimeManager(
     public const string MeterName = "CmacLive.Hub";
 
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
+    private long _cutOffCount;
     private readonly Counter<long> _cutOff = meters.Create(MeterName)
         .CreateCounter<long>("cmaclive.hub.cut_off", description: "Dashboards cut off because they did not take their updates in time");
+
+    /// <summary>How many dashboards this silo has cut off since it started.</summary>
+    public long CutOffCount => Interlocked.Read(ref _cutOffCount);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -48,6 +52,7 @@ public sealed partial class OpsHubLifetimeManager(
             LogCutOff(logger, connection.ConnectionId, connection.UserIdentifier, (long)within.TotalMilliseconds);
             connection.Abort();
             _cutOff.Add(1);
+            Interlocked.Increment(ref _cutOffCount);
             count++;
         }
 
