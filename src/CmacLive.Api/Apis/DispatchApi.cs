@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static CmacLive.Api.Http.CsvTable;
 
 namespace CmacLive.Api.Apis;
 
@@ -413,6 +414,4 @@ public static class DispatchApi
 
         return csv;
     }
-
-    private static string Number(double? value) => CsvTable.Number(value);
 }

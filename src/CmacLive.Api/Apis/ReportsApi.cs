@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static CmacLive.Api.Http.CsvTable;
 
 namespace CmacLive.Api.Apis;
 
@@ -215,8 +216,6 @@ public static class ReportsApi
 
         return csv;
     }
-
-    private static string Number(double value) => CsvTable.Number(value);
 
     private static DateOnly? Date(JsonElement body, string name, Dictionary<string, string[]> errors)
     {

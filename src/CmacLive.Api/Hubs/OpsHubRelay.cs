@@ -393,7 +393,7 @@ public sealed partial class OpsHubRelay(
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogSendFailed(ex);
-                    await CutOffStuckAsync(stoppingToken);
+                    await lifetime.CutOffStuckAsync(PingWithin, stoppingToken);
                     if (batch is not null)
                     {
                         // What a stuck dashboard held up is sent again in the next round (anything newer waiting wins), so
@@ -412,9 +412,6 @@ public sealed partial class OpsHubRelay(
         {
         }
     }
-
-    /// <summary>A send timed out: the dashboards that stopped taking their updates are cut off, so the next round does not wait for them.</summary>
-    private Task CutOffStuckAsync(CancellationToken stoppingToken) => lifetime.CutOffStuckAsync(PingWithin, stoppingToken);
 
     private Pending TakePending()
     {

@@ -316,8 +316,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
     private void Worked(FixReport fix, bool working = true)
     {
         var state = _tracker.State;
-        var run = working ? _tracker.WorkRunAt(fix.Ts) : state.WorkRun;
-        if (state.TaskArea is not { } task || run is null)
+        if (state.TaskArea is not { } task || (working ? _tracker.WorkRunAt(fix.Ts) : state.WorkRun) is not { } run)
         {
             return;
         }
@@ -326,7 +325,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         {
             AssetId = Id,
             Kind = _kind,
-            Run = run.Value,
+            Run = run,
             Ts = fix.Ts,
             Lat = fix.Lat,
             Lon = fix.Lon,

@@ -319,12 +319,14 @@ public sealed class HazardAreaGrain(
     private DateTimeOffset ReplayFrom(TrailEnd? end)
     {
         var written = (State.SavedAt ?? Now) - ReplayMargin;
-        return end switch
+        if (end is null)
         {
-            null => written,
-            { ClosedAt: { } closed } => end.Ts > written ? end.Ts : closed < written ? closed : written,
-            _ => end.Ts,
-        };
+            return written;
+        }
+
+        // A closed path: from its end or the write, whichever is earlier, but never before its last point.
+        var from = end.ClosedAt is { } closed && closed < written ? closed : written;
+        return end.ClosedAt is null || end.Ts > from ? end.Ts : from;
     }
 
     private void AskReplay(AssetRef asset, DateTimeOffset since)
