@@ -22,6 +22,31 @@ public sealed class AssetAlertRulesTests
     // SOS
 
     [Fact]
+    public void A_status_overtaken_by_a_new_sos_ends_the_open_sos_episode_and_the_new_one_has_its_own_id()
+    {
+        var rules = NewRules();
+        _track.State = AssetState.Sos;
+        _track.StateTs = T0;
+        rules.OnState(AssetState.Sos, T0, T0);
+        var first = _track.Alerts.Sos!;
+
+        // "working" of 10 s was in flight when the SOS of 12 s overtook it: the tracker kept the SOS state and moved its time.
+        _track.StateTs = T0.AddSeconds(12);
+        rules.OnState(AssetState.Sos, T0.AddSeconds(12), T0.AddSeconds(12));
+        Assert.Single(Outbox);
+        rules.OnOvertaken(AssetState.Working, T0.AddSeconds(10), T0.AddSeconds(13));
+
+        Assert.Equal(AlertSignal.Cleared(first, T0.AddSeconds(13)), Outbox[1]);
+        Assert.Equal(AlertIds.For(AlertKinds.Sos, "A1", T0.AddSeconds(12)), Outbox[2].Raised!.Id);
+        Assert.Equal(Outbox[2].Raised!.Id, _track.Alerts.Sos);
+
+        // An older status from before the episode, or another SOS, changes nothing.
+        rules.OnOvertaken(AssetState.Working, T0.AddSeconds(5), T0.AddSeconds(14));
+        rules.OnOvertaken(AssetState.Sos, T0.AddSeconds(11), T0.AddSeconds(14));
+        Assert.Equal(3, Outbox.Count);
+    }
+
+    [Fact]
     public void An_sos_raises_one_critical_alert_with_where_the_asset_is_and_a_later_state_clears_it()
     {
         var rules = NewRules();

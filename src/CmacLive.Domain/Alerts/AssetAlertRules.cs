@@ -61,13 +61,13 @@ public sealed class AssetAlertRules(string assetId, AssetTrackState track, Alert
     {
         if (state == AssetState.Sos && Alerts.Sos is null)
         {
-            var where = track.Position is { } p ? string.Create(CultureInfo.InvariantCulture, $" at {p.Lat:0.000000}, {p.Lon:0.000000}") : "";
-            Alerts.Sos = Raise(AlertKinds.Sos, AlertSeverity.Critical, ts, now, track.HazardArea, $"SOS from {Name} ({assetId}){where}");
+            RaiseSos(ts, now);
         }
         else if (state != AssetState.Sos && Alerts.Sos is { } sos)
         {
             Clear(sos, now);
             Alerts.Sos = null;
+            Alerts.SosSince = null;
         }
 
         if (IsAnimal)
@@ -163,6 +163,28 @@ public sealed class AssetAlertRules(string assetId, AssetTrackState track, Alert
             Alerts.EntryArea = foreign;
             Alerts.EntryEpisode = episode;
         }
+    }
+
+    /// <summary>
+    /// A status older than the state in effect arrived (it was overtaken by an SOS sent beside it, and answered first).
+    /// When it lies inside the open SOS episode and is not itself an SOS, that episode ended then, and the SOS in effect
+    /// began a new one: its alert carries the SOS's own time, as the id the silo's fast lane already showed.
+    /// </summary>
+    public void OnOvertaken(AssetState late, DateTimeOffset lateTs, DateTimeOffset now)
+    {
+        if (late != AssetState.Sos && track.State == AssetState.Sos && track.StateTs is { } sosTs && lateTs < sosTs
+            && Alerts.Sos is { } open && Alerts.SosSince is { } since && lateTs > since)
+        {
+            Clear(open, now);
+            RaiseSos(sosTs, now);
+        }
+    }
+
+    private void RaiseSos(DateTimeOffset ts, DateTimeOffset now)
+    {
+        var where = track.Position is { } p ? string.Create(CultureInfo.InvariantCulture, $" at {p.Lat:0.000000}, {p.Lon:0.000000}") : "";
+        Alerts.Sos = Raise(AlertKinds.Sos, AlertSeverity.Critical, ts, now, track.HazardArea, $"SOS from {Name} ({assetId}){where}");
+        Alerts.SosSince = ts;
     }
 
     private void JudgeWorkPeriod(DateTimeOffset at, DateTimeOffset now)

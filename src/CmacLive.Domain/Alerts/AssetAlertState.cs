@@ -25,6 +25,9 @@ public sealed class AssetAlertState
     /// ledger already holds.
     /// </summary>
     [Id(9)] public DateTimeOffset? EntryEpisode { get; set; }
+
+    /// <summary>The device time the open SOS episode began (its alert's id says the same), or null.</summary>
+    [Id(10)] public DateTimeOffset? SosSince { get; set; }
 }
 
 /// <summary>Which hazard area (or none) one fix placed the asset in, at the fix's device time.</summary>

@@ -182,6 +182,10 @@ public abstract class AssetGrain : Grain, IAssetGrain
                 await MovedAsync(report.Ts, at.Lat, at.Lon, force: true);
             }
         }
+        else if (change.Outcome == ReportOutcome.Late)
+        {
+            _alerts.OnOvertaken(report.State, report.Ts, Now);
+        }
 
         return await CommitAsync(change);
     }
