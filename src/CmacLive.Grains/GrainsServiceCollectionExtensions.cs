@@ -38,6 +38,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<Live.HubDirectory>();
         services.AddSingleton<Live.LiveFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<Live.LiveFeed>());
+        services.AddSingleton<Downlinks.DownlinkFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Downlinks.DownlinkFeed>());
+        services.TryAddSingleton<Live.SiloDeathNotices>();
+        services.AddHostedService<Live.ClusterDeathWatch>();
         services.AddSingleton<HazardAreaCatalog>();
         services.AddSingleton<IHazardAreaLocator>(sp => sp.GetRequiredService<HazardAreaCatalog>());
         services.AddHostedService(sp => sp.GetRequiredService<HazardAreaCatalog>());

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using CmacLive.Live;
+using CmacLive.Downlinks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -32,6 +32,9 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<UplinkProcessor>();
         services.AddSingleton<SafetyLane>();
         services.TryAddSingleton<Live.HubDirectory>();
+        services.TryAddSingleton<Live.SiloDeathNotices>();
+        services.AddSingleton<DownlinkRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<DownlinkRelay>());
         services.TryAddSingleton(TimeProvider.System);
         var configured = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (configured.Mode == MqttMode.External)
@@ -52,7 +55,7 @@ public static class IngestionServiceCollectionExtensions
                 .ValidateOnStart();
             services.AddSingleton<ExternalMqttSubscriber>();
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
-            services.AddSingleton<Live.IDeviceCommandSink>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
+            services.AddSingleton<Downlinks.IDeviceCommandSink>(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
             services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttSubscriber>());
             if (configured.DynamicSecurity)
             {
@@ -73,7 +76,7 @@ public static class IngestionServiceCollectionExtensions
         {
             services.AddSingleton<MqttBroker>();
             services.AddSingleton<IMqttIngress>(sp => sp.GetRequiredService<MqttBroker>());
-            services.AddSingleton<Live.IDeviceCommandSink>(sp => sp.GetRequiredService<MqttBroker>());
+            services.AddSingleton<Downlinks.IDeviceCommandSink>(sp => sp.GetRequiredService<MqttBroker>());
             services.AddHostedService(sp => sp.GetRequiredService<MqttBroker>());
             services.AddSingleton<CmacLive.Devices.IBrokerDeviceLogins, RegistryOnlyDeviceLogins>();
         }

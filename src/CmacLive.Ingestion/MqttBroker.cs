@@ -1,6 +1,6 @@
 using CmacLive.Devices;
+using CmacLive.Downlinks;
 using CmacLive.Ingestion.Wire;
-using CmacLive.Live;
 using CmacLive.Tracking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

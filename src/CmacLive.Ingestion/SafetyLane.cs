@@ -177,7 +177,7 @@ public sealed partial class SafetyLane(IGrainFactory grains, HubDirectory hubs, 
         };
 
         var local = hubs.Local;
-        var batch = new OpsUpdateBatch { Alerts = [new AlertUpdate { Alert = alert, Raised = true }], Origin = local?.Silo ?? "" };
+        var batch = new OpsUpdateBatch { Alerts = [new AlertUpdate { Alert = alert, Raised = true }] };
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var stale = hubs.IsStale;
         var reached = Push(batch, local is null ? hubs.Entries : [local, .. hubs.Entries.Where(h => h.Silo != local.Silo)], []);

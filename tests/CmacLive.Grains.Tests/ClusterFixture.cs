@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CmacLive.Assets;
+using CmacLive.Downlinks;
 using CmacLive.HazardAreas;
 using CmacLive.Live;
 using CmacLive.Storage;
@@ -21,6 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cmaclive-grains-" + Guid.NewGuid().ToString("N")[..12]);
     private IOpsObserver? _observer;
+    private IDownlinkObserver? _downlinkObserver;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -30,6 +32,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Every batch the cluster's feed delivered to the test's hub observer.</summary>
     public Recorder Pushes { get; } = new();
+
+    /// <summary>Every downlink the cluster's downlink feed delivered to the test's MQTT-side observer.</summary>
+    public DownlinkRecorder Downlinks { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -53,11 +58,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         _observer = Cluster.Client.CreateObjectReference<IOpsObserver>(Pushes);
+        _downlinkObserver = Cluster.Client.CreateObjectReference<IDownlinkObserver>(Downlinks);
         await RenewObserverAsync();
     }
 
-    /// <summary>Registrations expire on the (fake) clock like a silo's; renew before looking at pushes.</summary>
-    public Task RenewObserverAsync() => Cluster.Client.GetGrain<IOpsHubRegistryGrain>(0).Register("test", _observer!);
+    /// <summary>Registrations expire on the (fake) clock like a silo's; renew before looking at pushes or downlinks.</summary>
+    public async Task RenewObserverAsync()
+    {
+        await Cluster.Client.GetGrain<IOpsHubRegistryGrain>(0).Register("test", _observer!);
+        await Cluster.Client.GetGrain<IDownlinkRegistryGrain>(0).Register("test", _downlinkObserver!);
+    }
 
     /// <summary>Waits until the pushes satisfy <paramref name="done"/>, renewing the observer and letting the clock run.</summary>
     public Task<List<AssetStatus>> PushedAsync(Func<List<AssetStatus>, bool> done) =>
@@ -88,7 +98,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         EventuallyAsync(async () =>
         {
             await RenewObserverAsync();
-            return Pushes.Commands.ToList();
+            return Downlinks.Commands.ToList();
         }, done, "downlinks sent", TimeSpan.FromMilliseconds(50));
 
     /// <summary>Waits until the pushed hazard areas satisfy <paramref name="done"/>.</summary>
@@ -160,8 +170,6 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         public ConcurrentQueue<Dispatch.DispatchRequestView> Requests { get; } = new();
 
-        public ConcurrentQueue<DeviceCommand> Commands { get; } = new();
-
         /// <summary>Every list of hubs the registry handed over when a hub registered anew.</summary>
         public ConcurrentQueue<IReadOnlyList<OpsHubEntry>> Hubs { get; } = new();
 
@@ -193,13 +201,24 @@ public sealed class ClusterFixture : IAsyncLifetime
                 Requests.Enqueue(request);
             }
 
-            foreach (var command in batch.Commands)
-            {
-                Commands.Enqueue(command);
-            }
-
             return Task.CompletedTask;
         }
+    }
+}
+
+/// <summary>What a silo's MQTT side would hand its broker.</summary>
+public sealed class DownlinkRecorder : IDownlinkObserver
+{
+    public ConcurrentQueue<DeviceCommand> Commands { get; } = new();
+
+    public Task OnCommands(DownlinkBatch batch)
+    {
+        foreach (var command in batch.Commands)
+        {
+            Commands.Enqueue(command);
+        }
+
+        return Task.CompletedTask;
     }
 }
 

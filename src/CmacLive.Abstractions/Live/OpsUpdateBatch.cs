@@ -13,10 +13,6 @@ public sealed record OpsUpdateBatch
     [Id(1)] public IReadOnlyList<HazardAreaView> HazardAreas { get; init; } = [];
     [Id(2)] public IReadOnlyList<AlertUpdate> Alerts { get; init; } = [];
     [Id(3)] public IReadOnlyList<DispatchRequestView> Requests { get; init; } = [];
-    [Id(4)] public IReadOnlyList<DeviceCommand> Commands { get; init; } = [];
-
-    /// <summary>The silo whose feed sent the batch.</summary>
-    [Id(5)] public string Origin { get; init; } = "";
 }
 
 /// <summary>An alert as it now stands; <see cref="Raised"/> when this batch is the first to carry it.</summary>

@@ -27,17 +27,14 @@ public sealed partial class OpsHubRelay(
     IHubContext<OpsHub> hub,
     OpsHubConnections connections,
     OpsHubLifetimeManager lifetime,
-    IEnumerable<IDeviceCommandSink> sinks,
+    SiloDeathNotices deaths,
     ILocalSiloDetails silo,
-    IClusterMembershipService membership,
     ILogger<OpsHubRelay> logger) : BackgroundService, IOpsObserver
 {
-    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>After a send timed out, a dashboard that cannot take a ping this soon is cut off (<see cref="OpsHubLifetimeManager"/>).</summary>
     private static readonly TimeSpan PingWithin = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the hub asks the ledger for alert changes it may have missed, when nothing else prompted it.</summary>
     public static readonly TimeSpan CatchUpPeriod = TimeSpan.FromSeconds(5);
@@ -56,9 +53,6 @@ public sealed partial class OpsHubRelay(
     // Registered under the silo's address, so the registry can drop it once the cluster declares this silo dead.
     private readonly string _siloKey = silo.SiloAddress.ToParsableString();
 
-    // Wakes the registration loop at once: a silo was declared dead, and the registry may have lived there.
-    private readonly Channel<bool> _registerNow = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock _pendingLock = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -81,8 +75,6 @@ public sealed partial class OpsHubRelay(
     private readonly UnitGroups _noUnit = new([OpsHub.Connected, OpsHub.ConnectedMasked], [OpsHub.Connected], [OpsHub.ConnectedMasked], [], "");
     private readonly string[] _everyAsset = [OpsHub.EveryAssetGroup(batched: false)];
 
-    private readonly string _siloAddress = silo.SiloAddress.ToParsableString();
-    private readonly IDeviceCommandSink[] _sinks = [.. sinks];
     private IOpsObserver? _self;
     private volatile bool _ready;
 
@@ -100,7 +92,6 @@ public sealed partial class OpsHubRelay(
 
     public Task OnUpdates(OpsUpdateBatch batch)
     {
-        var local = batch.Origin == _siloAddress;
         var gap = false;
         lock (_pendingLock)
         {
@@ -109,7 +100,7 @@ public sealed partial class OpsHubRelay(
                 batch = batch with { Alerts = Sequenced(batch.Alerts, out gap) };
             }
 
-            _pending.Add(batch, local);
+            _pending.Add(batch);
         }
 
         _wake.Writer.TryWrite(true);
@@ -159,41 +150,23 @@ public sealed partial class OpsHubRelay(
         _self = grains.CreateObjectReference<IOpsObserver>(this);
         hubs.AttachLocal(_siloKey, this);
         var sending = SendLoopAsync(stoppingToken);
-        var watching = WatchMembershipAsync(stoppingToken);
         var catchingUp = CatchUpLoopAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var registered = false;
-            try
-            {
-                hubs.Update(await grains.GetGrain<IOpsHubRegistryGrain>(0).Register(_siloKey, _self));
-                registered = true;
-                _catchUpNow.Writer.TryWrite(TimeSpan.Zero); // the feeds may have missed this hub until now
-                if (!_ready)
-                {
-                    await Task.Delay(OpsHubRegistry.ObserverRefresh, stoppingToken);
-                    _ready = true;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogRegisterFailed(ex);
-            }
 
-            // Until the first registration succeeds the dashboards here would miss updates: retry soon.
-            if (!await WaitToRegisterAsync(registered ? Renewal : OpsHubRegistry.ObserverRefresh, stoppingToken))
-            {
-                break;
-            }
-        }
-
+        // Until the first registration succeeds the dashboards here would miss updates: retried soon.
+        await SiloRegistration.KeepAsync(RegisterAsync, OpsHubRegistry.ObserverRefresh, deaths.Listen(), LogRegisterFailed, stoppingToken);
         await sending;
-        await watching;
         await catchingUp;
+    }
+
+    private async Task RegisterAsync(CancellationToken stoppingToken)
+    {
+        hubs.Update(await grains.GetGrain<IOpsHubRegistryGrain>(0).Register(_siloKey, _self!));
+        _catchUpNow.Writer.TryWrite(TimeSpan.Zero); // the feeds may have missed this hub until now
+        if (!_ready)
+        {
+            await Task.Delay(OpsHubRegistry.ObserverRefresh, stoppingToken);
+            _ready = true;
+        }
     }
 
     /// <summary>Asks the ledger for the alert changes this hub missed: every <see cref="CatchUpPeriod"/>, or sooner when woken.</summary>
@@ -288,7 +261,7 @@ public sealed partial class OpsHubRelay(
 
             if (missed.Count > 0)
             {
-                _pending.Add(new OpsUpdateBatch { Alerts = missed }, local: false);
+                _pending.Add(new OpsUpdateBatch { Alerts = missed });
             }
         }
 
@@ -304,48 +277,6 @@ public sealed partial class OpsHubRelay(
         lock (_pendingLock)
         {
             return changes.Alerts.Any(a => a.Seq > _alertHead && !_alertsReceived.Contains(a.Seq));
-        }
-    }
-
-    /// <summary>Waits for the renewal, or less when a silo is declared dead; false when stopping.</summary>
-    private async Task<bool> WaitToRegisterAsync(TimeSpan delay, CancellationToken stoppingToken)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        wait.CancelAfter(delay);
-        try
-        {
-            await _registerNow.Reader.ReadAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // the renewal is due (or the silo stops)
-        }
-
-        return !stoppingToken.IsCancellationRequested;
-    }
-
-    /// <summary>
-    /// When the cluster declares a silo dead, registers again at once: the registry may have lived there and come back
-    /// empty on a survivor, and this silo's dashboards would otherwise miss the feeds until the next renewal.
-    /// </summary>
-    private async Task WatchMembershipAsync(CancellationToken stoppingToken)
-    {
-        var dead = new HashSet<SiloAddress>();
-        try
-        {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
-            {
-                var newlyDead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead && dead.Add(m.SiloAddress)).ToList();
-                if (newlyDead.Count > 0)
-                {
-                    LogSiloDeclaredDead(string.Join(", ", newlyDead.Select(m => m.SiloAddress)));
-                    _registerNow.Writer.TryWrite(true);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
         }
     }
 
@@ -387,7 +318,7 @@ public sealed partial class OpsHubRelay(
                     await SendAsync(batch, timeout.Token);
                     if (System.Diagnostics.Stopwatch.GetElapsedTime(started) is { TotalMilliseconds: > 500 } took)
                     {
-                        LogSlowSend((long)took.TotalMilliseconds, batch.Alerts.Count, batch.LocalCommands.Count + batch.OtherCommands.Count, batch.Assets.Count);
+                        LogSlowSend((long)took.TotalMilliseconds, batch.Alerts.Count, batch.Assets.Count);
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -436,7 +367,6 @@ public sealed partial class OpsHubRelay(
             await clients.SendAsync(update.Raised ? "alertRaised" : "alertUpdated", alert, cancellationToken);
         }
 
-        await SendCommandsAsync(batch);
         await SendAssetsAsync(batch.Assets.Values, cancellationToken);
 
         foreach (var area in batch.Areas.Values)
@@ -565,52 +495,6 @@ public sealed partial class OpsHubRelay(
     }
 
     /// <summary>
-    /// Downlinks to this silo's MQTT side, after the alerts and before the position updates, each sink with its
-    /// own time limit: a broker that is slow never holds up the dashboards, nor they it.
-    /// </summary>
-    private async Task SendCommandsAsync(Pending batch)
-    {
-        if (batch.LocalCommands.Count == 0 && batch.OtherCommands.Count == 0)
-        {
-            return; // the usual batch: positions only
-        }
-
-        foreach (var (local, commands) in new[] { (true, batch.LocalCommands), (false, batch.OtherCommands) })
-        {
-            if (commands.Count == 0)
-            {
-                continue;
-            }
-
-            foreach (var sink in _sinks)
-            {
-                using var timeout = new CancellationTokenSource(CommandTimeout);
-                try
-                {
-                    await sink.SendAsync(commands, local, timeout.Token);
-                }
-                catch (Exception ex)
-                {
-                    LogDownlinkFailed(ex, commands.Count);
-                }
-            }
-        }
-    }
-
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, cancellationToken);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
     /// Group names for one unit: for requests and alerts, <see cref="Both"/> kinds of dashboard, those that see personal data
     /// (<see cref="Full"/>), those that see it <see cref="Masked"/>; for assets' updates, those that take them one by one
     /// (<see cref="Single"/>, focused on the unit or on none) and in batches (<see cref="Batched"/>, focused on the unit).
@@ -628,14 +512,8 @@ public sealed partial class OpsHubRelay(
 
         public Dictionary<string, DispatchRequestView> Requests { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Downlinks raised on this silo, and on others (every command is kept: none is coalesced away).</summary>
-        public List<DeviceCommand> LocalCommands { get; } = [];
-
-        public List<DeviceCommand> OtherCommands { get; } = [];
-
-        public void Add(OpsUpdateBatch batch, bool local)
+        public void Add(OpsUpdateBatch batch)
         {
-            (local ? LocalCommands : OtherCommands).AddRange(batch.Commands);
             foreach (var request in batch.Requests)
             {
                 Requests[request.Id] = request;
@@ -660,8 +538,7 @@ public sealed partial class OpsHubRelay(
 
         /// <summary>
         /// Takes back the views and alerts of a batch that could not be sent in full, under what arrived since (newer, so
-        /// it wins; an alert raised in the older batch stays raised). Downlinks are not taken back: each sink has its own
-        /// time limit, and their requests send them again until acknowledged.
+        /// it wins; an alert raised in the older batch stays raised).
         /// </summary>
         public void Restore(Pending older)
         {
@@ -690,20 +567,14 @@ public sealed partial class OpsHubRelay(
     [LoggerMessage(LogLevel.Warning, "Hub observer could not register with the cluster; retrying")]
     private partial void LogRegisterFailed(Exception ex);
 
-    [LoggerMessage(LogLevel.Warning, "The cluster declared silo {Silos} dead: this silo's hub registers with the live feeds again at once")]
-    private partial void LogSiloDeclaredDead(string silos);
-
-    [LoggerMessage(LogLevel.Error, "{Count} downlinks could not be handed to the MQTT side; their requests send them again until acknowledged")]
-    private partial void LogDownlinkFailed(Exception ex, int count);
-
     [LoggerMessage(LogLevel.Warning, "This silo's hub had missed {Count} alert changes (a push lost with a silo, or the hub out of the feeds); sent now")]
     private partial void LogCaughtUp(int count);
 
     [LoggerMessage(LogLevel.Warning, "The alert ledger could not be asked for missed changes; asking again soon")]
     private partial void LogCatchUpFailed(Exception ex);
 
-    [LoggerMessage(LogLevel.Warning, "Sending a batch to this silo's dashboards took {Ms} ms ({Alerts} alerts, {Commands} downlinks, {Assets} assets)")]
-    private partial void LogSlowSend(long ms, int alerts, int commands, int assets);
+    [LoggerMessage(LogLevel.Warning, "Sending a batch to this silo's dashboards took {Ms} ms ({Alerts} alerts, {Assets} assets)")]
+    private partial void LogSlowSend(long ms, int alerts, int assets);
 
     [LoggerMessage(LogLevel.Warning, "A batch of live updates could not be sent to every dashboard (one slow or stuck?); it goes out again with the next one")]
     private partial void LogSendFailed(Exception ex);

@@ -22,7 +22,7 @@ public sealed class DeviceState
 public sealed class DeviceGrain(
     [PersistentState("device", StorageNames.Main)] IPersistentState<DeviceState> store,
     CmacLive.Audit.IAuditLog audit,
-    Live.LiveFeed feed,
+    Downlinks.DownlinkFeed downlinks,
     TimeProvider time) : Grain, IDeviceGrain
 {
     private IAssetGrain? _asset;
@@ -65,7 +65,7 @@ public sealed class DeviceGrain(
 
     /// <summary>Every silo's broker closes the sessions this device opened until now (stored first: nothing reopens them).</summary>
     private void CloseSessions() =>
-        feed.Send(new Live.DeviceCommand
+        downlinks.Send(new Downlinks.DeviceCommand
         {
             DeviceId = this.GetPrimaryKeyString(),
             Payload = "",

@@ -2,7 +2,6 @@ using System.Text.Json;
 using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.History;
-using CmacLive.Live;
 using CmacLive.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +23,7 @@ public sealed class DispatchRequestGrain(
     IOptions<DispatchOptions> options,
     IHistoryStore history,
     Live.LiveFeed feed,
+    Downlinks.DownlinkFeed downlinks,
     ILogger<DispatchRequestGrain> logger) : Grain, IDispatchRequestGrain, IRemindable
 {
     private const string ReminderName = "dispatch-deadlines";
@@ -539,7 +539,7 @@ public sealed class DispatchRequestGrain(
     {
         foreach (var device in devices)
         {
-            feed.Send(new DeviceCommand { DeviceId = device, Payload = payload });
+            downlinks.Send(new Downlinks.DeviceCommand { DeviceId = device, Payload = payload });
         }
     }
 

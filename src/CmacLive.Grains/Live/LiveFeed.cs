@@ -20,15 +20,12 @@ public sealed partial class LiveFeed(
     IOptions<TrackingOptions> options,
     HubDirectory hubs,
     IGrainFactory grains,
-    ILocalSiloDetails silo,
     ILogger<LiveFeed> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, AssetStatus> _assets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AlertUpdate> _alerts = new();
     private readonly ConcurrentDictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<DeviceCommand> _commands = new();
-    private readonly string _origin = silo.SiloAddress.ToParsableString();
 
     public void Publish(AssetStatus status) => _assets[status.Id] = status;
 
@@ -37,9 +34,6 @@ public sealed partial class LiveFeed(
     public void Publish(AlertUpdate alert) => _alerts.Enqueue(alert);
 
     public void Publish(DispatchRequestView request) => _requests[request.Id] = request;
-
-    /// <summary>Sends a downlink to a device, through every silo's broker (or the external one).</summary>
-    public void Send(DeviceCommand command) => _commands.Enqueue(command);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,7 +57,7 @@ public sealed partial class LiveFeed(
     {
         try
         {
-            if (_assets.IsEmpty && _areas.IsEmpty && _alerts.IsEmpty && _requests.IsEmpty && _commands.IsEmpty)
+            if (_assets.IsEmpty && _areas.IsEmpty && _alerts.IsEmpty && _requests.IsEmpty)
             {
                 return;
             }
@@ -80,8 +74,6 @@ public sealed partial class LiveFeed(
                 HazardAreas = Take(_areas),
                 Alerts = TakeAll(_alerts),
                 Requests = Take(_requests),
-                Commands = TakeAll(_commands),
-                Origin = _origin,
             };
             var local = hubs.Local;
             foreach (var hub in observers)
@@ -123,7 +115,7 @@ public sealed partial class LiveFeed(
         return taken;
     }
 
-    /// <summary>Everything queued, in order (no alert change or command is coalesced away).</summary>
+    /// <summary>Everything queued, in order (no alert change is coalesced away).</summary>
     private static List<T> TakeAll<T>(ConcurrentQueue<T> queued)
     {
         List<T> taken = [];

@@ -3,26 +3,21 @@ using Microsoft.Extensions.Logging;
 namespace CmacLive.Live;
 
 /// <summary>
-/// The cluster's hub observers, one per silo, kept in memory: silos renew their entry every few
-/// seconds, so a restarted registry fills again by itself (and every hub registers again the moment the cluster
-/// declares a silo dead, in case this registry was there). Entries of silos the cluster has declared dead are dropped
-/// at once (cluster membership, not the renewal, says so); entries not renewed expire.
+/// The cluster's hub observers, one per silo (<see cref="SiloObservers{TObserver}"/>). A hub that registers anew is
+/// announced to every other hub, so each silo's SOS fast lane reaches it at once.
 /// </summary>
-public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipService membership, ILogger<OpsHubRegistryGrain> logger)
+public sealed partial class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipService membership, ILogger<OpsHubRegistryGrain> logger)
     : Grain, IOpsHubRegistryGrain
 {
-    public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
-
-    private readonly Dictionary<string, (IOpsObserver Observer, DateTimeOffset RenewedAt)> _hubs = new(StringComparer.Ordinal);
+    private readonly SiloObservers<IOpsObserver> _hubs = new("Hub", time, membership, logger);
 
     public async Task<IReadOnlyList<OpsHubEntry>> Register(string siloKey, IOpsObserver observer)
     {
-        var isNew = !_hubs.TryGetValue(siloKey, out var known) || !known.Observer.Equals(observer);
-        _hubs[siloKey] = (observer, time.GetUtcNow());
+        var isNew = _hubs.Register(siloKey, observer);
         var hubs = await GetObservers();
         if (isNew)
         {
-            logger.LogInformation("Hub observer of silo {Silo} registered; the other {Count} hubs are told", siloKey, hubs.Count - 1);
+            LogRegistered(siloKey, hubs.Count - 1);
             foreach (var other in hubs.Where(h => h.Silo != siloKey))
             {
                 try
@@ -32,7 +27,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
                 }
                 catch (Exception ex)
                 {
-                    logger.LogWarning(ex, "Hub observer of silo {Silo} could not be told of the new hub", other.Silo);
+                    LogNotTold(ex, other.Silo);
                 }
             }
         }
@@ -42,39 +37,16 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
 
     public Task Unregister(string siloKey)
     {
-        _hubs.Remove(siloKey);
+        _hubs.Unregister(siloKey);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<OpsHubEntry>> GetObservers()
-    {
-        var now = time.GetUtcNow();
-        var cluster = membership.CurrentSnapshot;
-        foreach (var expired in _hubs.Where(h => now - h.Value.RenewedAt > Expiry).Select(h => h.Key).ToList())
-        {
-            logger.LogWarning("Hub observer of silo {Silo} expired", expired);
-            _hubs.Remove(expired);
-        }
+    public Task<IReadOnlyList<OpsHubEntry>> GetObservers() =>
+        Task.FromResult<IReadOnlyList<OpsHubEntry>>([.. _hubs.Current().Select(h => new OpsHubEntry(h.Silo, h.Observer))]);
 
-        foreach (var dead in _hubs.Keys.Where(key => IsDead(cluster, key)).ToList())
-        {
-            logger.LogWarning("Hub observer of silo {Silo} dropped: the cluster declared the silo dead", dead);
-            _hubs.Remove(dead);
-        }
+    [LoggerMessage(LogLevel.Information, "Hub observer of silo {Silo} registered; the other {Count} hubs are told")]
+    private partial void LogRegistered(string silo, int count);
 
-        return Task.FromResult<IReadOnlyList<OpsHubEntry>>([.. _hubs.Select(h => new OpsHubEntry(h.Key, h.Value.Observer))]);
-    }
-
-    /// <summary>Keys are silo addresses (<see cref="SiloAddress.ToParsableString"/>); any other key is left to expire.</summary>
-    private static bool IsDead(ClusterMembershipSnapshot cluster, string siloKey)
-    {
-        try
-        {
-            return cluster.GetSiloStatus(SiloAddress.FromParsableString(siloKey)) == SiloStatus.Dead;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
+    [LoggerMessage(LogLevel.Warning, "Hub observer of silo {Silo} could not be told of the new hub")]
+    private partial void LogNotTold(Exception ex, string silo);
 }
