@@ -399,6 +399,22 @@ public sealed class DispatchFlowTests
     }
 
     [Fact]
+    public void A_dispatcher_acknowledges_for_whichever_team_is_assigned()
+    {
+        var flow = DriveTo(DispatchStatus.Assigned);
+        Assert.True(flow.Acknowledge(null, "dispatcher", T0.AddMinutes(3)));
+        Assert.Equal("T1", _state.Trail[^1].TeamId);
+    }
+
+    [Fact]
+    public void Acknowledging_for_the_assigned_team_when_none_is_is_refused()
+    {
+        var filed = DriveTo(DispatchStatus.Triaged);
+        var refused = Assert.Throws<DispatchConflictException>(() => filed.Acknowledge(null, "dispatcher", T0.AddMinutes(3)));
+        Assert.Equal("request 'REQ-1' is not assigned to a team", refused.Message);
+    }
+
+    [Fact]
     public void Another_teams_acknowledgement_is_refused()
     {
         var flow = DriveTo(DispatchStatus.Assigned);

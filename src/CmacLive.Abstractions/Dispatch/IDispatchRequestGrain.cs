@@ -9,6 +9,10 @@ namespace CmacLive.Dispatch;
 /// </summary>
 public interface IDispatchRequestGrain : IGrainWithStringKey
 {
+    /// <summary>A new request's id, when the caller brings none: <c>REQ-{yyyyMMdd}-{10 random hex digits}</c>.</summary>
+    static string NewId(DateTimeOffset now) =>
+        $"REQ-{now.UtcDateTime:yyyyMMdd}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(5))}";
+
     /// <summary>
     /// Files the request, triages it and ranks the available teams. Filing the same report again answers the
     /// request as it stands (not created); a different report under the same id throws <see cref="DispatchConflictException"/>.
@@ -31,10 +35,11 @@ public interface IDispatchRequestGrain : IGrainWithStringKey
 
     /// <summary>
     /// The assigned team accepts: from one of its devices (<paramref name="deviceId"/>) or recorded by a
-    /// dispatcher. Acknowledging again is harmless. Throws <see cref="DispatchConflictException"/> when
-    /// <paramref name="teamId"/> is not the assigned team or nothing is assigned. Null when unknown.
+    /// dispatcher for whichever team is assigned (<paramref name="teamId"/> null). Acknowledging again is harmless. Throws
+    /// <see cref="DispatchConflictException"/> when <paramref name="teamId"/> is not the assigned team or nothing is assigned.
+    /// Null when unknown.
     /// </summary>
-    Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by, string? onBehalfOf = null);
+    Task<DispatchRequestView?> Acknowledge(string? teamId, string? deviceId, DateTimeOffset at, string by, string? onBehalfOf = null);
 
     /// <summary>A fix of the assigned team: moves the request on to en-route and on-site. One-way from the team.</summary>
     [Orleans.Concurrency.OneWay]

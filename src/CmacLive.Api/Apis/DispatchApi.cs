@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using CmacLive.Api.Http;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
@@ -17,10 +16,7 @@ namespace CmacLive.Api.Apis;
 /// <summary>Community requests: filing with triage and recommended teams, the dispatch steps, lists and figures.</summary>
 public static class DispatchApi
 {
-    private static IReadOnlyDictionary<string, FoundItem> FoundItems => WireNames.Choices<FoundItem>();
-    private static IReadOnlyDictionary<string, DispatchPriority> Priorities => WireNames.Choices<DispatchPriority>();
     private static IReadOnlyDictionary<string, DispatchStatus> Statuses => WireNames.Choices<DispatchStatus>();
-    private static IReadOnlyDictionary<string, DispatchResult> Results => WireNames.Choices<DispatchResult>();
 
     private const string ChangedMeanwhile = "the request was changed at the same moment elsewhere and this step was not stored; read it again and retry";
 
@@ -50,61 +46,16 @@ public static class DispatchApi
     public static async Task<Results<Created<DispatchRequestView>, Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> File(
         HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DispatchBodies.Filing>.ReadAsync(request, (json, errors) => DispatchBodies.Filing.Read(json, user, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var id = Problems.OptionalId(body, "id", errors);
-
-        var lat = Coordinate(body, "lat", 90, errors);
-        var lon = Coordinate(body, "lon", 180, errors);
-        if (lat == 0 && lon == 0)
-        {
-            errors["lat"] = ["0,0 is no place in the field (a position never set)"];
-        }
-        var found = Problems.RequiredChoice(body, "found", FoundItems, errors);
-        DispatchPriority? priority = body.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null
-            ? Problems.RequiredChoice(body, "priority", Priorities, errors)
-            : null;
-        var unit = Problems.UnitCode(Problems.OptionalString(body, "unit", errors), "unit", errors);
-        var phone = Problems.OptionalText(body, "reporterPhone", InputLimits.Phone, errors);
-        if (phone is not null && !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')'))
-        {
-            errors["reporterPhone"] = ["may hold only digits, spaces and + - ( )"];
-        }
-
-        var report = new DispatchReport
-        {
-            Lat = lat ?? 0,
-            Lon = lon ?? 0,
-            Village = Problems.OptionalText(body, "village", InputLimits.Short, errors),
-            Commune = Problems.OptionalText(body, "commune", InputLimits.Short, errors),
-            District = Problems.OptionalText(body, "district", InputLimits.Short, errors),
-            Province = Problems.OptionalText(body, "province", InputLimits.Short, errors),
-            Found = found ?? FoundItem.Unknown,
-            Description = Problems.OptionalText(body, "description", InputLimits.Description, errors),
-            ReporterName = Problems.OptionalText(body, "reporterName", InputLimits.Name, errors),
-            ReporterPhone = phone,
-            NearPeople = Problems.OptionalBool(body, "nearPeople", errors),
-            NearSchool = Problems.OptionalBool(body, "nearSchool", errors),
-            NearRoad = Problems.OptionalBool(body, "nearRoad", errors),
-            PhotoRef = Problems.OptionalText(body, "photoRef", InputLimits.Link, errors),
-            Unit = unit,
-            Priority = priority,
-        };
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        id ??= NewId(time.GetUtcNow());
+        var id = body.Id ?? IDispatchRequestGrain.NewId(time.GetUtcNow());
         try
         {
-            var filing = await grains.GetGrain<IDispatchRequestGrain>(id).File(report, by, onBehalfOf);
+            var filing = await grains.GetGrain<IDispatchRequestGrain>(id).File(body.Report, body.Actor.By, body.Actor.OnBehalfOf);
             var filed = ForCaller(filing.Request, user);
             return filing.Created ? TypedResults.Created($"/api/dispatch/requests/{Uri.EscapeDataString(id)}", filed) : TypedResults.Ok(filed);
         }
@@ -184,122 +135,60 @@ public static class DispatchApi
     public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Assign(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DispatchBodies.Assignment>.ReadAsync(request, (json, errors) => DispatchBodies.Assignment.Read(json, user, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var teamId = Problems.RequiredId(body, "teamId", errors);
-        var replace = Problems.OptionalBool(body, "replace", errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        AssetRef? team = null;
-        if (teamId is not null)
+        var team = await AssetsApi.FindAsync(grains, body.TeamId);
+        if (team is null || team.Kind != AssetKind.Team)
         {
-            team = await AssetsApi.FindAsync(grains, teamId);
-            if (team is null)
-            {
-                errors["teamId"] = [$"no asset '{teamId}'"];
-            }
-            else if (team.Kind != AssetKind.Team)
-            {
-                errors["teamId"] = [$"'{teamId}' is a {WireNames.Of(team.Kind)}, not a team"];
-            }
+            return Problems.Field("teamId", team is null ? $"no asset '{body.TeamId}'" : $"'{body.TeamId}' is a {WireNames.Of(team.Kind)}, not a team");
         }
 
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        return await StepAsync(id, user, grains, g => g.Assign(team!, by, replace, onBehalfOf));
+        return await StepAsync(id, user, grains, g => g.Assign(team, body.Actor.By, body.Replace, body.Actor.OnBehalfOf));
     }
 
     /// <summary><c>POST …/{id}/acknowledge</c> <c>{teamId?, by?}</c>: a dispatcher records that the assigned team accepted (by radio or phone).</summary>
     public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Acknowledge(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DispatchBodies.Acknowledgement>.ReadAsync(
+            request, (json, errors) => DispatchBodies.Acknowledgement.Read(json, user, errors), cancellationToken, optional: true);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var teamId = Problems.OptionalId(body, "teamId", errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        return await StepAsync(id, user, grains, async g =>
-        {
-            var current = await g.Get();
-            return current is null ? null : await g.Acknowledge(teamId ?? current.TeamId ?? "", null, time.GetUtcNow(), by, onBehalfOf);
-        });
+        return await StepAsync(id, user, grains, g => g.Acknowledge(body.TeamId, null, time.GetUtcNow(), body.Actor.By, body.Actor.OnBehalfOf));
     }
 
-    /// <summary>
-    /// <c>POST …/{id}/resolve</c> <c>{outcome: destroyed|removed|nothing-found, items, note?, by?}</c>: closes a request
-    /// a team has accepted. <c>items</c> is how many explosive items were found (at least 1, or 0 with nothing-found).
-    /// </summary>
+    /// <summary><c>POST …/{id}/resolve</c> (<see cref="DispatchBodies.Resolution"/>): closes a request a team has accepted.</summary>
     public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Resolve(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DispatchBodies.Resolution>.ReadAsync(request, (json, errors) => DispatchBodies.Resolution.Read(json, user, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var result = Problems.RequiredChoice(body, "outcome", Results, errors);
-        var items = Problems.OptionalNumber(body, "items", errors);
-        if (items is { } n && (n != Math.Floor(n) || n < 0 || n > 100_000))
-        {
-            errors["items"] = ["must be a whole number from 0"];
-        }
-        else if (result is DispatchResult.NothingFound && items is > 0)
-        {
-            errors["items"] = ["must be 0 (or absent) when nothing was found"];
-        }
-        else if (result is DispatchResult.Destroyed or DispatchResult.Removed && items is not >= 1)
-        {
-            errors["items"] = ["is required: how many items were found (at least 1)"];
-        }
-
-        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        var outcome = new DispatchOutcome { Result = result!.Value, Items = (int)(items ?? 0), Note = note };
-        return await StepAsync(id, user, grains, g => g.Resolve(outcome, by, onBehalfOf));
+        return await StepAsync(id, user, grains, g => g.Resolve(body.Outcome, body.Actor.By, body.Actor.OnBehalfOf));
     }
 
     /// <summary><c>POST …/{id}/cancel</c> <c>{reason?, by?}</c>: closes an open request and frees its team.</summary>
     public static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> Cancel(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DispatchBodies.Cancellation>.ReadAsync(
+            request, (json, errors) => DispatchBodies.Cancellation.Read(json, user, errors), cancellationToken, optional: true);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var reason = Problems.OptionalText(body, "reason", InputLimits.Note, errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        return await StepAsync(id, user, grains, g => g.Cancel(reason, by, onBehalfOf));
+        return await StepAsync(id, user, grains, g => g.Cancel(body.Reason, body.Actor.By, body.Actor.OnBehalfOf));
     }
 
     /// <summary>
@@ -374,24 +263,6 @@ public static class DispatchApi
     // Requests received in [from, to): by default the last 30 days, up to and including this second.
     private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors) =>
         TimeRange.Read(from, to, time.GetUtcNow().AddSeconds(1), TimeSpan.FromDays(30), LongestRange, errors);
-
-    private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
-    {
-        var value = Problems.OptionalNumber(body, name, errors);
-        if (value is null && !errors.ContainsKey(name))
-        {
-            errors[name] = ["is required"];
-        }
-        else if (value is { } v && Math.Abs(v) > limit)
-        {
-            errors[name] = [$"must be between -{limit} and {limit}"];
-        }
-
-        return value;
-    }
-
-    private static string NewId(DateTimeOffset now) =>
-        $"REQ-{now.UtcDateTime:yyyyMMdd}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(5))}";
 
     private static CsvTable ToCsv(IReadOnlyList<DispatchFigureRow> rows)
     {

@@ -215,13 +215,7 @@ public static class Problems
     }
 
 
-    /// <summary>
-    /// Who did it, for trails: always the signed-in user; the optional <c>by</c> member (the person the user acted
-    /// for, such as a director on the radio) is kept beside it as <c>onBehalfOf</c>, never instead of it.
-    /// </summary>
-    public static (string By, string? OnBehalfOf) Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors)
-    {
-        var by = OptionalText(body, "by", InputLimits.Short, errors);
-        return (Auth.CmacClaims.NameOf(user), by);
-    }
+    /// <summary>Who did it (<see cref="Apis.Actor"/>): the signed-in user, and the body's optional <c>by</c>.</summary>
+    public static Actor Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
+        new(Auth.CmacClaims.NameOf(user), OptionalText(body, "by", InputLimits.Short, errors));
 }

@@ -172,8 +172,8 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         return previous;
     }
 
-    /// <summary>The assigned team accepts. False when it had already (nothing changes).</summary>
-    public bool Acknowledge(string teamId, string by, DateTimeOffset now, string? onBehalfOf = null)
+    /// <summary>The assigned team accepts (<paramref name="teamId"/>, or null: whichever is assigned). False when it had already (nothing changes).</summary>
+    public bool Acknowledge(string? teamId, string by, DateTimeOffset now, string? onBehalfOf = null)
     {
         if (IsClosed)
         {
@@ -185,7 +185,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
             throw new DispatchConflictException($"request '{id}' is not assigned to a team");
         }
 
-        if (state.TeamId != teamId)
+        if (teamId is not null && state.TeamId != teamId)
         {
             throw new DispatchConflictException($"request '{id}' is assigned to '{state.TeamId}', not to '{teamId}'");
         }
@@ -195,6 +195,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
             return false;
         }
 
+        teamId = state.TeamId; // the team assigned, named or not
         state.AcknowledgedAt = now;
         state.StartDistanceM = state.TeamDistanceM;
         ClearAlerts(AlertKinds.DispatchUnacknowledged, now);

@@ -150,7 +150,7 @@ public sealed class DispatchRequestGrain(
         return _flow.ToView();
     }
 
-    public async Task<DispatchRequestView?> Acknowledge(string teamId, string? deviceId, DateTimeOffset at, string by, string? onBehalfOf = null)
+    public async Task<DispatchRequestView?> Acknowledge(string? teamId, string? deviceId, DateTimeOffset at, string by, string? onBehalfOf = null)
     {
         EnsureCurrent();
         if (!_flow.IsFiled)
@@ -158,7 +158,7 @@ public sealed class DispatchRequestGrain(
             return null;
         }
 
-        if (deviceId is not null)
+        if (deviceId is not null && teamId is not null)
         {
             // The device's word is kept with its other reports before it changes anything.
             await history.AppendAsync(new EventRecord(teamId, deviceId, "ack", at, JsonSerializer.Serialize(new { requestId = Id }), Now));

@@ -1,0 +1,130 @@
+using System.Security.Claims;
+using System.Text.Json;
+using CmacLive.Dispatch;
+using CmacLive.Validation;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>
+/// The bodies the dispatch routes take: each a typed record with the one validator that reads it from JSON
+/// (<see cref="BodyRead{T}"/>), naming every field at fault.
+/// </summary>
+public static class DispatchBodies
+{
+    private static IReadOnlyDictionary<string, FoundItem> FoundItems => WireNames.Choices<FoundItem>();
+    private static IReadOnlyDictionary<string, DispatchPriority> Priorities => WireNames.Choices<DispatchPriority>();
+    private static IReadOnlyDictionary<string, DispatchResult> Results => WireNames.Choices<DispatchResult>();
+
+    /// <summary><c>POST /api/dispatch/requests</c>: a community's report, under the integration's own <see cref="Id"/> or none.</summary>
+    public sealed record Filing(string? Id, DispatchReport Report, Actor Actor)
+    {
+        public static Filing Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors)
+        {
+            var id = Problems.OptionalId(body, "id", errors);
+            var lat = Coordinate(body, "lat", 90, errors);
+            var lon = Coordinate(body, "lon", 180, errors);
+            if (lat == 0 && lon == 0)
+            {
+                errors["lat"] = ["0,0 is no place in the field (a position never set)"];
+            }
+
+            var found = Problems.RequiredChoice(body, "found", FoundItems, errors);
+            DispatchPriority? priority = body.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null
+                ? Problems.RequiredChoice(body, "priority", Priorities, errors)
+                : null;
+            var unit = Problems.UnitCode(Problems.OptionalString(body, "unit", errors), "unit", errors);
+            var phone = Problems.OptionalText(body, "reporterPhone", InputLimits.Phone, errors);
+            if (phone is not null && !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')'))
+            {
+                errors["reporterPhone"] = ["may hold only digits, spaces and + - ( )"];
+            }
+
+            var report = new DispatchReport
+            {
+                Lat = lat ?? 0,
+                Lon = lon ?? 0,
+                Village = Problems.OptionalText(body, "village", InputLimits.Short, errors),
+                Commune = Problems.OptionalText(body, "commune", InputLimits.Short, errors),
+                District = Problems.OptionalText(body, "district", InputLimits.Short, errors),
+                Province = Problems.OptionalText(body, "province", InputLimits.Short, errors),
+                Found = found ?? FoundItem.Unknown,
+                Description = Problems.OptionalText(body, "description", InputLimits.Description, errors),
+                ReporterName = Problems.OptionalText(body, "reporterName", InputLimits.Name, errors),
+                ReporterPhone = phone,
+                NearPeople = Problems.OptionalBool(body, "nearPeople", errors),
+                NearSchool = Problems.OptionalBool(body, "nearSchool", errors),
+                NearRoad = Problems.OptionalBool(body, "nearRoad", errors),
+                PhotoRef = Problems.OptionalText(body, "photoRef", InputLimits.Link, errors),
+                Unit = unit,
+                Priority = priority,
+            };
+            return new Filing(id, report, Problems.Actor(body, user, errors));
+        }
+    }
+
+    /// <summary><c>POST …/{id}/assign</c> <c>{teamId, replace?, by?}</c>.</summary>
+    public sealed record Assignment(string TeamId, bool Replace, Actor Actor)
+    {
+        public static Assignment Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
+            new(Problems.RequiredId(body, "teamId", errors) ?? "", Problems.OptionalBool(body, "replace", errors), Problems.Actor(body, user, errors));
+    }
+
+    /// <summary><c>POST …/{id}/acknowledge</c> <c>{teamId?, by?}</c>: no <see cref="TeamId"/> means the team assigned.</summary>
+    public sealed record Acknowledgement(string? TeamId, Actor Actor)
+    {
+        public static Acknowledgement Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
+            new(Problems.OptionalId(body, "teamId", errors), Problems.Actor(body, user, errors));
+    }
+
+    /// <summary>
+    /// <c>POST …/{id}/resolve</c> <c>{outcome: destroyed|removed|nothing-found, items, note?, by?}</c>: <c>items</c> is how
+    /// many explosive items were found (at least 1, or 0 with nothing-found).
+    /// </summary>
+    public sealed record Resolution(DispatchOutcome Outcome, Actor Actor)
+    {
+        public static Resolution Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors)
+        {
+            var result = Problems.RequiredChoice(body, "outcome", Results, errors);
+            var items = Problems.OptionalNumber(body, "items", errors);
+            if (items is { } n && (n != Math.Floor(n) || n < 0 || n > 100_000))
+            {
+                errors["items"] = ["must be a whole number from 0"];
+            }
+            else if (result is DispatchResult.NothingFound && items is > 0)
+            {
+                errors["items"] = ["must be 0 (or absent) when nothing was found"];
+            }
+            else if (result is DispatchResult.Destroyed or DispatchResult.Removed && items is not >= 1)
+            {
+                errors["items"] = ["is required: how many items were found (at least 1)"];
+            }
+
+            var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
+            var outcome = new DispatchOutcome { Result = result ?? DispatchResult.NothingFound, Items = (int)(items ?? 0), Note = note };
+            return new Resolution(outcome, Problems.Actor(body, user, errors));
+        }
+    }
+
+    /// <summary><c>POST …/{id}/cancel</c> <c>{reason?, by?}</c>.</summary>
+    public sealed record Cancellation(string? Reason, Actor Actor)
+    {
+        public static Cancellation Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
+            new(Problems.OptionalText(body, "reason", InputLimits.Note, errors), Problems.Actor(body, user, errors));
+    }
+
+    /// <summary>A required latitude or longitude, at most <paramref name="limit"/> degrees either way.</summary>
+    private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
+    {
+        var value = Problems.OptionalNumber(body, name, errors);
+        if (value is null && !errors.ContainsKey(name))
+        {
+            errors[name] = ["is required"];
+        }
+        else if (value is { } v && Math.Abs(v) > limit)
+        {
+            errors[name] = [$"must be between -{limit} and {limit}"];
+        }
+
+        return value;
+    }
+}
