@@ -8,7 +8,7 @@ namespace CmacLive.Live;
 /// declares a silo dead, in case this registry was there). Entries of silos the cluster has declared dead are dropped
 /// at once (cluster membership, not the renewal, says so); entries not renewed expire.
 /// </summary>
-public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipService membership, ILogger<OpsHubRegistryGrain> logger)
+public sealed partial class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipService membership, ILogger<OpsHubRegistryGrain> logger)
     : Grain, IOpsHubRegistryGrain
 {
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
@@ -22,7 +22,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
         var hubs = await GetObservers();
         if (isNew)
         {
-            logger.LogInformation("Hub observer of silo {Silo} registered; the other {Count} hubs are told", siloKey, hubs.Count - 1);
+            LogRegistered(siloKey, hubs.Count - 1);
             foreach (var other in hubs.Where(h => h.Silo != siloKey))
             {
                 try
@@ -32,7 +32,7 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
                 }
                 catch (Exception ex)
                 {
-                    logger.LogWarning(ex, "Hub observer of silo {Silo} could not be told of the new hub", other.Silo);
+                    LogNotTold(ex, other.Silo);
                 }
             }
         }
@@ -52,13 +52,13 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
         var cluster = membership.CurrentSnapshot;
         foreach (var expired in _hubs.Where(h => now - h.Value.RenewedAt > Expiry).Select(h => h.Key).ToList())
         {
-            logger.LogWarning("Hub observer of silo {Silo} expired", expired);
+            LogExpired(expired);
             _hubs.Remove(expired);
         }
 
         foreach (var dead in _hubs.Keys.Where(key => IsDead(cluster, key)).ToList())
         {
-            logger.LogWarning("Hub observer of silo {Silo} dropped: the cluster declared the silo dead", dead);
+            LogDead(dead);
             _hubs.Remove(dead);
         }
 
@@ -77,4 +77,16 @@ public sealed class OpsHubRegistryGrain(TimeProvider time, IClusterMembershipSer
             return false;
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Hub observer of silo {Silo} registered; the other {Count} hubs are told")]
+    private partial void LogRegistered(string silo, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Hub observer of silo {Silo} could not be told of the new hub")]
+    private partial void LogNotTold(Exception ex, string silo);
+
+    [LoggerMessage(LogLevel.Warning, "Hub observer of silo {Silo} expired")]
+    private partial void LogExpired(string silo);
+
+    [LoggerMessage(LogLevel.Warning, "Hub observer of silo {Silo} dropped: the cluster declared the silo dead")]
+    private partial void LogDead(string silo);
 }
