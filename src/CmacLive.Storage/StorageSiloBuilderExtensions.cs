@@ -8,7 +8,7 @@ using Orleans.Storage;
 
 namespace CmacLive.Storage;
 
-public static class StorageSiloBuilderExtensions
+public static partial class StorageSiloBuilderExtensions
 {
     private const string AdoNetProviderName = StorageNames.Main + "-adonet";
     private const string SqliteInvariant = "System.Data.SQLite";
@@ -109,13 +109,16 @@ public static class StorageSiloBuilderExtensions
             new SchemaBootstrap(ensure, sp.GetRequiredService<ILogger<SchemaBootstrap>>()));
 
     /// <summary>Runs a schema step first in silo start-up, before membership or any storage provider initializes.</summary>
-    private sealed class SchemaBootstrap(Func<Task> ensure, ILogger<SchemaBootstrap> logger) : ILifecycleParticipant<ISiloLifecycle>
+    private sealed partial class SchemaBootstrap(Func<Task> ensure, ILogger<SchemaBootstrap> logger) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
             lifecycle.Subscribe(nameof(SchemaBootstrap), ServiceLifecycleStage.RuntimeInitialize - 100, async _ =>
             {
                 await ensure();
-                logger.LogInformation("Storage schema is in place");
+                LogSchemaReady();
             });
+
+        [LoggerMessage(LogLevel.Information, "Storage schema is in place")]
+        private partial void LogSchemaReady();
     }
 }

@@ -23,7 +23,7 @@ public sealed class AlertLedgerState
 /// down, the push lost with a silo after the write) asks for what came after the last one it had (<see cref="Since"/>).
 /// A write that fails drops the activation, so a retry starts again from what is stored.
 /// </summary>
-public sealed class AlertLedgerGrain(
+public sealed partial class AlertLedgerGrain(
     [PersistentState("alerts", StorageNames.Main)] IPersistentState<AlertLedgerState> store,
     TimeProvider time,
     Live.LiveFeed feed,
@@ -77,7 +77,7 @@ public sealed class AlertLedgerGrain(
             Trail = [.. alert.Trail, new AlertAudit { At = now, Action = "acknowledged", By = by, Note = note, OnBehalfOf = onBehalfOf }],
         };
         alert = Store(alert);
-        logger.LogInformation("Alert {AlertId} ({Kind}) acknowledged by {By}", id, alert.Kind, by);
+        LogAcknowledged(id, alert.Kind, by);
         await WriteAsync();
         feed.Publish(new AlertUpdate { Alert = alert, Raised = false });
         return alert;
@@ -139,7 +139,7 @@ public sealed class AlertLedgerGrain(
         var seq = ++store.State.Seq;
         alert = alert with { Trail = [new AlertAudit { At = alert.RaisedAt, Action = "raised", By = System }], Seq = seq, RaisedSeq = seq, Provisional = null };
         store.State.Open[alert.Id] = alert;
-        logger.LogWarning("Alert {AlertId} raised ({Kind}, {Severity}): {Message}", alert.Id, alert.Kind, alert.Severity, alert.Message);
+        LogRaised(alert.Id, alert.Kind, alert.Severity, alert.Message);
         return new AlertUpdate { Alert = alert, Raised = true };
     }
 
@@ -157,7 +157,7 @@ public sealed class AlertLedgerGrain(
             Trail = [.. alert.Trail, new AlertAudit { At = at, Action = "cleared", By = System }],
         };
         alert = Store(alert);
-        logger.LogInformation("Alert {AlertId} ({Kind}) cleared", alert.Id, alert.Kind);
+        LogCleared(alert.Id, alert.Kind);
         return new AlertUpdate { Alert = alert, Raised = false };
     }
 
@@ -180,4 +180,13 @@ public sealed class AlertLedgerGrain(
 
         return alert;
     }
+
+    [LoggerMessage(LogLevel.Information, "Alert {AlertId} ({Kind}) acknowledged by {By}")]
+    private partial void LogAcknowledged(string alertId, string kind, string by);
+
+    [LoggerMessage(LogLevel.Warning, "Alert {AlertId} raised ({Kind}, {Severity}): {Message}")]
+    private partial void LogRaised(string alertId, string kind, AlertSeverity severity, string message);
+
+    [LoggerMessage(LogLevel.Information, "Alert {AlertId} ({Kind}) cleared")]
+    private partial void LogCleared(string alertId, string kind);
 }

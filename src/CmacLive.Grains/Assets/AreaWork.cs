@@ -13,7 +13,7 @@ namespace CmacLive.Assets;
 /// When the area answers that it no longer lists the asset, the grain learns it on its next turn (<see cref="TakeLeft"/>).
 /// All of it runs on the grain's own scheduler, one piece at a time, and never touches the grain's stored state.
 /// </summary>
-internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory grains, AssetGrainServices services)
+internal sealed partial class AreaWork(string assetId, AssetKind kind, IGrainFactory grains, AssetGrainServices services)
 {
     /// <summary>At most this many fixes are replayed to an area that came back (minutes of fixes; the area writes every few seconds).</summary>
     private const int MostReplayed = 5000;
@@ -21,6 +21,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
     /// <summary>How far before a replay's start its statuses are read, to know the state in effect then.</summary>
     private static readonly TimeSpan StatusLookBack = TimeSpan.FromHours(12);
 
+    private readonly ILogger _logger = services.Loggers.CreateLogger<AreaWork>();
     private readonly Queue<(string Area, WorkSample Sample)> _queue = new();
     private Task _sending = Task.CompletedTask;
     private string? _left;
@@ -36,7 +37,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
         {
             services.WorkReplayed.Add(_queue.Count, new KeyValuePair<string, object?>("reason", "overflow"));
             // The area replays them from history once it answers again.
-            services.Logger.LogWarning("Asset {AssetId}: {Count} work points waiting for area {Code}; it replays them from history instead", assetId, _queue.Count, area);
+            LogQueueOverflow(assetId, _queue.Count, area);
             _queue.Clear();
             _behind = true;
         }
@@ -83,7 +84,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
             {
                 _behind = true;
                 services.WorkReplayed.Add(1, new KeyValuePair<string, object?>("reason", "failed"));
-                services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take a work point; it is replayed from history with the next one", assetId, code);
+                LogWorkPointFailed(ex, assetId, code);
             }
 
         }
@@ -116,7 +117,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
         }
         catch (Exception ex)
         {
-            services.Logger.LogWarning(ex, "Asset {AssetId}: its fixes since {Since} could not be read for area {Code}", assetId, since, code);
+            LogReplayReadFailed(ex, assetId, since, code);
         }
 
         try
@@ -125,7 +126,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
         }
         catch (Exception ex)
         {
-            services.Logger.LogWarning(ex, "Asset {AssetId}: area {Code} could not take its replayed fixes", assetId, code);
+            LogReplayFailed(ex, assetId, code);
         }
     }
 
@@ -138,7 +139,7 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
         }
         catch (Exception ex)
         {
-            services.Logger.LogWarning(ex, "Asset {AssetId}: hazard area {Code} could not take it off its list", assetId, code);
+            LogDetachFailed(ex, assetId, code);
         }
     }
 
@@ -156,4 +157,19 @@ internal sealed class AreaWork(string assetId, AssetKind kind, IGrainFactory gra
             return AssetState.Unknown;
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: {Count} work points waiting for area {Code}; it replays them from history instead")]
+    private partial void LogQueueOverflow(string assetId, int count, string code);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: hazard area {Code} could not take a work point; it is replayed from history with the next one")]
+    private partial void LogWorkPointFailed(Exception ex, string assetId, string code);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: its fixes since {Since} could not be read for area {Code}")]
+    private partial void LogReplayReadFailed(Exception ex, string assetId, DateTimeOffset since, string code);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: area {Code} could not take its replayed fixes")]
+    private partial void LogReplayFailed(Exception ex, string assetId, string code);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: hazard area {Code} could not take it off its list")]
+    private partial void LogDetachFailed(Exception ex, string assetId, string code);
 }

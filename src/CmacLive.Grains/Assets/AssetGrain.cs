@@ -14,10 +14,11 @@ namespace CmacLive.Assets;
 /// something that matters changes (profile, working state, online, hazard area) and otherwise at most every
 /// <see cref="TrackingOptions.StatePersistInterval"/>, never on every fix.
 /// </summary>
-public abstract class AssetGrain : Grain, IAssetGrain
+public abstract partial class AssetGrain : Grain, IAssetGrain
 {
     private readonly AssetKind _kind;
     private readonly IPersistentState<AssetTrackState> _store;
+    private readonly ILogger _logger;
     private AssetTracker _tracker = new(new AssetTrackState());
     private AssetAlertRules _alerts = null!;
     private AreaWork _areaWork = null!;
@@ -32,6 +33,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         _kind = kind;
         _store = store;
         Services = services;
+        _logger = services.Loggers.CreateLogger(GetType()); // each kind's grain under its own category
     }
 
     protected AssetGrainServices Services { get; }
@@ -84,7 +86,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         if (_tracker.State.Alerts.Outbox.Count > 0)
         {
             // A last try; whatever stays is stored and sent by the next activation.
-            Services.Logger.LogWarning("Asset {AssetId} deactivating ({Reason}) with {Count} alert signals undelivered", Id, reason, _tracker.State.Alerts.Outbox.Count);
+            LogDeactivatingWithAlerts(Id, reason, _tracker.State.Alerts.Outbox.Count);
             await DeliverAlertsAsync();
         }
 
@@ -95,7 +97,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         }
         catch (OperationCanceledException)
         {
-            Services.Logger.LogWarning("Asset {AssetId} deactivating ({Reason}) before its work points reached its area", Id, reason);
+            LogDeactivatingWithWork(Id, reason);
         }
 
         if (_dirty)
@@ -236,7 +238,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         if (_tracker.AssignTask(code))
         {
             _alerts.OnTaskChanged(Now);
-            Services.Logger.LogInformation("Asset {AssetId} task: {Previous} -> {Code}", Id, previous ?? "none", code ?? "none");
+            LogTaskChanged(Id, previous ?? "none", code ?? "none");
             await CommitAsync(TrackChange.Shown);
             if (previous is not null)
             {
@@ -268,7 +270,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
     {
         if (_tracker.IsConfigured && _tracker.MarkOffline())
         {
-            Services.Logger.LogInformation("Asset {AssetId} offline: device {DeviceId} lost its connection", Id, deviceId);
+            LogConnectionLost(Id, deviceId);
             await CommitAsync(TrackChange.Shown);
         }
     }
@@ -290,7 +292,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         if (TaskLeft() is { } left)
         {
             change = change with { StatusChanged = true, Significant = true };
-            Services.Logger.LogInformation("Asset {AssetId} no longer has a task: {Code} does not list it", Id, left);
+            LogTaskLeft(Id, left);
         }
 
         if (change.StatusChanged)
@@ -378,7 +380,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
         }
         catch (Exception ex)
         {
-            Services.Logger.LogError(ex, "Asset {AssetId}: alert signals could not reach the ledger; retrying", Id);
+            LogAlertsUndelivered(ex, Id);
         }
     }
 
@@ -396,7 +398,7 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
         if (_tracker.CheckLiveness(Now, Services.Options.OfflineTimeout))
         {
-            Services.Logger.LogInformation("Asset {AssetId} offline: nothing heard for {Timeout}", Id, Services.Options.OfflineTimeout);
+            LogSilent(Id, Services.Options.OfflineTimeout);
             await CommitAsync(TrackChange.Shown);
         }
         else if (_dirty && Now - _savedAt >= Services.Options.StatePersistInterval)
@@ -414,7 +416,31 @@ public abstract class AssetGrain : Grain, IAssetGrain
 
     private ReportOutcome NotConfigured(string deviceId)
     {
-        Services.Logger.LogWarning("Report from device {DeviceId} for asset {AssetId}, which is not configured", deviceId, Id);
+        LogNotConfigured(deviceId, Id);
         return ReportOutcome.UnknownDevice;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId} deactivating ({Reason}) with {Count} alert signals undelivered")]
+    private partial void LogDeactivatingWithAlerts(string assetId, DeactivationReason reason, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId} deactivating ({Reason}) before its work points reached its area")]
+    private partial void LogDeactivatingWithWork(string assetId, DeactivationReason reason);
+
+    [LoggerMessage(LogLevel.Information, "Asset {AssetId} task: {Previous} -> {Code}")]
+    private partial void LogTaskChanged(string assetId, string previous, string code);
+
+    [LoggerMessage(LogLevel.Information, "Asset {AssetId} offline: device {DeviceId} lost its connection")]
+    private partial void LogConnectionLost(string assetId, string deviceId);
+
+    [LoggerMessage(LogLevel.Information, "Asset {AssetId} no longer has a task: {Code} does not list it")]
+    private partial void LogTaskLeft(string assetId, string code);
+
+    [LoggerMessage(LogLevel.Error, "Asset {AssetId}: alert signals could not reach the ledger; retrying")]
+    private partial void LogAlertsUndelivered(Exception ex, string assetId);
+
+    [LoggerMessage(LogLevel.Information, "Asset {AssetId} offline: nothing heard for {Timeout}")]
+    private partial void LogSilent(string assetId, TimeSpan timeout);
+
+    [LoggerMessage(LogLevel.Warning, "Report from device {DeviceId} for asset {AssetId}, which is not configured")]
+    private partial void LogNotConfigured(string deviceId, string assetId);
 }

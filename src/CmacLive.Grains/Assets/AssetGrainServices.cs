@@ -43,7 +43,8 @@ public sealed class AssetGrainServices(
 
     public ReportDays Days { get; } = days;
 
-    public ILogger Logger { get; } = loggers.CreateLogger("CmacLive.Assets");
+    /// <summary>Where the grain and each of its parts take a logger of their own type, so each logs under its own category.</summary>
+    public ILoggerFactory Loggers { get; } = loggers;
 
     /// <summary>How many work points may wait for an asset's area (<c>Clearance:MaxQueuedWorkPoints</c>).</summary>
     public int MaxQueuedWorkPoints { get; } = clearance.Value.MaxQueuedWorkPoints;

@@ -10,8 +10,10 @@ namespace CmacLive.Assets;
 /// the team's decisions on them (a find, or clutter; in the audit trail under the device). Each is in history before
 /// anything else. One per activation, owned by its <see cref="AssetGrain"/>.
 /// </summary>
-internal sealed class FieldReports(string assetId, IGrainFactory grains, AssetGrainServices services)
+internal sealed partial class FieldReports(string assetId, IGrainFactory grains, AssetGrainServices services)
 {
+    private readonly ILogger _logger = services.Loggers.CreateLogger<FieldReports>();
+
     private DateTimeOffset Now => services.Time.GetUtcNow();
 
     /// <summary>Stores the detection in history and records it (a repeat is the same detection: same device and time).</summary>
@@ -71,7 +73,7 @@ internal sealed class FieldReports(string assetId, IGrainFactory grains, AssetGr
             });
             if (decided is null)
             {
-                services.Logger.LogWarning("Asset {AssetId} reported a find for unknown detection {DetectionId}", assetId, report.DetectionId);
+                LogUnknownDetection(assetId, report.DetectionId);
                 return ReportOutcome.Refused;
             }
 
@@ -88,13 +90,22 @@ internal sealed class FieldReports(string assetId, IGrainFactory grains, AssetGr
         }
         catch (DetectionConflictException ex)
         {
-            services.Logger.LogWarning("Asset {AssetId}: find for detection {DetectionId} refused: {Reason}", assetId, report.DetectionId, ex.Message);
+            LogFindRefused(assetId, report.DetectionId, ex.Message);
             return ReportOutcome.Refused;
         }
         catch (DetectionForbiddenException ex)
         {
-            services.Logger.LogWarning("Asset {AssetId}: find for detection {DetectionId} forbidden: {Reason}", assetId, report.DetectionId, ex.Message);
+            LogFindForbidden(assetId, report.DetectionId, ex.Message);
             return ReportOutcome.Forbidden;
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId} reported a find for unknown detection {DetectionId}")]
+    private partial void LogUnknownDetection(string assetId, string detectionId);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: find for detection {DetectionId} refused: {Reason}")]
+    private partial void LogFindRefused(string assetId, string detectionId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: find for detection {DetectionId} forbidden: {Reason}")]
+    private partial void LogFindForbidden(string assetId, string detectionId, string reason);
 }

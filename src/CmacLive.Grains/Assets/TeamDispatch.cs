@@ -9,11 +9,12 @@ namespace CmacLive.Assets;
 /// freed from it, and telling the request where the team is as it moves (one-way in spirit: a failure is logged, never
 /// held against the fix). One per team activation, owned by its <see cref="TeamGrain"/>.
 /// </summary>
-internal sealed class TeamDispatch(string teamId, AssetTrackState state, IGrainFactory grains, AssetGrainServices services)
+internal sealed partial class TeamDispatch(string teamId, AssetTrackState state, IGrainFactory grains, AssetGrainServices services)
 {
     /// <summary>A dispatched team's fixes go to its request at most this often (and at once inside the site radius).</summary>
     private static readonly TimeSpan FixInterval = TimeSpan.FromSeconds(5);
 
+    private readonly ILogger _logger = services.Loggers.CreateLogger<TeamDispatch>();
     private DateTimeOffset _fixSentAt = DateTimeOffset.MinValue;
     private bool _siteReported;
 
@@ -52,7 +53,7 @@ internal sealed class TeamDispatch(string teamId, AssetTrackState state, IGrainF
         state.Dispatch = task;
         _fixSentAt = DateTimeOffset.MinValue;
         _siteReported = false;
-        services.Logger.LogInformation("Team {AssetId} dispatched to request {RequestId}", teamId, task.RequestId);
+        LogDispatched(teamId, task.RequestId);
         return true;
     }
 
@@ -65,7 +66,7 @@ internal sealed class TeamDispatch(string teamId, AssetTrackState state, IGrainF
         }
 
         state.Dispatch = null;
-        services.Logger.LogInformation("Team {AssetId} released from request {RequestId}", teamId, requestId);
+        LogReleased(teamId, requestId);
         return true;
     }
 
@@ -95,7 +96,16 @@ internal sealed class TeamDispatch(string teamId, AssetTrackState state, IGrainF
         }
         catch (Exception ex)
         {
-            services.Logger.LogWarning(ex, "Team {AssetId}: its position could not reach request {RequestId}", teamId, task.RequestId);
+            LogPositionFailed(ex, teamId, task.RequestId);
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Team {AssetId} dispatched to request {RequestId}")]
+    private partial void LogDispatched(string assetId, string requestId);
+
+    [LoggerMessage(LogLevel.Information, "Team {AssetId} released from request {RequestId}")]
+    private partial void LogReleased(string assetId, string requestId);
+
+    [LoggerMessage(LogLevel.Warning, "Team {AssetId}: its position could not reach request {RequestId}")]
+    private partial void LogPositionFailed(Exception ex, string assetId, string requestId);
 }

@@ -9,7 +9,7 @@ namespace CmacLive.Assets;
 /// local midnights), kept per day in the asset's state, and said in full to the unit's figures under the asset's own
 /// source name, so saying it again never counts twice. One per activation, owned by its <see cref="AssetGrain"/>.
 /// </summary>
-internal sealed class WorkCredit(string assetId, AssetTrackState state, IGrainFactory grains, AssetGrainServices services)
+internal sealed partial class WorkCredit(string assetId, AssetTrackState state, IGrainFactory grains, AssetGrainServices services)
 {
     /// <summary>
     /// Working time is credited as fixes arrive, up to the last whole step of device time (steps counted from the epoch).
@@ -20,6 +20,8 @@ internal sealed class WorkCredit(string assetId, AssetTrackState state, IGrainFa
 
     /// <summary>A day said once is said again no sooner than this: by then the first is written, or lost with a silo.</summary>
     private static readonly TimeSpan SayAgainAfter = TimeSpan.FromSeconds(3);
+
+    private readonly ILogger _logger = services.Loggers.CreateLogger<WorkCredit>();
 
     // Days whose working time is still to be said to the unit's figures (and those said once already, to be said again).
     private readonly HashSet<DateOnly> _toSay = [];
@@ -98,7 +100,7 @@ internal sealed class WorkCredit(string assetId, AssetTrackState state, IGrainFa
             }
             catch (Exception ex)
             {
-                services.Logger.LogWarning(ex, "Asset {AssetId}: working time of {Day} could not be credited to {Unit}; retrying", assetId, day, profile.Unit);
+                LogCreditFailed(ex, assetId, day, profile.Unit);
                 return;
             }
 
@@ -156,4 +158,7 @@ internal sealed class WorkCredit(string assetId, AssetTrackState state, IGrainFa
 
         await SayAsync();
     }
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}: working time of {Day} could not be credited to {Unit}; retrying")]
+    private partial void LogCreditFailed(Exception ex, string assetId, DateOnly day, string unit);
 }

@@ -17,7 +17,7 @@ public sealed class DetectionState
 /// One detection and the decision on it. Storing comes first; the area's index and the quality alert
 /// follow and are idempotent, so a report sent again (after a failure) completes whatever was missed.
 /// </summary>
-public sealed class DetectionGrain(
+public sealed partial class DetectionGrain(
     [PersistentState("detection", StorageNames.Main)] IPersistentState<DetectionState> store,
     ReportDays days,
     ILogger<DetectionGrain> logger) : Grain, IDetectionGrain
@@ -90,7 +90,7 @@ public sealed class DetectionGrain(
         };
         store.State.Detection = detection;
         await store.WriteStateAsync();
-        logger.LogInformation("Detection {DetectionId} in {Area} decided as {Decision} by {By}", detection.Id, detection.HazardArea ?? "no area", Describe(detection), decision.By);
+        LogDecided(detection.Id, detection.HazardArea ?? "no area", Describe(detection), decision.By);
         await IndexOf(detection).Upsert(detection);
         await CreditFindAsync(detection);
         return detection;
@@ -140,4 +140,7 @@ public sealed class DetectionGrain(
         DetectionStatus.Find => $"a find ({detection.Find!.Category})",
         _ => WireNames.Of(detection.Status),
     };
+
+    [LoggerMessage(LogLevel.Information, "Detection {DetectionId} in {Area} decided as {Decision} by {By}")]
+    private partial void LogDecided(string detectionId, string area, string decision, string by);
 }

@@ -17,7 +17,7 @@ namespace CmacLive.Dispatch;
 /// they never wait on each other. Once closed, a request that names its reporter keeps a second reminder until
 /// <see cref="DispatchOptions.PersonalDataRetention"/> has run and the reporter's name and phone are erased.
 /// </summary>
-public sealed class DispatchRequestGrain(
+public sealed partial class DispatchRequestGrain(
     [PersistentState("dispatch", StorageNames.Main)] IPersistentState<DispatchState> store,
     TimeProvider time,
     IOptions<DispatchOptions> options,
@@ -82,8 +82,7 @@ public sealed class DispatchRequestGrain(
         store.State.Recommendations = [.. recommendations];
         await CommitAsync();
         await AfterCommitAsync();
-        logger.LogInformation("Request {RequestId} filed: {Found} at {Lat},{Lon}, priority {Priority}, {Count} teams recommended",
-            Id, report.Found, report.Lat, report.Lon, store.State.Priority, recommendations.Count);
+        LogFiled(Id, report.Found, report.Lat, report.Lon, store.State.Priority, recommendations.Count);
         return new DispatchFiling { Request = _flow.ToView(), Created = true };
     }
 
@@ -144,7 +143,7 @@ public sealed class DispatchRequestGrain(
             throw;
         }
 
-        logger.LogInformation("Request {RequestId} assigned to team {TeamId} by {By}", Id, team.Id, by);
+        LogAssigned(Id, team.Id, by);
         await AfterCommitAsync();
         await SendAssignmentAsync(claim.Devices);
         return _flow.ToView();
@@ -167,7 +166,7 @@ public sealed class DispatchRequestGrain(
         if (_flow.Acknowledge(teamId, by, Now, onBehalfOf))
         {
             await CommitAsync();
-            logger.LogInformation("Request {RequestId} acknowledged by {By}", Id, by);
+            LogAcknowledged(Id, by);
             await AfterCommitAsync();
         }
 
@@ -190,7 +189,7 @@ public sealed class DispatchRequestGrain(
         if (store.State.Status != before)
         {
             await CommitAsync();
-            logger.LogInformation("Request {RequestId}: team {TeamId} is {Status}", Id, teamId, store.State.Status);
+            LogTeamStatus(Id, teamId, store.State.Status);
             await AfterCommitAsync();
         }
         else
@@ -212,7 +211,7 @@ public sealed class DispatchRequestGrain(
         _flow.Resolve(outcome, by, Now, onBehalfOf);
         ReleaseTeam(null);
         await CommitAsync();
-        logger.LogInformation("Request {RequestId} resolved by {By}: {Result}, {Items} items", Id, by, outcome.Result, outcome.Items);
+        LogResolved(Id, by, outcome.Result, outcome.Items);
         await AfterCommitAsync();
         return _flow.ToView();
     }
@@ -228,7 +227,7 @@ public sealed class DispatchRequestGrain(
         _flow.Cancel(reason, by, Now, onBehalfOf);
         ReleaseTeam(DispatchCommands.Cancelled(Id, reason));
         await CommitAsync();
-        logger.LogInformation("Request {RequestId} cancelled by {By}: {Reason}", Id, by, reason);
+        LogCancelled(Id, by, reason);
         await AfterCommitAsync();
         return _flow.ToView();
     }
@@ -251,7 +250,7 @@ public sealed class DispatchRequestGrain(
         _flow.Escalate(Now);
         if (store.State.OpenAlerts.Count != raised)
         {
-            logger.LogWarning("Request {RequestId} escalated: {Alerts}", Id, string.Join(", ", store.State.OpenAlerts));
+            LogEscalated(Id, string.Join(", ", store.State.OpenAlerts));
             await CommitAsync();
         }
         else if (_dirty)
@@ -320,7 +319,7 @@ public sealed class DispatchRequestGrain(
             catch (Exception ex)
             {
                 done = false;
-                logger.LogError(ex, "Request {RequestId}: list {Index} could not be updated; retrying", Id, index);
+                LogIndexFailed(ex, Id, index);
             }
         }
 
@@ -355,7 +354,7 @@ public sealed class DispatchRequestGrain(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Request {RequestId}: team {TeamId} could not be freed; retrying", Id, release.TeamId);
+                LogReleaseFailed(ex, Id, release.TeamId);
             }
         }
     }
@@ -368,7 +367,7 @@ public sealed class DispatchRequestGrain(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Request {RequestId}: escalations could not reach the alert ledger; retrying", Id);
+            LogAlertsUndelivered(ex, Id);
         }
     }
 
@@ -460,7 +459,7 @@ public sealed class DispatchRequestGrain(
         catch (Exception ex)
         {
             reminder.Known = null;
-            logger.LogError(ex, "Request {RequestId}: its reminder {Reminder} could not be kept; retrying in {Retry}", Id, reminder.Name, ReminderRetry);
+            LogReminderFailed(ex, Id, reminder.Name, ReminderRetry);
             return false;
         }
     }
@@ -494,11 +493,11 @@ public sealed class DispatchRequestGrain(
             _broken = true;
             _dirty = false;
             DeactivateOnIdle();
-            logger.LogError(ex, "Request {RequestId}: the reporter's erasure could not be stored; erasing again on its next activation", Id);
+            LogErasureFailed(ex, Id);
             return;
         }
 
-        logger.LogInformation("Request {RequestId}: the reporter's name and phone were erased, {Retention} after it closed", Id, _rules.PersonalDataRetention);
+        LogErased(Id, _rules.PersonalDataRetention);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -513,7 +512,7 @@ public sealed class DispatchRequestGrain(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Request {RequestId}: the assignment could not be sent again to team {TeamId}", Id, store.State.TeamId);
+            LogResendFailed(ex, Id, store.State.TeamId);
         }
     }
 
@@ -526,7 +525,7 @@ public sealed class DispatchRequestGrain(
 
         if (devices.Count == 0)
         {
-            logger.LogWarning("Request {RequestId}: team {TeamId} has no device that reported; the assignment goes by radio", Id, store.State.TeamId);
+            LogNoDevice(Id, store.State.TeamId);
         }
 
         store.State.Devices = [.. devices];
@@ -571,8 +570,56 @@ public sealed class DispatchRequestGrain(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Request {RequestId}: teams could not be ranked; recommendations left empty", Id);
+            LogRankingFailed(ex, Id);
             return [];
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId} filed: {Found} at {Lat},{Lon}, priority {Priority}, {Count} teams recommended")]
+    private partial void LogFiled(string requestId, FoundItem found, double lat, double lon, DispatchPriority priority, int count);
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId} assigned to team {TeamId} by {By}")]
+    private partial void LogAssigned(string requestId, string teamId, string by);
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId} acknowledged by {By}")]
+    private partial void LogAcknowledged(string requestId, string by);
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId}: team {TeamId} is {Status}")]
+    private partial void LogTeamStatus(string requestId, string teamId, DispatchStatus status);
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId} resolved by {By}: {Result}, {Items} items")]
+    private partial void LogResolved(string requestId, string by, DispatchResult result, int items);
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId} cancelled by {By}: {Reason}")]
+    private partial void LogCancelled(string requestId, string by, string? reason);
+
+    [LoggerMessage(LogLevel.Warning, "Request {RequestId} escalated: {Alerts}")]
+    private partial void LogEscalated(string requestId, string alerts);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId}: list {Index} could not be updated; retrying")]
+    private partial void LogIndexFailed(Exception ex, string requestId, string index);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId}: team {TeamId} could not be freed; retrying")]
+    private partial void LogReleaseFailed(Exception ex, string requestId, string teamId);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId}: escalations could not reach the alert ledger; retrying")]
+    private partial void LogAlertsUndelivered(Exception ex, string requestId);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId}: its reminder {Reminder} could not be kept; retrying in {Retry}")]
+    private partial void LogReminderFailed(Exception ex, string requestId, string reminder, TimeSpan retry);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId}: the reporter's erasure could not be stored; erasing again on its next activation")]
+    private partial void LogErasureFailed(Exception ex, string requestId);
+
+    [LoggerMessage(LogLevel.Information, "Request {RequestId}: the reporter's name and phone were erased, {Retention} after it closed")]
+    private partial void LogErased(string requestId, TimeSpan retention);
+
+    [LoggerMessage(LogLevel.Warning, "Request {RequestId}: the assignment could not be sent again to team {TeamId}")]
+    private partial void LogResendFailed(Exception ex, string requestId, string? teamId);
+
+    [LoggerMessage(LogLevel.Warning, "Request {RequestId}: team {TeamId} has no device that reported; the assignment goes by radio")]
+    private partial void LogNoDevice(string requestId, string? teamId);
+
+    [LoggerMessage(LogLevel.Error, "Request {RequestId}: teams could not be ranked; recommendations left empty")]
+    private partial void LogRankingFailed(Exception ex, string requestId);
 }

@@ -12,7 +12,7 @@ namespace CmacLive.HazardAreas;
 /// grain call per fix. Areas defined on this silo apply at once; changes made on other silos are picked
 /// up from the cluster's directory every <see cref="TrackingOptions.HazardAreaRefreshInterval"/>.
 /// </summary>
-public sealed class HazardAreaCatalog(
+public sealed partial class HazardAreaCatalog(
     IGrainFactory grains,
     IOptions<TrackingOptions> options,
     ILogger<HazardAreaCatalog> logger) : BackgroundService, IHazardAreaLocator
@@ -48,7 +48,7 @@ public sealed class HazardAreaCatalog(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 failed++;
-                logger.LogWarning(ex, "Hazard area {Code} could not be read into the index; retrying", code);
+                LogAreaUnread(ex, code);
             }
         }
 
@@ -72,12 +72,12 @@ public sealed class HazardAreaCatalog(
             try
             {
                 var read = await RefreshAsync(cancellationToken);
-                logger.LogInformation("Hazard-area index loaded: {Count} areas", read);
+                LogLoaded(read);
                 break;
             }
             catch (Exception ex) when (attempt < 10 && !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Hazard-area index could not be loaded yet (attempt {Attempt})", attempt);
+                LogNotLoadedYet(ex, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
             }
         }
@@ -95,13 +95,13 @@ public sealed class HazardAreaCatalog(
                 var read = await RefreshAsync(stoppingToken);
                 if (read > 0)
                 {
-                    logger.LogInformation("Hazard-area index refreshed: {Read} areas read, {Count} in all", read, Count);
+                    LogRefreshed(read, Count);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // The directory may be moving between silos: try again next period.
-                logger.LogWarning(ex, "Hazard-area index refresh failed; retrying");
+                LogRefreshFailed(ex);
             }
         }
     }
@@ -119,4 +119,19 @@ public sealed class HazardAreaCatalog(
             Volatile.Write(ref _index, Volatile.Read(ref _index).With(changes));
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Hazard area {Code} could not be read into the index; retrying")]
+    private partial void LogAreaUnread(Exception ex, string code);
+
+    [LoggerMessage(LogLevel.Information, "Hazard-area index loaded: {Count} areas")]
+    private partial void LogLoaded(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Hazard-area index could not be loaded yet (attempt {Attempt})")]
+    private partial void LogNotLoadedYet(Exception ex, int attempt);
+
+    [LoggerMessage(LogLevel.Information, "Hazard-area index refreshed: {Read} areas read, {Count} in all")]
+    private partial void LogRefreshed(int read, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Hazard-area index refresh failed; retrying")]
+    private partial void LogRefreshFailed(Exception ex);
 }

@@ -41,7 +41,7 @@ public sealed class HazardAreaState
 /// come and merged into the footprint every <see cref="ClearanceOptions.FlushInterval"/> (or when the
 /// area is read), which also pushes <c>hazardAreaUpdated</c> when the searched area grew.
 /// </summary>
-public sealed class HazardAreaGrain(
+public sealed partial class HazardAreaGrain(
     [PersistentState("area", StorageNames.Main)] IPersistentState<HazardAreaState> store,
     HazardAreaCatalog catalog,
     TimeProvider time,
@@ -202,7 +202,7 @@ public sealed class HazardAreaGrain(
             State.ReleaseCreditDue = days.DayOf(Now);
         }
 
-        logger.LogInformation("Hazard area {Code}: {From} -> {To} by {By}", Code, from, change.To, change.By);
+        LogStatusChanged(Code, from, change.To, change.By);
         await SaveAsync();
         await CreditReleaseAsync();
         await DeliverAlertsAsync();
@@ -280,7 +280,7 @@ public sealed class HazardAreaGrain(
         var replayed = samples.Where(s => s.AssetId == assetId).ToList();
         if (replayed.Count > 0)
         {
-            logger.LogInformation("Hazard area {Code}: {Count} work points of {AssetId} replayed from history (the stored footprint had not seen them)", Code, replayed.Count, assetId);
+            LogReplayed(Code, replayed.Count, assetId);
         }
 
         foreach (var sample in replayed.Concat(held).DistinctBy(s => (s.Ts, s.Working)).OrderBy(s => s.Ts))
@@ -347,7 +347,7 @@ public sealed class HazardAreaGrain(
         // After the last point the area has of the asset (or, with none, shortly before its state was last written).
         var since = _lastPoint.TryGetValue(assetId, out var last) ? last
             : ReplayFrom(_footprint.EndOf(assetId));
-        logger.LogInformation("Hazard area {Code}: {AssetId} may have work points it never took; replaying its fixes after {Since:O}", Code, assetId, since);
+        LogReplayAsked(Code, assetId, since);
         AskReplay(asset, since);
         return Task.CompletedTask;
     }
@@ -362,7 +362,7 @@ public sealed class HazardAreaGrain(
         {
             if (Now - ask.First >= ReplayWait)
             {
-                logger.LogWarning("Hazard area {Code}: {AssetId} did not replay its fixes in time; its footprint may miss some", Code, assetId);
+                LogReplayLate(Code, assetId);
                 _asked.Remove(assetId);
                 if (_held.Remove(assetId, out var held))
                 {
@@ -536,7 +536,7 @@ public sealed class HazardAreaGrain(
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Hazard area {Code}: searched ground could not be credited to {Unit}; retrying", Code, unit);
+            LogSearchedNotCredited(ex, Code, unit);
         }
     }
 
@@ -561,7 +561,7 @@ public sealed class HazardAreaGrain(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Hazard area {Code}: its release could not be credited to {Unit}; retrying", Code, unit);
+                LogReleaseNotCredited(ex, Code, unit);
                 return;
             }
         }
@@ -579,7 +579,7 @@ public sealed class HazardAreaGrain(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Hazard area {Code}: alert signals could not reach the ledger; retrying", Code);
+            LogAlertsUndelivered(ex, Code);
         }
     }
 
@@ -616,4 +616,25 @@ public sealed class HazardAreaGrain(
             Transitions = [.. State.Transitions],
         };
     }
+
+    [LoggerMessage(LogLevel.Information, "Hazard area {Code}: {From} -> {To} by {By}")]
+    private partial void LogStatusChanged(string code, HazardAreaStatus from, HazardAreaStatus to, string by);
+
+    [LoggerMessage(LogLevel.Information, "Hazard area {Code}: {Count} work points of {AssetId} replayed from history (the stored footprint had not seen them)")]
+    private partial void LogReplayed(string code, int count, string assetId);
+
+    [LoggerMessage(LogLevel.Information, "Hazard area {Code}: {AssetId} may have work points it never took; replaying its fixes after {Since:O}")]
+    private partial void LogReplayAsked(string code, string assetId, DateTimeOffset since);
+
+    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: {AssetId} did not replay its fixes in time; its footprint may miss some")]
+    private partial void LogReplayLate(string code, string assetId);
+
+    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: searched ground could not be credited to {Unit}; retrying")]
+    private partial void LogSearchedNotCredited(Exception ex, string code, string unit);
+
+    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: its release could not be credited to {Unit}; retrying")]
+    private partial void LogReleaseNotCredited(Exception ex, string code, string unit);
+
+    [LoggerMessage(LogLevel.Error, "Hazard area {Code}: alert signals could not reach the ledger; retrying")]
+    private partial void LogAlertsUndelivered(Exception ex, string code);
 }

@@ -21,7 +21,7 @@ public sealed class UnitFiguresState
 /// A source new to a day (a find, a release, an area's or asset's first word of the day) is written before the answer;
 /// changes to what a source said, which come often and are said again in full by the next change, at most every second.
 /// </summary>
-public sealed class UnitFiguresGrain(
+public sealed partial class UnitFiguresGrain(
     [PersistentState("figures", StorageNames.Main)] IPersistentState<UnitFiguresState> store,
     ILogger<UnitFiguresGrain> logger) : Grain, IUnitFiguresGrain
 {
@@ -68,7 +68,7 @@ public sealed class UnitFiguresGrain(
         else if (state.Days.ContainsKey(day) && state.Sources.Count > 0 && day < state.Sources.Keys.Max().AddDays(-SourcesKeptDays))
         {
             // A day already folded: what the source says is added to it (it was not among the sources folded then).
-            logger.LogWarning("Figures of {Key}: {Source} spoke of {Day}, a day already folded; added to it", this.GetPrimaryKeyString(), source, day);
+            LogLateSource(this.GetPrimaryKeyString(), source, day);
             state.Days[day] = state.Days[day].Plus(figures);
         }
         else
@@ -152,7 +152,13 @@ public sealed class UnitFiguresGrain(
         catch (Exception ex)
         {
             _dirty = true;
-            logger.LogWarning(ex, "Figures of {Key} could not be written; retrying", this.GetPrimaryKeyString());
+            LogWriteFailed(ex, this.GetPrimaryKeyString());
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Figures of {Key}: {Source} spoke of {Day}, a day already folded; added to it")]
+    private partial void LogLateSource(string key, string source, DateOnly day);
+
+    [LoggerMessage(LogLevel.Warning, "Figures of {Key} could not be written; retrying")]
+    private partial void LogWriteFailed(Exception ex, string key);
 }
