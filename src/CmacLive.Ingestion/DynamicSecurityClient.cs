@@ -9,28 +9,6 @@ using MQTTnet.Protocol;
 
 namespace CmacLive.Ingestion;
 
-/// <summary>One answer of the dynamic-security plugin: its command, its error (null when done) and its data.</summary>
-public sealed record DynamicSecurityReply(string Command, string? Error, JsonElement Data)
-{
-    public bool Succeeded => Error is null;
-}
-
-/// <summary>The broker did not take or did not answer a dynamic-security command.</summary>
-public sealed class DynamicSecurityException : Exception
-{
-    public DynamicSecurityException()
-    {
-    }
-
-    public DynamicSecurityException(string message) : base(message)
-    {
-    }
-
-    public DynamicSecurityException(string message, Exception inner) : base(message, inner)
-    {
-    }
-}
-
 /// <summary>
 /// <c>Mqtt:DynamicSecurity</c>: the silo's connection for Mosquitto's dynamic-security plugin, with the silo's own login
 /// under the client id <c>{Mqtt:ClientId}-dynsec</c>. Commands go to <c>$CONTROL/dynamic-security/v1</c> at QoS 1, each

@@ -1,17 +1,5 @@
 namespace CmacLive.Ingestion;
 
-/// <summary>What a device publishes on, per the contract's topic table.</summary>
-public enum TopicKind
-{
-    Unknown,
-    Position,
-    Status,
-    Detection,
-    Ack,
-    OwnTracks,
-    Find,
-}
-
 /// <summary>A parsed uplink topic: its kind and whether it names the publishing device.</summary>
 public readonly record struct Topic(TopicKind Kind, bool IsOwn)
 {

@@ -7,24 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CmacLive.Ingestion;
 
-/// <summary>What became of one uplink.</summary>
-public enum UplinkStatus
-{
-    /// <summary>Applied (or a harmless repeat) and stored: acknowledge it.</summary>
-    Accepted,
-
-    /// <summary>Understood and deliberately not acted on (an OwnTracks message of another type).</summary>
-    Ignored,
-
-    /// <summary>Refused for good (bad topic or payload, not the device's own topic): sending it again will not help.</summary>
-    Rejected,
-
-    /// <summary>Not applied or not stored for a passing reason (storage unreachable, a silo lost): must not be acknowledged.</summary>
-    Failed,
-}
-
-public readonly record struct UplinkOutcome(UplinkStatus Status, RejectReason Reason = default, string? Detail = null);
-
 /// <summary>
 /// One uplink, from topic and payload to the device grain, whatever broker it came through: the topic is
 /// parsed and checked against the device, the payload decoded and validated, the report applied and

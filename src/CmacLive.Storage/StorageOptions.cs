@@ -15,9 +15,3 @@ public sealed class StorageOptions
     public string EffectiveConnectionString =>
         string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqliteConnectionString : ConnectionString;
 }
-
-public enum StorageProvider
-{
-    Sqlite,
-    Postgres,
-}

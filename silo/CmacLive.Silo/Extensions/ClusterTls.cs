@@ -5,34 +5,15 @@ using Orleans.Connections.Security;
 
 namespace CmacLive.Silo.Extensions;
 
-/// <summary>The <c>Cluster:Tls</c> section: PEM files for mutual TLS between silos.</summary>
-public sealed class ClusterTlsSettings
-{
-    /// <summary>This silo's certificate (PEM); it must allow server and client authentication, since a silo is both.</summary>
-    public string? Certificate { get; set; }
-
-    /// <summary>The certificate's private key (unencrypted PEM).</summary>
-    public string? Key { get; set; }
-
-    /// <summary>
-    /// The certificate (PEM; several may be concatenated) of the authority that signs silo certificates: a peer is
-    /// trusted when its certificate chains to it. Without it, a peer must present this silo's very own certificate
-    /// (one certificate shared by the whole cluster).
-    /// </summary>
-    public string? Authority { get; set; }
-
-    public bool IsSet => !string.IsNullOrWhiteSpace(Certificate) || !string.IsNullOrWhiteSpace(Key) || !string.IsNullOrWhiteSpace(Authority);
-}
-
 /// <summary>
 /// Silo-to-silo (and gateway) connections over mutual TLS: every connection presents this silo's certificate and
-/// requires the peer's, trusted as <see cref="ClusterTlsSettings.Authority"/> says. Settings that cannot work
+/// requires the peer's, trusted as <see cref="ClusterTlsOptions.Authority"/> says. Settings that cannot work
 /// (a file missing, a key not the certificate's, a certificate its own authority did not sign) stop the silo at
 /// start with a message naming the key.
 /// </summary>
 public sealed class ClusterTls
 {
-    private const string Section = ClusterSettings.Section + ":Tls";
+    private const string Section = SiloClusterOptions.Section + ":Tls";
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
@@ -46,7 +27,7 @@ public sealed class ClusterTls
     }
 
     /// <summary>Reads and checks the settings; null when TLS between silos is not configured.</summary>
-    public static ClusterTls? Load(ClusterTlsSettings settings)
+    public static ClusterTls? Load(ClusterTlsOptions settings)
     {
         if (!settings.IsSet)
         {

@@ -18,7 +18,7 @@ public static class SiloExtensions
     /// <summary>The Orleans silo: clustering, grain storage and the grains' own services.</summary>
     public static WebApplicationBuilder AddCmacLiveSilo(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var cluster = builder.Configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
         var storage = StorageOf(builder.Configuration);
         var postgresCluster = string.Equals(cluster.Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
         if (!postgresCluster && !string.Equals(cluster.Provider, "Localhost", StringComparison.OrdinalIgnoreCase))

@@ -17,35 +17,3 @@ public interface IBrokerDeviceLogins
     /// <summary>Removes the device's login (none there is fine); the broker closes its sessions. Throws as <see cref="SetAsync"/>.</summary>
     Task RemoveAsync(string deviceId, CancellationToken cancellationToken);
 }
-
-/// <summary>The broker did not confirm a change to a device's login (out of reach, no answer in time, or it refused it).</summary>
-public sealed class BrokerLoginUnconfirmedException : Exception
-{
-    public BrokerLoginUnconfirmedException()
-    {
-    }
-
-    public BrokerLoginUnconfirmedException(string message) : base(message)
-    {
-    }
-
-    public BrokerLoginUnconfirmedException(string message, Exception inner) : base(message, inner)
-    {
-    }
-}
-
-/// <summary>The broker has a login of that name that is not a device's (the silos' own, or a person's): it is left alone.</summary>
-public sealed class BrokerLoginConflictException : Exception
-{
-    public BrokerLoginConflictException()
-    {
-    }
-
-    public BrokerLoginConflictException(string message) : base(message)
-    {
-    }
-
-    public BrokerLoginConflictException(string message, Exception inner) : base(message, inner)
-    {
-    }
-}

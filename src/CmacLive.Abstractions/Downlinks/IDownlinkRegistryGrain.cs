@@ -14,9 +14,3 @@ public interface IDownlinkRegistryGrain : IGrainWithIntegerKey
 
     Task<IReadOnlyList<DownlinkEntry>> GetObservers();
 }
-
-/// <summary>One silo's downlink observer, under the silo's address.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.DownlinkEntry")]
-public sealed record DownlinkEntry(
-    [property: Id(0)] string Silo,
-    [property: Id(1)] IDownlinkObserver Observer);

@@ -8,12 +8,3 @@ public enum HazardAreaType
     [JsonStringEnumMemberName("SHA")] Sha = 0,
     [JsonStringEnumMemberName("CHA")] Cha = 1,
 }
-
-/// <summary>Where an area stands in IMAS land release.</summary>
-public enum HazardAreaStatus
-{
-    [JsonStringEnumMemberName("suspected")] Suspected = 0,
-    [JsonStringEnumMemberName("confirmed")] Confirmed = 1,
-    [JsonStringEnumMemberName("in-clearance")] InClearance = 2,
-    [JsonStringEnumMemberName("released")] Released = 3,
-}

@@ -15,10 +15,3 @@ public interface IHazardAreaDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Every area's code, in order.</summary>
     Task<IReadOnlyList<string>> Codes();
 }
-
-[GenerateSerializer, Immutable, Alias("cmac.HazardAreaChanges")]
-public sealed record HazardAreaChanges
-{
-    [Id(0)] public required long Version { get; init; }
-    [Id(1)] public required IReadOnlyList<string> Codes { get; init; }
-}

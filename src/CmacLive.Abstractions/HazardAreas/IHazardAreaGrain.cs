@@ -51,11 +51,3 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// <summary>The searched footprint now, or null when the area is not defined. Reads only.</summary>
     Task<SearchedView?> GetSearched();
 }
-
-/// <summary>An area's outline (WKB, WGS84) with its view.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.HazardAreaOutline")]
-public sealed record HazardAreaOutline
-{
-    [Id(0)] public required byte[] GeometryWkb { get; init; }
-    [Id(1)] public required HazardAreaView View { get; init; }
-}

@@ -1,4 +1,3 @@
-using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
@@ -13,12 +12,4 @@ public sealed record OpsUpdateBatch
     [Id(1)] public IReadOnlyList<HazardAreaView> HazardAreas { get; init; } = [];
     [Id(2)] public IReadOnlyList<AlertUpdate> Alerts { get; init; } = [];
     [Id(3)] public IReadOnlyList<DispatchRequestView> Requests { get; init; } = [];
-}
-
-/// <summary>An alert as it now stands; <see cref="Raised"/> when this batch is the first to carry it.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.AlertUpdate")]
-public sealed record AlertUpdate
-{
-    [Id(0)] public required Alert Alert { get; init; }
-    [Id(1)] public required bool Raised { get; init; }
 }

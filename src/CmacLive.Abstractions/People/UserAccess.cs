@@ -15,33 +15,3 @@ public sealed record UserAccess
     [Id(4)] public required bool Disabled { get; init; }
     [Id(5)] public required ApiKeyAccess[] Keys { get; init; }
 }
-
-/// <summary>An API key as a silo checks it: the SHA-256 of its secret (a random 256-bit value, so a fast hash is enough).</summary>
-[GenerateSerializer, Immutable, Alias("cmac.ApiKeyAccess")]
-public sealed record ApiKeyAccess
-{
-    [Id(0)] public required string Id { get; init; }
-    [Id(1)] public required string Name { get; init; }
-    [Id(2)] public required byte[] Hash { get; init; }
-    [Id(3)] public string[]? Roles { get; init; }
-    [Id(4)] public DateTimeOffset? ExpiresAt { get; init; }
-}
-
-/// <summary>What sign-in checks.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.UserCredentials")]
-public sealed record UserCredentials
-{
-    [Id(0)] public string? PasswordHash { get; init; }
-    [Id(1)] public required UserAccess Access { get; init; }
-}
-
-/// <summary>A new API key: its id, name, hash and optional roles and expiry.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.ApiKeyGrant")]
-public sealed record ApiKeyGrant
-{
-    [Id(0)] public required string Id { get; init; }
-    [Id(1)] public required string Name { get; init; }
-    [Id(2)] public required byte[] Hash { get; init; }
-    [Id(3)] public string[]? Roles { get; init; }
-    [Id(4)] public DateTimeOffset? ExpiresAt { get; init; }
-}

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CmacLive.Api.Auth;
 using CmacLive.Audit;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -152,29 +151,4 @@ public sealed partial class AuditFilter(string action, string target, string[] k
 
     [LoggerMessage(LogLevel.Error, "A change ({Action} by {User}) was applied but its audit entry could not be stored")]
     private static partial void LogFailed(ILogger logger, Exception ex, string action, string user);
-}
-
-/// <summary>Audit entries recorded and failed on this silo, since start.</summary>
-public sealed class AuditStats
-{
-    private long _recorded;
-    private long _failed;
-
-    public long RecordedCount => Interlocked.Read(ref _recorded);
-
-    public long FailedCount => Interlocked.Read(ref _failed);
-
-    public void Recorded() => Interlocked.Increment(ref _recorded);
-
-    public void Failed() => Interlocked.Increment(ref _failed);
-}
-
-public static class AuditEndpointExtensions
-{
-    /// <summary>
-    /// Records this route's successful calls in the audit trail as <paramref name="action"/> on <paramref name="target"/>
-    /// (<c>kind:{routeValue}</c>), with the body members named in <paramref name="kept"/> (nothing else of the body).
-    /// </summary>
-    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder builder, string action, string target, params string[] kept) =>
-        builder.AddEndpointFilter(new AuditFilter(action, target, kept));
 }

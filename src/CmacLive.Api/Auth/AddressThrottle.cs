@@ -1,5 +1,4 @@
 using CmacLive.Throttling;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,14 +51,4 @@ public sealed class AddressThrottle(IOptions<AuthOptions> options, [FromKeyedSer
     }
 
     private static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
-}
-
-public static class AddressThrottleExtensions
-{
-    /// <summary>After authentication: requests without a valid credential from an address held back answer 429.</summary>
-    public static IApplicationBuilder UseCmacLiveAddressThrottle(this IApplicationBuilder app)
-    {
-        var throttle = app.ApplicationServices.GetRequiredService<AddressThrottle>();
-        return app.Use((context, next) => throttle.InvokeAsync(context, next));
-    }
 }

@@ -29,12 +29,3 @@ public sealed class BadRequestAnswer(ApiOptions options) : IExceptionHandler
         return true;
     }
 }
-
-/// <summary>The <c>Api</c> configuration section.</summary>
-public sealed class ApiOptions
-{
-    public const string Section = "Api";
-
-    /// <summary>The largest request body, with a length or chunked; larger ones are refused with 413 before they are read whole.</summary>
-    public long MaxBodyBytes { get; set; } = 1024 * 1024;
-}

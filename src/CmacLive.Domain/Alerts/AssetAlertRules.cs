@@ -219,10 +219,3 @@ public sealed class AssetAlertRules(string assetId, AssetTrackState track, Alert
 
     private void Clear(string id, DateTimeOffset now) => Alerts.Outbox.Add(AlertSignal.Cleared(id, now));
 }
-
-/// <summary>Alert ids: the rule, the subject and the episode's start, so raising an episode again is idempotent.</summary>
-public static class AlertIds
-{
-    public static string For(string kind, string subject, DateTimeOffset episodeStart) =>
-        string.Create(CultureInfo.InvariantCulture, $"{kind}-{subject}-{episodeStart.ToUnixTimeMilliseconds()}");
-}

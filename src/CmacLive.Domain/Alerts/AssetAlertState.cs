@@ -29,11 +29,3 @@ public sealed class AssetAlertState
     /// <summary>The device time the open SOS episode began (its alert's id says the same), or null.</summary>
     [Id(10)] public DateTimeOffset? SosSince { get; set; }
 }
-
-/// <summary>Which hazard area (or none) one fix placed the asset in, at the fix's device time.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.AreaSighting")]
-public sealed record AreaSighting
-{
-    [Id(0)] public required DateTimeOffset Ts { get; init; }
-    [Id(1)] public string? Area { get; init; }
-}

@@ -1,46 +1,5 @@
 namespace CmacLive.Dispatch;
 
-/// <summary>Response times of a group of requests, in minutes from reception.</summary>
-public sealed record DispatchFigureRow
-{
-    public required string Unit { get; init; }
-    public required DispatchPriority Priority { get; init; }
-    public required int Requests { get; init; }
-    public required int Open { get; init; }
-    public required int Resolved { get; init; }
-    public required int Cancelled { get; init; }
-    public required Duration ToAssign { get; init; }
-    public required Duration ToAcknowledge { get; init; }
-    public required Duration ToOnSite { get; init; }
-    public required Duration ToResolve { get; init; }
-}
-
-/// <summary>How long a step took over the requests that reached it: how many, median, 90th percentile, mean (minutes).</summary>
-public sealed record Duration(int Count, double? MedianMinutes, double? P90Minutes, double? MeanMinutes)
-{
-    public static Duration Of(IEnumerable<TimeSpan> spans)
-    {
-        var minutes = spans.Select(s => s.TotalMinutes).Order().ToArray();
-        if (minutes.Length == 0)
-        {
-            return new Duration(0, null, null, null);
-        }
-
-        return new Duration(minutes.Length, Round(Percentile(minutes, 0.5)), Round(Percentile(minutes, 0.9)), Round(minutes.Average()));
-    }
-
-    /// <summary>Linear interpolation between closest ranks, over sorted values.</summary>
-    private static double Percentile(double[] sorted, double p)
-    {
-        var rank = p * (sorted.Length - 1);
-        var low = (int)Math.Floor(rank);
-        var high = (int)Math.Ceiling(rank);
-        return sorted[low] + ((sorted[high] - sorted[low]) * (rank - low));
-    }
-
-    private static double Round(double value) => Math.Round(value, 1);
-}
-
 /// <summary>Time to assign, acknowledge, be on site and resolve, per unit and priority, over a set of requests.</summary>
 public static class DispatchFigures
 {

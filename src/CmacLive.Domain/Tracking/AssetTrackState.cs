@@ -46,10 +46,3 @@ public sealed class AssetTrackState
     /// <summary>The working period that ended last (in this task): a fix of it that arrives after its end still counts as work.</summary>
     [Id(16)] public WorkPeriod? LastWorkPeriod { get; set; }
 }
-
-/// <summary>A working period that is over: from its working status to the status that ended it (device time), and its run.</summary>
-[GenerateSerializer, Immutable, Alias("cmac.WorkPeriod")]
-public sealed record WorkPeriod(
-    [property: Id(0)] DateTimeOffset From,
-    [property: Id(1)] DateTimeOffset Until,
-    [property: Id(2)] int Run);

@@ -4,18 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CmacLive.Alerts;
 
-[GenerateSerializer, Alias("cmac.AlertLedgerState")]
-public sealed class AlertLedgerState
-{
-    [Id(0)] public Dictionary<string, Alert> Open { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>The most recent closed alerts, oldest first, at most <see cref="AlertLedgerGrain.ClosedKept"/>.</summary>
-    [Id(1)] public List<Alert> Closed { get; set; } = [];
-
-    /// <summary>The sequence number of the latest change (raised, cleared, acknowledged); each change takes the next.</summary>
-    [Id(2)] public long Seq { get; set; }
-}
-
 /// <summary>
 /// The cluster's alerts. Every change is stored before it is pushed as <c>alertRaised</c> or
 /// <c>alertUpdated</c>; raising and clearing are idempotent, so rules may send a signal again until

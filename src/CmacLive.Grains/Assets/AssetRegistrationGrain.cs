@@ -2,14 +2,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.Assets;
 
-[GenerateSerializer, Alias("cmac.AssetRegistrationState")]
-public sealed class AssetRegistrationState
-{
-    [Id(0)] public AssetKind? Kind { get; set; }
-    [Id(1)] public string? Unit { get; set; }
-    [Id(2)] public List<string> Capabilities { get; set; } = [];
-}
-
 /// <summary>Keeps an asset id's kind, and its unit's roster in step with the asset's unit.</summary>
 public sealed class AssetRegistrationGrain(
     [PersistentState("registration", StorageNames.Main)] IPersistentState<AssetRegistrationState> store)

@@ -1,15 +1,7 @@
-using CmacLive.Storage;
-
 namespace CmacLive.Assets;
 
-[GenerateSerializer, Alias("cmac.UnitRosterState")]
-public sealed class UnitRosterState
-{
-    [Id(0)] public Dictionary<string, AssetKind> Assets { get; set; } = [];
-}
-
 /// <summary>A stored list of assets (a unit's, or those with a capability), written only when it changes.</summary>
-public abstract class AssetRosterGrain(IPersistentState<UnitRosterState> store) : Grain
+public abstract class AssetRosterGrain(IPersistentState<AssetRosterState> store) : Grain
 {
     public async Task Add(AssetRef asset)
     {
@@ -31,9 +23,3 @@ public abstract class AssetRosterGrain(IPersistentState<UnitRosterState> store) 
     public Task<IReadOnlyList<AssetRef>> List() => Task.FromResult<IReadOnlyList<AssetRef>>(
         [.. store.State.Assets.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new AssetRef { Id = a.Key, Kind = a.Value })]);
 }
-
-public sealed class UnitRosterGrain(
-    [PersistentState("roster", StorageNames.Main)] IPersistentState<UnitRosterState> store) : AssetRosterGrain(store), IUnitRosterGrain;
-
-public sealed class CapabilityRosterGrain(
-    [PersistentState("capability", StorageNames.Main)] IPersistentState<UnitRosterState> store) : AssetRosterGrain(store), ICapabilityRosterGrain;

@@ -7,12 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CmacLive.Detections;
 
-[GenerateSerializer, Alias("cmac.DetectionState")]
-public sealed class DetectionState
-{
-    [Id(0)] public Detection? Detection { get; set; }
-}
-
 /// <summary>
 /// One detection and the decision on it. Storing comes first; the area's index and the quality alert
 /// follow and are idempotent, so a report sent again (after a failure) completes whatever was missed.

@@ -3,18 +3,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.Detections;
 
-[GenerateSerializer, Alias("cmac.DetectionIndexState")]
-public sealed class DetectionIndexState
-{
-    /// <summary>Open detections and finds, in full.</summary>
-    [Id(0)] public Dictionary<string, Detection> Items { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>The most recent clutter, at most <see cref="DetectionIndexGrain.ClutterKept"/>.</summary>
-    [Id(1)] public List<Detection> RecentClutter { get; set; } = [];
-
-    [Id(2)] public int ClutterCount { get; set; }
-}
-
 /// <summary>
 /// The detections of one area. Bounded by what matters: open detections and finds are kept (an area's
 /// finds number in the hundreds at most); clutter, which can run into thousands, is counted and only the

@@ -5,14 +5,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.Devices;
 
-[GenerateSerializer, Alias("cmac.DeviceState")]
-public sealed class DeviceState
-{
-    [Id(0)] public AssetRef? Asset { get; set; }
-    [Id(1)] public DeviceKind Kind { get; set; }
-    [Id(2)] public string? SecretHash { get; set; }
-}
-
 /// <summary>
 /// A field device: checks its password and passes its reports to the asset it is bound to. The slow,
 /// salted hash is checked once per activation; a device reconnecting with the same password is then

@@ -2,12 +2,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.Dispatch;
 
-[GenerateSerializer, Alias("cmac.DispatchIndexState")]
-public sealed class DispatchIndexState
-{
-    [Id(0)] public Dictionary<string, DispatchSummary> Requests { get; set; } = [];
-}
-
 /// <summary>
 /// Summaries of the requests received in one month, or of the open ones (key <see cref="IDispatchIndexGrain.Open"/>,
 /// which lets a request go once it is closed). Bounded by a month's requests, or by those open at once.

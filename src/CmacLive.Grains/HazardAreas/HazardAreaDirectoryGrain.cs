@@ -2,13 +2,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.HazardAreas;
 
-[GenerateSerializer, Alias("cmac.HazardAreaDirectoryState")]
-public sealed class HazardAreaDirectoryState
-{
-    [Id(0)] public long Version { get; set; }
-    [Id(1)] public Dictionary<string, long> Codes { get; set; } = [];
-}
-
 public sealed class HazardAreaDirectoryGrain(
     [PersistentState("areas", StorageNames.Main)] IPersistentState<HazardAreaDirectoryState> store)
     : Grain, IHazardAreaDirectoryGrain

@@ -2,12 +2,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.People;
 
-[GenerateSerializer, Alias("cmac.ApiKeyState")]
-public sealed class ApiKeyState
-{
-    [Id(0)] public string? Owner { get; set; }
-}
-
 /// <summary>An API key id's owner, written once when the key is made.</summary>
 public sealed class ApiKeyGrain([PersistentState("api-key", StorageNames.Main)] IPersistentState<ApiKeyState> store) : Grain, IApiKeyGrain
 {

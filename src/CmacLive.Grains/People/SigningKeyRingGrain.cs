@@ -3,13 +3,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.People;
 
-[GenerateSerializer, Alias("cmac.SigningKeyRingState")]
-public sealed class SigningKeyRingState
-{
-    /// <summary>Oldest first.</summary>
-    [Id(0)] public List<SigningKey> Keys { get; set; } = [];
-}
-
 /// <summary>The cluster's token signing keys: created on first use, rotated by age or on demand, retired keys kept while their tokens may live.</summary>
 public sealed class SigningKeyRingGrain(
     [PersistentState("signing-keys", StorageNames.Main)] IPersistentState<SigningKeyRingState> store,

@@ -2,12 +2,6 @@ using CmacLive.Storage;
 
 namespace CmacLive.Reports;
 
-[GenerateSerializer, Alias("cmac.ProjectState")]
-public sealed class ProjectState
-{
-    [Id(0)] public ProjectDefinition? Project { get; set; }
-}
-
 public sealed class ProjectGrain(
     [PersistentState("project", StorageNames.Main)] IPersistentState<ProjectState> store) : Grain, IProjectGrain
 {

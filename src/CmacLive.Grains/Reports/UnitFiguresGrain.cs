@@ -3,16 +3,6 @@ using Microsoft.Extensions.Logging;
 
 namespace CmacLive.Reports;
 
-[GenerateSerializer, Alias("cmac.UnitFiguresState")]
-public sealed class UnitFiguresState
-{
-    /// <summary>Days whose sources were folded into one total (older than <see cref="UnitFiguresGrain.SourcesKeptDays"/>).</summary>
-    [Id(0)] public Dictionary<DateOnly, DayFigures> Days { get; set; } = [];
-
-    /// <summary>Recent days: what each source said it did, in full (the day's figures are their sum).</summary>
-    [Id(1)] public Dictionary<DateOnly, Dictionary<string, DayFigures>> Sources { get; set; } = [];
-}
-
 /// <summary>
 /// A unit's daily figures for one year. Each source (an area's search or release, a find, an asset's working time)
 /// sets what it did on a day in full, so a source that says it again after a crash or a lost answer never counts

@@ -11,19 +11,3 @@ public sealed record ProjectDefinition
     [Id(4)] public required DateOnly Start { get; init; }
     [Id(5)] public required DateOnly End { get; init; }
 }
-
-/// <summary>One project, keyed by its id.</summary>
-public interface IProjectGrain : IGrainWithStringKey
-{
-    Task<ProjectDefinition> Define(ProjectDefinition project);
-
-    Task<ProjectDefinition?> Get();
-}
-
-/// <summary>Every project id (key 0).</summary>
-public interface IProjectDirectoryGrain : IGrainWithIntegerKey
-{
-    Task Add(string id);
-
-    Task<IReadOnlyList<string>> List();
-}

@@ -6,6 +6,7 @@ namespace CmacLive.Assets;
 
 // An asset activates on the silo its device is connected to (its first call comes from there), so its fixes take no hop
 // between silos; after a failover it stays where it is until it deactivates.
+
 [Orleans.Placement.PreferLocalPlacement]
 public sealed class TeamGrain(
     [PersistentState("asset", StorageNames.Main)] IPersistentState<AssetTrackState> state,
@@ -46,18 +47,3 @@ public sealed class TeamGrain(
 
     protected override Task MovedAsync(DateTimeOffset ts, double lat, double lon, bool force) => _dispatch.MovedAsync(ts, lat, lon, force);
 }
-
-[Orleans.Placement.PreferLocalPlacement]
-public sealed class MachineGrain(
-    [PersistentState("asset", StorageNames.Main)] IPersistentState<AssetTrackState> state,
-    AssetGrainServices services) : AssetGrain(AssetKind.Machine, state, services), IMachineGrain;
-
-[Orleans.Placement.PreferLocalPlacement]
-public sealed class DogGrain(
-    [PersistentState("asset", StorageNames.Main)] IPersistentState<AssetTrackState> state,
-    AssetGrainServices services) : AssetGrain(AssetKind.Dog, state, services), IDogGrain;
-
-[Orleans.Placement.PreferLocalPlacement]
-public sealed class RatGrain(
-    [PersistentState("asset", StorageNames.Main)] IPersistentState<AssetTrackState> state,
-    AssetGrainServices services) : AssetGrain(AssetKind.Rat, state, services), IRatGrain;

@@ -1,7 +1,7 @@
 namespace CmacLive.Silo.Extensions;
 
 /// <summary>The <c>Cluster</c> configuration section.</summary>
-public sealed class ClusterSettings
+public sealed class SiloClusterOptions
 {
     public const string Section = "Cluster";
 
@@ -28,7 +28,7 @@ public sealed class ClusterSettings
     public string ServiceId { get; set; } = "cmaclive";
 
     /// <summary>Mutual TLS between silos (and on the gateway, when one is opened); off unless set.</summary>
-    public ClusterTlsSettings Tls { get; set; } = new();
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     /// <summary>
     /// How long a silo waits for another's answer to a liveness probe. With <see cref="MissedProbesLimit"/> it sets how soon

@@ -1,0 +1,4 @@
+namespace CmacLive.Assets;
+
+/// <summary>A mine-detection dog.</summary>
+public interface IDogGrain : IAssetGrain;

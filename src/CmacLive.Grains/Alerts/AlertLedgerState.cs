@@ -1,0 +1,13 @@
+namespace CmacLive.Alerts;
+
+[GenerateSerializer, Alias("cmac.AlertLedgerState")]
+public sealed class AlertLedgerState
+{
+    [Id(0)] public Dictionary<string, Alert> Open { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The most recent closed alerts, oldest first, at most <see cref="AlertLedgerGrain.ClosedKept"/>.</summary>
+    [Id(1)] public List<Alert> Closed { get; set; } = [];
+
+    /// <summary>The sequence number of the latest change (raised, cleared, acknowledged); each change takes the next.</summary>
+    [Id(2)] public long Seq { get; set; }
+}

@@ -1,0 +1,7 @@
+namespace CmacLive.Detections;
+
+[GenerateSerializer, Alias("cmac.DetectionState")]
+public sealed class DetectionState
+{
+    [Id(0)] public Detection? Detection { get; set; }
+}

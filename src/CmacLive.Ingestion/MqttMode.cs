@@ -1,0 +1,7 @@
+namespace CmacLive.Ingestion;
+
+public enum MqttMode
+{
+    Embedded,
+    External,
+}

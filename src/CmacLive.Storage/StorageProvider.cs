@@ -1,0 +1,7 @@
+namespace CmacLive.Storage;
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}
