@@ -981,7 +981,7 @@ window.cmacLive = {
     synced,
     alarms,
     zoom: map?.getZoom() ?? null,
-    clustered: fleet?.group._topClusterLevel?.getChildCount() ?? 0,
+    clustered: fleet?.count() ?? 0,
   }),
   clusterProblems: () => fleet?.problems() ?? [],
   shown: () => (fleet ? fleet.group.getLayers().map((marker) => marker.status.id) : []),
