@@ -22,6 +22,7 @@ export class FleetLayer {
     this.sosCount = 0;
     this.moved = new Set(); // markers to place in the tree again this frame
     this.fresh = []; // markers made this frame
+    this.placed = new Set(); // markers put in the group and not taken out again, counted here rather than by the plugin
     this.group = L.markerClusterGroup({
       disableClusteringAtZoom: 14,
       spiderfyOnMaxZoom: false,
@@ -81,7 +82,7 @@ export class FleetLayer {
       if (wanted !== this.group.hasLayer(marker)) (wanted ? add : hide).push(marker);
     }
     if (hide.length > 0) {
-      hide.forEach((m) => this.moved.delete(m));
+      hide.forEach((m) => { this.moved.delete(m); this.placed.delete(m); });
       this.group.removeLayers(hide);
     }
     this.place(add);
@@ -104,13 +105,19 @@ export class FleetLayer {
     this.moved.delete(marker);
     this.fresh = this.fresh.filter((m) => m !== marker);
     this.setSos(marker, false);
+    this.placed.delete(marker);
     this.group.removeLayer(marker);
+  }
+
+  /** How many markers this layer has put in the group and not taken out: the group should list each of them once. */
+  count() {
+    return this.placed.size;
   }
 
   /**
    * Places where the plugin's distance grids disagree with its cluster tree: an entry filed under a cell
-   * other than its stored point's, one without a stored point, or a marker no longer in the group. None
-   * is expected; the browser tests look.
+   * other than its stored point's, one without a stored point, or a marker no longer in the group; and a
+   * cluster on the map whose count is not the number of markers it holds. None is expected; the browser tests look.
    */
   problems() {
     const found = [];
@@ -130,12 +137,18 @@ export class FleetLayer {
     };
     check(this.group._gridUnclustered, (marker) => this.group.hasLayer(marker), 'marker');
     check(this.group._gridClusters, (cluster) => cluster._childCount > 0, 'cluster');
+    const drawn = new Set(this.group.getLayers().map((marker) => this.group.getVisibleParent(marker)));
+    for (const cluster of drawn) {
+      if (!(cluster instanceof L.MarkerCluster)) continue;
+      const held = cluster.getAllChildMarkers().length;
+      if (cluster.getChildCount() !== held) found.push(`cluster counts ${cluster.getChildCount()}, holds ${held}`);
+    }
     return found;
   }
 
   place(markers) {
     if (markers.length === 0) return;
-    markers.forEach((m) => { m.clusteredAt = m.getLatLng(); });
+    markers.forEach((m) => { m.clusteredAt = m.getLatLng(); this.placed.add(m); });
     this.group.addLayers(markers);
   }
 }
