@@ -49,21 +49,16 @@ public static class AlertsApi
     public static async Task<Results<Ok<Alert>, ValidationProblem, ProblemHttpResult>> Acknowledge(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<AlertBodies.Acknowledgement>.ReadAsync(
+            request, (json, errors) => AlertBodies.Acknowledgement.Read(json, user, errors), cancellationToken, optional: true);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var (who, onBehalfOf) = Problems.Actor(body, user, errors);
-        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        var alert = Identifiers.IsLongId(id, InputLimits.AlertId) ? await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, who, note, onBehalfOf) : null;
+        var alert = Identifiers.IsLongId(id, InputLimits.AlertId)
+            ? await grains.GetGrain<IAlertLedgerGrain>(0).Acknowledge(id, body.Actor.By, body.Note, body.Actor.OnBehalfOf)
+            : null;
         return alert is null ? Problems.NoSuch("alert", id) : TypedResults.Ok(alert);
     }
 }

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using CmacLive.Assets;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
-using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,14 +10,6 @@ namespace CmacLive.Api.Apis;
 
 public static class AssetsApi
 {
-    private static readonly Dictionary<string, AssetKind> Kinds = new()
-    {
-        ["team"] = AssetKind.Team,
-        ["machine"] = AssetKind.Machine,
-        ["dog"] = AssetKind.Dog,
-        ["rat"] = AssetKind.Rat,
-    };
-
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets");
@@ -33,33 +23,15 @@ public static class AssetsApi
     public static async Task<Results<Ok<AssetStatus>, ValidationProblem, ProblemHttpResult>> PutAsset(
         string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<AssetBodies.Registration>.ReadAsync(request, (json, errors) => AssetBodies.Registration.Read(json, id, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.IsId(id))
-        {
-            errors["id"] = [Identifiers.IdRule];
-        }
-
-        var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
-
-        var name = Problems.RequiredText(body, "name", InputLimits.Name, errors);
-        var unit = Problems.UnitCode(Problems.RequiredString(body, "unit", errors), "unit", errors);
-
-        var capabilities = Capabilities(body, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        var profile = new AssetProfile { Kind = kind!.Value, Name = name!, Unit = unit!, Capabilities = capabilities };
         try
         {
-            return TypedResults.Ok(await grains.GetGrain<IAssetRegistrationGrain>(id).Register(profile));
+            return TypedResults.Ok(await grains.GetGrain<IAssetRegistrationGrain>(id).Register(body.Profile));
         }
         catch (AssetKindConflictException ex)
         {
@@ -94,21 +66,4 @@ public static class AssetsApi
 
     private static async Task<AssetStatus?> FindStatusAsync(IGrainFactory grains, string id) =>
         await FindAsync(grains, id) is { } asset ? await AssetGrains.Get(grains, asset).GetStatus() : null;
-
-    private static string[] Capabilities(JsonElement body, Dictionary<string, string[]> errors)
-    {
-        if (!body.TryGetProperty("capabilities", out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > InputLimits.ListItems
-            || value.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String || !Identifiers.Capability().IsMatch(c.GetString()!)))
-        {
-            errors["capabilities"] = [$"must be an array of at most {InputLimits.ListItems} lower-case words such as eod, manual, mechanical"];
-            return [];
-        }
-
-        return [.. value.EnumerateArray().Select(c => c.GetString()!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-    }
 }

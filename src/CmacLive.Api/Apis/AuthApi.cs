@@ -2,7 +2,6 @@ using System.Security.Claims;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.People;
-using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,33 +41,14 @@ public static class AuthApi
         HttpRequest request, HttpResponse response, IGrainFactory grains, PasswordHashing passwords, SignInThrottle throttle,
         AddressThrottle addresses, TokenIssuer issuer, AuthStats stats, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<AuthBodies.Credentials>.ReadAsync(request, AuthBodies.Credentials.Read, cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        // Only ASCII is folded to lower case: a look-alike (the Kelvin sign for K) must not sign in as another name.
-        var username = Problems.RequiredText(body, "username", InputLimits.Short, errors) is { } typed
-            ? System.Text.Ascii.IsValid(typed) ? typed.ToLowerInvariant() : typed
-            : null;
-        var password = Problems.OptionalString(body, "password", errors);
-        if (string.IsNullOrEmpty(password) && !errors.ContainsKey("password"))
-        {
-            errors["password"] = ["is required"];
-        }
-        else if (password is { Length: > PasswordHashing.MaxLength })
-        {
-            errors["password"] = [$"must be at most {PasswordHashing.MaxLength} characters"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        if (throttle.Begin(username!) is { } wait)
+        var username = body.Username;
+        if (throttle.Begin(username) is { } wait)
         {
             stats.SignInThrottled();
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
@@ -77,8 +57,8 @@ public static class AuthApi
                 detail: $"too many failed sign-ins for this user name; try again in {seconds} s");
         }
 
-        var credentials = UserNames.IsValid(username) ? await grains.GetGrain<IUserGrain>(username!).GetCredentials() : null;
-        if (await passwords.VerifyAsync(credentials?.PasswordHash, password!, cancellationToken) is not { } verified)
+        var credentials = UserNames.IsValid(username) ? await grains.GetGrain<IUserGrain>(username).GetCredentials() : null;
+        if (await passwords.VerifyAsync(credentials?.PasswordHash, body.Password, cancellationToken) is not { } verified)
         {
             stats.SignInShed();
             response.Headers.RetryAfter = "1";
@@ -93,7 +73,7 @@ public static class AuthApi
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: WrongCredentials);
         }
 
-        throttle.Forget(username!);
+        throttle.Forget(username);
         stats.SignedIn();
         var access = credentials!.Access;
         var (token, expires) = await issuer.IssueAsync(access);

@@ -72,43 +72,42 @@ public static class DetectionsApi
     public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> Confirm(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DetectionBodies.Confirmation>.ReadAsync(
+            request, (json, errors) => DetectionBodies.Confirmation.Read(json, user, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var find = FindJson.Read(body, errors);
-        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        if (errors.Count > 0)
+        return await DecideAsync(grains, id, new DetectionDecision
         {
-            return Problems.Fields(errors);
-        }
-
-        return await DecideAsync(grains, id, new DetectionDecision { Find = find, By = by, At = time.GetUtcNow(), Note = note, OnBehalfOf = onBehalfOf });
+            Find = body.Find,
+            By = body.Actor.By,
+            At = time.GetUtcNow(),
+            Note = body.Note,
+            OnBehalfOf = body.Actor.OnBehalfOf,
+        });
     }
 
     /// <summary><c>POST /api/detections/{id}/clutter</c> <c>{note?}</c>: the detection was no explosive item.</summary>
     public static async Task<Results<Ok<Detection>, ValidationProblem, ProblemHttpResult>> MarkClutter(
         string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadOptionalObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DetectionBodies.Clutter>.ReadAsync(
+            request, (json, errors) => DetectionBodies.Clutter.Read(json, user, errors), cancellationToken, optional: true);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        if (errors.Count > 0)
+        return await DecideAsync(grains, id, new DetectionDecision
         {
-            return Problems.Fields(errors);
-        }
-
-        return await DecideAsync(grains, id, new DetectionDecision { Find = null, By = by, At = time.GetUtcNow(), Note = note, OnBehalfOf = onBehalfOf });
+            Find = null,
+            By = body.Actor.By,
+            At = time.GetUtcNow(),
+            Note = body.Note,
+            OnBehalfOf = body.Actor.OnBehalfOf,
+        });
     }
 
     /// <summary>A detection's id (<c>{deviceId}-{ms}</c>); anything else names no detection, and no grain is woken for it.</summary>

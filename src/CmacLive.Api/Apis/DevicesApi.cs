@@ -1,7 +1,6 @@
 using CmacLive.Devices;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
-using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,12 +10,6 @@ namespace CmacLive.Api.Apis;
 
 public static class DevicesApi
 {
-    private static readonly Dictionary<string, DeviceKind> Kinds = new()
-    {
-        ["tracker"] = DeviceKind.Tracker,
-        ["detector"] = DeviceKind.Detector,
-    };
-
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var devices = api.MapGroup("/devices");
@@ -35,48 +28,24 @@ public static class DevicesApi
     public static async Task<Results<Ok<DeviceInfo>, ValidationProblem, ProblemHttpResult>> PutDevice(
         string deviceId, HttpRequest request, IGrainFactory grains, IBrokerDeviceLogins broker, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<DeviceBodies.Provisioning>.ReadAsync(
+            request, (json, errors) => DeviceBodies.Provisioning.Read(json, deviceId, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.IsId(deviceId))
+        if (await AssetsApi.FindAsync(grains, body.AssetId) is not { } asset)
         {
-            errors["deviceId"] = [Identifiers.IdRule];
+            return Problems.Field("assetId", $"no asset '{body.AssetId}'; create it with PUT /api/assets/{{id}} first");
         }
 
-        var assetId = Problems.RequiredId(body, "assetId", errors);
-        var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
-
-        var secret = Problems.OptionalString(body, "secret", errors);
-        if (secret is null && !errors.ContainsKey("secret"))
-        {
-            errors["secret"] = ["is required"];
-        }
-        else if (secret is { Length: < DeviceSecret.MinLength or > InputLimits.Secret })
-        {
-            errors["secret"] = [$"must be {DeviceSecret.MinLength} to {InputLimits.Secret} characters"];
-        }
-
-        var asset = assetId is null ? null : await AssetsApi.FindAsync(grains, assetId);
-        if (assetId is not null && asset is null)
-        {
-            errors["assetId"] = [$"no asset '{assetId}'; create it with PUT /api/assets/{{id}} first"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        if (await AtBrokerAsync(request.HttpContext, () => broker.SetAsync(deviceId, secret!, cancellationToken)) is { } refused)
+        if (await AtBrokerAsync(request.HttpContext, () => broker.SetAsync(deviceId, body.Secret, cancellationToken)) is { } refused)
         {
             return refused;
         }
 
-        var provision = new DeviceProvision { Asset = asset!, Kind = kind!.Value, SecretHash = DeviceSecret.Hash(secret!) };
+        var provision = new DeviceProvision { Asset = asset, Kind = body.Kind, SecretHash = DeviceSecret.Hash(body.Secret) };
         return TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(deviceId).Provision(provision));
     }
 

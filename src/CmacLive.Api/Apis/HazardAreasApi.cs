@@ -4,35 +4,20 @@ using CmacLive.Assets;
 using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
-using CmacLive.Validation;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
 namespace CmacLive.Api.Apis;
 
 public static class HazardAreasApi
 {
-    private static readonly JsonSerializerOptions GeoJson = CreateGeoJsonOptions();
-
-    private static readonly Dictionary<string, HazardAreaStatus> Statuses = new()
-    {
-        ["suspected"] = HazardAreaStatus.Suspected,
-        ["confirmed"] = HazardAreaStatus.Confirmed,
-        ["in-clearance"] = HazardAreaStatus.InClearance,
-        ["released"] = HazardAreaStatus.Released,
-    };
-
-    private static readonly Dictionary<string, HazardAreaType> Types = new()
-    {
-        ["SHA"] = HazardAreaType.Sha,
-        ["CHA"] = HazardAreaType.Cha,
-    };
+    /// <summary>GeoJSON in WGS84, as the routes read and answer it.</summary>
+    internal static readonly JsonSerializerOptions GeoJson = CreateGeoJsonOptions();
 
     public static RouteGroupBuilder MapHazardAreasApi(this RouteGroupBuilder api)
     {
@@ -57,66 +42,13 @@ public static class HazardAreasApi
         string code, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         code = Uri.UnescapeDataString(code);
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<HazardAreaBodies.Feature>.ReadAsync(request, (json, errors) => HazardAreaBodies.Feature.Read(json, code, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.IsCode(code))
-        {
-            errors["code"] = [Identifiers.CodeRule];
-        }
-
-        if (Problems.OptionalString(body, "type", errors) != "Feature")
-        {
-            errors["type"] = ["must be \"Feature\""];
-        }
-
-        var properties = body.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
-        if (properties.ValueKind != JsonValueKind.Object)
-        {
-            errors["properties"] = ["must be an object with at least type SHA or CHA"];
-        }
-
-        HazardAreaType? type = null;
-        string? name = null, province = null, unit = null, priority = null, project = null;
-        if (properties.ValueKind == JsonValueKind.Object)
-        {
-            const string prefix = "properties.";
-            type = Problems.RequiredChoice(properties, "type", Types, errors, prefix);
-            if (Problems.OptionalString(properties, "code", errors, prefix) is { } bodyCode && bodyCode != code)
-            {
-                errors["properties.code"] = [$"is '{Identifiers.Shown(bodyCode)}' but the URL names '{Identifiers.Shown(code)}'"];
-            }
-
-            name = Problems.OptionalText(properties, "name", InputLimits.Name, errors, prefix);
-            province = Problems.OptionalText(properties, "province", InputLimits.Short, errors, prefix);
-            unit = Problems.OptionalText(properties, "unit", InputLimits.Short, errors, prefix);
-            priority = Problems.OptionalText(properties, "priority", InputLimits.Short, errors, prefix);
-            project = Problems.OptionalText(properties, "project", InputLimits.Short, errors, prefix);
-        }
-
-        var geometry = ReadGeometry(body, errors);
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        var definition = new HazardAreaDefinition
-        {
-            Code = code,
-            Type = type!.Value,
-            GeometryWkb = HazardAreaGeometry.ToWkb(geometry!),
-            Name = name,
-            Province = province,
-            Unit = unit,
-            Priority = priority,
-            Project = project,
-            AreaM2 = MetricProjection.AreaM2(geometry!),
-        };
-        return TypedResults.Ok(await grains.GetGrain<IHazardAreaGrain>(code).Define(definition, CmacClaims.NameOf(user)));
+        return TypedResults.Ok(await grains.GetGrain<IHazardAreaGrain>(code).Define(body.Definition, CmacClaims.NameOf(user)));
     }
 
     public static async Task<Results<Ok<HazardAreaView>, ProblemHttpResult>> GetHazardArea(string code, IGrainFactory grains)
@@ -192,37 +124,11 @@ public static class HazardAreasApi
         string code, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
         code = Uri.UnescapeDataString(code);
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<HazardAreaBodies.StatusStep>.ReadAsync(
+            request, (json, errors) => HazardAreaBodies.StatusStep.Read(json, user, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        var status = Problems.RequiredChoice(body, "status", Statuses, errors);
-        var note = Problems.OptionalText(body, "note", InputLimits.Note, errors);
-        var (by, onBehalfOf) = Problems.Actor(body, user, errors);
-        LandReleaseOutcome? outcome = null;
-        if (body.TryGetProperty("outcome", out var o) && o.ValueKind != JsonValueKind.Null)
-        {
-            if (o.ValueKind != JsonValueKind.Object)
-            {
-                errors["outcome"] = ["must be an object {cancelledM2, reducedM2, clearedM2}"];
-            }
-            else
-            {
-                outcome = new LandReleaseOutcome
-                {
-                    CancelledM2 = Problems.OptionalNumber(o, "cancelledM2", errors, "outcome.") ?? 0,
-                    ReducedM2 = Problems.OptionalNumber(o, "reducedM2", errors, "outcome.") ?? 0,
-                    ClearedM2 = Problems.OptionalNumber(o, "clearedM2", errors, "outcome.") ?? 0,
-                };
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
         }
 
         var area = grains.GetGrain<IHazardAreaGrain>(code);
@@ -234,7 +140,7 @@ public static class HazardAreasApi
 
         try
         {
-            var view = await area.ChangeStatus(new StatusChange { To = status!.Value, Outcome = outcome, By = by, Note = note, OnBehalfOf = onBehalfOf });
+            var view = await area.ChangeStatus(body.Change);
             if (view.Status == HazardAreaStatus.Released)
             {
                 // Released land is no one's task any more.
@@ -296,35 +202,6 @@ public static class HazardAreasApi
         return await AssetsApi.FindAsync(grains, assetId) is { } asset
             ? (area, asset, null)
             : (null, null, Problems.NoSuch("asset", assetId));
-    }
-
-    private static Geometry? ReadGeometry(JsonElement body, Dictionary<string, string[]> errors)
-    {
-        if (!body.TryGetProperty("geometry", out var element) || element.ValueKind != JsonValueKind.Object)
-        {
-            errors["geometry"] = ["a Polygon or MultiPolygon geometry is required"];
-            return null;
-        }
-
-        Geometry? geometry;
-        try
-        {
-            geometry = element.Deserialize<Geometry>(GeoJson);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or NotSupportedException)
-        {
-            errors["geometry"] = [$"is not valid GeoJSON: {ex.Message}"];
-            return null;
-        }
-
-        if (HazardAreaGeometry.Problem(geometry) is { } problem)
-        {
-            errors["geometry"] = [problem];
-            return null;
-        }
-
-        geometry!.SRID = 4326;
-        return geometry;
     }
 
     private static JsonSerializerOptions CreateGeoJsonOptions()

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CmacLive.Api.Apis;
 
-/// <summary>RFC 7807 answers that name the offending field, and a JSON body reader that never throws.</summary>
+/// <summary>RFC 7807 answers that name the offending field, the field readers, and the JSON body reader behind <see cref="BodyRead{T}"/> that never throws.</summary>
 public static class Problems
 {
     public static ValidationProblem Field(string field, string message) =>
@@ -29,7 +29,7 @@ public static class Problems
     /// same), text that is not Unicode or holds control characters, a number too large for a double
     /// (<see cref="JsonBodyCheck"/>).
     /// </summary>
-    public static async Task<(JsonElement Body, ValidationProblem? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<(JsonElement Body, ValidationProblem? Error)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -53,7 +53,7 @@ public static class Problems
     }
 
     /// <summary>Like <see cref="ReadObjectAsync"/>, but a request without a body reads as an empty object.</summary>
-    public static Task<(JsonElement Body, ValidationProblem? Error)> ReadOptionalObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    internal static Task<(JsonElement Body, ValidationProblem? Error)> ReadOptionalObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
         request.ContentLength is > 0 || request.Headers.ContentType.Count > 0
             ? ReadObjectAsync(request, cancellationToken)
             : Task.FromResult((JsonDocument.Parse("{}").RootElement.Clone(), (ValidationProblem?)null));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CmacLive.Api.Http;
 using CmacLive.Alerts;
 using CmacLive.Assets;
@@ -7,7 +6,6 @@ using CmacLive.Detections;
 using CmacLive.Reports;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
-using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,9 +18,6 @@ namespace CmacLive.Api.Apis;
 public static class ReportsApi
 {
     private static readonly string[] Kinds = ["team", "machine", "dog", "rat"];
-
-    /// <summary>The largest target a project may set: 100,000 km², over half of Cambodia.</summary>
-    private const double MaxTargetM2 = 1e11;
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
@@ -37,50 +32,13 @@ public static class ReportsApi
     public static async Task<Results<Ok<ProjectDefinition>, ValidationProblem>> PutProject(
         string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<ReportBodies.Project>.ReadAsync(request, (json, errors) => ReportBodies.Project.Read(json, id, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (!Identifiers.IsId(id))
-        {
-            errors["id"] = [Identifiers.IdRule];
-        }
-
-        var name = Problems.RequiredText(body, "name", InputLimits.Name, errors);
-        var units = new List<string>();
-        if (!body.TryGetProperty("units", out var u) || u.ValueKind != JsonValueKind.Array || u.GetArrayLength() is 0 or > InputLimits.ListItems
-            || u.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || !Identifiers.IsId(x.GetString())))
-        {
-            errors["units"] = [$"must be an array of 1 to {InputLimits.ListItems} unit codes such as DU5"];
-        }
-        else
-        {
-            units.AddRange(u.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).Distinct(StringComparer.Ordinal));
-        }
-
-        var target = Problems.OptionalNumber(body, "targetM2", errors);
-        if (target is not (> 0 and <= MaxTargetM2) && !errors.ContainsKey("targetM2"))
-        {
-            errors["targetM2"] = [$"is required: the square metres the project must release, more than 0 and at most {MaxTargetM2:0}"];
-        }
-
-        var start = Date(body, "start", errors);
-        var end = Date(body, "end", errors);
-        if (start is { } s && end is { } e && e < s)
-        {
-            errors["end"] = ["must not be before start"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
-        var project = new ProjectDefinition { Id = id, Name = name!, Units = units, TargetM2 = target!.Value, Start = start!.Value, End = end!.Value };
-        return TypedResults.Ok(await grains.GetGrain<IProjectGrain>(id).Define(project));
+        return TypedResults.Ok(await grains.GetGrain<IProjectGrain>(id).Define(body.Definition));
     }
 
     /// <summary><c>GET /api/projects/{id}</c>: the project and its progress to date against its target.</summary>
@@ -215,23 +173,6 @@ public static class ReportsApi
         }
 
         return csv;
-    }
-
-    private static DateOnly? Date(JsonElement body, string name, Dictionary<string, string[]> errors)
-    {
-        var text = Problems.RequiredString(body, name, errors);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        errors[name] = ["must be a date yyyy-MM-dd"];
-        return null;
     }
 
     /// <summary>The daily report: one row per unit, and the project's progress when one was asked for.</summary>

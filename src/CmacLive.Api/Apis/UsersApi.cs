@@ -1,8 +1,6 @@
-using System.Text.Json;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.People;
-using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,45 +41,21 @@ public static class UsersApi
     public static async Task<Results<Ok<UserView>, ValidationProblem>> Put(
         string username, HttpRequest request, IGrainFactory grains, PasswordHashing passwords, AccessCache cache, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        var read = await BodyRead<UserBodies.Account>.ReadAsync(request, (json, errors) => UserBodies.Account.Read(json, username, errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var name = Normalize(username);
-        if (name is null)
-        {
-            errors["username"] = [UserNames.Rule];
-        }
-
-        var displayName = Problems.RequiredText(body, "displayName", InputLimits.Name, errors);
-
-        var roles = ReadRoles(body, required: true, errors);
-        var password = Problems.OptionalString(body, "password", errors);
-        if (password is { Length: < PasswordHashing.MinLength or > PasswordHashing.MaxLength })
-        {
-            errors["password"] = [$"must be {PasswordHashing.MinLength} to {PasswordHashing.MaxLength} characters"];
-        }
-
-        bool? disabled = body.TryGetProperty("disabled", out var flag) && flag.ValueKind != JsonValueKind.Null
-            ? Problems.OptionalBool(body, "disabled", errors)
-            : null;
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
-        }
-
         var change = new UserChange
         {
-            DisplayName = displayName!,
-            Roles = roles!,
-            PasswordHash = password is null ? null : passwords.Hash(password),
-            Disabled = disabled,
+            DisplayName = body.DisplayName,
+            Roles = body.Roles,
+            PasswordHash = body.Password is null ? null : passwords.Hash(body.Password),
+            Disabled = body.Disabled,
         };
-        var user = await grains.GetGrain<IUserGrain>(name!).Put(change);
-        cache.Forget(name!);
+        var user = await grains.GetGrain<IUserGrain>(username).Put(change);
+        cache.Forget(username);
         return TypedResults.Ok(user);
     }
 
@@ -105,53 +79,26 @@ public static class UsersApi
     public static async Task<Results<Created<NewKey>, ValidationProblem, ProblemHttpResult>> AddKey(
         string username, HttpRequest request, IGrainFactory grains, AccessCache cache, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (body, error) = await Problems.ReadObjectAsync(request, cancellationToken);
-        if (error is not null)
+        // The user first: its roles bound the key's. For no such user, a body that is not a JSON object still answers 400, any other 404.
+        var name = Normalize(username);
+        var holder = name is null ? null : await grains.GetGrain<IUserGrain>(name).Get();
+        var read = await BodyRead<UserBodies.KeyRequest>.ReadAsync(
+            request, (json, errors) => UserBodies.KeyRequest.Read(json, holder, time.GetUtcNow(), errors), cancellationToken);
+        if (!read.IsValid(out var body, out var error))
         {
             return error;
         }
 
-        var name = Normalize(username);
-        if (name is null || await grains.GetGrain<IUserGrain>(name).Get() is not { } user)
+        if (name is null || holder is null)
         {
             return Problems.NoSuch("user", username);
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        var keyName = Problems.RequiredId(body, "name", errors);
-
-        var roles = ReadRoles(body, required: false, errors);
-        if (roles is not null && roles.Except(user.Roles, StringComparer.Ordinal).ToArray() is { Length: > 0 } beyond)
-        {
-            errors["roles"] = [$"user '{name}' does not hold {string.Join(", ", beyond)}; a key grants at most its user's roles"];
-        }
-
-        DateTimeOffset? expiresAt = null;
-        if (Problems.OptionalString(body, "expiresAt", errors) is { } text)
-        {
-            if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                errors["expiresAt"] = ["must be an ISO-8601 time"];
-            }
-            else if (parsed <= time.GetUtcNow())
-            {
-                errors["expiresAt"] = ["must be in the future"];
-            }
-            else
-            {
-                expiresAt = parsed.ToUniversalTime();
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Fields(errors);
         }
 
         var (key, id, hash) = BearerToken.NewApiKey();
         try
         {
-            var added = await grains.GetGrain<IUserGrain>(name).AddKey(new ApiKeyGrant { Id = id, Name = keyName!, Hash = hash, Roles = roles, ExpiresAt = expiresAt });
+            var grant = new ApiKeyGrant { Id = id, Name = body.Name, Hash = hash, Roles = body.Roles, ExpiresAt = body.ExpiresAt };
+            var added = await grains.GetGrain<IUserGrain>(name).AddKey(grant);
             if (added is null)
             {
                 return Problems.NoSuch("user", username);
@@ -181,34 +128,4 @@ public static class UsersApi
 
     /// <summary>The user name as stored (lower case), or null: routes take it exactly, so one user has one name in every trail.</summary>
     private static string? Normalize(string username) => UserNames.IsValid(username) ? username : null;
-
-    /// <summary>A role list: an array of the contract's role names; an unknown one is named in the error.</summary>
-    private static string[]? ReadRoles(JsonElement body, bool required, Dictionary<string, string[]> errors)
-    {
-        if (!body.TryGetProperty("roles", out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            if (required)
-            {
-                errors["roles"] = [$"is required: an array of {string.Join(", ", Roles.All)}"];
-            }
-
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > InputLimits.ListItems
-            || value.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String))
-        {
-            errors["roles"] = [$"must be an array of {string.Join(", ", Roles.All)}"];
-            return null;
-        }
-
-        var roles = value.EnumerateArray().Select(r => r.GetString()!.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
-        if (roles.Where(r => !Roles.IsKnown(r)).ToArray() is { Length: > 0 } unknown)
-        {
-            errors["roles"] = [$"unknown role {string.Join(", ", unknown.Take(3).Select(r => $"'{Identifiers.Shown(r)}'"))}; roles are {string.Join(", ", Roles.All)}"];
-            return null;
-        }
-
-        return [.. Roles.All.Where(roles.Contains)];
-    }
 }

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using System.Text.Json;
+using CmacLive.Validation;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>The bodies the alert routes take, each a typed record with the one validator that reads it (<see cref="BodyRead{T}"/>).</summary>
+public static class AlertBodies
+{
+    /// <summary><c>POST /api/alerts/{id}/ack</c> <c>{by?, note?}</c>.</summary>
+    public sealed record Acknowledgement(string? Note, Actor Actor)
+    {
+        public static Acknowledgement Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors)
+        {
+            var actor = Problems.Actor(body, user, errors);
+            return new(Problems.OptionalText(body, "note", InputLimits.Note, errors), actor);
+        }
+    }
+}

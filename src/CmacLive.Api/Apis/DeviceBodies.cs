@@ -1,0 +1,44 @@
+using System.Text.Json;
+using CmacLive.Devices;
+using CmacLive.Validation;
+
+namespace CmacLive.Api.Apis;
+
+/// <summary>The bodies the device routes take, each a typed record with the one validator that reads it (<see cref="BodyRead{T}"/>).</summary>
+public static class DeviceBodies
+{
+    private static readonly Dictionary<string, DeviceKind> Kinds = new()
+    {
+        ["tracker"] = DeviceKind.Tracker,
+        ["detector"] = DeviceKind.Detector,
+    };
+
+    /// <summary>
+    /// <c>PUT /api/devices/{deviceId}</c> <c>{assetId, kind, secret}</c>; the route's device id is checked with the body
+    /// (whether the asset exists is the route's to look up).
+    /// </summary>
+    public sealed record Provisioning(string AssetId, DeviceKind Kind, string Secret)
+    {
+        public static Provisioning Read(JsonElement body, string deviceId, Dictionary<string, string[]> errors)
+        {
+            if (!Identifiers.IsId(deviceId))
+            {
+                errors["deviceId"] = [Identifiers.IdRule];
+            }
+
+            var assetId = Problems.RequiredId(body, "assetId", errors);
+            var kind = Problems.RequiredChoice(body, "kind", Kinds, errors);
+            var secret = Problems.OptionalString(body, "secret", errors);
+            if (secret is null && !errors.ContainsKey("secret"))
+            {
+                errors["secret"] = ["is required"];
+            }
+            else if (secret is { Length: < DeviceSecret.MinLength or > InputLimits.Secret })
+            {
+                errors["secret"] = [$"must be {DeviceSecret.MinLength} to {InputLimits.Secret} characters"];
+            }
+
+            return new(assetId ?? "", kind ?? DeviceKind.Tracker, secret ?? "");
+        }
+    }
+}
