@@ -7,13 +7,7 @@ namespace CmacLive.Api.Apis;
 /// <summary>The bodies the asset routes take, each a typed record with the one validator that reads it (<see cref="BodyRead{T}"/>).</summary>
 public static class AssetBodies
 {
-    private static readonly Dictionary<string, AssetKind> Kinds = new()
-    {
-        ["team"] = AssetKind.Team,
-        ["machine"] = AssetKind.Machine,
-        ["dog"] = AssetKind.Dog,
-        ["rat"] = AssetKind.Rat,
-    };
+    private static IReadOnlyDictionary<string, AssetKind> Kinds => WireNames.Choices<AssetKind>();
 
     /// <summary><c>PUT /api/assets/{id}</c> <c>{kind, name, unit, capabilities?}</c>; the route's id is checked with the body.</summary>
     public sealed record Registration(AssetProfile Profile)

@@ -16,12 +16,7 @@ public static class DetectionsApi
     /// <summary>The <c>area</c> filter's value for detections outside every hazard area.</summary>
     public const string OutsideAreas = "none";
 
-    private static readonly Dictionary<string, DetectionStatus> Statuses = new(StringComparer.Ordinal)
-    {
-        ["open"] = DetectionStatus.Open,
-        ["find"] = DetectionStatus.Find,
-        ["clutter"] = DetectionStatus.Clutter,
-    };
+    private static IReadOnlyDictionary<string, DetectionStatus> Statuses => WireNames.Choices<DetectionStatus>();
 
     public static RouteGroupBuilder MapDetectionsApi(this RouteGroupBuilder api)
     {

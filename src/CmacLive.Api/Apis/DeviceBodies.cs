@@ -7,11 +7,7 @@ namespace CmacLive.Api.Apis;
 /// <summary>The bodies the device routes take, each a typed record with the one validator that reads it (<see cref="BodyRead{T}"/>).</summary>
 public static class DeviceBodies
 {
-    private static readonly Dictionary<string, DeviceKind> Kinds = new()
-    {
-        ["tracker"] = DeviceKind.Tracker,
-        ["detector"] = DeviceKind.Detector,
-    };
+    private static IReadOnlyDictionary<string, DeviceKind> Kinds => WireNames.Choices<DeviceKind>();
 
     /// <summary>
     /// <c>PUT /api/devices/{deviceId}</c> <c>{assetId, kind, secret}</c>; the route's device id is checked with the body

@@ -10,19 +10,9 @@ namespace CmacLive.Api.Apis;
 /// <summary>The bodies the hazard-area routes take, each a typed record with the one validator that reads it (<see cref="BodyRead{T}"/>).</summary>
 public static class HazardAreaBodies
 {
-    private static readonly Dictionary<string, HazardAreaStatus> Statuses = new()
-    {
-        ["suspected"] = HazardAreaStatus.Suspected,
-        ["confirmed"] = HazardAreaStatus.Confirmed,
-        ["in-clearance"] = HazardAreaStatus.InClearance,
-        ["released"] = HazardAreaStatus.Released,
-    };
+    private static IReadOnlyDictionary<string, HazardAreaStatus> Statuses => WireNames.Choices<HazardAreaStatus>();
 
-    private static readonly Dictionary<string, HazardAreaType> Types = new()
-    {
-        ["SHA"] = HazardAreaType.Sha,
-        ["CHA"] = HazardAreaType.Cha,
-    };
+    private static IReadOnlyDictionary<string, HazardAreaType> Types => WireNames.Choices<HazardAreaType>();
 
     /// <summary>
     /// <c>PUT /api/hazard-areas/{code}</c>: a GeoJSON Feature, a WGS84 Polygon or MultiPolygon with <c>properties.type</c>
