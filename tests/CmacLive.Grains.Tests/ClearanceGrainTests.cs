@@ -163,12 +163,12 @@ public sealed class ClearanceGrainTests(ClusterFixture fixture)
             Outcome = new LandReleaseOutcome { ClearedM2 = 20_000 },
         }));
 
-        var released = await area.ChangeStatus(new StatusChange
+        var released = (await area.ChangeStatus(new StatusChange
         {
             To = HazardAreaStatus.Released,
             By = "qa officer",
             Outcome = new LandReleaseOutcome { ReducedM2 = 4_000, ClearedM2 = 6_000 },
-        });
+        }))!.View;
         Assert.Equal(HazardAreaStatus.Released, released.Status);
         Assert.Equal(10_000, released.Outcome!.ReleasedM2);
         Assert.Equal(
@@ -186,12 +186,14 @@ public sealed class ClearanceGrainTests(ClusterFixture fixture)
         var code = await _scene.AreaAsync(0, 0, 100, 100);
         var team = await _scene.AssetAsync();
         await team.AssignAsync(code);
-        await Area(code).ChangeStatus(new StatusChange
+        var released = await Area(code).ChangeStatus(new StatusChange
         {
             To = HazardAreaStatus.Released,
             By = "qa",
             Outcome = new LandReleaseOutcome { ReducedM2 = 10_000 },
         });
+        Assert.Equal([team.Id], released!.LetGo.Select(a => a.Id));
+        Assert.Empty(released.View.Assets);
         Assert.Empty((await Area(code).GetView())!.Assets);
 
         var t = Now.AddMinutes(-1);
@@ -208,5 +210,11 @@ public sealed class ClearanceGrainTests(ClusterFixture fixture)
         var other = await _scene.AssetAsync();
         await Assert.ThrowsAsync<HazardAreaConflictException>(() => other.AssignAsync(code));
         Assert.Null((await other.StatusAsync()).TaskArea);
+    }
+
+    [Fact]
+    public async Task A_step_on_an_area_never_defined_answers_nothing()
+    {
+        Assert.Null(await Area("HA-NEVER-DEFINED").ChangeStatus(new StatusChange { To = HazardAreaStatus.Confirmed, By = "ops" }));
     }
 }

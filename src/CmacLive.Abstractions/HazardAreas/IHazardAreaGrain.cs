@@ -20,8 +20,11 @@ public interface IHazardAreaGrain : IGrainWithStringKey
     /// <summary>The area's outline and its view in one answer (for maps), or null when it is not defined. Reads only.</summary>
     Task<HazardAreaOutline?> GetOutline();
 
-    /// <summary>One land-release step; throws <see cref="HazardAreaConflictException"/> when it is not allowed now.</summary>
-    Task<HazardAreaView> ChangeStatus(StatusChange change);
+    /// <summary>
+    /// One land-release step, with the assets it let go; null for an area not defined. Throws
+    /// <see cref="HazardAreaConflictException"/> when the step is not allowed now.
+    /// </summary>
+    Task<StatusChangeOutcome?> ChangeStatus(StatusChange change);
 
     /// <summary>Lists an asset as working here (called by the asset). Throws <see cref="HazardAreaConflictException"/> for an undefined or released area.</summary>
     Task<HazardAreaView> Attach(AssetRef asset);

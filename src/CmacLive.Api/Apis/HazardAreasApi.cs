@@ -131,29 +131,16 @@ public static class HazardAreasApi
             return error;
         }
 
-        var area = grains.GetGrain<IHazardAreaGrain>(code);
-        var before = Identifiers.IsCode(code) ? await area.GetView() : null;
-        if (before is null)
-        {
-            return Problems.NoSuch("hazard area", code);
-        }
-
         try
         {
-            var view = await area.ChangeStatus(body.Change);
-            if (view.Status == HazardAreaStatus.Released)
+            if ((Identifiers.IsCode(code) ? await grains.GetGrain<IHazardAreaGrain>(code).ChangeStatus(body.Change) : null) is not { } changed)
             {
-                // Released land is no one's task any more.
-                await Task.WhenAll(before.Assets.Select(async id =>
-                {
-                    if (await AssetsApi.FindAsync(grains, id) is { } asset)
-                    {
-                        await AssetGrains.Get(grains, asset).ReleaseTask(code);
-                    }
-                }));
+                return Problems.NoSuch("hazard area", code);
             }
 
-            return TypedResults.Ok(view);
+            // Released land is no one's task any more.
+            await Task.WhenAll(changed.LetGo.Select(asset => AssetGrains.Get(grains, asset).ReleaseTask(code)));
+            return TypedResults.Ok(changed.View);
         }
         catch (HazardAreaConflictException ex)
         {

@@ -147,9 +147,13 @@ public sealed partial class HazardAreaGrain(
 
     public Task<HazardAreaDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
-    public async Task<HazardAreaView> ChangeStatus(StatusChange change)
+    public async Task<StatusChangeOutcome?> ChangeStatus(StatusChange change)
     {
-        var definition = State.Definition ?? throw new HazardAreaConflictException($"hazard area '{Code}' is not defined");
+        if (State.Definition is not { } definition)
+        {
+            return null;
+        }
+
         var from = State.Status;
         if (!LandRelease.Allows(from, change.To))
         {
@@ -164,9 +168,11 @@ public sealed partial class HazardAreaGrain(
         State.Status = change.To;
         State.Outcome = change.Outcome;
         Audit(new StatusTransition { From = from, To = change.To, At = Now, By = change.By, Note = change.Note, Outcome = change.Outcome, OnBehalfOf = change.OnBehalfOf });
+        List<AssetRef> letGo = [];
         if (change.To == HazardAreaStatus.Released)
         {
-            // Released land has no task any more; the assets learn it from the API and from their next fix.
+            // Released land has no task any more; the assets learn it from the caller and from their next fix.
+            letGo = [.. State.Assets];
             FlushFootprint();
             foreach (var asset in State.Assets)
             {
@@ -181,7 +187,7 @@ public sealed partial class HazardAreaGrain(
         await SaveAsync();
         await CreditReleaseAsync();
         await DeliverAlertsAsync();
-        return Publish();
+        return new StatusChangeOutcome { View = Publish(), LetGo = letGo };
     }
 
     public async Task<HazardAreaView> Attach(AssetRef asset)
