@@ -18,8 +18,6 @@ public static class TrackApi
     /// <summary>The most fixes one answer carries; a window holding more is refused (narrow it).</summary>
     public const int MaxPoints = 100_000;
 
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
     public static RouteGroupBuilder MapTrackApi(this RouteGroupBuilder api)
     {
         api.MapGet("/assets/{id}/track", GetTrack).RequireAuthorization(Policies.Read);
@@ -67,9 +65,9 @@ public static class TrackApi
                 properties = new
                 {
                     assetId = id,
-                    from = start.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture),
-                    to = end.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture),
-                    times = points.Select(p => p.Ts.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)),
+                    from = WireTime.Of(start),
+                    to = WireTime.Of(end),
+                    times = points.Select(p => WireTime.Of(p.Ts)),
                 },
             }, contentType: "application/geo+json");
     }
@@ -96,7 +94,7 @@ public static class TrackApi
                     xml.WriteElementString("ele", ns, alt.ToString("R", CultureInfo.InvariantCulture));
                 }
 
-                xml.WriteElementString("time", ns, point.Ts.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+                xml.WriteElementString("time", ns, WireTime.Of(point.Ts));
                 xml.WriteEndElement();
             }
 

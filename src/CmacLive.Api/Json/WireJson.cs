@@ -1,14 +1,20 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace CmacLive.Api.Json;
 
-/// <summary>The one JSON shape of the public contract, for REST and the hub alike: camelCase, enums as strings, UTC times.</summary>
+/// <summary>
+/// The one JSON shape of the public contract, for REST and the hub alike: camelCase, enums as strings, UTC times, and text
+/// escaped only where JSON must be (a phone's <c>+</c>, Khmer names, go as they are: every answer is
+/// <c>application/json</c> with <c>nosniff</c>, never HTML).
+/// </summary>
 public static class WireJson
 {
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new UtcTimeConverter());

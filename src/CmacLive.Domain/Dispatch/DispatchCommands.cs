@@ -1,8 +1,12 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CmacLive.Dispatch;
 
-/// <summary>The downlinks of a dispatch, as JSON for <c>cmac/v1/{deviceId}/cmd</c>.</summary>
+/// <summary>
+/// The downlinks of a dispatch, as JSON for <c>cmac/v1/{deviceId}/cmd</c>: times as <see cref="WireTime"/> writes them, and
+/// text escaped only where JSON requires it (a phone's <c>+</c>, a Khmer village name, go as they are, in UTF-8).
+/// </summary>
 public static class DispatchCommands
 {
     /// <summary><c>{"type":"assignment", "requestId", "lat", "lon", "priority", "found", place names, "description", "reporterPhone", "onSiteDue", "assignedAt"}</c>.</summary>
@@ -23,10 +27,10 @@ public static class DispatchCommands
             Optional(w, "province", report.Province);
             Optional(w, "description", report.Description);
             Optional(w, "reporterPhone", report.ReporterPhone);
-            w.WriteString("onSiteDue", request.OnSiteDue.UtcDateTime);
+            w.WriteString("onSiteDue", WireTime.Of(request.OnSiteDue));
             if (request.AssignedAt is { } assigned)
             {
-                w.WriteString("assignedAt", assigned.UtcDateTime);
+                w.WriteString("assignedAt", WireTime.Of(assigned));
             }
         });
     }
@@ -50,7 +54,7 @@ public static class DispatchCommands
     private static string Write(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             body(w);
