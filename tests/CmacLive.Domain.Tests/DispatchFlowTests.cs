@@ -415,6 +415,29 @@ public sealed class DispatchFlowTests
     }
 
     [Fact]
+    public void An_empty_ranking_says_why_no_team_can_go()
+    {
+        AssetStatus Eod(string id, bool online = true, bool positioned = true, AssetState state = AssetState.Unknown, string? dispatch = null) => new()
+        {
+            Id = id,
+            Kind = AssetKind.Team,
+            Name = id,
+            Unit = "DU5",
+            Online = online,
+            State = state,
+            Capabilities = [DispatchRules.EodCapability],
+            Position = positioned ? new Position { Lat = 13, Lon = 103, Ts = T0 } : null,
+            Dispatch = dispatch,
+        };
+
+        Assert.Equal("no team has the eod capability", TeamRanking.WhyNone([]));
+        Assert.Equal(
+            "no eod team is available: 2 offline (nothing heard within the offline timeout), 1 online with no position yet, 1 in SOS, 1 on another request",
+            TeamRanking.WhyNone([Eod("A", online: false), Eod("B", online: false, positioned: false), Eod("C", positioned: false), Eod("D", state: AssetState.Sos), Eod("E", dispatch: "REQ-9")]));
+        Assert.Null(TeamRanking.WhyNone([Eod("A", online: false), Eod("F")]));
+    }
+
+    [Fact]
     public void Another_teams_acknowledgement_is_refused()
     {
         var flow = DriveTo(DispatchStatus.Assigned);

@@ -35,4 +35,10 @@ public sealed record DispatchRequestView
     /// (<c>Dispatch:PersonalDataRetention</c>); null while they are kept.
     /// </summary>
     [Id(18)] public DateTimeOffset? PersonalDataErasedAt { get; init; }
+
+    /// <summary>
+    /// Why <see cref="Recommendations"/> is empty when it is (no EOD-capable team, or each one unavailable and why, or the
+    /// teams could not be ranked just now); null otherwise.
+    /// </summary>
+    [Id(19)] public string? NoRecommendationReason { get; init; }
 }

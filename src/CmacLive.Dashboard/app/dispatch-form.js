@@ -76,7 +76,7 @@ function showRecommendations(request) {
     <li data-team-id="${escape(r.teamId)}"><span>${escape(r.name)} (${escape(r.unit)}) · ${(r.distanceM / 1000).toFixed(1)} km · ${r.etaMinutes.toFixed(0)} min</span>
       ${can('dispatch') ? `<button type="button" class="assign" data-team-id="${escape(r.teamId)}">${te('assign')}</button>` : ''}</li>`).join('');
   panel.innerHTML = `<h3>${te('recommended')} · ${te('priority.' + request.priority)} · <small>${escape(request.id)}</small></h3>
-    <ul>${rows || `<li class="empty">${te('noTeams')}</li>`}</ul>
+    <ul>${rows || `<li class="empty">${te('noTeams')}${request.noRecommendationReason ? ` <small class="why">${escape(request.noRecommendationReason)}</small>` : ''}</li>`}</ul>
     <div class="toolbar"><small>${te('rankedAt')} ${new Date().toLocaleTimeString()}</small>
       <span><button type="button" class="refresh-recommendations">${te('refresh')}</button>
       <button type="button" class="close-recommendations">${te('close')}</button></span></div>
@@ -112,8 +112,11 @@ function showRecommendations(request) {
 
 /** Ranks the teams again now: they move while a dispatcher decides. */
 export async function refreshRecommendations(request) {
-  const recommendations = await api(`/api/dispatch/requests/${encodeURIComponent(request.id)}/recommendations`);
-  showRecommendations({ ...request, recommendations });
+  const path = `/api/dispatch/requests/${encodeURIComponent(request.id)}`;
+  const recommendations = await api(`${path}/recommendations`);
+  // None: the request, ranked just now, says why.
+  const why = recommendations.length === 0 ? (await api(path)).noRecommendationReason : null;
+  showRecommendations({ ...request, recommendations, noRecommendationReason: why });
 }
 
 /** Says the recommendations shown again in the language just chosen. */

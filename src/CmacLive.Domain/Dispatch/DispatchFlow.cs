@@ -286,6 +286,7 @@ public sealed class DispatchFlow(string id, DispatchState state, DispatchRules r
         AcknowledgeDue = state.Status == DispatchStatus.Assigned ? state.AssignedAt + rules.AckTimeout : null,
         Trail = [.. state.Trail],
         PersonalDataErasedAt = state.PersonalDataErasedAt,
+        NoRecommendationReason = state.Recommendations.Count == 0 ? state.NoRecommendationReason : null,
     };
 
     public DispatchSummary ToSummary() => new()

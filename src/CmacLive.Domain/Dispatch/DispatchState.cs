@@ -49,4 +49,7 @@ public sealed class DispatchState
 
     /// <summary>When the reporter's name and phone were erased from <see cref="Report"/>, once the retention after closing had run.</summary>
     [Id(25)] public DateTimeOffset? PersonalDataErasedAt { get; set; }
+
+    /// <summary>Why <see cref="Recommendations"/> is empty, as it was when last ranked (null when it is not).</summary>
+    [Id(26)] public string? NoRecommendationReason { get; set; }
 }

@@ -25,6 +25,39 @@ public static class TeamRanking
         && team.Online && team.Position is not null && team.State != AssetState.Sos && team.Dispatch is null;
 
     /// <summary>
+    /// Why no team can be recommended (null when one can): no EOD-capable team is known, or each known one is unavailable,
+    /// counted by why: offline, no position yet, in SOS, on another request.
+    /// </summary>
+    public static string? WhyNone(IReadOnlyCollection<AssetStatus> teams)
+    {
+        var eod = teams.Where(t => t.Kind == AssetKind.Team && t.Capabilities.Contains(DispatchRules.EodCapability)).ToList();
+        if (eod.Count == 0)
+        {
+            return $"no team has the {DispatchRules.EodCapability} capability";
+        }
+
+        if (eod.Any(IsAvailable))
+        {
+            return null;
+        }
+
+        var why = new List<string>();
+        Count(eod.Count(t => !t.Online), "offline (nothing heard within the offline timeout)");
+        Count(eod.Count(t => t.Online && t.Position is null), "online with no position yet");
+        Count(eod.Count(t => t.Online && t.Position is not null && t.State == AssetState.Sos), "in SOS");
+        Count(eod.Count(t => t.Online && t.Position is not null && t.State != AssetState.Sos && t.Dispatch is not null), "on another request");
+        return $"no {DispatchRules.EodCapability} team is available: {string.Join(", ", why)}";
+
+        void Count(int n, string what)
+        {
+            if (n > 0)
+            {
+                why.Add($"{n} {what}");
+            }
+        }
+    }
+
+    /// <summary>
     /// The available teams nearest the site first (by estimated travel time, which orders as distance does);
     /// on a tie the team of <paramref name="homeUnit"/> first, then by id. At most <see cref="DispatchRules.Recommendations"/>.
     /// </summary>

@@ -77,9 +77,10 @@ public sealed partial class DispatchRequestGrain(
         }
 
         // Ranked before anything changes; a report is filed even when the teams cannot be ranked now.
-        var recommendations = await RankAsync(report, _flow.UnitOf(report));
+        var (recommendations, whyNone) = await RankAsync(report, _flow.UnitOf(report));
         _flow.File(report, by, Now, onBehalfOf);
         store.State.Recommendations = [.. recommendations];
+        store.State.NoRecommendationReason = whyNone;
         await CommitAsync();
         await AfterCommitAsync();
         LogFiled(Id, report.Found, report.Lat, report.Lon, store.State.Priority, recommendations.Count);
@@ -97,7 +98,9 @@ public sealed partial class DispatchRequestGrain(
 
         if (store.State.TeamId is null && !_flow.IsClosed)
         {
-            store.State.Recommendations = [.. await RankAsync(store.State.Report!, store.State.Unit)];
+            var (recommendations, whyNone) = await RankAsync(store.State.Report!, store.State.Unit);
+            store.State.Recommendations = [.. recommendations];
+            store.State.NoRecommendationReason = whyNone;
             await CommitAsync();
             await AfterCommitAsync();
         }
@@ -560,18 +563,20 @@ public sealed partial class DispatchRequestGrain(
     };
 
     /// <summary>The EOD-capable teams' live status, ranked for the site; empty (and logged) when they cannot be read now.</summary>
-    private async Task<IReadOnlyList<Recommendation>> RankAsync(DispatchReport report, string? unit)
+    /// <summary>The teams ranked for the site, and why there are none when there are none.</summary>
+    private async Task<(IReadOnlyList<Recommendation> Teams, string? WhyNone)> RankAsync(DispatchReport report, string? unit)
     {
         try
         {
             var teams = await GrainFactory.GetGrain<ICapabilityRosterGrain>(DispatchRules.EodCapability).List();
-            var statuses = await Task.WhenAll(teams.Select(t => AssetGrains.Get(GrainFactory, t).GetStatus()));
-            return TeamRanking.Rank(report.Lat, report.Lon, unit, statuses.OfType<AssetStatus>(), _rules);
+            var statuses = (await Task.WhenAll(teams.Select(t => AssetGrains.Get(GrainFactory, t).GetStatus()))).OfType<AssetStatus>().ToList();
+            var ranked = TeamRanking.Rank(report.Lat, report.Lon, unit, statuses, _rules);
+            return (ranked, ranked.Count == 0 ? TeamRanking.WhyNone(statuses) : null);
         }
         catch (Exception ex)
         {
             LogRankingFailed(ex, Id);
-            return [];
+            return ([], $"the teams could not be ranked just now; ask again with GET /api/dispatch/requests/{Id}/recommendations");
         }
     }
 
