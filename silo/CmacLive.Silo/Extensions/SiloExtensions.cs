@@ -107,6 +107,8 @@ public static class SiloExtensions
 
         builder.Services.AddCmacLiveApi(builder.Configuration, token, dataFolder);
         builder.Services.AddHealthChecks().AddCheck<HubHealthCheck>("hub").AddCheck<SigningKeysHealthCheck>("signing-keys");
+        builder.Services.AddSingleton(new ReadyBanner.Settings(token.Path, dataFolder));
+        builder.Services.AddHostedService<ReadyBanner>();
         return builder;
     }
 
