@@ -16,8 +16,11 @@ need_packages=()
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || need_packages+=(postgresql)
 [ -x /usr/sbin/mosquitto ] && [ -x /usr/bin/mosquitto_passwd ] || need_packages+=(mosquitto)
-# The TLS tests publish with Mosquitto's own client, as a field integrator would.
+# The TLS tests publish with Mosquitto's own client, as a field integrator would; the README's quick start, run as
+# written by QuickStartTests, uses it with curl and jq.
 [ -x /usr/bin/mosquitto_pub ] || need_packages+=(mosquitto-clients)
+command -v jq >/dev/null 2>&1 || need_packages+=(jq)
+command -v curl >/dev/null 2>&1 || need_packages+=(curl)
 # The dashboard tests drive Debian's own headless Chromium (never a downloaded browser); npm builds the dashboard.
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)
