@@ -34,14 +34,13 @@ public sealed partial class QuickStartTests
             var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add("-x");
             start.ArgumentList.Add(script);
+            // The variables the quick start reads, and the two silo settings it leaves at their defaults (Orleans' port, and
+            // MQTT on loopback only), through the silo's own environment settings.
             start.Environment["CMAC"] = $"http://127.0.0.1:{http}";
             start.Environment["MQTT_PORT"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["DATA"] = data.FullName;
-            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}";
-            start.Environment["Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["Mqtt__BindAddress"] = "127.0.0.1";
+            start.Environment["CMACLIVE_DATA"] = data.FullName;
             start.Environment["Cluster__SiloPort"] = SiloEndpoints.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["Storage__ConnectionString"] = $"Data Source={Path.Combine(data.FullName, "cmaclive.db")}";
+            start.Environment["Mqtt__BindAddress"] = "127.0.0.1";
             start.Environment["DOTNET_ENVIRONMENT"] = "Production";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
