@@ -38,6 +38,44 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         return code;
     }
 
+    [Fact]
+    public async Task Every_area_exports_for_gis_as_geojson_and_kml_that_read_back_to_the_same_outline_and_figures()
+    {
+        var code = await PutAreaAsync(0, 0, 100, 50);
+
+        var geojson = await Silo.Http.GetAsync("/api/hazard-areas?format=geojson");
+        Assert.Equal("application/geo+json", geojson.Content.Headers.ContentType?.MediaType);
+        var options = new JsonSerializerOptions();
+        options.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory());
+        var features = JsonSerializer.Deserialize<NetTopologySuite.Features.FeatureCollection>(await geojson.Content.ReadAsStringAsync(), options)!;
+        var feature = Assert.Single(features, f => (string)f.Attributes["code"] == code);
+        Assert.Equal("confirmed", feature.Attributes["status"]); // a CHA starts confirmed
+        var outline = Assert.IsType<Polygon>(feature.Geometry);
+
+        var kml = await Silo.Http.GetAsync("/api/hazard-areas?format=kml");
+        Assert.Equal("application/vnd.google-earth.kml+xml", kml.Content.Headers.ContentType?.MediaType);
+        System.Xml.Linq.XNamespace ns = "http://www.opengis.net/kml/2.2";
+        var document = System.Xml.Linq.XDocument.Parse(await kml.Content.ReadAsStringAsync());
+        string? Data(System.Xml.Linq.XElement placemark, string name) =>
+            placemark.Descendants(ns + "Data").SingleOrDefault(d => (string?)d.Attribute("name") == name)?.Element(ns + "value")?.Value;
+        var placemark = Assert.Single(document.Descendants(ns + "Placemark"), p => Data(p, "code") == code);
+        Assert.Equal("confirmed", Data(placemark, "status"));
+        Assert.Equal("CHA", Data(placemark, "type"));
+        Assert.Equal("0", Data(placemark, "percent"));
+        Assert.Equal("#confirmed", placemark.Element(ns + "styleUrl")?.Value);
+        var ring = placemark.Descendants(ns + "outerBoundaryIs").Single().Descendants(ns + "coordinates").Single().Value
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split(',').Select(n => double.Parse(n, CultureInfo.InvariantCulture)).ToArray())
+            .Select(c => new Coordinate(c[0], c[1]))
+            .ToArray();
+        var read = HazardAreaGeometry.Factory.CreatePolygon(ring);
+        Assert.True(read.EqualsExact(outline, 1e-12), $"KML outline {read} differs from GeoJSON {outline}");
+
+        var wrong = await Silo.Http.GetAsync("/api/hazard-areas?format=shp");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("format", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
     private static string Path(string code, string rest = "") => $"/api/hazard-areas/{Uri.EscapeDataString(code)}{rest}";
 
     private static string Ts(DateTimeOffset ts) => Ground.Ts(ts);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -45,6 +46,14 @@ public sealed class TrackTests(SiloFixture fixture)
         var points = document.Descendants(ns + "trkpt").ToList();
         Assert.Equal(3, points.Count);
         Assert.Equal("13.001", points[1].Attribute("lat")!.Value);
+
+        var kml = await Silo.Http.GetAsync($"/api/assets/{field.AssetId}/track?from={Iso(t0.AddSeconds(-1))}&to={Iso(t0.AddMinutes(1))}&format=kml");
+        Assert.Equal("application/vnd.google-earth.kml+xml", kml.Content.Headers.ContentType?.MediaType);
+        XNamespace kmlNs = "http://www.opengis.net/kml/2.2";
+        var placemark = XDocument.Parse(await kml.Content.ReadAsStringAsync()).Descendants(kmlNs + "Placemark").Single();
+        Assert.Equal("103,13 103.001,13.001 103.002,13.002", placemark.Descendants(kmlNs + "coordinates").Single().Value);
+        Assert.Equal(t0, DateTimeOffset.Parse(placemark.Descendants(kmlNs + "begin").Single().Value, CultureInfo.InvariantCulture));
+        Assert.Equal(t0.AddSeconds(20), DateTimeOffset.Parse(placemark.Descendants(kmlNs + "end").Single().Value, CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -58,7 +67,7 @@ public sealed class TrackTests(SiloFixture fixture)
             ($"from={Iso(now.AddDays(-40))}&to={Iso(now)}", "to"),
             ("from=yesterday", "from"),
             ("to=12345", "to"),
-            ("format=kml", "format"),
+            ("format=shp", "format"),
         };
         foreach (var (query, name) in cases)
         {

@@ -4,6 +4,7 @@ using CmacLive.Assets;
 using CmacLive.Clearance;
 using CmacLive.Geo;
 using CmacLive.HazardAreas;
+using CmacLive.Api.Http;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using Microsoft.AspNetCore.Builder;
@@ -58,12 +59,25 @@ public static class HazardAreasApi
         return view is null ? Problems.NoSuch("hazard area", code) : TypedResults.Ok(view);
     }
 
-    /// <summary><c>GET /api/hazard-areas</c>: every area, by code.</summary>
-    public static async Task<Ok<HazardAreaView[]>> ListHazardAreas(IGrainFactory grains)
+    /// <summary>
+    /// <c>GET /api/hazard-areas[?format=geojson|kml]</c>: every area, by code; with a format, every area's outline and its
+    /// figures for GIS: a GeoJSON FeatureCollection (as <c>/outlines</c>) or KML (<see cref="KmlDocument"/>).
+    /// </summary>
+    public static async Task<IResult> ListHazardAreas(string? format, IGrainFactory grains)
     {
-        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
-        var views = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
-        return TypedResults.Ok(views.OfType<HazardAreaView>().ToArray());
+        switch (format)
+        {
+            case null:
+                var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
+                var views = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
+                return TypedResults.Ok(views.OfType<HazardAreaView>().ToArray());
+            case "geojson":
+                return await GetOutlines(grains);
+            case "kml":
+                return Results.Bytes(KmlDocument.Areas(await OutlinesAsync(grains)), KmlDocument.ContentType);
+            default:
+                return Problems.Field("format", "must be geojson or kml (or absent: the areas as JSON)");
+        }
     }
 
     /// <summary>
@@ -72,9 +86,7 @@ public static class HazardAreasApi
     /// </summary>
     public static async Task<IResult> GetOutlines(IGrainFactory grains)
     {
-        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
-        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetOutline()));
-        var features = areas.OfType<HazardAreaOutline>().Select(a => new
+        var features = (await OutlinesAsync(grains)).Select(a => new
         {
             type = "Feature",
             geometry = HazardAreaGeometry.FromWkb(a.GeometryWkb),
@@ -94,6 +106,14 @@ public static class HazardAreasApi
             },
         });
         return Results.Json(new { type = "FeatureCollection", features }, GeoJson, "application/geo+json");
+    }
+
+    /// <summary>Every defined area's outline with its view, by code.</summary>
+    private static async Task<IReadOnlyList<HazardAreaOutline>> OutlinesAsync(IGrainFactory grains)
+    {
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
+        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetOutline()));
+        return [.. areas.OfType<HazardAreaOutline>()];
     }
 
     /// <summary><c>GET /api/hazard-areas/{code}/searched</c>: the searched footprint as a GeoJSON Feature (WGS84).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using CmacLive.History;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,9 +36,9 @@ public static class TrackApi
         var errors = new Dictionary<string, string[]>();
         var (start, end) = TimeRange.Read(from, to, time.GetUtcNow(), TimeSpan.FromHours(1), MaxWindow, errors);
 
-        if (format is not (null or "geojson" or "gpx"))
+        if (format is not (null or "geojson" or "gpx" or "kml"))
         {
-            errors["format"] = ["must be geojson or gpx"];
+            errors["format"] = ["must be geojson, gpx or kml"];
         }
 
         if (errors.Count > 0)
@@ -54,6 +55,11 @@ public static class TrackApi
         if (points.Count > MaxPoints)
         {
             return Problems.Field("from", $"the window holds more than {MaxPoints} fixes; narrow it");
+        }
+
+        if (format == "kml")
+        {
+            return Results.Bytes(KmlDocument.Track(id, points), KmlDocument.ContentType);
         }
 
         return format == "gpx"
