@@ -30,6 +30,12 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
 fi
 
+# The npm packages of the tests' own tools (the dashboard's are installed by its build): the container files' linters.
+for tool in docker/lint; do
+  log "installing the npm packages of $tool"
+  (cd "$root/$tool" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+done
+
 free_port() {
   local port
   while :; do

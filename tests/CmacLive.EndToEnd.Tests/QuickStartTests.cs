@@ -31,7 +31,7 @@ public sealed partial class QuickStartTests
         {
             var http = SiloEndpoints.FreePort();
             var mqtt = SiloEndpoints.FreePort();
-            var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo("bash") { WorkingDirectory = root };
             start.ArgumentList.Add("-x");
             start.ArgumentList.Add(script);
             // The variables the quick start reads, and the two silo settings it leaves at their defaults (Orleans' port, and
@@ -44,23 +44,8 @@ public sealed partial class QuickStartTests
             start.Environment["DOTNET_ENVIRONMENT"] = "Production";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
-            using var bash = Process.Start(start)!;
-            var output = new StringBuilder();
-            var reading = Task.WhenAll(CopyAsync(bash.StandardOutput, output), CopyAsync(bash.StandardError, output));
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            try
-            {
-                await bash.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                bash.Kill(entireProcessTree: true);
-                await bash.WaitForExitAsync();
-            }
-
-            await reading;
-            var said = output.ToString();
-            Assert.True(bash.ExitCode == 0, $"the quick start stopped (exit {bash.ExitCode}):\n{Tail(said)}");
+            var (exitCode, said) = await ProcessRun.RunAsync(start, TimeSpan.FromMinutes(5));
+            Assert.True(exitCode == 0, $"the quick start stopped (exit {exitCode}):\n{Tail(said)}");
             Assert.Contains("CmacLive is ready.", said, StringComparison.Ordinal);
             Assert.Matches(ResolvedLine(), said);
             Assert.False(Directory.Exists(data.FullName), "the quick start's last step removes its data folder");
@@ -110,17 +95,6 @@ public sealed partial class QuickStartTests
         }
 
         return commands.ToString();
-    }
-
-    private static async Task CopyAsync(StreamReader from, StringBuilder to)
-    {
-        while (await from.ReadLineAsync() is { } line)
-        {
-            lock (to)
-            {
-                to.AppendLine(line);
-            }
-        }
     }
 
     private static string Tail(string text) => text.Length > 6000 ? "…" + text[^6000..] : text;

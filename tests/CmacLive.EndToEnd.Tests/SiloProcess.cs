@@ -97,17 +97,8 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
         var httpPort = SiloEndpoints.FreePort();
         var mqtt = mqttPort ?? SiloEndpoints.FreePort();
         var siloPort = SiloEndpoints.FreePort();
-        var dll = SiloAssembly();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        string[] args =
+        return Launch(name, httpPort, mqtt, siloPort,
         [
-            dll,
             "--urls", $"http://127.0.0.1:{httpPort}",
             $"--Mqtt:Port={mqtt}",
             "--Mqtt:BindAddress=127.0.0.1",
@@ -116,15 +107,59 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
             "--Logging:Console:FormatterName=simple",
             "--Logging:Console:FormatterOptions:SingleLine=true",
             .. extra,
-        ];
-        foreach (var arg in args)
+        ], new Dictionary<string, string>());
+    }
+
+    /// <summary>
+    /// Starts the silo as a container runs it: <c>dotnet CmacLive.Silo.dll</c> with no arguments, every setting in
+    /// <paramref name="environment"/> (which must bind HTTP to <paramref name="httpPort"/>); waits until <c>/health</c> answers 200.
+    /// </summary>
+    public static async Task<SiloProcess> StartFromEnvironmentAsync(string name, IReadOnlyDictionary<string, string> environment, int httpPort, int mqttPort, int siloPort)
+    {
+        var silo = Launch(name, httpPort, mqttPort, siloPort, [], environment);
+        try
+        {
+            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            await silo.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}\n--- silo {name} ---\n{silo.Output}", ex);
+        }
+
+        return silo;
+    }
+
+    /// <summary>The silo's own assembly run with <c>dotnet</c>, in its build folder (as in the image's <c>/app</c>).</summary>
+    public static ProcessStartInfo Dotnet(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var dll = SiloAssembly();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var silo = new SiloProcess(start, httpPort, mqtt, siloPort, name);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
+    private static SiloProcess Launch(string name, int httpPort, int mqttPort, int siloPort, string[] args, IReadOnlyDictionary<string, string> environment)
+    {
+        var silo = new SiloProcess(Dotnet(args, environment), httpPort, mqttPort, siloPort, name);
         silo.Begin();
         return silo;
     }
