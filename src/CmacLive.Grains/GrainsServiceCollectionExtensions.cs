@@ -12,7 +12,10 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>The silo-local services the grains use: options, the hazard-area catalog, the time source.</summary>
     public static IServiceCollection AddCmacLiveGrains(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section));
+        services.AddOptions<TrackingOptions>().Bind(configuration.GetSection(TrackingOptions.Section))
+            .PostConfigure(o => o.ReadKindTimeouts(configuration.GetSection(TrackingOptions.Section)))
+            .Validate(o => o.OfflineTimeout > TimeSpan.Zero, "Tracking:OfflineTimeout must be positive")
+            .ValidateOnStart();
         services.AddOptions<ClearanceOptions>().Bind(configuration.GetSection(ClearanceOptions.Section))
             .Validate(o => o.MaxQueuedWorkPoints >= 1, "Clearance:MaxQueuedWorkPoints must be at least 1")
             .ValidateOnStart();

@@ -131,6 +131,13 @@ public static class PayloadDecoder
 
     private static Decoded Status(string deviceId, in PayloadFields f, DateTimeOffset now)
     {
+        if (f.Offline)
+        {
+            // A last will is written when the device connects, so it carries no useful time: offline at once, as when the
+            // embedded broker sees the connection drop. Its next message brings it back.
+            return Decoded.Gone;
+        }
+
         if (f.Ts is not { } ts || f.State is not { } state)
         {
             return Decoded.Reject(RejectReason.Malformed, "status needs ts and state");

@@ -17,6 +17,9 @@ internal struct PayloadFields
     public double? Tst, Vel, Cog, Batt;
     public DateTimeOffset? Ts;
     public AssetState? State;
+
+    /// <summary><c>"state": "offline"</c>: the last will a device leaves at the broker, sent when it drops.</summary>
+    public bool Offline;
     public DetectionSensor? Sensor;
     public string? OwnTracksType;
     public string? RequestId;
@@ -90,7 +93,7 @@ internal struct PayloadFields
         return member switch
         {
             0 => ReadTime(ref reader, out Ts),
-            1 => ReadEnum(ref reader, "state", StateNames, out State),
+            1 => ReadState(ref reader),
             2 => ReadEnum(ref reader, "sensor", SensorNames, out Sensor),
             3 => ReadOwnTracksType(ref reader),
             4 => ReadRequestId(ref reader),
@@ -218,6 +221,21 @@ internal struct PayloadFields
             default:
                 return "ts must be an ISO-8601 UTC time or Unix epoch milliseconds";
         }
+    }
+
+    /// <summary><c>state</c>: a working state, or <c>offline</c> (<see cref="Offline"/>).</summary>
+    private string? ReadState(ref Utf8JsonReader reader)
+    {
+        var ahead = reader;
+        ahead.Read();
+        if (ahead.TokenType == JsonTokenType.String && ahead.ValueTextEquals("offline"u8))
+        {
+            reader = ahead;
+            Offline = true;
+            return null;
+        }
+
+        return ReadEnum(ref reader, "state", StateNames, out State) is { } problem ? problem + " or offline" : null;
     }
 
     private static string? ReadEnum<T>(ref Utf8JsonReader reader, string member, (byte[] Name, T Value)[] names, out T? value)

@@ -193,6 +193,31 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Through_Mosquitto_a_devices_last_will_takes_its_asset_offline_at_once()
+    {
+        await using var run = await DynamicSecurityRun.StartAsync(output);
+        var silo = run.Silo;
+        var (assetId, deviceId) = (TrackedAsset.NewId("DU4-LWT"), TrackedAsset.NewId("trk-lwt"));
+        var secret = await silo.ProvisionAsync(assetId, deviceId, unit: "DU4");
+        await using var dashboard = await HubProbe.ConnectAsync(silo);
+        var device = await DeviceProbe.ConnectAsync(run.Mosquitto.Port, deviceId, secret, lastWill: true);
+        Assert.True((await device.PublishFixAsync(12.64, 103.24, DateTimeOffset.UtcNow.AddSeconds(-5))).IsSuccess);
+        await dashboard.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == assetId && s.GetProperty("online").GetBoolean(), seconds: 20);
+
+        // The silo never sees the device's connection, only what Mosquitto publishes: the will, when the device drops.
+        var watch = Stopwatch.StartNew();
+        device.Drop();
+        var offline = await dashboard.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == assetId && !s.GetProperty("online").GetBoolean(), seconds: 20);
+        output.WriteLine($"offline {watch.ElapsedMilliseconds} ms after the drop (Tracking:OfflineTimeout is two minutes)");
+        Assert.Equal(12.64, HubProbe.Lat(offline));
+
+        // The next message brings it back.
+        await using var again = await DeviceProbe.ConnectAsync(run.Mosquitto.Port, deviceId, secret, lastWill: true);
+        Assert.True((await again.PublishFixAsync(12.65, 103.24, DateTimeOffset.UtcNow)).IsSuccess);
+        await dashboard.WaitForAsync("assetUpdated", s => s.GetProperty("id").GetString() == assetId && s.GetProperty("online").GetBoolean() && HubProbe.Lat(s) == 12.65, seconds: 20);
+    }
+
+    [Fact]
     public async Task With_dynamic_security_a_device_change_while_Mosquitto_is_down_answers_503_and_goes_through_when_sent_again()
     {
         await using var run = await DynamicSecurityRun.StartAsync(output);

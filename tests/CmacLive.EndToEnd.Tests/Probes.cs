@@ -129,16 +129,23 @@ public sealed class DeviceProbe : IAsyncDisposable
 
     /// <summary>Connects to any broker on this loopback port: a silo's embedded one or an external one.</summary>
     public static async Task<(DeviceProbe Device, MqttClientConnectResult Result)> TryConnectAsync(
-        int mqttPort, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
+        int mqttPort, string username, string password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null, bool lastWill = false)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", mqttPort)
             .WithClientId(clientId ?? $"{username}:{Guid.NewGuid():N}")
             .WithCredentials(username, password)
             .WithProtocolVersion(version)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (lastWill)
+        {
+            // The contract's last will: the broker publishes it on the device's status topic when the device drops.
+            builder = builder.WithWillTopic($"cmac/v1/{username}/status").WithWillPayload("""{"state":"offline"}""")
+                .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var options = builder.Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var result = await client.ConnectAsync(options, timeout.Token);
         return (new DeviceProbe(client, username), result);
@@ -149,9 +156,9 @@ public sealed class DeviceProbe : IAsyncDisposable
         ConnectAsync(silo.MqttPort, deviceId, secret, version);
 
     public static async Task<DeviceProbe> ConnectAsync(
-        int mqttPort, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500)
+        int mqttPort, string deviceId, string secret, MqttProtocolVersion version = MqttProtocolVersion.V500, bool lastWill = false)
     {
-        var (device, result) = await TryConnectAsync(mqttPort, deviceId, secret, version);
+        var (device, result) = await TryConnectAsync(mqttPort, deviceId, secret, version, lastWill: lastWill);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         return device;
     }

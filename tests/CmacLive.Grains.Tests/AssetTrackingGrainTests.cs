@@ -113,6 +113,22 @@ public sealed class AssetTrackingGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_kind_with_a_timeout_of_its_own_stays_online_past_the_default_and_goes_offline_after_its_own()
+    {
+        var (ratId, rat) = await NewTrackedAssetAsync(AssetKind.Rat);
+        var (teamId, team) = await NewTrackedAssetAsync(AssetKind.Team);
+        await rat.ProcessFix(Fix(rat, 13.36, 102.98, Now));
+        await team.ProcessFix(Fix(team, 13.37, 102.98, Now));
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(140));
+        await fixture.EventuallyAsync(() => StatusAsync(teamId), s => s is { Online: false }, "the team offline after the default two minutes");
+        Assert.True((await StatusAsync(ratId, AssetKind.Rat))!.Online);
+
+        await fixture.AdvanceAsync(ClusterFixture.RatOfflineTimeout - TimeSpan.FromSeconds(140) + TimeSpan.FromSeconds(15));
+        await fixture.EventuallyAsync(() => StatusAsync(ratId, AssetKind.Rat), s => s is { Online: false }, "the rat offline after its own five minutes");
+    }
+
+    [Fact]
     public async Task A_message_keeps_the_asset_online_and_a_new_one_brings_it_back()
     {
         var (assetId, device) = await NewTrackedAssetAsync();

@@ -24,6 +24,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     private IOpsObserver? _observer;
     private IDownlinkObserver? _downlinkObserver;
 
+    public static readonly TimeSpan RatOfflineTimeout = TimeSpan.FromMinutes(5);
+
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -47,7 +49,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddCmacLiveReminders(store);
             silo.Services.AddCmacLiveHistory(store);
             silo.Services.AddCmacLiveAudit(store);
-            silo.Services.AddCmacLiveGrains(new ConfigurationBuilder().Build());
+            // Rats keep a timeout of their own (the rest keep the default two minutes).
+            silo.Services.AddCmacLiveGrains(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Tracking:OfflineTimeout:Rat"] = RatOfflineTimeout.ToString(),
+            }).Build());
             silo.Services.AddSingleton(time);
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<FakeTimeProvider>()));
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);

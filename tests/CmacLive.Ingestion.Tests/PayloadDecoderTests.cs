@@ -110,6 +110,19 @@ public sealed class PayloadDecoderTests
     }
 
     [Fact]
+    public void A_status_of_offline_is_a_last_will_with_or_without_a_time_and_any_other_word_is_refused_naming_it()
+    {
+        Assert.Equal(DecodedKind.Gone, Decode(TopicKind.Status, """{"state":"offline"}""").Kind);
+        Assert.Equal(DecodedKind.Gone, Decode(TopicKind.Status, """{"ts":1778555045000,"state":"offline"}""").Kind);
+        Assert.Equal(DecodedKind.Gone, Decode(TopicKind.Status, """{"state":"\u006fffline"}""").Kind);
+        var refused = Decode(TopicKind.Status, """{"state":"asleep"}""");
+        Assert.Equal(RejectReason.Malformed, refused.Reason);
+        Assert.Contains("or offline", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Status, """{"state":"offline","state":"working"}""").Reason);
+        Assert.Equal(RejectReason.Malformed, Decode(TopicKind.Status, """{"ts":1778555045000,"state":"Offline"}""").Reason);
+    }
+
+    [Fact]
     public void Owntracks_locations_convert_seconds_and_kmh_and_other_types_are_ignored()
     {
         var d = Decode(TopicKind.OwnTracks, """{"_type":"location","lat":12.95,"lon":102.55,"tst":1778555045,"acc":8,"batt":64,"vel":36,"cog":90,"tid":"p1"}""");

@@ -56,7 +56,7 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
         _work = new WorkCredit(Id, _store.State, GrainFactory, Services);
         _reports = new FieldReports(Id, GrainFactory, Services);
         _savedAt = Now;
-        var period = Services.Options.LivenessCheckPeriod;
+        var period = Services.Options.LivenessCheckPeriodOf(_kind);
         _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(period, period) { Interleave = false });
 
         if (_tracker.State.Profile is { Capabilities.Count: > 0 } profile)
@@ -74,7 +74,7 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
 
         // Offline is judged on arrival time: catch up at once on whatever elapsed while inactive
         // (a silo that crashed left its assets stored as online).
-        if (_tracker.IsConfigured && _tracker.CheckLiveness(Now, Services.Options.OfflineTimeout))
+        if (_tracker.IsConfigured && _tracker.CheckLiveness(Now, Services.Options.OfflineTimeoutOf(_kind)))
         {
             await CommitAsync(TrackChange.Shown);
         }
@@ -396,9 +396,9 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
         // Alert signals still to deliver, or a task area that no longer lists the asset.
         await CommitAsync(TrackChange.None(ReportOutcome.Applied));
 
-        if (_tracker.CheckLiveness(Now, Services.Options.OfflineTimeout))
+        if (_tracker.CheckLiveness(Now, Services.Options.OfflineTimeoutOf(_kind)))
         {
-            LogSilent(Id, Services.Options.OfflineTimeout);
+            LogSilent(Id, Services.Options.OfflineTimeoutOf(_kind));
             await CommitAsync(TrackChange.Shown);
         }
         else if (_dirty && Now - _savedAt >= Services.Options.StatePersistInterval)
