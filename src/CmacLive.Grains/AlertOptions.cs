@@ -29,6 +29,9 @@ public sealed class AlertOptions
 
     public TimeSpan AnimalRestPeriod { get; set; } = Defaults.AnimalRestPeriod;
 
+    /// <summary>How many closed alerts the ledger keeps at hand (the plain list, hubs catching up); every closed alert is in history.</summary>
+    public int ClosedKept { get; set; } = 1000;
+
     public AlertRules ToRules() => new()
     {
         EntryDwell = EntryDwell,

@@ -20,7 +20,9 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxQueuedWorkPoints >= 1, "Clearance:MaxQueuedWorkPoints must be at least 1")
             .ValidateOnStart();
         services.AddMetrics();
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section))
+            .Validate(o => o.ClosedKept >= 1, "Alerts:ClosedKept must be at least 1")
+            .ValidateOnStart();
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section));
         services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section))
             .Validate(o => o.EscalationCheck > TimeSpan.Zero && o.AckTimeout > TimeSpan.Zero && o.SpeedKmh > 0 && o.RoadFactor >= 1

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using CmacLive.Alerts;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.History;
 using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,8 +22,20 @@ public static class AlertsApi
         return api;
     }
 
-    /// <summary><c>GET /api/alerts?open=true</c>: open alerts (not yet both cleared and acknowledged), or with the recent closed ones too; newest first.</summary>
-    public static async Task<Results<Ok<IReadOnlyList<Alert>>, ValidationProblem>> ListAlerts(string? open, IGrainFactory grains)
+    /// <summary>The longest period one <c>GET /api/alerts?from=&amp;to=</c> may ask for.</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
+
+    /// <summary>The most closed alerts one answer carries; a period holding more is refused (narrow it).</summary>
+    public const int MaxClosed = 10_000;
+
+    /// <summary>
+    /// <c>GET /api/alerts?open=true</c>: open alerts (not yet both cleared and acknowledged), or with the recent closed ones
+    /// too; newest first. With <c>from</c> or <c>to</c> (ISO-8601; <c>from</c> by default 7 days before <c>to</c>, <c>to</c>
+    /// by default now): every alert closed in <c>[from, to)</c>, read from history however old, and those still open raised
+    /// before <c>to</c>; newest first, with their trails.
+    /// </summary>
+    public static async Task<Results<Ok<IReadOnlyList<Alert>>, ValidationProblem>> ListAlerts(
+        string? open, string? from, string? to, IGrainFactory grains, IHistoryStore history, TimeProvider time, CancellationToken cancellationToken)
     {
         bool openOnly;
         if (open is null)
@@ -34,7 +47,41 @@ public static class AlertsApi
             return Problems.Field("open", "must be true or false");
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IAlertLedgerGrain>(0).List(openOnly));
+        var ledger = grains.GetGrain<IAlertLedgerGrain>(0);
+        if (from is null && to is null)
+        {
+            return TypedResults.Ok(await ledger.List(openOnly));
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var (start, end) = TimeRange.Read(from, to, time.GetUtcNow(), TimeSpan.FromDays(7), MaxPeriod, errors);
+        if (open is not null)
+        {
+            errors["open"] = ["cannot be combined with from and to, which answer closed alerts too"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Fields(errors);
+        }
+
+        var records = await history.ReadEventsAsync(AlertRecords.Stream, AlertRecords.Kind, start, end, MaxClosed + 1, cancellationToken);
+        if (records.Count > MaxClosed)
+        {
+            return Problems.Field("from", $"the period holds more than {MaxClosed} closed alerts; narrow it");
+        }
+
+        // An alert closed again after a failed write is stored twice: its last closing counts.
+        var closed = new Dictionary<string, Alert>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var alert = AlertRecords.Read(record.Payload);
+            closed[alert.Id] = alert;
+        }
+
+        var stillOpen = (await ledger.List(openOnly: true)).Where(a => a.RaisedAt < end && !closed.ContainsKey(a.Id));
+        return TypedResults.Ok<IReadOnlyList<Alert>>(
+            [.. closed.Values.Concat(stillOpen).OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)]);
     }
 
     public static async Task<Results<Ok<Alert>, ProblemHttpResult>> GetAlert(string id, IGrainFactory grains) =>

@@ -1,3 +1,4 @@
+using CmacLive.History;
 using CmacLive.Live;
 using CmacLive.Storage;
 using Microsoft.Extensions.Logging;
@@ -14,10 +15,13 @@ namespace CmacLive.Alerts;
 public sealed partial class AlertLedgerGrain(
     [PersistentState("alerts", StorageNames.Main)] IPersistentState<AlertLedgerState> store,
     TimeProvider time,
+    IHistoryStore history,
+    Microsoft.Extensions.Options.IOptions<AlertOptions> options,
     Live.LiveFeed feed,
     ILogger<AlertLedgerGrain> logger) : Grain, IAlertLedgerGrain
 {
-    public const int ClosedKept = 1000;
+    /// <summary>Alerts closed by the change under way: into history before the ledger's state is written.</summary>
+    private readonly List<Alert> _closing = [];
 
     private const string System = "system";
 
@@ -103,15 +107,26 @@ public sealed partial class AlertLedgerGrain(
         return Task.FromResult(new AlertChanges { Alerts = changed, Head = head });
     }
 
-    /// <summary>Writes the state; when that fails the activation goes, so the caller's retry starts from what is stored.</summary>
+    /// <summary>
+    /// Appends the alerts this change closed to history, then writes the state; when either fails the activation goes, so
+    /// the caller's retry starts from what is stored (an alert appended twice that way is read back once).
+    /// </summary>
     private async Task WriteAsync()
     {
         try
         {
+            if (_closing.Count > 0)
+            {
+                var now = time.GetUtcNow();
+                await Task.WhenAll(_closing.Select(alert => history.AppendAsync(AlertRecords.ToRecord(alert, now))));
+                _closing.Clear();
+            }
+
             await store.WriteStateAsync();
         }
         catch
         {
+            _closing.Clear();
             DeactivateOnIdle();
             throw;
         }
@@ -160,10 +175,12 @@ public sealed partial class AlertLedgerGrain(
         }
 
         store.State.Open.Remove(alert.Id);
+        _closing.Add(alert);
         store.State.Closed.Add(alert);
-        if (store.State.Closed.Count > ClosedKept)
+        var kept = options.Value.ClosedKept;
+        if (store.State.Closed.Count > kept)
         {
-            store.State.Closed.RemoveRange(0, store.State.Closed.Count - ClosedKept);
+            store.State.Closed.RemoveRange(0, store.State.Closed.Count - kept);
         }
 
         return alert;

@@ -5,7 +5,7 @@ public sealed class AlertLedgerState
 {
     [Id(0)] public Dictionary<string, Alert> Open { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The most recent closed alerts, oldest first, at most <see cref="AlertLedgerGrain.ClosedKept"/>.</summary>
+    /// <summary>The most recent closed alerts, oldest first, at most <c>Alerts:ClosedKept</c> (every closed alert is in history).</summary>
     [Id(1)] public List<Alert> Closed { get; set; } = [];
 
     /// <summary>The sequence number of the latest change (raised, cleared, acknowledged); each change takes the next.</summary>
