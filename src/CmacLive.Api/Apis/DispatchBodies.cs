@@ -21,12 +21,7 @@ public static class DispatchBodies
         public static Filing Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors)
         {
             var id = Problems.OptionalId(body, "id", errors);
-            var lat = Coordinate(body, "lat", 90, errors);
-            var lon = Coordinate(body, "lon", 180, errors);
-            if (lat == 0 && lon == 0)
-            {
-                errors["lat"] = ["0,0 is no place in the field (a position never set)"];
-            }
+            var (lat, lon) = Problems.Point(body, errors);
 
             var found = Problems.RequiredChoice(body, "found", FoundItems, errors);
             DispatchPriority? priority = body.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null
@@ -41,8 +36,8 @@ public static class DispatchBodies
 
             var report = new DispatchReport
             {
-                Lat = lat ?? 0,
-                Lon = lon ?? 0,
+                Lat = lat,
+                Lon = lon,
                 Village = Problems.OptionalText(body, "village", InputLimits.Short, errors),
                 Commune = Problems.OptionalText(body, "commune", InputLimits.Short, errors),
                 District = Problems.OptionalText(body, "district", InputLimits.Short, errors),
@@ -110,21 +105,5 @@ public static class DispatchBodies
     {
         public static Cancellation Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
             new(Problems.OptionalText(body, "reason", InputLimits.Note, errors), Problems.Actor(body, user, errors));
-    }
-
-    /// <summary>A required latitude or longitude, at most <paramref name="limit"/> degrees either way.</summary>
-    private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
-    {
-        var value = Problems.OptionalNumber(body, name, errors);
-        if (value is null && !errors.ContainsKey(name))
-        {
-            errors[name] = ["is required"];
-        }
-        else if (value is { } v && Math.Abs(v) > limit)
-        {
-            errors[name] = [$"must be between -{limit} and {limit}"];
-        }
-
-        return value;
     }
 }

@@ -215,6 +215,55 @@ public static class Problems
     }
 
 
+    /// <summary>A required date member, <c>yyyy-MM-dd</c>.</summary>
+    public static DateOnly? RequiredDate(JsonElement body, string name, Dictionary<string, string[]> errors, string? prefix = null)
+    {
+        var text = RequiredString(body, name, errors, prefix);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        errors[prefix + name] = ["must be a date yyyy-MM-dd"];
+        return null;
+    }
+
+    /// <summary>
+    /// A required place in the field: <c>lat</c> and <c>lon</c>, each a number within its range, and not 0,0 (a position
+    /// never set).
+    /// </summary>
+    public static (double Lat, double Lon) Point(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        var lat = Coordinate(body, "lat", 90, errors);
+        var lon = Coordinate(body, "lon", 180, errors);
+        if (lat == 0 && lon == 0)
+        {
+            errors["lat"] = ["0,0 is no place in the field (a position never set)"];
+        }
+
+        return (lat ?? 0, lon ?? 0);
+    }
+
+    private static double? Coordinate(JsonElement body, string name, double limit, Dictionary<string, string[]> errors)
+    {
+        var value = OptionalNumber(body, name, errors);
+        if (value is null && !errors.ContainsKey(name))
+        {
+            errors[name] = ["is required"];
+        }
+        else if (value is { } v && Math.Abs(v) > limit)
+        {
+            errors[name] = [$"must be between -{limit} and {limit}"];
+        }
+
+        return value;
+    }
+
     /// <summary>Who did it (<see cref="Apis.Actor"/>): the signed-in user, and the body's optional <c>by</c>.</summary>
     public static Actor Actor(JsonElement body, System.Security.Claims.ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
         new(Auth.CmacClaims.NameOf(user), OptionalText(body, "by", InputLimits.Short, errors));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using CmacLive.Reports;
 using CmacLive.Validation;
@@ -42,8 +41,8 @@ public static class ReportBodies
                 errors["targetM2"] = [$"is required: the square metres the project must release, more than 0 and at most {MaxTargetM2:0}"];
             }
 
-            var start = Date(body, "start", errors);
-            var end = Date(body, "end", errors);
+            var start = Problems.RequiredDate(body, "start", errors);
+            var end = Problems.RequiredDate(body, "end", errors);
             if (start is { } s && end is { } e && e < s)
             {
                 errors["end"] = ["must not be before start"];
@@ -59,22 +58,5 @@ public static class ReportBodies
                 End = end ?? default,
             });
         }
-    }
-
-    private static DateOnly? Date(JsonElement body, string name, Dictionary<string, string[]> errors)
-    {
-        var text = Problems.RequiredString(body, name, errors);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        errors[name] = ["must be a date yyyy-MM-dd"];
-        return null;
     }
 }

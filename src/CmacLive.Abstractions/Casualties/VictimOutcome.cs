@@ -1,0 +1,7 @@
+namespace CmacLive.Casualties;
+
+public enum VictimOutcome
+{
+    Injured = 0,
+    Killed = 1,
+}

@@ -1,0 +1,7 @@
+namespace CmacLive.Casualties;
+
+public enum VictimSex
+{
+    Male = 0,
+    Female = 1,
+}
