@@ -16,6 +16,9 @@ namespace CmacLive.EndToEnd.Tests;
 [Collection(SiloCollection.Name)]
 public sealed class BaseMapTests(SiloFixture shared, BaseMapFixture maps, BrowserFixture browser) : IClassFixture<BaseMapFixture>, IClassFixture<BrowserFixture>
 {
+    /// <summary>The water colour of the dashboard's vector style (app/basemap-layer.js), as canvas pixels: #aad3df.</summary>
+    private static readonly int[] Water = [0xAA, 0xD3, 0xDF];
+
     [Fact]
     public async Task A_raster_tile_comes_from_the_flipped_mbtiles_row_with_its_type_an_etag_and_public_caching_and_its_etag_answers_304()
     {
@@ -246,9 +249,6 @@ public sealed class BaseMapTests(SiloFixture shared, BaseMapFixture maps, Browse
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/api/assets")).StatusCode);
         Assert.Equal(1, (await StatsAsync(silo)).NoBaseMap);
     }
-
-    /// <summary>The water colour of the dashboard's vector style (app/basemap-layer.js), as canvas pixels: #aad3df.</summary>
-    private static readonly int[] Water = [0xAA, 0xD3, 0xDF];
 
     [Fact]
     public async Task Zoomed_to_samlot_the_dashboard_draws_the_silos_raster_tiles_and_asks_nothing_of_any_other_host()

@@ -26,7 +26,7 @@ export function createMap(config) {
   tiles = baseMapLayer(config?.baseMap, currentLanguage());
   if (tiles) {
     // The file's attribution (its data's licence asks for it), as text.
-    L.control.attribution({ prefix: false }).addTo(map);
+    if (config.baseMap.attribution) L.control.attribution({ prefix: false }).addTo(map);
     tiles.addTo(map);
   } else if (config?.tileUrl) {
     L.tileLayer(config.tileUrl, { maxZoom: 19 }).addTo(map);
