@@ -4,6 +4,7 @@ using CmacLive.Api.Auth;
 using CmacLive.Api.Dashboard;
 using CmacLive.Api.Hubs;
 using CmacLive.Api.Json;
+using CmacLive.Api.Tiles;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
@@ -46,18 +47,20 @@ public static class ApiExtensions
         services.AddSingleton<OpsHubConnections>();
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
+        services.AddCmacLiveBaseMap(configuration);
         return services;
     }
 
     /// <summary>
-    /// Maps <c>/api/…</c> and <c>/hubs/ops</c>. Every route names its policy (the route table in docs/people.md lists them);
+    /// Maps <c>/api/…</c>, <c>/hubs/ops</c>, the base map's <c>/tiles/…</c> and the dashboard. Every route names its policy (the route table in docs/people.md lists them);
     /// the group itself admits only signed-in callers, so a route that forgot its policy is still closed.
     /// </summary>
     public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policies.SignedIn);
-        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi().MapCasualtiesApi();
+        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi().MapCasualtiesApi().MapTileStatsApi();
         app.MapHub<OpsHub>(OpsHub.Path);
+        app.MapTiles();
         app.MapDashboard();
         return app;
     }

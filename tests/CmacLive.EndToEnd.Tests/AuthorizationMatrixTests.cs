@@ -29,7 +29,8 @@ public sealed partial class AuthorizationMatrixTests(SiloFixture fixture)
     {
         var table = ReadTable();
         var mapped = Silo.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } path && (path.StartsWith("/api", StringComparison.Ordinal) || path == "/health"))
+            .Where(e => e.RoutePattern.RawText is { } path
+                && (path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/tiles", StringComparison.Ordinal) || path == "/health"))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)} {PolicyOf(e)}"))
             .ToHashSet();

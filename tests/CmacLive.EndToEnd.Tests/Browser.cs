@@ -36,7 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A page of its own, recording every console error and uncaught exception.</summary>
+    /// <summary>A page of its own, recording every console error, uncaught exception and request.</summary>
     public async Task<DashboardPage> OpenAsync(ISiloEndpoint silo)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
@@ -50,6 +50,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             }
         };
         page.PageError += (_, error) => dashboard.Errors.Add($"page error: {error}");
+        page.Request += (_, request) => dashboard.Requests.Enqueue(request.Url);
         await page.GotoAsync(silo.BaseAddress.ToString());
         return dashboard;
     }
@@ -74,6 +75,9 @@ public sealed class DashboardPage(IPage page, IBrowserContext context) : IAsyncD
     public IPage Page { get; } = page;
 
     public List<string> Errors { get; } = [];
+
+    /// <summary>Every URL the page asked for (documents, scripts, pictures, fetches, the hub), in order, from before it loaded.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
 
     /// <summary>Signs in with an access token (the break-glass admin token unless told), the form's other way.</summary>
     public async Task SignInAsync(string token = TestSilo.Token)

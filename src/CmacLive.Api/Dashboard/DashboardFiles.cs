@@ -33,13 +33,18 @@ public static class DashboardFiles
         var policy = Http.SecurityHeaders.ContentSecurityPolicy(app.ServiceProvider.GetRequiredService<IConfiguration>());
         app.MapGet("/", (HttpContext context) => Serve(context, "index.html", policy));
         app.MapGet("/{**path}", (string path, HttpContext context) => Serve(context, path, policy)).WithOrder(int.MaxValue);
-        app.MapGet("/api/dashboard/config", (IConfiguration configuration) => TypedResults.Ok(new DashboardConfig(configuration["Dashboard:TileUrl"])))
+        app.MapGet("/api/dashboard/config", (IConfiguration configuration, Tiles.BaseMap baseMap) => TypedResults.Ok(baseMap.File is { } file
+                ? new DashboardConfig(null, Tiles.BaseMapView.Of(file.Info))
+                : new DashboardConfig(configuration["Dashboard:TileUrl"], null)))
             .RequireAuthorization(Auth.Policies.Read);
         return app;
     }
 
-    /// <summary>What the page needs to know from the silo's configuration.</summary>
-    public sealed record DashboardConfig(string? TileUrl);
+    /// <summary>
+    /// What the page needs to know from the silo's configuration: the offline base map it serves (<c>Dashboard:Tiles</c>),
+    /// or else an online tile server's URL (<c>Dashboard:TileUrl</c>), or neither.
+    /// </summary>
+    public sealed record DashboardConfig(string? TileUrl, Tiles.BaseMapView? BaseMap);
 
     private static IResult Serve(HttpContext context, string path, string policy)
     {

@@ -1,5 +1,7 @@
-// The map: the base map drawn without any tile server, hazard areas with their searched footprints, detections and finds.
+// The map: the base map (the silo's own tiles when it has them, over and around them the outlines shipped with the
+// dashboard), hazard areas with their searched footprints, detections and finds.
 import L from './leaflet-global.js';
+import { baseMapLayer } from './basemap-layer.js';
 import { FleetLayer } from './fleet-layer.js';
 import { currentLanguage } from './i18n.js';
 import { api } from './session.js';
@@ -8,6 +10,7 @@ import { report } from './banner.js';
 import { escape, te } from './html.js';
 
 let map = null;
+let tiles = null; // the silo's base map layer, when it serves one
 let areaLayer;
 let footprintLayer;
 let detectionLayer;
@@ -20,10 +23,15 @@ const areaShapes = new Map(); // code -> leaflet layer
 export function createMap(config) {
   map = L.map('map', { zoomControl: true, attributionControl: false, minZoom: 5, maxZoom: 19 })
     .fitBounds([[10.4, 102.3], [14.7, 107.7]]); // Cambodia
-  if (config?.tileUrl) {
+  tiles = baseMapLayer(config?.baseMap, currentLanguage());
+  if (tiles) {
+    // The file's attribution (its data's licence asks for it), as text.
+    if (config.baseMap.attribution) L.control.attribution({ prefix: false }).addTo(map);
+    tiles.addTo(map);
+  } else if (config?.tileUrl) {
     L.tileLayer(config.tileUrl, { maxZoom: 19 }).addTo(map);
   }
-  loadBasemap(Boolean(config?.tileUrl)).catch(report);
+  loadBasemap(Boolean(tiles || config?.tileUrl)).catch(report);
   areaLayer = L.featureGroup().addTo(map);
   const trackLayer = L.featureGroup().addTo(map);
   detectionLayer = L.featureGroup().addTo(map);
@@ -139,6 +147,8 @@ function loadDetectionsSoon() {
 }
 
 // ---- base map: Cambodia, its provinces and neighbours ------------------------------------------------
+// Alone, the outlines are the map. Under tiles, their fills go under the tiles (shown where the tiles have nothing:
+// beyond the file's area or zooms) and their lines over them.
 const basemapStyles = {
   neighbour: { color: '#9e9a8c', weight: 1, fillColor: '#e4e1d8', fillOpacity: 1 },
   country: { color: '#6d5a2f', weight: 2, fillColor: '#f6f3e8', fillOpacity: 1 },
@@ -149,11 +159,20 @@ let provinceLabels;
 async function loadBasemap(imagery) {
   const response = await fetch('basemap.geojson');
   const basemap = await response.json();
-  map.createPane('basemap').style.zIndex = 250; // under the overlays, over any imagery
+  map.createPane('basemap').style.zIndex = 250; // under the overlays, over any tiles
+  if (imagery) {
+    map.createPane('basemap-fill').style.zIndex = 150; // under the tiles (200)
+    L.geoJSON(basemap, {
+      pane: 'basemap-fill',
+      interactive: false,
+      filter: (feature) => feature.properties.kind !== 'province',
+      style: (feature) => ({ ...basemapStyles[feature.properties.kind], stroke: false }),
+    }).addTo(map);
+  }
   L.geoJSON(basemap, {
     pane: 'basemap',
     interactive: false,
-    style: (feature) => ({ ...basemapStyles[feature.properties.kind], ...(imagery ? { fillOpacity: 0 } : {}) }),
+    style: (feature) => ({ ...basemapStyles[feature.properties.kind], ...(imagery ? { fill: false } : {}) }),
   }).addTo(map);
   map.createPane('province-labels').style.zIndex = 350;
   provinceLabels = L.layerGroup();
@@ -178,8 +197,9 @@ async function loadBasemap(imagery) {
   showLabels();
 }
 
-/** Province names follow the interface language; they are place names, not entered data. */
+/** Province names (and the vector base map's) follow the interface language; they are place names, not entered data. */
 export function nameProvinces() {
+  tiles?.relabel?.(currentLanguage());
   provinceLabels?.eachLayer((label) => {
     label.setIcon(L.divIcon({
       className: 'province-label',
