@@ -23,7 +23,7 @@ public static class TrackApi
     public static RouteGroupBuilder MapTrackApi(this RouteGroupBuilder api)
     {
         api.MapGet("/assets/{id}/track", GetTrack).RequireAuthorization(Policies.Read).WithTags("Assets").WithName("GetTrack")
-            .WithSummary("An asset's track").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("An asset's track").Produces<TrackFeature>(StatusCodes.Status200OK, "application/geo+json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(new AnswerFormat("geojson", "application/geo+json", typeof(TrackFeature)), new AnswerFormat("gpx", "application/gpx+xml"),
                 new AnswerFormat("kml", KmlDocument.ContentType));
         return api;

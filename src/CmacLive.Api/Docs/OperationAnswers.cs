@@ -94,7 +94,7 @@ public sealed class OperationAnswers : IOpenApiOperationTransformer
         }
 
         ok.Content ??= new Dictionary<string, OpenApiMediaType>();
-        foreach (var format in formats)
+        foreach (var format in formats.Where(f => !ok.Content.ContainsKey(f.ContentType)))
         {
             var schema = format.Body is { } type
                 ? await context.GetOrCreateSchemaAsync(type, null, cancellationToken)
