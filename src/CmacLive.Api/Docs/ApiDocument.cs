@@ -99,53 +99,44 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer
 
     private static void AddHub(OpenApiDocument document)
     {
-        var security = new List<OpenApiSecurityRequirement>
+        var roles = string.Join(", ", Auth.Policies.RolesOf[Auth.Policies.Read]);
+        OpenApiOperation Operation(string id, string summary, string description, OpenApiResponses responses)
         {
-            new() { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
-            new() { [new OpenApiSecuritySchemeReference(HubTokenScheme, document)] = [] },
-        };
-        var tags = new HashSet<OpenApiTagReference> { new("Live hub", document) };
-        var refused = new Dictionary<string, IOpenApiResponse>
-        {
-            ["401"] = new OpenApiResponse { Description = "No credential, or one that does not hold." },
-            ["403"] = new OpenApiResponse { Description = "The caller holds none of the roles admin, operator, dispatcher, viewer." },
-            ["429"] = new OpenApiResponse { Description = "This address presented too many refused credentials; wait `Retry-After` seconds." },
-        };
+            responses["401"] = new OpenApiResponse { Description = "No credential, or one that does not hold." };
+            responses["403"] = new OpenApiResponse { Description = $"The caller holds none of the roles {roles}." };
+            responses["429"] = new OpenApiResponse { Description = "This address presented too many refused credentials; wait `Retry-After` seconds." };
+            return new OpenApiOperation
+            {
+                OperationId = id,
+                Summary = summary,
+                Description = $"{description} Policy `{Auth.Policies.Read}`: roles {roles}.",
+                Tags = new HashSet<OpenApiTagReference> { new("Live hub", document) },
+                Security =
+                [
+                    new() { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
+                    new() { [new OpenApiSecuritySchemeReference(HubTokenScheme, document)] = [] },
+                ],
+                Responses = responses,
+            };
+        }
 
-        var negotiate = new OpenApiOperation
-        {
-            OperationId = "NegotiateHub",
-            Summary = "Negotiate a live hub connection",
-            Description = "SignalR's negotiation (`negotiateVersion=1`): the connection token and the transports offered. A SignalR client library does this itself. Policy `read`: roles admin, operator, dispatcher, viewer.",
-            Tags = tags,
-            Security = security,
-            Responses = new OpenApiResponses
+        var negotiate = Operation("NegotiateHub", "Negotiate a live hub connection",
+            "SignalR's negotiation (`negotiateVersion=1`): the connection token and the transports offered. A SignalR client library does this itself.",
+            new OpenApiResponses
             {
                 ["200"] = new OpenApiResponse
                 {
                     Description = "The connection id and token and the available transports.",
                     Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } },
                 },
-            },
-        };
-        var connect = new OpenApiOperation
-        {
-            OperationId = "ConnectHub",
-            Summary = "Connect to the live hub",
-            Description = "The hub's connection (`id=` from the negotiation): a WebSocket upgrade, or server-sent events or long polling. Messages are SignalR's JSON protocol; the server's messages and the `Focus` method are in docs/contract.md. Policy `read`: roles admin, operator, dispatcher, viewer.",
-            Tags = tags,
-            Security = security,
-            Responses = new OpenApiResponses
+            });
+        var connect = Operation("ConnectHub", "Connect to the live hub",
+            "The hub's connection (`id=` from the negotiation): a WebSocket upgrade, or server-sent events or long polling. Messages are SignalR's JSON protocol; the server's messages and the `Focus` method are in docs/contract.md.",
+            new OpenApiResponses
             {
                 ["101"] = new OpenApiResponse { Description = "Switched to the WebSocket." },
                 ["200"] = new OpenApiResponse { Description = "Server-sent events or a long poll." },
-            },
-        };
-        foreach (var (status, answer) in refused)
-        {
-            negotiate.Responses[status] = answer;
-            connect.Responses[status] = answer;
-        }
+            });
 
         document.Paths ??= [];
         document.Paths[Hubs.OpsHub.Path + "/negotiate"] = new OpenApiPathItem { Operations = new() { [HttpMethod.Post] = negotiate } };
