@@ -69,6 +69,10 @@ run_pg "$(pg_bindir)/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
 run_pg "$(pg_bindir)/createdb" -h 127.0.0.1 -p "$pg_port" -U "$pg_user" cmaclive_test
 export CMAC_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=cmaclive_test"
 
+# OpenApiTests check the API document against the official OpenAPI 3.1 JSON schema with this npm package.
+log "installing tools/openapi-check's npm packages"
+(cd "$root/tools/openapi-check" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
 log "running dotnet test"
 set +e
 dotnet test "$root/CmacLive.sln" --nologo -v minimal 2>&1 | tee "$work/dotnet-test.log"

@@ -2,6 +2,7 @@ using CmacLive.Api.Apis;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
 using CmacLive.Api.Dashboard;
+using CmacLive.Api.Docs;
 using CmacLive.Api.Hubs;
 using CmacLive.Api.Json;
 using CmacLive.Api.Tiles;
@@ -18,7 +19,12 @@ public static class ApiExtensions
     /// <summary>REST, the hub, bearer-token auth and the per-silo relay of live updates.</summary>
     public static IServiceCollection AddCmacLiveApi(this IServiceCollection services, IConfiguration configuration, AdminToken token, string dataFolder)
     {
-        services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+        // GeoJSON geometries as the geo routes write them: the OpenAPI document then describes them as written, not as objects.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            WireJson.Configure(o.SerializerOptions);
+            o.SerializerOptions.Converters.Add(new NetTopologySuite.IO.Converters.GeoJsonConverterFactory(Geo.HazardAreaGeometry.Factory));
+        });
         services.AddProblemDetails();
         var http = configuration.GetSection(Http.ApiOptions.Section).Get<Http.ApiOptions>() ?? new Http.ApiOptions();
         if (http.MaxBodyBytes <= 0)
@@ -27,6 +33,11 @@ public static class ApiExtensions
         }
 
         services.AddSingleton(http);
+        if (http.Docs)
+        {
+            services.AddCmacLiveApiDocs();
+        }
+
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = http.MaxBodyBytes);
         services.AddExceptionHandler<Http.BadRequestAnswer>();
         services.AddCmacLiveAuth(configuration, token);
@@ -62,6 +73,11 @@ public static class ApiExtensions
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapTiles();
         app.MapDashboard();
+        if (app.ServiceProvider.GetRequiredService<Http.ApiOptions>().Docs)
+        {
+            app.MapCmacLiveApiDocs();
+        }
+
         return app;
     }
 }

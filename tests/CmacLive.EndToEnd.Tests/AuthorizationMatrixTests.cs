@@ -30,7 +30,8 @@ public sealed partial class AuthorizationMatrixTests(SiloFixture fixture)
         var table = ReadTable();
         var mapped = Silo.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } path
-                && (path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/tiles", StringComparison.Ordinal) || path == "/health"))
+                && (path.StartsWith("/api", StringComparison.Ordinal) || path.StartsWith("/tiles", StringComparison.Ordinal) || path == "/health"
+                    || path.StartsWith("/openapi", StringComparison.Ordinal)))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)} {PolicyOf(e)}"))
             .ToHashSet();
@@ -152,7 +153,7 @@ public sealed partial class AuthorizationMatrixTests(SiloFixture fixture)
     private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 
     /// <summary>A route with its parameters filled by ids that name nothing, so nothing is changed.</summary>
-    private static string Concrete(string path) => Placeholder().Replace(path, m => m.Groups[1].Value switch
+    internal static string Concrete(string path) => Placeholder().Replace(path, m => m.Groups[1].Value switch
     {
         "code" => "MATRIX%2FNONE",
         "username" => "matrix-no-such-user",

@@ -122,7 +122,8 @@ public static class SiloExtensions
         app.UseAuthorization();
         app.MapHealthChecks("/health");
         app.MapCmacLiveApi();
-        app.MapIngestStats().RequireAuthorization(Policies.Read);
+        app.MapIngestStats().RequireAuthorization(Policies.Read)
+            .WithTags("Operations").WithName("GetIngestStats").WithSummary("This silo's counts of accepted and refused uplinks");
         return app;
     }
 

@@ -16,4 +16,13 @@ public static class AlertBodies
             return new(Problems.OptionalText(body, "note", InputLimits.Note, errors), actor);
         }
     }
+
+    /// <summary>The body of <c>POST /api/alerts/{id}/ack</c> as sent (<see cref="Acknowledgement"/> reads it); no body is <c>{}</c>.</summary>
+    public sealed record AlertAckBody
+    {
+        public string? Note { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
 }

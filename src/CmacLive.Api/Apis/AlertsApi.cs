@@ -15,10 +15,12 @@ public static class AlertsApi
 {
     public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
     {
-        var alerts = api.MapGroup("/alerts");
-        alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.Read);
-        alerts.MapGet("/{id}", GetAlert).RequireAuthorization(Policies.Read);
-        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge).Audited("alert.acknowledge", "alert:{id}", "note");
+        var alerts = api.MapGroup("/alerts").WithTags("Alerts");
+        alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.Read).WithName("ListAlerts").WithSummary("Alerts, newest first");
+        alerts.MapGet("/{id}", GetAlert).RequireAuthorization(Policies.Read).WithName("GetAlert").WithSummary("An alert").ProducesProblem(StatusCodes.Status404NotFound);
+        alerts.MapPost("/{id}/ack", Acknowledge).RequireAuthorization(Policies.Acknowledge).Audited("alert.acknowledge", "alert:{id}", "note")
+            .WithName("AcknowledgeAlert").WithSummary("Acknowledge an alert").Accepts<AlertBodies.AlertAckBody>(true, "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

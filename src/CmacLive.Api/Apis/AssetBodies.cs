@@ -43,4 +43,18 @@ public static class AssetBodies
 
         return [.. value.EnumerateArray().Select(c => c.GetString()!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>The body of <c>PUT /api/assets/{id}</c> as sent (<see cref="Registration"/> reads it).</summary>
+    public sealed record AssetBody
+    {
+        public required AssetKind Kind { get; init; }
+
+        public required string Name { get; init; }
+
+        /// <summary>The unit's code, such as DU5 (read in upper case).</summary>
+        public required string Unit { get; init; }
+
+        /// <summary>Lower-case words such as eod, manual, mechanical.</summary>
+        public IReadOnlyList<string>? Capabilities { get; init; }
+    }
 }

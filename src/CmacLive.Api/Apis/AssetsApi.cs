@@ -12,10 +12,11 @@ public static class AssetsApi
 {
     public static RouteGroupBuilder MapAssetsApi(this RouteGroupBuilder api)
     {
-        var assets = api.MapGroup("/assets");
-        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate).Audited("asset.put", "asset:{id}", "kind", "name", "unit", "capabilities");
-        assets.MapGet("/{id}", GetAsset).RequireAuthorization(Policies.Read);
-        assets.MapGet("/", ListAssets).RequireAuthorization(Policies.Read);
+        var assets = api.MapGroup("/assets").WithTags("Assets");
+        assets.MapPut("/{id}", PutAsset).RequireAuthorization(Policies.Operate).Audited("asset.put", "asset:{id}", "kind", "name", "unit", "capabilities")
+            .WithName("PutAsset").WithSummary("Register or change an asset").Accepts<AssetBodies.AssetBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        assets.MapGet("/{id}", GetAsset).RequireAuthorization(Policies.Read).WithName("GetAsset").WithSummary("An asset's live status").ProducesProblem(StatusCodes.Status404NotFound);
+        assets.MapGet("/", ListAssets).RequireAuthorization(Policies.Read).WithName("ListAssets").WithSummary("Every asset's live status, or one unit's");
         return api;
     }
 

@@ -16,7 +16,7 @@ public static class AuditApi
 
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", Read).RequireAuthorization(Policies.Audit);
+        api.MapGet("/audit", Read).RequireAuthorization(Policies.Audit).WithTags("Audit").WithName("ReadAudit").WithSummary("The audit trail, newest first");
         return api;
     }
 

@@ -12,14 +12,20 @@ namespace CmacLive.Api.Apis;
 /// <summary>Signing in, who the caller is, and the signing keys' rotation.</summary>
 public static class AuthApi
 {
+    private const string Tag = "Sign-in";
+    private const string JsonType = "application/json";
+
     private const string WrongCredentials = "the user name or password is wrong";
 
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/auth/token", SignIn).AllowAnonymous();
-        api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
-        api.MapGet("/auth/stats", Stats).RequireAuthorization(Policies.Admin);
-        api.MapPost("/auth/signing-keys/rotate", Rotate).RequireAuthorization(Policies.Admin).Audited("signing-key.rotate", "signing-keys:cluster");
+        api.MapPost("/auth/token", SignIn).AllowAnonymous().WithTags(Tag).WithName("SignIn").WithSummary("Sign in: a token for the shift")
+            .Accepts<AuthBodies.SignInBody>(JsonType).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn).WithTags(Tag).WithName("GetMe").WithSummary("Who the caller is");
+        api.MapGet("/auth/stats", Stats).RequireAuthorization(Policies.Admin).WithTags(Tag).WithName("GetAuthStats").WithSummary("This silo's sign-in and audit counters");
+        api.MapPost("/auth/signing-keys/rotate", Rotate).RequireAuthorization(Policies.Admin).Audited("signing-key.rotate", "signing-keys:cluster")
+            .WithTags(Tag).WithName("RotateSigningKeys").WithSummary("A new token signing key");
         return api;
     }
 

@@ -30,4 +30,13 @@ public static class AuthBodies
             return new(username ?? "", password ?? "");
         }
     }
+
+    /// <summary>The body of <c>POST /api/auth/token</c> as sent (<see cref="Credentials"/> reads it).</summary>
+    public sealed record SignInBody
+    {
+        /// <summary>The user name; ASCII letters are read in lower case.</summary>
+        public required string Username { get; init; }
+
+        public required string Password { get; init; }
+    }
 }

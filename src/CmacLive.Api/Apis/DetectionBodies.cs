@@ -29,4 +29,32 @@ public static class DetectionBodies
             return new(note, Problems.Actor(body, user, errors));
         }
     }
+
+    /// <summary>The body of <c>POST /api/detections/{id}/confirm</c> as sent (<see cref="Confirmation"/> reads it).</summary>
+    public sealed record ConfirmationBody
+    {
+        public required FindCategory Category { get; init; }
+
+        /// <summary>The item's model, such as BLU-24/B.</summary>
+        public string? Model { get; init; }
+
+        /// <summary>Centimetres below the surface, 0 to 1000.</summary>
+        public required double DepthCm { get; init; }
+
+        public required Disposal Disposal { get; init; }
+
+        public string? Note { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
+
+    /// <summary>The body of <c>POST /api/detections/{id}/clutter</c> as sent (<see cref="Clutter"/> reads it).</summary>
+    public sealed record ClutterBody
+    {
+        public string? Note { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
 }

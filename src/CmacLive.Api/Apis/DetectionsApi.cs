@@ -20,11 +20,15 @@ public static class DetectionsApi
 
     public static RouteGroupBuilder MapDetectionsApi(this RouteGroupBuilder api)
     {
-        var detections = api.MapGroup("/detections");
-        detections.MapGet("/", ListDetections).RequireAuthorization(Policies.Read);
-        detections.MapGet("/{id}", GetDetection).RequireAuthorization(Policies.Read);
-        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate).Audited("detection.confirm", "detection:{id}", "category", "model", "depthCm", "disposal", "note");
-        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate).Audited("detection.clutter", "detection:{id}", "note");
+        var detections = api.MapGroup("/detections").WithTags("Detections");
+        detections.MapGet("/", ListDetections).RequireAuthorization(Policies.Read).WithName("ListDetections").WithSummary("Detections, of one area or all");
+        detections.MapGet("/{id}", GetDetection).RequireAuthorization(Policies.Read).WithName("GetDetection").WithSummary("A detection").ProducesProblem(StatusCodes.Status404NotFound);
+        detections.MapPost("/{id}/confirm", Confirm).RequireAuthorization(Policies.Operate).Audited("detection.confirm", "detection:{id}", "category", "model", "depthCm", "disposal", "note")
+            .WithName("ConfirmDetection").WithSummary("Confirm a detection as a find").Accepts<DetectionBodies.ConfirmationBody>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        detections.MapPost("/{id}/clutter", MarkClutter).RequireAuthorization(Policies.Operate).Audited("detection.clutter", "detection:{id}", "note")
+            .WithName("MarkDetectionClutter").WithSummary("Mark a detection as clutter").Accepts<DetectionBodies.ClutterBody>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

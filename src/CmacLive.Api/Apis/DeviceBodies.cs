@@ -37,4 +37,16 @@ public static class DeviceBodies
             return new(assetId ?? "", kind ?? DeviceKind.Tracker, secret ?? "");
         }
     }
+
+    /// <summary>The body of <c>PUT /api/devices/{deviceId}</c> as sent (<see cref="Provisioning"/> reads it).</summary>
+    public sealed record DeviceBody
+    {
+        /// <summary>The asset the device reports for; it must exist.</summary>
+        public required string AssetId { get; init; }
+
+        public required DeviceKind Kind { get; init; }
+
+        /// <summary>The device's MQTT password; stored only as a hash.</summary>
+        public required string Secret { get; init; }
+    }
 }

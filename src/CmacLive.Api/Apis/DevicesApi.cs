@@ -12,10 +12,14 @@ public static class DevicesApi
 {
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
-        var devices = api.MapGroup("/devices");
-        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate).Audited("device.put", "device:{deviceId}", "assetId", "kind");
-        devices.MapGet("/{deviceId}", GetDevice).RequireAuthorization(Policies.Read);
-        devices.MapDelete("/{deviceId}", DeleteDevice).RequireAuthorization(Policies.Operate).Audited("device.delete", "device:{deviceId}");
+        var devices = api.MapGroup("/devices").WithTags("Devices");
+        devices.MapPut("/{deviceId}", PutDevice).RequireAuthorization(Policies.Operate).Audited("device.put", "device:{deviceId}", "assetId", "kind")
+            .WithName("PutDevice").WithSummary("Provision a device and its MQTT password").Accepts<DeviceBodies.DeviceBody>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        devices.MapGet("/{deviceId}", GetDevice).RequireAuthorization(Policies.Read).WithName("GetDevice").WithSummary("A device").ProducesProblem(StatusCodes.Status404NotFound);
+        devices.MapDelete("/{deviceId}", DeleteDevice).RequireAuthorization(Policies.Operate).Audited("device.delete", "device:{deviceId}")
+            .WithName("DeleteDevice").WithSummary("Cut a device off").ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
     }
 

@@ -4,6 +4,7 @@ using CmacLive.Assets;
 using CmacLive.Dispatch;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Docs;
 using CmacLive.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,16 +26,24 @@ public static class DispatchApi
 
     public static RouteGroupBuilder MapDispatchApi(this RouteGroupBuilder api)
     {
-        var dispatch = api.MapGroup("/dispatch");
-        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch).Audited("request.file", "request:{new}", "id", "lat", "lon", "found", "village", "commune", "district", "province", "nearPeople", "nearSchool", "nearRoad", "unit", "priority");
-        dispatch.MapGet("/requests", List).RequireAuthorization(Policies.Read);
-        dispatch.MapGet("/requests/{id}", Get).RequireAuthorization(Policies.Read);
-        dispatch.MapGet("/requests/{id}/recommendations", Recommend).RequireAuthorization(Policies.Read);
-        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch).Audited("request.assign", "request:{id}", "teamId", "replace");
-        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch).Audited("request.acknowledge", "request:{id}", "teamId");
-        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch).Audited("request.resolve", "request:{id}", "outcome", "items", "note");
-        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch).Audited("request.cancel", "request:{id}", "reason");
-        dispatch.MapGet("/figures", Figures).RequireAuthorization(Policies.Read);
+        var dispatch = api.MapGroup("/dispatch").WithTags("Dispatch");
+        dispatch.MapPost("/requests", File).RequireAuthorization(Policies.Dispatch).Audited("request.file", "request:{new}", "id", "lat", "lon", "found", "village", "commune", "district", "province", "nearPeople", "nearSchool", "nearRoad", "unit", "priority")
+            .WithName("FileRequest").WithSummary("File a community request").Accepts<DispatchBodies.FilingBody>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        dispatch.MapGet("/requests", List).RequireAuthorization(Policies.Read).WithName("ListRequests").WithSummary("Requests, newest first");
+        dispatch.MapGet("/requests/{id}", Get).RequireAuthorization(Policies.Read).WithName("GetRequest").WithSummary("A request").ProducesProblem(StatusCodes.Status404NotFound);
+        dispatch.MapGet("/requests/{id}/recommendations", Recommend).RequireAuthorization(Policies.Read).WithName("RecommendTeams").WithSummary("The teams ranked for a request")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        dispatch.MapPost("/requests/{id}/assign", Assign).RequireAuthorization(Policies.Dispatch).Audited("request.assign", "request:{id}", "teamId", "replace")
+            .WithName("AssignTeam").WithSummary("Send a team").Accepts<DispatchBodies.AssignmentBody>("application/json").ProducesStep();
+        dispatch.MapPost("/requests/{id}/acknowledge", Acknowledge).RequireAuthorization(Policies.Dispatch).Audited("request.acknowledge", "request:{id}", "teamId")
+            .WithName("AcknowledgeRequest").WithSummary("Record that the team accepted").Accepts<DispatchBodies.DispatchAckBody>(true, "application/json").ProducesStep();
+        dispatch.MapPost("/requests/{id}/resolve", Resolve).RequireAuthorization(Policies.Dispatch).Audited("request.resolve", "request:{id}", "outcome", "items", "note")
+            .WithName("ResolveRequest").WithSummary("Close a request with its outcome").Accepts<DispatchBodies.ResolutionBody>("application/json").ProducesStep();
+        dispatch.MapPost("/requests/{id}/cancel", Cancel).RequireAuthorization(Policies.Dispatch).Audited("request.cancel", "request:{id}", "reason")
+            .WithName("CancelRequest").WithSummary("Cancel a request").Accepts<DispatchBodies.CancellationBody>(true, "application/json").ProducesStep();
+        dispatch.MapGet("/figures", Figures).RequireAuthorization(Policies.Read).WithName("GetDispatchFigures").WithSummary("Counts and response times")
+            .Produces<DispatchFiguresAnswer>().ProducesValidationProblem()
+            .WithMetadata(new AnswerFormat("json", "application/json", typeof(DispatchFiguresAnswer)), new AnswerFormat("csv", "text/csv"));
         return api;
     }
 
@@ -215,8 +224,15 @@ public static class DispatchApi
         var rows = DispatchFigures.Compute(requests);
         return format == "csv"
             ? ToCsv(rows).ToResult()
-            : TypedResults.Ok(new { from = range.From, to = range.To, rows });
+            : TypedResults.Ok(new DispatchFiguresAnswer(range.From, range.To, rows));
     }
+
+    /// <summary>The figures of the requests received in <c>[from, to)</c>, per unit and priority.</summary>
+    public sealed record DispatchFiguresAnswer(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DispatchFigureRow> Rows);
+
+    /// <summary>A dispatch step's answers beside its own: 404 for no such request, 409 when the step is not allowed now.</summary>
+    private static RouteHandlerBuilder ProducesStep(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Ok<DispatchRequestView>, ValidationProblem, ProblemHttpResult>> StepAsync(
         string id, ClaimsPrincipal user, IGrainFactory grains, Func<IDispatchRequestGrain, Task<DispatchRequestView?>> step)

@@ -106,4 +106,94 @@ public static class DispatchBodies
         public static Cancellation Read(JsonElement body, ClaimsPrincipal user, Dictionary<string, string[]> errors) =>
             new(Problems.OptionalText(body, "reason", InputLimits.Note, errors), Problems.Actor(body, user, errors));
     }
+
+    /// <summary>The body of <c>POST /api/dispatch/requests</c> as sent (<see cref="Filing"/> reads it).</summary>
+    public sealed record FilingBody
+    {
+        /// <summary>The integration's own id for the report; the same report again answers the request as it stands.</summary>
+        public string? Id { get; init; }
+
+        public required double Lat { get; init; }
+
+        public required double Lon { get; init; }
+
+        public required FoundItem Found { get; init; }
+
+        public string? Village { get; init; }
+
+        public string? Commune { get; init; }
+
+        public string? District { get; init; }
+
+        public string? Province { get; init; }
+
+        public string? Description { get; init; }
+
+        public string? ReporterName { get; init; }
+
+        /// <summary>Digits, spaces and + - ( ).</summary>
+        public string? ReporterPhone { get; init; }
+
+        public bool? NearPeople { get; init; }
+
+        public bool? NearSchool { get; init; }
+
+        public bool? NearRoad { get; init; }
+
+        public string? PhotoRef { get; init; }
+
+        /// <summary>The unit to send; none: the nearest.</summary>
+        public string? Unit { get; init; }
+
+        /// <summary>None: triage sets it.</summary>
+        public DispatchPriority? Priority { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
+
+    /// <summary>The body of <c>POST …/{id}/assign</c> as sent (<see cref="Assignment"/> reads it).</summary>
+    public sealed record AssignmentBody
+    {
+        public required string TeamId { get; init; }
+
+        /// <summary>True sends this team instead of the one assigned.</summary>
+        public bool? Replace { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
+
+    /// <summary>The body of <c>POST …/{id}/acknowledge</c> as sent (<see cref="Acknowledgement"/> reads it); no body is <c>{}</c>.</summary>
+    public sealed record DispatchAckBody
+    {
+        /// <summary>None: the team assigned.</summary>
+        public string? TeamId { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
+
+    /// <summary>The body of <c>POST …/{id}/resolve</c> as sent (<see cref="Resolution"/> reads it).</summary>
+    public sealed record ResolutionBody
+    {
+        public required DispatchResult Outcome { get; init; }
+
+        /// <summary>How many explosive items were found: at least 1, or 0 (or none) with nothing-found.</summary>
+        public int? Items { get; init; }
+
+        public string? Note { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
+
+    /// <summary>The body of <c>POST …/{id}/cancel</c> as sent (<see cref="Cancellation"/> reads it); no body is <c>{}</c>.</summary>
+    public sealed record CancellationBody
+    {
+        public string? Reason { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
 }

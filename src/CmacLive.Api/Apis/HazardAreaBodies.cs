@@ -142,4 +142,59 @@ public static class HazardAreaBodies
         geometry!.SRID = 4326;
         return geometry;
     }
+
+    /// <summary>The body of <c>PUT /api/hazard-areas/{code}</c> as sent, a GeoJSON Feature (<see cref="Feature"/> reads it).</summary>
+    public sealed record HazardAreaBody
+    {
+        /// <summary>Always "Feature".</summary>
+        public required string Type { get; init; }
+
+        /// <summary>A WGS84 Polygon or MultiPolygon.</summary>
+        public required Geometry Geometry { get; init; }
+
+        public required HazardAreaPropertiesBody Properties { get; init; }
+    }
+
+    /// <summary>The Feature's <c>properties</c>.</summary>
+    public sealed record HazardAreaPropertiesBody
+    {
+        public required HazardAreaType Type { get; init; }
+
+        /// <summary>If given, the code of the URL.</summary>
+        public string? Code { get; init; }
+
+        public string? Name { get; init; }
+
+        public string? Province { get; init; }
+
+        public string? Unit { get; init; }
+
+        public string? Priority { get; init; }
+
+        public string? Project { get; init; }
+    }
+
+    /// <summary>The body of <c>POST /api/hazard-areas/{code}/status</c> as sent (<see cref="StatusStep"/> reads it).</summary>
+    public sealed record StatusStepBody
+    {
+        public required HazardAreaStatus Status { get; init; }
+
+        /// <summary>The land released by the step (to <c>released</c>).</summary>
+        public LandReleaseBody? Outcome { get; init; }
+
+        public string? Note { get; init; }
+
+        /// <summary>The person the signed-in user acts for (a director on the radio); kept beside the user, never instead.</summary>
+        public string? By { get; init; }
+    }
+
+    /// <summary>How the land was released, in square metres.</summary>
+    public sealed record LandReleaseBody
+    {
+        public double? CancelledM2 { get; init; }
+
+        public double? ReducedM2 { get; init; }
+
+        public double? ClearedM2 { get; init; }
+    }
 }

@@ -7,10 +7,12 @@ using CmacLive.HazardAreas;
 using CmacLive.Api.Http;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Docs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Converters;
 
 namespace CmacLive.Api.Apis;
@@ -22,15 +24,25 @@ public static class HazardAreasApi
 
     public static RouteGroupBuilder MapHazardAreasApi(this RouteGroupBuilder api)
     {
-        var areas = api.MapGroup("/hazard-areas");
-        areas.MapGet("/", ListHazardAreas).RequireAuthorization(Policies.Read);
-        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate).Audited("hazard-area.put", "hazard-area:{code}", "properties.type", "properties.name", "properties.province", "properties.unit", "properties.priority", "properties.project");
-        areas.MapGet("/{code}", GetHazardArea).RequireAuthorization(Policies.Read);
-        areas.MapGet("/outlines", GetOutlines).RequireAuthorization(Policies.Read);
-        areas.MapGet("/{code}/searched", GetSearched).RequireAuthorization(Policies.Read);
-        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate).Audited("hazard-area.status", "hazard-area:{code}", "status", "outcome", "note");
-        areas.MapPut("/{code}/assets/{assetId}", AssignAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.assign", "hazard-area:{code}");
-        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.release", "hazard-area:{code}");
+        var areas = api.MapGroup("/hazard-areas").WithTags("Hazard areas");
+        areas.MapGet("/", ListHazardAreas).RequireAuthorization(Policies.Read).WithName("ListHazardAreas").WithSummary("Every hazard area, or their outlines for GIS")
+            .Produces<HazardAreaView[]>().ProducesValidationProblem()
+            .WithMetadata(new AnswerFormat("geojson", "application/geo+json", typeof(OutlineCollection)), new AnswerFormat("kml", KmlDocument.ContentType));
+        areas.MapPut("/{code}", PutHazardArea).RequireAuthorization(Policies.Operate).Audited("hazard-area.put", "hazard-area:{code}", "properties.type", "properties.name", "properties.province", "properties.unit", "properties.priority", "properties.project")
+            .WithName("PutHazardArea").WithSummary("Define a hazard area").Accepts<HazardAreaBodies.HazardAreaBody>("application/json");
+        areas.MapGet("/{code}", GetHazardArea).RequireAuthorization(Policies.Read).WithName("GetHazardArea").WithSummary("A hazard area")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        areas.MapGet("/outlines", GetOutlines).RequireAuthorization(Policies.Read).WithName("GetHazardAreaOutlines").WithSummary("Every area's outline for maps")
+            .Produces<OutlineCollection>(StatusCodes.Status200OK, "application/geo+json");
+        areas.MapGet("/{code}/searched", GetSearched).RequireAuthorization(Policies.Read).WithName("GetSearchedFootprint").WithSummary("An area's searched footprint")
+            .Produces<SearchedFeature>(StatusCodes.Status200OK, "application/geo+json").ProducesProblem(StatusCodes.Status404NotFound);
+        areas.MapPost("/{code}/status", PostStatus).RequireAuthorization(Policies.Operate).Audited("hazard-area.status", "hazard-area:{code}", "status", "outcome", "note")
+            .WithName("ChangeHazardAreaStatus").WithSummary("One land-release step").Accepts<HazardAreaBodies.StatusStepBody>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        areas.MapPut("/{code}/assets/{assetId}", AssignAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.assign", "hazard-area:{code}")
+            .WithName("AssignAssetToArea").WithSummary("Task an asset to this area").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        areas.MapDelete("/{code}/assets/{assetId}", ReleaseAsset).RequireAuthorization(Policies.Operate).Audited("hazard-area.release", "hazard-area:{code}")
+            .WithName("ReleaseAssetFromArea").WithSummary("Take an asset off this area").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
@@ -86,26 +98,12 @@ public static class HazardAreasApi
     /// </summary>
     public static async Task<IResult> GetOutlines(IGrainFactory grains)
     {
-        var features = (await OutlinesAsync(grains)).Select(a => new
-        {
-            type = "Feature",
-            geometry = HazardAreaGeometry.FromWkb(a.GeometryWkb),
-            properties = new
-            {
-                code = a.View.Code,
-                type = a.View.Type,
-                status = a.View.Status,
-                name = a.View.Name,
-                unit = a.View.Unit,
-                areaM2 = a.View.AreaM2,
-                searchedM2 = a.View.SearchedM2,
-                percent = a.View.Percent,
-                finds = a.View.Finds,
-                openDetections = a.View.OpenDetections,
-                clutter = a.View.Clutter,
-            },
-        });
-        return Results.Json(new { type = "FeatureCollection", features }, GeoJson, "application/geo+json");
+        var features = (await OutlinesAsync(grains)).Select(a => new OutlineFeature(
+            "Feature",
+            HazardAreaGeometry.FromWkb(a.GeometryWkb),
+            new OutlineProperties(a.View.Code, a.View.Type, a.View.Status, a.View.Name, a.View.Unit, a.View.AreaM2, a.View.SearchedM2,
+                a.View.Percent, a.View.Finds, a.View.OpenDetections, a.View.Clutter)));
+        return Results.Json(new OutlineCollection("FeatureCollection", features), GeoJson, "application/geo+json");
     }
 
     /// <summary>Every defined area's outline with its view, by code.</summary>
@@ -126,13 +124,11 @@ public static class HazardAreasApi
             return Problems.NoSuch("hazard area", code);
         }
 
-        var feature = new
-        {
-            type = "Feature",
-            geometry = new SearchedFootprint(HazardAreaGeometry.FromWkb(searched.AreaWkb), new ClearanceRules(), new FootprintState { Cells = searched.Cells })
+        var feature = new SearchedFeature(
+            "Feature",
+            new SearchedFootprint(HazardAreaGeometry.FromWkb(searched.AreaWkb), new ClearanceRules(), new FootprintState { Cells = searched.Cells })
                 .SearchedWgs84(),
-            properties = new { code = searched.Code, areaM2 = searched.AreaM2, searchedM2 = searched.SearchedM2, percent = searched.Percent },
-        };
+            new SearchedProperties(searched.Code, searched.AreaM2, searched.SearchedM2, searched.Percent));
         return Results.Json(feature, GeoJson, "application/geo+json");
     }
 
@@ -210,6 +206,23 @@ public static class HazardAreasApi
             ? (area, asset, null)
             : (null, null, Problems.NoSuch("asset", assetId));
     }
+
+    /// <summary>Every area's outline as a GeoJSON FeatureCollection.</summary>
+    public sealed record OutlineCollection(string Type, IEnumerable<OutlineFeature> Features);
+
+    /// <summary>One area's outline and its figures.</summary>
+    public sealed record OutlineFeature(string Type, Geometry Geometry, OutlineProperties Properties);
+
+    /// <summary>An outline's figures, as the area's view has them.</summary>
+    public sealed record OutlineProperties(
+        string Code, HazardAreaType Type, HazardAreaStatus Status, string? Name, string? Unit, double AreaM2, double SearchedM2, double Percent,
+        int Finds, int OpenDetections, int Clutter);
+
+    /// <summary>An area's searched footprint as a GeoJSON Feature (WGS84).</summary>
+    public sealed record SearchedFeature(string Type, Geometry Geometry, SearchedProperties Properties);
+
+    /// <summary>The area's code and how much of it is searched.</summary>
+    public sealed record SearchedProperties(string Code, double AreaM2, double SearchedM2, double Percent);
 
     private static JsonSerializerOptions CreateGeoJsonOptions()
     {

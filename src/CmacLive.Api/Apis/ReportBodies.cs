@@ -59,4 +59,22 @@ public static class ReportBodies
             });
         }
     }
+
+    /// <summary>The body of <c>PUT /api/projects/{id}</c> as sent (<see cref="Project"/> reads it).</summary>
+    public sealed record ProjectBody
+    {
+        public required string Name { get; init; }
+
+        /// <summary>The units' codes, such as DU5: 1 or more.</summary>
+        public required IReadOnlyList<string> Units { get; init; }
+
+        /// <summary>The square metres the project must release.</summary>
+        public required double TargetM2 { get; init; }
+
+        /// <summary>The first day, inclusive.</summary>
+        public required DateOnly Start { get; init; }
+
+        /// <summary>The last day, inclusive.</summary>
+        public required DateOnly End { get; init; }
+    }
 }

@@ -6,6 +6,7 @@ using CmacLive.Detections;
 using CmacLive.Reports;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Docs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,14 +18,20 @@ namespace CmacLive.Api.Apis;
 /// <summary>Projects with their targets, and the daily report per unit or project, as JSON or CSV.</summary>
 public static class ReportsApi
 {
+    private const string Tag = "Reports";
+
     private static readonly string[] Kinds = ["team", "machine", "dog", "rat"];
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}", "name", "units", "targetM2", "start", "end");
-        api.MapGet("/projects/{id}", GetProject).RequireAuthorization(Policies.Read);
-        api.MapGet("/projects", ListProjects).RequireAuthorization(Policies.Read);
-        api.MapGet("/reports/daily", GetDaily).RequireAuthorization(Policies.Read);
+        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}", "name", "units", "targetM2", "start", "end")
+            .WithTags(Tag).WithName("PutProject").WithSummary("Define a project and its target").Accepts<ReportBodies.ProjectBody>("application/json");
+        api.MapGet("/projects/{id}", GetProject).RequireAuthorization(Policies.Read).WithTags(Tag).WithName("GetProject").WithSummary("A project and its progress")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/projects", ListProjects).RequireAuthorization(Policies.Read).WithTags(Tag).WithName("ListProjects").WithSummary("Every project and its progress");
+        api.MapGet("/reports/daily", GetDaily).RequireAuthorization(Policies.Read).WithTags(Tag).WithName("GetDailyReport").WithSummary("The daily report per unit")
+            .Produces<DailyReport>().ProducesValidationProblem()
+            .WithMetadata(new AnswerFormat("json", "application/json", typeof(DailyReport)), new AnswerFormat("csv", "text/csv"));
         return api;
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Xml;
 using CmacLive.History;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Docs;
 using CmacLive.Api.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,10 @@ public static class TrackApi
 
     public static RouteGroupBuilder MapTrackApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/assets/{id}/track", GetTrack).RequireAuthorization(Policies.Read);
+        api.MapGet("/assets/{id}/track", GetTrack).RequireAuthorization(Policies.Read).WithTags("Assets").WithName("GetTrack")
+            .WithSummary("An asset's track").Produces<TrackFeature>(StatusCodes.Status200OK, "application/geo+json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new AnswerFormat("geojson", "application/geo+json", typeof(TrackFeature)), new AnswerFormat("gpx", "application/gpx+xml"),
+                new AnswerFormat("kml", KmlDocument.ContentType));
         return api;
     }
 
@@ -64,19 +68,22 @@ public static class TrackApi
 
         return format == "gpx"
             ? Results.Bytes(Gpx(id, points), "application/gpx+xml")
-            : TypedResults.Json(new
-            {
-                type = "Feature",
-                geometry = new { type = "LineString", coordinates = points.Select(p => new[] { p.Lon, p.Lat }) },
-                properties = new
-                {
-                    assetId = id,
-                    from = WireTime.Of(start),
-                    to = WireTime.Of(end),
-                    times = points.Select(p => WireTime.Of(p.Ts)),
-                },
-            }, contentType: "application/geo+json");
+            : TypedResults.Json(
+                new TrackFeature(
+                    "Feature",
+                    new TrackLine("LineString", points.Select(p => new[] { p.Lon, p.Lat })),
+                    new TrackProperties(id, WireTime.Of(start), WireTime.Of(end), points.Select(p => WireTime.Of(p.Ts)))),
+                contentType: "application/geo+json");
     }
+
+    /// <summary>A track as a GeoJSON Feature: a LineString of one [longitude, latitude] per fix, oldest first.</summary>
+    public sealed record TrackFeature(string Type, TrackLine Geometry, TrackProperties Properties);
+
+    /// <summary>The track's LineString.</summary>
+    public sealed record TrackLine(string Type, IEnumerable<double[]> Coordinates);
+
+    /// <summary>The asset, the window asked for, and each fix's time, in the order of the coordinates.</summary>
+    public sealed record TrackProperties(string AssetId, string From, string To, IEnumerable<string> Times);
 
     private static byte[] Gpx(string assetId, IReadOnlyList<TrackPoint> points)
     {

@@ -108,4 +108,32 @@ public static class UserBodies
 
         return [.. Roles.All.Where(roles.Contains)];
     }
+
+    /// <summary>The body of <c>PUT /api/users/{username}</c> as sent (<see cref="Account"/> reads it).</summary>
+    public sealed record UserBody
+    {
+        public required string DisplayName { get; init; }
+
+        /// <summary>Role names: admin, operator, dispatcher, viewer.</summary>
+        public required IReadOnlyList<string> Roles { get; init; }
+
+        /// <summary>A new password; none keeps the user's.</summary>
+        public string? Password { get; init; }
+
+        /// <summary>True stops the user's tokens and keys; none keeps the user's setting.</summary>
+        public bool? Disabled { get; init; }
+    }
+
+    /// <summary>The body of <c>POST /api/users/{username}/keys</c> as sent (<see cref="KeyRequest"/> reads it).</summary>
+    public sealed record ApiKeyBody
+    {
+        /// <summary>The key's name, unique for its user (an id: letters, digits, '-', '_', '.').</summary>
+        public required string Name { get; init; }
+
+        /// <summary>The key's roles, among its user's; none: the user's own.</summary>
+        public IReadOnlyList<string>? Roles { get; init; }
+
+        /// <summary>When the key stops; none: never.</summary>
+        public DateTimeOffset? ExpiresAt { get; init; }
+    }
 }

@@ -13,13 +13,18 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
     {
-        var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin);
-        users.MapGet("/", List);
-        users.MapGet("/{username}", Get);
-        users.MapPut("/{username}", Put).Audited("user.put", "user:{username}", "displayName", "roles", "disabled");
-        users.MapDelete("/{username}", Delete).Audited("user.delete", "user:{username}");
-        users.MapPost("/{username}/keys", AddKey).Audited("api-key.create", "user:{username}", "name", "roles", "expiresAt");
-        users.MapDelete("/{username}/keys/{name}", RevokeKey).Audited("api-key.revoke", "user:{username}");
+        var users = api.MapGroup("/users").RequireAuthorization(Policies.Admin).WithTags("Users");
+        users.MapGet("/", List).WithName("ListUsers").WithSummary("Every user");
+        users.MapGet("/{username}", Get).WithName("GetUser").WithSummary("A user").ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPut("/{username}", Put).Audited("user.put", "user:{username}", "displayName", "roles", "disabled")
+            .WithName("PutUser").WithSummary("Create or change a user").Accepts<UserBodies.UserBody>("application/json");
+        users.MapDelete("/{username}", Delete).Audited("user.delete", "user:{username}").WithName("DeleteUser").WithSummary("Delete a user")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPost("/{username}/keys", AddKey).Audited("api-key.create", "user:{username}", "name", "roles", "expiresAt")
+            .WithName("CreateApiKey").WithSummary("A new API key, shown once").Accepts<UserBodies.ApiKeyBody>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        users.MapDelete("/{username}/keys/{name}", RevokeKey).Audited("api-key.revoke", "user:{username}").WithName("RevokeApiKey").WithSummary("Revoke an API key")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

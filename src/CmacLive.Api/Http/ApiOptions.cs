@@ -7,4 +7,7 @@ public sealed class ApiOptions
 
     /// <summary>The largest request body, with a length or chunked; larger ones are refused with 413 before they are read whole.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Serves the OpenAPI document at <c>/openapi/v1.json</c> and the reference at <c>/api-docs</c>; false maps neither.</summary>
+    public bool Docs { get; set; } = true;
 }
