@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Docs;
 using CmacLive.Api.Http;
 using CmacLive.Casualties;
 using CmacLive.Dispatch;
@@ -21,17 +22,24 @@ namespace CmacLive.Api.Apis;
 /// </summary>
 public static class CasualtiesApi
 {
+    private const string Tag = "Casualties";
+
     /// <summary>The longest period one list or figures request may ask for: the whole mine-action era.</summary>
     public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366 * 50);
 
     public static RouteGroupBuilder MapCasualtiesApi(this RouteGroupBuilder api)
     {
-        var casualties = api.MapGroup("/casualties");
+        var casualties = api.MapGroup("/casualties").WithTags(Tag);
         casualties.MapPut("/{id}", Put).RequireAuthorization(Policies.Operate)
-            .Audited("casualty.put", "casualty:{id}", "date", "province", "district", "device", "activity", "requestId", "hazardArea");
-        casualties.MapGet("/figures", Figures).RequireAuthorization(Policies.Read);
-        casualties.MapGet("/{id}", Get).RequireAuthorization(Policies.Read);
-        casualties.MapGet("/", List).RequireAuthorization(Policies.Read);
+            .Audited("casualty.put", "casualty:{id}", "date", "province", "district", "device", "activity", "requestId", "hazardArea")
+            .WithName("PutCasualty").WithSummary("Record an accident and its victims").Accepts<CasualtyBodies.CasualtyBody>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        casualties.MapGet("/figures", Figures).RequireAuthorization(Policies.Read).WithName("GetCasualtyFigures")
+            .WithSummary("Accidents and victims by month and province").Produces<IReadOnlyList<CasualtyFigures>>().ProducesValidationProblem()
+            .WithMetadata(new AnswerFormat("json", "application/json", typeof(IReadOnlyList<CasualtyFigures>)), new AnswerFormat("csv", "text/csv"));
+        casualties.MapGet("/{id}", Get).RequireAuthorization(Policies.Read).WithName("GetCasualty").WithSummary("An accident record")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        casualties.MapGet("/", List).RequireAuthorization(Policies.Read).WithName("ListCasualties").WithSummary("Accidents of a period, newest first");
         return api;
     }
 

@@ -117,4 +117,50 @@ public static class CasualtyBodies
         Victims = [.. record.Victims.Select(v => v with { Occupation = null })],
         RecordedBy = null,
     };
+
+    /// <summary>The body of <c>PUT /api/casualties/{id}</c> as sent (<see cref="Record"/> reads it).</summary>
+    public sealed record CasualtyBody
+    {
+        /// <summary>The day of the accident, from 1979-01-01 to today.</summary>
+        public required DateOnly Date { get; init; }
+
+        public required double Lat { get; init; }
+
+        public required double Lon { get; init; }
+
+        public required string Province { get; init; }
+
+        public required string District { get; init; }
+
+        /// <summary>Personal: masked for viewers.</summary>
+        public required string Village { get; init; }
+
+        public required CasualtyDevice Device { get; init; }
+
+        /// <summary>What the people were doing (farming, collecting wood, handling the item).</summary>
+        public required string Activity { get; init; }
+
+        /// <summary>1 to 64.</summary>
+        public required IReadOnlyList<VictimBody> Victims { get; init; }
+
+        /// <summary>The dispatch request concerned; it must exist.</summary>
+        public string? RequestId { get; init; }
+
+        /// <summary>The hazard area concerned; it must exist.</summary>
+        public string? HazardArea { get; init; }
+    }
+
+    /// <summary>One victim as sent.</summary>
+    public sealed record VictimBody
+    {
+        public required VictimSex Sex { get; init; }
+
+        /// <summary>Child: under 18.</summary>
+        public required VictimAgeGroup AgeGroup { get; init; }
+
+        public required VictimOutcome Outcome { get; init; }
+
+        /// <summary>Personal: masked for viewers.</summary>
+        public required string Occupation { get; init; }
+    }
 }

@@ -26,6 +26,8 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer
         ["Alerts"] = "Safety alerts and their acknowledgement.",
         ["Reports"] = "Projects and the daily report.",
         ["Dispatch"] = "Community requests: filing, triage, teams sent, outcomes, figures.",
+        ["Casualties"] = "Mine and ERW accidents and their victims, and the monthly figures by province.",
+        ["Base map"] = "The offline base map: tiles of the silo's MBTiles file, its TileJSON, and what was served.",
         ["Operations"] = "The silo's health, its ingestion counters and the dashboard.",
         ["Live hub"] = "The SignalR hub of live updates (see docs/contract.md for its messages).",
     };

@@ -17,16 +17,23 @@ namespace CmacLive.Api.Tiles;
 /// </summary>
 public static partial class TilesEndpoints
 {
+    private const string Tag = "Base map";
+
     public static IEndpointRouteBuilder MapTiles(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/tiles/{z}/{x}/{y}", GetTile).AllowAnonymous();
-        app.MapGet("/tiles.json", GetTileJson).AllowAnonymous();
+        app.MapGet("/tiles/{z}/{x}/{y}", GetTile).AllowAnonymous().WithTags(Tag).WithName("GetTile").WithSummary("A tile of the offline base map")
+            .Produces(StatusCodes.Status200OK, null, "image/png", "image/jpeg", "image/webp", "application/vnd.mapbox-vector-tile")
+            .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status304NotModified).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/tiles.json", GetTileJson).AllowAnonymous().WithTags(Tag).WithName("GetTileJson").WithSummary("The offline base map as TileJSON 3.0.0")
+            .Produces<TileJson>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     public static RouteGroupBuilder MapTileStatsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/tiles/stats", (TileStats stats) => TypedResults.Ok(stats.Snapshot())).RequireAuthorization(Policies.Read);
+        api.MapGet("/tiles/stats", (TileStats stats) => TypedResults.Ok(stats.Snapshot())).RequireAuthorization(Policies.Read)
+            .WithTags(Tag).WithName("GetTileStats").WithSummary("Base map tiles served, by outcome");
         return api;
     }
 
