@@ -30,7 +30,7 @@ internal static class OsmandParameters
         var deviceId = One("deviceid");
         if (id is not null && deviceId is not null)
         {
-            return PhoneReport.Refused(RejectReason.Malformed, "deviceid", "id and deviceid are both sent");
+            return PhoneReport.Refused(RejectReason.Malformed, "deviceid", "deviceid is sent with id (send one of them)");
         }
 
         var report = new PhoneReport { DeviceId = id ?? deviceId, Key = One("key") };
@@ -48,7 +48,7 @@ internal static class OsmandParameters
         {
             if (One("lat") is not null || One("lon") is not null)
             {
-                return report with { Problem = new(RejectReason.Malformed, "location", "location and lat or lon are both sent") };
+                return report with { Problem = new(RejectReason.Malformed, "location", "location is sent with lat or lon (send one of them)") };
             }
 
             var parts = location.Split(',');
@@ -85,7 +85,7 @@ internal static class OsmandParameters
         var heading = One("heading");
         if (bearing is not null && heading is not null)
         {
-            return report with { Problem = new(RejectReason.Malformed, "heading", "bearing and heading are both sent") };
+            return report with { Problem = new(RejectReason.Malformed, "heading", "heading is sent with bearing (send one of them)") };
         }
 
         names["hdg"] = heading is null ? "bearing" : "heading";
