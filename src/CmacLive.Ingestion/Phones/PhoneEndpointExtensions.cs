@@ -18,8 +18,8 @@ public static class PhoneEndpointExtensions
             return app;
         }
 
-        var endpoint = app.ApplicationServices.GetRequiredService<PhoneEndpoint>();
         var port = options.Port;
-        return app.MapWhen(context => context.Connection.LocalPort == port, phones => phones.Run(endpoint.HandleAsync));
+        return app.MapWhen(context => context.Connection.LocalPort == port,
+            phones => phones.Run(context => context.RequestServices.GetRequiredService<PhoneEndpoint>().HandleAsync(context)));
     }
 }
