@@ -29,6 +29,15 @@ public enum IngestLimit
     /// <summary>A fixed header no client may send (reserved type, wrong flags, QoS 3), or a packet out of turn (before or after CONNECT).</summary>
     [JsonStringEnumMemberName("malformed-packet")] MalformedPacket,
 
-    /// <summary>A CONNECT while another of the same device was being checked: CONNACK 0x89 (3.1.1: 3), the device tries again.</summary>
+    /// <summary>A CONNECT (or a phone's request) while another of the same device was being checked: CONNACK 0x89 (3.1.1: 3), HTTP 503; the device tries again.</summary>
     [JsonStringEnumMemberName("connect-busy")] ConnectBusy,
+
+    /// <summary>A phone's request body over <c>Osmand:MaxBodyBytes</c>: 413, refused before it was read whole.</summary>
+    [JsonStringEnumMemberName("http-body-too-large")] HttpBodySize,
+
+    /// <summary>A phone's query string over <c>Osmand:MaxQueryLength</c>: 414.</summary>
+    [JsonStringEnumMemberName("http-query-too-long")] HttpQueryLength,
+
+    /// <summary>A source address over <c>Osmand:MaxRequestsPerSecondPerAddress</c>: 429.</summary>
+    [JsonStringEnumMemberName("http-request-rate")] HttpRequestRate,
 }

@@ -19,6 +19,8 @@ public sealed class IngestStats
     private readonly Counter<long> _rejectedCounter;
     private readonly long[] _limits = new long[Enum.GetValues<IngestLimit>().Length];
     private readonly Counter<long> _limitCounter;
+    private readonly long[] _bySource = new long[Enum.GetValues<UplinkSource>().Length * SourceSlots];
+    private readonly Counter<long> _sourceCounter;
     private long _connectionsRefused;
     private long _sosAnnounced;
     private long _sosNotFastTracked;
@@ -29,7 +31,13 @@ public sealed class IngestStats
         _acceptedCounter = meter.CreateCounter<long>("cmaclive.ingest.accepted", description: "Uplinks accepted, by outcome");
         _rejectedCounter = meter.CreateCounter<long>("cmaclive.ingest.rejected", description: "Uplinks refused, by reason");
         _limitCounter = meter.CreateCounter<long>("cmaclive.ingest.limited", description: "Connections and packets refused by a limit, by limit");
+        _sourceCounter = meter.CreateCounter<long>("cmaclive.ingest.uplinks", description: "Uplinks by how they came in (MQTT, OsmAnd, OwnTracks over HTTP) and what became of them");
     }
+
+    /// <summary>Per source: one slot per <see cref="UplinkStatus"/>, and one more for requests whose credentials were refused (HTTP).</summary>
+    private static int SourceSlots => Enum.GetValues<UplinkStatus>().Length + 1;
+
+    private const string Unauthorized = "unauthorized";
 
     /// <summary>Which refusals start an episode: a limit is logged once per episode (per address or device), not per packet.</summary>
     public RefusalEpisodes Episodes { get; } = new(TimeSpan.FromMinutes(1), 10000, TimeProvider.System);
@@ -56,6 +64,20 @@ public sealed class IngestStats
     }
 
     public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
+
+    /// <summary>An uplink from <paramref name="source"/> came to <paramref name="status"/> (besides its outcome or reason, counted apart).</summary>
+    public void FromSource(UplinkSource source, UplinkStatus status)
+    {
+        Interlocked.Increment(ref _bySource[(int)source * SourceSlots + (int)status]);
+        _sourceCounter.Add(1, new KeyValuePair<string, object?>("source", WireNames.Of(source)), new KeyValuePair<string, object?>("status", WireNames.Of(status)));
+    }
+
+    /// <summary>A request from <paramref name="source"/> (HTTP) without credentials, or whose credentials were refused.</summary>
+    public void Unauthenticated(UplinkSource source)
+    {
+        Interlocked.Increment(ref _bySource[(int)source * SourceSlots + SourceSlots - 1]);
+        _sourceCounter.Add(1, new KeyValuePair<string, object?>("source", WireNames.Of(source)), new KeyValuePair<string, object?>("status", Unauthorized));
+    }
 
     /// <summary>An SOS was pushed to every hub by the fast lane.</summary>
     public void SosFastTracked() => Interlocked.Increment(ref _sosAnnounced);
@@ -88,7 +110,11 @@ public sealed class IngestStats
         {
             ["announced"] = Interlocked.Read(ref _sosAnnounced),
             ["not-fast-tracked"] = Interlocked.Read(ref _sosNotFastTracked),
-        });
+        },
+        Enum.GetValues<UplinkSource>().ToDictionary(WireNames.Of, source => (IReadOnlyDictionary<string, long>)Enum.GetValues<UplinkStatus>()
+            .Select(status => (WireNames.Of(status), Interlocked.Read(ref _bySource[(int)source * SourceSlots + (int)status])))
+            .Append((Unauthorized, Interlocked.Read(ref _bySource[(int)source * SourceSlots + SourceSlots - 1])))
+            .ToDictionary(p => p.Item1, p => p.Item2)));
 
     public static string Name(IngestLimit limit) => WireNames.Of(limit);
 

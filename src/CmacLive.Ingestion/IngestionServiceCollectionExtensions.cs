@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using CmacLive.Ingestion.Phones;
 
 namespace CmacLive.Ingestion;
 
@@ -8,7 +10,8 @@ public static class IngestionServiceCollectionExtensions
 {
     /// <summary>
     /// The MQTT side: the embedded broker or the external broker's subscriber (by <c>Mqtt:Mode</c>), the counters, and
-    /// the devices' logins at an external Mosquitto's dynamic-security plugin (<c>Mqtt:DynamicSecurity</c>).
+    /// the devices' logins at an external Mosquitto's dynamic-security plugin (<c>Mqtt:DynamicSecurity</c>); and the phones'
+    /// HTTP endpoint (<c>Osmand</c>), which shares the devices' secret check, back-off and uplink rate with the embedded broker.
     /// </summary>
     public static IServiceCollection AddCmacLiveIngestion(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,9 +30,20 @@ public static class IngestionServiceCollectionExtensions
             .Validate(o => string.IsNullOrWhiteSpace(o.Tls.Authority) || File.Exists(o.Tls.Authority),
                 "Mqtt:Tls:Authority must name a PEM file of the broker's certificate authority")
             .ValidateOnStart();
+        services.AddOptions<OsmandOptions>().Bind(configuration.GetSection(OsmandOptions.Section))
+            .Validate(o => o.Port <= 65535, "Osmand:Port must be at most 65535 (0 or negative turns the phones' endpoint off)")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Address) || System.Net.IPAddress.TryParse(o.Address, out _), "Osmand:Address must be an IP address")
+            .Validate(o => o.MaxBodyBytes >= 1024 && o.MaxQueryLength >= 256, "Osmand:MaxBodyBytes must be at least 1024 and Osmand:MaxQueryLength at least 256")
+            .Validate(o => o.MaxRequestsPerSecondPerAddress > 0 && o.RequestBurstPerAddress >= 1 && o.AddressesTracked >= 100,
+                "Osmand:MaxRequestsPerSecondPerAddress must be above 0, Osmand:RequestBurstPerAddress at least 1 and Osmand:AddressesTracked at least 100")
+            .ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<IngestStats>();
         services.AddSingleton<UplinkProcessor>();
+        services.AddSingleton(sp => new DeviceGate(sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DeviceSecretCheck>();
+        services.AddSingleton(sp => new AddressRate(sp.GetRequiredService<IOptions<OsmandOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PhoneEndpoint>();
         services.AddSingleton<SafetyLane>();
         services.TryAddSingleton<Live.HubDirectory>();
         services.TryAddSingleton<Live.SiloDeathNotices>();

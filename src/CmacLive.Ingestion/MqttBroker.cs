@@ -27,6 +27,8 @@ public sealed partial class MqttBroker(
     UplinkProcessor uplinks,
     SafetyLane safety,
     TimeProvider time,
+    DeviceGate gate,
+    DeviceSecretCheck secrets,
     ILogger<MqttBroker> logger) : IHostedService, IMqttIngress, IDeviceCommandSink, IDisposable
 {
     /// <summary>The client id the silo itself uses for downlinks; not a device id, so no device can take it.</summary>
@@ -38,7 +40,7 @@ public sealed partial class MqttBroker(
     /// <summary>Marks a session the silo closed itself: its end says nothing about the device.</summary>
     private const string ClosedByServer = "cmaclive.closed-by-server";
 
-    private readonly DeviceGate _gate = new(options.Value, time);
+    private readonly DeviceGate _gate = gate;
     private readonly MqttListener _listener = new(options.Value, stats, logger, new Wire.StatusTap(safety, time).OnPublish);
     private MqttServer? _server;
     private volatile bool _stopping;
@@ -188,57 +190,29 @@ public sealed partial class MqttBroker(
     /// <summary>The device's password, unless a back-off refuses it at once; then its sessions on this silo.</summary>
     private async Task CheckCredentialsAsync(ValidatingConnectionEventArgs e)
     {
-        var address = MqttListener.AddressOf(e.RemoteEndPoint);
-        var gate = _gate.BeforeCheck(e.UserName, address, e.Password);
-        if (gate.Backoff is { } backoff)
+        var check = await secrets.CheckAsync(e.UserName, MqttListener.AddressOf(e.RemoteEndPoint), e.Password);
+        if (check.Backoff is { } backoff)
         {
             // Refused without the costly password check: MQTT 5 0x8A (banned), MQTT 3.1.1 5 (not authorized).
             e.ReasonCode = MqttConnectReasonCode.Banned;
             e.ReasonString = $"too many failed connection attempts; try again in {Math.Ceiling(backoff.TotalSeconds)} s";
             stats.ConnectionRefused();
-            if (stats.LimitReached(IngestLimit.ConnectBackoff, address, out var unlogged))
-            {
-                LogBackoffRefused(e.UserName, address, backoff, unlogged);
-            }
-
             return;
         }
 
-        if (!gate.Check)
+        if (check.Busy)
         {
-            stats.LimitReached(IngestLimit.ConnectBusy);
             Refuse(e, MqttConnectReasonCode.ServerBusy, "another connection of the device is being checked; try again");
             return;
         }
 
-        bool? authenticated = null;
-        try
-        {
-            var asset = await grains.GetGrain<IDeviceGrain>(e.UserName).Authenticate(e.Password);
-            authenticated = asset is not null;
-            if (asset is not null)
-            {
-                e.SessionItems[BindingItem] = new DeviceBinding(grains, e.UserName, asset); // reports go straight to the asset
-                safety.Bound(e.UserName, asset.Id); // the SOS fast lane needs no grain to name the asset
-            }
-        }
-        finally
-        {
-            // A check that could not run (a silo lost, storage away) counts as nothing: a fleet reconnecting during a
-            // failover is never banned for it.
-            _gate.Checked(e.UserName, address, e.Password, authenticated, out var startedBackoff);
-            if (startedBackoff)
-            {
-                stats.LimitReached(IngestLimit.BackoffStarted);
-                LogBackoffStarted(e.UserName, address);
-            }
-        }
-
-        if (authenticated is not true)
+        if (check.Asset is not { } asset)
         {
             Refuse(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown device or wrong password");
             return;
         }
+
+        e.SessionItems[BindingItem] = new DeviceBinding(grains, e.UserName, asset); // reports go straight to the asset
 
         // MQTT 5 lets the server name a client that sent none.
         var clientId = string.IsNullOrEmpty(e.ClientId) ? $"{e.UserName}{DeviceIds.ClientIdSeparator}{Guid.NewGuid():N}" : e.ClientId;
@@ -328,6 +302,7 @@ public sealed partial class MqttBroker(
     private void RateLimited(InterceptingPublishEventArgs e, bool episodeStarts)
     {
         stats.Rejected(Tracking.RejectReason.RateLimited);
+        stats.FromSource(UplinkSource.Mqtt, UplinkStatus.Rejected);
         if (episodeStarts)
         {
             LogRateLimited(e.UserName, options.Value.MaxMessagesPerSecondPerDevice, options.Value.MessageBurstPerDevice);
@@ -402,12 +377,6 @@ public sealed partial class MqttBroker(
 
     [LoggerMessage(LogLevel.Information, "MQTT broker {Listening}")]
     private partial void LogListening(string listening);
-
-    [LoggerMessage(LogLevel.Warning, "MQTT CONNECTs of device {DeviceId} or from {Address} failed too often within a minute (Mqtt:ConnectFailureLimit, Mqtt:ConnectFailureLimitPerAddress): further attempts are refused at once for a while; a device's last accepted secret still gets through")]
-    private partial void LogBackoffStarted(string deviceId, string address);
-
-    [LoggerMessage(LogLevel.Warning, "MQTT CONNECT of device {DeviceId} from {Address} refused during a back-off ({Backoff} left); {Unlogged} more such refusals from it since the last report")]
-    private partial void LogBackoffRefused(string deviceId, string address, TimeSpan backoff, long unlogged);
 
     [LoggerMessage(LogLevel.Warning, "Device {DeviceId} sends more than {Rate} messages a second (burst {Burst}): its uplinks over the rate are refused until it slows down")]
     private partial void LogRateLimited(string deviceId, double rate, int burst);

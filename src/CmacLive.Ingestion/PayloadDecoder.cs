@@ -61,7 +61,7 @@ public static class PayloadDecoder
 
         if (FieldRules.CheckTime(ts, now) is { } problem)
         {
-            return Decoded.Reject(problem, Describe(problem));
+            return Decoded.Reject(problem, "ts", $"ts is {Describe(problem)}");
         }
 
         return new Decoded(DecodedKind.Ack, Ack: new AckReport { DeviceId = deviceId, Ts = FieldRules.ToMilliseconds(ts), RequestId = f.RequestId });
@@ -74,7 +74,7 @@ public static class PayloadDecoder
             return Decoded.Reject(RejectReason.Malformed, "position needs ts, lat and lon");
         }
 
-        return Fix(deviceId, ts, lat, lon, f.Acc, f.Alt, f.Spd, f.Hdg, f.Bat, now);
+        return Fix(deviceId, CmacNames, ts, lat, lon, f.Acc, f.Alt, f.Spd, f.Hdg, f.Bat, now);
     }
 
     private static Decoded OwnTracks(string deviceId, in PayloadFields f, DateTimeOffset now)
@@ -100,19 +100,23 @@ public static class PayloadDecoder
         }
 
         var ts = DateTimeOffset.FromUnixTimeSeconds((long)tst);
-        return Fix(deviceId, ts, lat, lon, f.Acc, f.Alt, f.Vel * KmhToMs, f.Cog, f.Batt, now);
+        return Fix(deviceId, OwnTracksNames, ts, lat, lon, f.Acc, f.Alt, f.Vel * KmhToMs, f.Cog, f.Batt, now);
     }
 
-    private static Decoded Fix(string deviceId, DateTimeOffset ts, double lat, double lon,
+    /// <summary>What a fix's members are called in the payload: a refusal names the one at fault as its sender wrote it.</summary>
+    private sealed record FixNames(string Ts, string Lat, string Lon, string Acc, string Alt, string Spd, string Hdg, string Bat);
+
+    private static readonly FixNames CmacNames = new("ts", "lat", "lon", "acc", "alt", "spd", "hdg", "bat");
+
+    private static readonly FixNames OwnTracksNames = new("tst", "lat", "lon", "acc", "alt", "vel", "cog", "batt");
+
+    private static Decoded Fix(string deviceId, FixNames names, DateTimeOffset ts, double lat, double lon,
         double? acc, double? alt, double? spd, double? hdg, double? bat, DateTimeOffset now)
     {
         var battery = Battery(bat);
-        var reason = FieldRules.CheckPoint(lat, lon)
-            ?? FieldRules.CheckTime(ts, now)
-            ?? FieldRules.CheckOptional(acc, alt, spd, hdg, battery.Value);
-        if (reason is { } r || battery.Bad)
+        if (FixProblem(names, ts, lat, lon, acc, alt, spd, hdg, battery.Bad, now) is { } problem)
         {
-            return Decoded.Reject(reason ?? RejectReason.OutOfRange, Describe(reason ?? RejectReason.OutOfRange));
+            return problem;
         }
 
         return new Decoded(DecodedKind.Fix, Fix: new FixReport
@@ -127,6 +131,38 @@ public static class PayloadDecoder
             Hdg = hdg is 360 ? 0 : hdg,
             Bat = battery.Value,
         });
+    }
+
+    /// <summary>The first member of a fix that breaks a rule of <see cref="FieldRules"/>, named as the payload names it; null when none does.</summary>
+    private static Decoded? FixProblem(FixNames n, DateTimeOffset ts, double lat, double lon,
+        double? acc, double? alt, double? spd, double? hdg, bool badBattery, DateTimeOffset now)
+    {
+        if (!FieldRules.IsLatitude(lat))
+        {
+            return Decoded.Reject(RejectReason.OutOfRange, n.Lat, $"{n.Lat} must be a latitude from -90 to 90");
+        }
+
+        if (!FieldRules.IsLongitude(lon))
+        {
+            return Decoded.Reject(RejectReason.OutOfRange, n.Lon, $"{n.Lon} must be a longitude from -180 to 180");
+        }
+
+        if (FieldRules.CheckPoint(lat, lon) is { } point)
+        {
+            return Decoded.Reject(point, n.Lat, $"{n.Lat} and {n.Lon} are {Describe(point)}");
+        }
+
+        if (FieldRules.CheckTime(ts, now) is { } time)
+        {
+            return Decoded.Reject(time, n.Ts, $"{n.Ts} is {Describe(time)}");
+        }
+
+        return FieldRules.CheckOptional(acc, null, null, null, null) is not null ? Decoded.Reject(RejectReason.OutOfRange, n.Acc, $"{n.Acc} must be 0 metres or more")
+            : FieldRules.CheckOptional(null, alt, null, null, null) is not null ? Decoded.Reject(RejectReason.OutOfRange, n.Alt, $"{n.Alt} must be from -1000 to 10000 metres")
+            : FieldRules.CheckOptional(null, null, spd, null, null) is not null ? Decoded.Reject(RejectReason.OutOfRange, n.Spd, $"{n.Spd} must be from 0 to 400 m/s")
+            : FieldRules.CheckOptional(null, null, null, hdg, null) is not null ? Decoded.Reject(RejectReason.OutOfRange, n.Hdg, $"{n.Hdg} must be from 0 to 360 degrees")
+            : badBattery ? Decoded.Reject(RejectReason.OutOfRange, n.Bat, $"{n.Bat} must be a percentage from 0 to 100")
+            : null;
     }
 
     private static Decoded Status(string deviceId, in PayloadFields f, DateTimeOffset now)
@@ -144,10 +180,14 @@ public static class PayloadDecoder
         }
 
         var battery = Battery(f.Bat);
-        var reason = FieldRules.CheckTime(ts, now) ?? FieldRules.CheckOptional(null, null, null, null, battery.Value);
-        if (reason is { } r || battery.Bad)
+        if (FieldRules.CheckTime(ts, now) is { } time)
         {
-            return Decoded.Reject(reason ?? RejectReason.OutOfRange, Describe(reason ?? RejectReason.OutOfRange));
+            return Decoded.Reject(time, "ts", $"ts is {Describe(time)}");
+        }
+
+        if (battery.Bad)
+        {
+            return Decoded.Reject(RejectReason.OutOfRange, "bat", "bat must be a percentage from 0 to 100");
         }
 
         return new Decoded(DecodedKind.Status, Status: new StatusReport
@@ -175,7 +215,7 @@ public static class PayloadDecoder
 
         if (reason is { } r)
         {
-            return Decoded.Reject(r, Describe(r));
+            return Decoded.Reject(r, r is RejectReason.FutureTime or RejectReason.AncientTime ? $"ts is {Describe(r)}" : Describe(r));
         }
 
         return new Decoded(DecodedKind.Detection, Detection: new DetectionReport
@@ -202,8 +242,8 @@ public static class PayloadDecoder
     {
         RejectReason.OutOfRange => "a value is outside its range or not finite",
         RejectReason.NoFix => "position 0,0 (no satellite fix)",
-        RejectReason.FutureTime => "ts is more than 5 minutes in the future",
-        RejectReason.AncientTime => "ts is before the year 2000 (no time fix)",
+        RejectReason.FutureTime => "more than 5 minutes in the future",
+        RejectReason.AncientTime => "before the year 2000 (no time fix)",
         _ => reason.ToString(),
     };
 }

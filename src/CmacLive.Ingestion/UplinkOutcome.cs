@@ -2,4 +2,5 @@ using CmacLive.Tracking;
 
 namespace CmacLive.Ingestion;
 
-public readonly record struct UplinkOutcome(UplinkStatus Status, RejectReason Reason = default, string? Detail = null);
+/// <summary>What became of one uplink; a refusal says why, and names the payload's member at fault when one is.</summary>
+public readonly record struct UplinkOutcome(UplinkStatus Status, RejectReason Reason = default, string? Detail = null, string? Field = null);

@@ -15,10 +15,19 @@ namespace CmacLive.Ingestion;
 public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane safety, IngestStats stats, TimeProvider time, ILogger<UplinkProcessor> logger)
 {
     /// <summary>
-    /// An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker). With the connection's
-    /// <paramref name="binding"/>, reports go straight to its asset; without it (an external broker), through the device grain.
+    /// An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker, or a phone over HTTP as
+    /// <paramref name="source"/> says). With the connection's <paramref name="binding"/>, reports go straight to its asset;
+    /// without it (an external broker), through the device grain.
     /// </summary>
-    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null)
+    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null,
+        UplinkSource source = UplinkSource.Mqtt)
+    {
+        var outcome = await ApplyAsync(deviceId, topicName, payload, binding);
+        stats.FromSource(source, outcome.Status);
+        return outcome;
+    }
+
+    private async Task<UplinkOutcome> ApplyAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
     {
         try
         {
@@ -39,7 +48,7 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
             switch (decoded.Kind)
             {
                 case DecodedKind.Rejected:
-                    return Reject(deviceId, topicName, decoded.Reason, decoded.Detail ?? "");
+                    return Reject(deviceId, topicName, decoded.Reason, decoded.Detail ?? "", decoded.Field);
                 case DecodedKind.Gone:
                     await (asset?.ConnectionLost(deviceId) ?? device.ConnectionLost());
                     stats.Ignored();
@@ -85,6 +94,7 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
         var deviceId = Topic.DeviceOf(topicName);
         if (deviceId is null || !DeviceIds.IsValid(deviceId))
         {
+            stats.FromSource(UplinkSource.Mqtt, UplinkStatus.Rejected);
             return Task.FromResult(Reject(deviceId, topicName, RejectReason.UnknownTopic, "no device id in the topic"));
         }
 
@@ -116,11 +126,11 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
         return new UplinkOutcome(UplinkStatus.Accepted);
     }
 
-    private UplinkOutcome Reject(string? deviceId, string topicName, RejectReason reason, string detail)
+    private UplinkOutcome Reject(string? deviceId, string topicName, RejectReason reason, string detail, string? field = null)
     {
         stats.Rejected(reason);
         LogRejected(deviceId, topicName, IngestStats.Name(reason), detail);
-        return new UplinkOutcome(UplinkStatus.Rejected, reason, detail);
+        return new UplinkOutcome(UplinkStatus.Rejected, reason, detail, field);
     }
 
     [LoggerMessage(LogLevel.Warning, "Uplink from device {DeviceId} on {Topic} rejected ({Reason}): {Detail}")]

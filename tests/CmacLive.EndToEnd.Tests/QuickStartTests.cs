@@ -41,6 +41,8 @@ public sealed partial class QuickStartTests
             start.Environment["CMACLIVE_DATA"] = data.FullName;
             start.Environment["Cluster__SiloPort"] = SiloEndpoints.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["Mqtt__BindAddress"] = "127.0.0.1";
+            start.Environment["Osmand__Port"] = SiloEndpoints.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["Osmand__Address"] = "127.0.0.1";
             start.Environment["DOTNET_ENVIRONMENT"] = "Production";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 

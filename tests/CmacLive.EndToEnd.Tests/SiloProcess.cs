@@ -102,6 +102,7 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
             "--urls", $"http://127.0.0.1:{httpPort}",
             $"--Mqtt:Port={mqtt}",
             "--Mqtt:BindAddress=127.0.0.1",
+            "--Osmand:Port=0",
             $"--Cluster:SiloPort={siloPort}",
             $"--Auth:AdminToken={TestSilo.Token}",
             "--Logging:Console:FormatterName=simple",

@@ -1,11 +1,13 @@
 using System.Net.Http.Headers;
 using CmacLive.Ingestion;
+using CmacLive.Ingestion.Phones;
 using CmacLive.Silo;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CmacLive.EndToEnd.Tests;
 
@@ -23,7 +25,10 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
     {
         _app = app;
         DataFolder = dataFolder;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // The REST address, not the phones' port (a test may turn that on).
+        var phones = app.Services.GetRequiredService<IOptions<OsmandOptions>>().Value;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => !phones.Enabled || !a.EndsWith($":{phones.Port}", StringComparison.Ordinal));
         BaseAddress = new Uri(address);
         MqttPort = app.Services.GetRequiredService<MqttBroker>().Port;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -60,6 +65,8 @@ public sealed class TestSilo : ISiloEndpoint, IAsyncDisposable
             "--urls", "http://127.0.0.1:0",
             "--Mqtt:Port=0",
             "--Mqtt:BindAddress=127.0.0.1",
+            // The phones' port is off unless a test turns it on (on a free port): test silos run side by side.
+            "--Osmand:Port=0",
             // Every test connects from loopback, as devices behind one carrier NAT: tests of the address back-off set their own.
             "--Mqtt:ConnectFailureLimitPerAddress=1000",
             // Tests replay hours of a field day in seconds; the rate limit has tests of its own (MqttLimitsTests).

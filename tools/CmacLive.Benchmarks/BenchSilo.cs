@@ -45,7 +45,7 @@ public sealed class BenchSilo : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), $"cmaclive-{name}-bench-{Guid.NewGuid().ToString("N")[..8]}");
         var app = SiloHost.Build(
         [
-            "--urls", "http://127.0.0.1:0", "--Mqtt:Port=0", "--Mqtt:BindAddress=127.0.0.1",
+            "--urls", "http://127.0.0.1:0", "--Mqtt:Port=0", "--Mqtt:BindAddress=127.0.0.1", "--Osmand:Port=0",
             $"--Storage:ConnectionString=Data Source={Path.Combine(folder, "cmaclive.db")}",
             $"--Cluster:SiloPort={FreePort()}", $"--Auth:AdminToken={Token}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",

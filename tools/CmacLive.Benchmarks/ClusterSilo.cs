@@ -39,7 +39,7 @@ public sealed class ClusterSilo : IAsyncDisposable
         [
             dll,
             "--urls", $"http://127.0.0.1:{httpPort}",
-            $"--Mqtt:Port={mqttPort}", "--Mqtt:BindAddress=127.0.0.1",
+            $"--Mqtt:Port={mqttPort}", "--Mqtt:BindAddress=127.0.0.1", "--Osmand:Port=0",
             .. settings,
             "--Cluster:AdvertisedAddress=127.0.0.1", $"--Cluster:SiloPort={siloPort}",
             $"--Auth:AdminToken={token}",

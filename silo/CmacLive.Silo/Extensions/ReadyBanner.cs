@@ -1,4 +1,5 @@
 using CmacLive.Ingestion;
+using CmacLive.Ingestion.Phones;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,13 +10,14 @@ namespace CmacLive.Silo.Extensions;
 /// <summary>
 /// The last lines a person starting the silo needs: once every health check is healthy (or after
 /// <see cref="LongestWait"/>, saying what is not), where the dashboard and REST answer, the MQTT port(s), where the admin
-/// token and the first administrator's password are kept, and that the silo is ready.
+/// token and the first administrator's password are kept, the phones' port, and that the silo is ready.
 /// </summary>
 public sealed class ReadyBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
     HealthCheckService health,
     IOptions<MqttOptions> mqtt,
+    IOptions<OsmandOptions> phones,
     IServiceProvider services,
     ReadyBanner.Settings settings) : BackgroundService
 {
@@ -40,7 +42,9 @@ public sealed class ReadyBanner(
             await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
         }
 
-        var web = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(no HTTP address)";
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        var phonesPort = phones.Value.Enabled ? $":{phones.Value.Port}" : null;
+        var web = addresses.FirstOrDefault(a => phonesPort is null || !a.EndsWith(phonesPort, StringComparison.Ordinal)) ?? "(no HTTP address)";
         var lines = new List<string>
         {
             report.Status == HealthStatus.Healthy
@@ -50,6 +54,7 @@ public sealed class ReadyBanner(
             $"  Dashboard and REST: {web.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)}/",
             $"  Health:             {web}/health",
             $"  MQTT:               {Mqtt(mqtt.Value, services.GetService<MqttBroker>())}",
+            $"  Phones:             {(phones.Value.Enabled ? $"port {phones.Value.Port} (OsmAnd for Traccar Client, OwnTracks over HTTP)" : "off (Osmand:Port)")}",
             $"  Admin token:        {(settings.TokenPath is { } path ? $"in {path}" : "as configured (Auth:AdminToken)")}",
             $"  First sign-in:      user '{Api.Auth.FirstAdmin.Username}', password in {Path.Combine(settings.DataFolder, Api.Auth.FirstAdmin.FileName)}",
         };

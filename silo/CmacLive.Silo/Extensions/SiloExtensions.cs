@@ -3,6 +3,7 @@ using CmacLive.Api.Auth;
 using CmacLive.Api.Hubs;
 using CmacLive.Api.Http;
 using CmacLive.Ingestion;
+using CmacLive.Ingestion.Phones;
 using CmacLive.Storage;
 using CmacLive.Storage.Audit;
 using CmacLive.Storage.History;
@@ -114,6 +115,7 @@ public static class SiloExtensions
 
     public static WebApplication MapCmacLive(this WebApplication app)
     {
+        app.UseCmacLivePhones(); // the phones' port answers them only, before anything else
         app.UseExceptionHandler();
         app.UseCmacLiveSecurityHeaders();
         app.UseStatusCodePages();

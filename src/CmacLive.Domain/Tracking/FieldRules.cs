@@ -12,9 +12,13 @@ public static class FieldRules
     /// <summary>Largest payload accepted on any topic.</summary>
     public const int MaxPayloadBytes = 16 * 1024;
 
+    public static bool IsLatitude(double lat) => double.IsFinite(lat) && lat is >= -90 and <= 90;
+
+    public static bool IsLongitude(double lon) => double.IsFinite(lon) && lon is >= -180 and <= 180;
+
     public static RejectReason? CheckPoint(double lat, double lon)
     {
-        if (!double.IsFinite(lat) || !double.IsFinite(lon) || lat is < -90 or > 90 || lon is < -180 or > 180)
+        if (!IsLatitude(lat) || !IsLongitude(lon))
         {
             return RejectReason.OutOfRange;
         }
