@@ -17,6 +17,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxQueuedWorkPoints >= 1, "Clearance:MaxQueuedWorkPoints must be at least 1")
             .ValidateOnStart();
         services.AddMetrics();
+        services.AddSingleton<IConfigureGrainContextProvider, Diagnostics.GrainActivations>();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section));
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section));
         services.AddOptions<DispatchOptions>().Bind(configuration.GetSection(DispatchOptions.Section))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using CmacLive.Assets;
 using CmacLive.Devices;
 using CmacLive.History;
@@ -18,7 +19,37 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
     /// An uplink from a connection authenticated as <paramref name="deviceId"/> (the embedded broker). With the connection's
     /// <paramref name="binding"/>, reports go straight to its asset; without it (an external broker), through the device grain.
     /// </summary>
-    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null)
+    public Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null)
+    {
+        // Traced only when a listener samples it (OTLP configured): otherwise no span, no tag and no extra state machine.
+        var span = Tracing.Source.StartActivity(Tracing.Uplink, ActivityKind.Consumer);
+        return span is null ? ApplyAsync(deviceId, topicName, payload, binding) : TracedAsync(span, deviceId, topicName, payload, binding);
+    }
+
+    private async Task<UplinkOutcome> TracedAsync(Activity span, string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
+    {
+        using (span)
+        {
+            span.SetTag("messaging.system", "mqtt");
+            span.SetTag("messaging.destination.name", topicName);
+            span.SetTag("cmaclive.device.id", deviceId);
+            var outcome = await ApplyAsync(deviceId, topicName, payload, binding);
+            span.SetTag("cmaclive.outcome", WireNames.Of(outcome.Status));
+            if (outcome.Status is UplinkStatus.Rejected or UplinkStatus.Failed)
+            {
+                span.SetTag("cmaclive.reason", IngestStats.Name(outcome.Reason));
+            }
+
+            if (outcome.Status == UplinkStatus.Failed)
+            {
+                span.SetStatus(ActivityStatusCode.Error, outcome.Detail);
+            }
+
+            return outcome;
+        }
+    }
+
+    private async Task<UplinkOutcome> ApplyAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
     {
         try
         {

@@ -75,9 +75,9 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     ];
 
     /// <summary>Starts the silo and waits until its <c>/health</c> answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(string name, string[] extra, int? mqttPort = null)
+    public static async Task<SiloProcess> StartAsync(string name, string[] extra, int? mqttPort = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var silo = Launch(name, extra, mqttPort);
+        var silo = Launch(name, extra, mqttPort, environment);
         try
         {
             await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
@@ -92,7 +92,7 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     }
 
     /// <summary>Starts the silo process and returns at once, for a test that watches a silo which should not become ready.</summary>
-    public static SiloProcess Launch(string name, string[] extra, int? mqttPort = null)
+    public static SiloProcess Launch(string name, string[] extra, int? mqttPort = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var httpPort = SiloEndpoints.FreePort();
         var mqtt = mqttPort ?? SiloEndpoints.FreePort();
@@ -124,6 +124,11 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var silo = new SiloProcess(start, httpPort, mqtt, siloPort, name);
         silo.Begin();
         return silo;

@@ -67,6 +67,7 @@ public static class SiloExtensions
                 o.EnableIndirectProbes = true;
             });
             tls?.ApplyTo(silo);
+            silo.AddCmacLiveMonitoring(builder.Configuration);
             silo.AddCmacLiveStorage(storage);
             if (!postgresCluster)
             {
@@ -123,6 +124,7 @@ public static class SiloExtensions
         app.MapHealthChecks("/health");
         app.MapCmacLiveApi();
         app.MapIngestStats().RequireAuthorization(Policies.Read);
+        app.MapCmacLiveMonitoring();
         return app;
     }
 
