@@ -133,6 +133,26 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task An_address_that_keeps_scraping_with_bad_keys_is_held_back_while_a_valid_key_still_scrapes()
+    {
+        await using var silo = await StartAsync("metrics-guess", settings: ["--Auth:FailuresPerAddress=3", "--Monitoring:OrleansDashboard=true"]);
+        await silo.CreateUserAsync("scraper", "viewer");
+        var key = await ApiKeyAsync(silo, "scraper");
+        using var guesser = silo.ClientWith("cmk_0123456789abcdef_guess");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync("/metrics")).StatusCode);
+        }
+
+        var held = await guesser.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.TooManyRequests, held.StatusCode);
+        Assert.NotNull(held.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await guesser.GetAsync("/orleans/ClusterStats")).StatusCode);
+        using var scraper = silo.ClientWith(key);
+        Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
     public async Task Without_the_orleans_dashboard_setting_its_routes_do_not_exist_and_metrics_can_be_turned_off()
     {
         await using var silo = await StartAsync("metrics-off", settings: ["--Monitoring:Metrics=false"]);
