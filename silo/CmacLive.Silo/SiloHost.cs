@@ -12,7 +12,8 @@ public static class SiloHost
         builder.AddCmacLiveHttpEndpoints()
             .AddCmacLiveSilo()
             .AddCmacLiveIngestion()
-            .AddCmacLiveApi();
+            .AddCmacLiveApi()
+            .AddCmacLiveMonitoring();
 
         var app = builder.Build();
         app.MapCmacLive();

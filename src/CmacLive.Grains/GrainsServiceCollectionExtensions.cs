@@ -20,6 +20,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxQueuedWorkPoints >= 1, "Clearance:MaxQueuedWorkPoints must be at least 1")
             .ValidateOnStart();
         services.AddMetrics();
+        services.AddSingleton<IConfigureGrainContextProvider, Diagnostics.GrainActivations>();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section))
             .Validate(o => o.ClosedKept >= 1, "Alerts:ClosedKept must be at least 1")
             .ValidateOnStart();

@@ -24,6 +24,7 @@ public sealed class DeviceGate
     private readonly ConcurrentDictionary<string, Device> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _checking = new(StringComparer.Ordinal);
     private readonly byte[] _credentialKey = RandomNumberGenerator.GetBytes(32);
+    private long _connected;
 
     public DeviceGate(MqttOptions options, TimeProvider time)
     {
@@ -112,6 +113,9 @@ public sealed class DeviceGate
         }
     }
 
+    /// <summary>Devices with at least one session open.</summary>
+    public long ConnectedDevices => Interlocked.Read(ref _connected);
+
     /// <summary>The session reserved at its CONNECT check is open.</summary>
     public void Opened(string deviceId, string clientId)
     {
@@ -124,6 +128,11 @@ public sealed class DeviceGate
                 device.Reserved.RemoveAt(reserved);
             }
 
+            if (device.Sessions.Count == 0)
+            {
+                Interlocked.Increment(ref _connected);
+            }
+
             device.Sessions.Add(clientId);
         }
     }
@@ -134,7 +143,10 @@ public sealed class DeviceGate
         {
             lock (device.Gate)
             {
-                device.Sessions.Remove(clientId);
+                if (device.Sessions.Remove(clientId) && device.Sessions.Count == 0)
+                {
+                    Interlocked.Decrement(ref _connected);
+                }
             }
         }
     }

@@ -7,32 +7,58 @@ namespace CmacLive.Ingestion;
 
 /// <summary>
 /// This silo's counts of accepted and refused uplinks, by outcome and by reason: exported as metrics
-/// (meter <c>CmacLive.Ingestion</c>) and readable as a snapshot for operators.
+/// (meter <c>CmacLive.Ingestion</c>: <c>cmaclive.uplinks</c> tagged <c>outcome</c> and <c>reason</c>, scraped as
+/// <c>cmaclive_uplinks_total</c>) and readable as a snapshot for operators.
 /// </summary>
 public sealed class IngestStats
 {
     public const string MeterName = "CmacLive.Ingestion";
 
+    private static readonly KeyValuePair<string, object?> AcceptedTag = new("outcome", "accepted");
+    private static readonly KeyValuePair<string, object?> IgnoredTag = new("outcome", "ignored");
+    private static readonly KeyValuePair<string, object?> RejectedTag = new("outcome", "rejected");
+    private static readonly KeyValuePair<string, object?> NoReasonTag = new("reason", "none");
+
     private readonly long[] _accepted = new long[Enum.GetValues<ReportOutcome>().Length + 1];
     private readonly long[] _rejected = new long[Enum.GetValues<RejectReason>().Length];
-    private readonly Counter<long> _acceptedCounter;
-    private readonly Counter<long> _rejectedCounter;
     private readonly long[] _limits = new long[Enum.GetValues<IngestLimit>().Length];
+
+    // The tags of every measurement are made once, so counting an uplink allocates nothing and looks nothing up.
+    private readonly KeyValuePair<string, object?>[] _acceptedReasons =
+        [.. Enum.GetValues<ReportOutcome>().Select(o => new KeyValuePair<string, object?>("reason", Name(o)))];
+    private readonly KeyValuePair<string, object?>[] _rejectedReasons =
+        [.. Enum.GetValues<RejectReason>().Select(r => new KeyValuePair<string, object?>("reason", Name(r)))];
+    private readonly KeyValuePair<string, object?>[] _limitTags =
+        [.. Enum.GetValues<IngestLimit>().Select(l => new KeyValuePair<string, object?>("limit", Name(l)))];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _uplinks;
     private readonly Counter<long> _limitCounter;
     private readonly long[] _bySource = new long[Enum.GetValues<UplinkSource>().Length * SourceSlots];
     private readonly Counter<long> _sourceCounter;
+
+    /// <summary>The source counter's tags, by the same slot as <see cref="_bySource"/>: made once, as the others.</summary>
+    private readonly (KeyValuePair<string, object?> Source, KeyValuePair<string, object?> Status)[] _sourceTags =
+    [
+        .. Enum.GetValues<UplinkSource>().SelectMany(source => Enum.GetValues<UplinkStatus>().Select(WireNames.Of).Append(Unauthorized)
+            .Select(status => (new KeyValuePair<string, object?>("source", WireNames.Of(source)), new KeyValuePair<string, object?>("status", status)))),
+    ];
     private long _connectionsRefused;
     private long _sosAnnounced;
     private long _sosNotFastTracked;
 
     public IngestStats(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
-        _acceptedCounter = meter.CreateCounter<long>("cmaclive.ingest.accepted", description: "Uplinks accepted, by outcome");
-        _rejectedCounter = meter.CreateCounter<long>("cmaclive.ingest.rejected", description: "Uplinks refused, by reason");
-        _limitCounter = meter.CreateCounter<long>("cmaclive.ingest.limited", description: "Connections and packets refused by a limit, by limit");
-        _sourceCounter = meter.CreateCounter<long>("cmaclive.ingest.uplinks", description: "Uplinks by how they came in (MQTT, OsmAnd, OwnTracks over HTTP) and what became of them");
+        _meter = meters.Create(MeterName);
+        _uplinks = _meter.CreateCounter<long>("cmaclive.uplinks",
+            description: "Uplinks handled, by outcome (accepted, ignored, rejected) and reason (applied, duplicate, late; or why it was refused)");
+        _limitCounter = _meter.CreateCounter<long>("cmaclive.ingest.limited", description: "Connections and packets refused by a limit, by limit");
+        _sourceCounter = _meter.CreateCounter<long>("cmaclive.ingest.uplinks", description: "Uplinks by how they came in (MQTT, OsmAnd, OwnTracks over HTTP) and what became of them");
     }
+
+    /// <summary>Publishes the number of devices with at least one MQTT session open on this silo (the embedded broker only).</summary>
+    public void ObserveConnectedDevices(Func<long> connected) =>
+        _meter.CreateObservableGauge("cmaclive.devices.connected", connected, description: "Devices with an MQTT session open on this silo's broker");
 
     /// <summary>Per source: one slot per <see cref="UplinkStatus"/>, and one more for requests whose credentials were refused (HTTP).</summary>
     private static int SourceSlots => Enum.GetValues<UplinkStatus>().Length + 1;
@@ -48,19 +74,19 @@ public sealed class IngestStats
     public void Accepted(ReportOutcome outcome)
     {
         Interlocked.Increment(ref _accepted[(int)outcome]);
-        _acceptedCounter.Add(1, new KeyValuePair<string, object?>("outcome", Name(outcome)));
+        _uplinks.Add(1, AcceptedTag, _acceptedReasons[(int)outcome]);
     }
 
     public void Ignored()
     {
         Interlocked.Increment(ref _accepted[IgnoredSlot]);
-        _acceptedCounter.Add(1, new KeyValuePair<string, object?>("outcome", "ignored"));
+        _uplinks.Add(1, IgnoredTag, NoReasonTag);
     }
 
     public void Rejected(RejectReason reason)
     {
         Interlocked.Increment(ref _rejected[(int)reason]);
-        _rejectedCounter.Add(1, new KeyValuePair<string, object?>("reason", Name(reason)));
+        _uplinks.Add(1, RejectedTag, _rejectedReasons[(int)reason]);
     }
 
     public void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
@@ -68,15 +94,17 @@ public sealed class IngestStats
     /// <summary>An uplink from <paramref name="source"/> came to <paramref name="status"/> (besides its outcome or reason, counted apart).</summary>
     public void FromSource(UplinkSource source, UplinkStatus status)
     {
-        Interlocked.Increment(ref _bySource[(int)source * SourceSlots + (int)status]);
-        _sourceCounter.Add(1, new KeyValuePair<string, object?>("source", WireNames.Of(source)), new KeyValuePair<string, object?>("status", WireNames.Of(status)));
+        var slot = (int)source * SourceSlots + (int)status;
+        Interlocked.Increment(ref _bySource[slot]);
+        _sourceCounter.Add(1, _sourceTags[slot].Source, _sourceTags[slot].Status);
     }
 
     /// <summary>A request from <paramref name="source"/> (HTTP) without credentials, or whose credentials were refused.</summary>
     public void Unauthenticated(UplinkSource source)
     {
-        Interlocked.Increment(ref _bySource[(int)source * SourceSlots + SourceSlots - 1]);
-        _sourceCounter.Add(1, new KeyValuePair<string, object?>("source", WireNames.Of(source)), new KeyValuePair<string, object?>("status", Unauthorized));
+        var slot = (int)source * SourceSlots + SourceSlots - 1;
+        Interlocked.Increment(ref _bySource[slot]);
+        _sourceCounter.Add(1, _sourceTags[slot].Source, _sourceTags[slot].Status);
     }
 
     /// <summary>An SOS was pushed to every hub by the fast lane.</summary>
@@ -88,7 +116,7 @@ public sealed class IngestStats
     public void LimitReached(IngestLimit limit)
     {
         Interlocked.Increment(ref _limits[(int)limit]);
-        _limitCounter.Add(1, new KeyValuePair<string, object?>("limit", Name(limit)));
+        _limitCounter.Add(1, _limitTags[(int)limit]);
     }
 
     /// <summary>Counts a limit reached by <paramref name="who"/> (an address, a device); true when it starts an episode to log.</summary>

@@ -78,6 +78,7 @@ public sealed partial class MqttBroker(
         _server.ClientConnectedAsync += OnClientConnected;
         _server.ClientDisconnectedAsync += OnClientDisconnected;
         await _server.StartAsync();
+        stats.ObserveConnectedDevices(() => _gate.ConnectedDevices);
         LogListening(Describe());
     }
 

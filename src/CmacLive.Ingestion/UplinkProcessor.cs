@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using CmacLive.Assets;
 using CmacLive.Devices;
 using CmacLive.History;
@@ -19,12 +20,43 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
     /// <paramref name="source"/> says). With the connection's <paramref name="binding"/>, reports go straight to its asset;
     /// without it (an external broker), through the device grain.
     /// </summary>
-    public async Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null,
+    public Task<UplinkOutcome> ProcessAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding = null,
         UplinkSource source = UplinkSource.Mqtt)
+    {
+        // Traced only when a listener samples it (OTLP configured): otherwise no span and no tag.
+        var span = Tracing.Source.StartActivity(Tracing.Uplink, ActivityKind.Consumer);
+        return span is null ? CountedAsync(source, deviceId, topicName, payload, binding) : TracedAsync(span, source, deviceId, topicName, payload, binding);
+    }
+
+    private async Task<UplinkOutcome> CountedAsync(UplinkSource source, string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
     {
         var outcome = await ApplyAsync(deviceId, topicName, payload, binding);
         stats.FromSource(source, outcome.Status);
         return outcome;
+    }
+
+    private async Task<UplinkOutcome> TracedAsync(Activity span, UplinkSource source, string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
+    {
+        using (span)
+        {
+            span.SetTag("messaging.system", source == UplinkSource.Mqtt ? "mqtt" : "http");
+            span.SetTag("messaging.destination.name", topicName);
+            span.SetTag("cmaclive.device.id", deviceId);
+            span.SetTag("cmaclive.source", WireNames.Of(source));
+            var outcome = await CountedAsync(source, deviceId, topicName, payload, binding);
+            span.SetTag("cmaclive.outcome", WireNames.Of(outcome.Status));
+            if (outcome.Status is UplinkStatus.Rejected or UplinkStatus.Failed)
+            {
+                span.SetTag("cmaclive.reason", IngestStats.Name(outcome.Reason));
+            }
+
+            if (outcome.Status == UplinkStatus.Failed)
+            {
+                span.SetStatus(ActivityStatusCode.Error, outcome.Detail);
+            }
+
+            return outcome;
+        }
     }
 
     private async Task<UplinkOutcome> ApplyAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)

@@ -5,7 +5,8 @@ public sealed class SiloFixture : IAsyncLifetime
 {
     public TestSilo Silo { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Silo = await TestSilo.StartAsync();
+    // The Orleans Dashboard is on, so its routes are in the route table's checks.
+    public async Task InitializeAsync() => Silo = await TestSilo.StartAsync(configure: null, dataFolder: null, "--Monitoring:OrleansDashboard=true");
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();
 }

@@ -75,9 +75,12 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
     ];
 
     /// <summary>Starts the silo and waits until its <c>/health</c> answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(string name, string[] extra, int? mqttPort = null)
+    public static Task<SiloProcess> StartAsync(string name, string[] extra, int? mqttPort = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        HealthyAsync(Launch(name, extra, mqttPort, environment));
+
+    /// <summary>Waits until the launched silo's <c>/health</c> answers 200; stops it, saying what it wrote, if it does not within a minute.</summary>
+    private static async Task<SiloProcess> HealthyAsync(SiloProcess silo)
     {
-        var silo = Launch(name, extra, mqttPort);
         try
         {
             await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
@@ -85,14 +88,14 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
         catch (TimeoutException ex)
         {
             await silo.DisposeAsync();
-            throw new TimeoutException($"{ex.Message}\n--- silo {name} ---\n{silo.Output}", ex);
+            throw new TimeoutException($"{ex.Message}\n--- silo {silo.Name} ---\n{silo.Output}", ex);
         }
 
         return silo;
     }
 
     /// <summary>Starts the silo process and returns at once, for a test that watches a silo which should not become ready.</summary>
-    public static SiloProcess Launch(string name, string[] extra, int? mqttPort = null)
+    public static SiloProcess Launch(string name, string[] extra, int? mqttPort = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var httpPort = SiloEndpoints.FreePort();
         var mqtt = mqttPort ?? SiloEndpoints.FreePort();
@@ -108,28 +111,15 @@ public sealed partial class SiloProcess : ISiloEndpoint, IAsyncDisposable
             "--Logging:Console:FormatterName=simple",
             "--Logging:Console:FormatterOptions:SingleLine=true",
             .. extra,
-        ], new Dictionary<string, string>());
+        ], environment ?? new Dictionary<string, string>());
     }
 
     /// <summary>
     /// Starts the silo as a container runs it: <c>dotnet CmacLive.Silo.dll</c> with no arguments, every setting in
     /// <paramref name="environment"/> (which must bind HTTP to <paramref name="httpPort"/>); waits until <c>/health</c> answers 200.
     /// </summary>
-    public static async Task<SiloProcess> StartFromEnvironmentAsync(string name, IReadOnlyDictionary<string, string> environment, int httpPort, int mqttPort, int siloPort)
-    {
-        var silo = Launch(name, httpPort, mqttPort, siloPort, [], environment);
-        try
-        {
-            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException ex)
-        {
-            await silo.DisposeAsync();
-            throw new TimeoutException($"{ex.Message}\n--- silo {name} ---\n{silo.Output}", ex);
-        }
-
-        return silo;
-    }
+    public static Task<SiloProcess> StartFromEnvironmentAsync(string name, IReadOnlyDictionary<string, string> environment, int httpPort, int mqttPort, int siloPort) =>
+        HealthyAsync(Launch(name, httpPort, mqttPort, siloPort, [], environment));
 
     /// <summary>The silo's own assembly run with <c>dotnet</c>, in its build folder (as in the image's <c>/app</c>).</summary>
     public static ProcessStartInfo Dotnet(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using CmacLive.History;
 using CmacLive.Storage.History;
 using CmacLive.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CmacLive.Storage.Tests;
@@ -29,7 +31,7 @@ public sealed class BatchingHistoryStoreTests : IAsyncLifetime
     public async Task Every_append_completes_only_after_its_round_is_written_even_when_rounds_span_many_batches()
     {
         var sink = new WrittenSink(new SqliteHistorySink(ConnectionString, _gate));
-        var store = new BatchingHistoryStore(sink, NullLogger<BatchingHistoryStore>.Instance);
+        var store = new BatchingHistoryStore(sink, new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), NullLogger<BatchingHistoryStore>.Instance);
         await store.StartAsync(CancellationToken.None);
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
         var early = 0;
@@ -64,7 +66,7 @@ public sealed class BatchingHistoryStoreTests : IAsyncLifetime
     [Fact]
     public async Task The_last_appends_of_a_burst_complete_though_nothing_follows_them()
     {
-        var store = new BatchingHistoryStore(new SqliteHistorySink(ConnectionString, _gate), NullLogger<BatchingHistoryStore>.Instance);
+        var store = new BatchingHistoryStore(new SqliteHistorySink(ConnectionString, _gate), new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), NullLogger<BatchingHistoryStore>.Instance);
         await store.StartAsync(CancellationToken.None);
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
 

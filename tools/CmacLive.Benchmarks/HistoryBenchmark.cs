@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using CmacLive.History;
 using CmacLive.Storage.History;
 using CmacLive.Storage.Postgres;
 using CmacLive.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -57,7 +59,7 @@ public static class HistoryBenchmark
             return 2;
         }
 
-        var store = new BatchingHistoryStore(sink, NullLogger<BatchingHistoryStore>.Instance);
+        var store = new BatchingHistoryStore(sink, new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), NullLogger<BatchingHistoryStore>.Instance);
         await store.StartAsync(CancellationToken.None);
         var run = Guid.NewGuid().ToString("N")[..8];
         var start = DateTimeOffset.UtcNow;

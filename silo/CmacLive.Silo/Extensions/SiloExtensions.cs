@@ -68,6 +68,7 @@ public static class SiloExtensions
                 o.EnableIndirectProbes = true;
             });
             tls?.ApplyTo(silo);
+            silo.AddCmacLiveMonitoring(builder.Configuration);
             silo.AddCmacLiveStorage(storage);
             if (!postgresCluster)
             {
@@ -126,6 +127,7 @@ public static class SiloExtensions
         app.MapCmacLiveApi();
         app.MapIngestStats().RequireAuthorization(Policies.Read)
             .WithTags("Operations").WithName("GetIngestStats").WithSummary("This silo's counts of accepted and refused uplinks");
+        app.MapCmacLiveMonitoring();
         return app;
     }
 

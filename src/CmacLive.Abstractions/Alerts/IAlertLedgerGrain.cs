@@ -18,6 +18,9 @@ public interface IAlertLedgerGrain : IGrainWithIntegerKey
     /// <summary>Open alerts (or, with <paramref name="openOnly"/> false, the recent closed ones too), newest first.</summary>
     Task<IReadOnlyList<Alert>> List(bool openOnly);
 
+    /// <summary>How many alerts are open, by severity (every severity, zero included): what a metrics scrape reads, cheaply.</summary>
+    Task<IReadOnlyDictionary<AlertSeverity, int>> CountOpen();
+
     /// <summary>
     /// The alerts changed after sequence number <paramref name="seq"/>, as they now stand, oldest change first (at most
     /// <see cref="AlertChanges.MostReturned"/>), and the ledger's latest sequence number: what a hub that was out of the

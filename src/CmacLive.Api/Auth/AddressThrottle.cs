@@ -8,8 +8,8 @@ namespace CmacLive.Api.Auth;
 
 /// <summary>
 /// Refused credentials per source address on this silo (a bearer token or API key that does not hold, a failed
-/// sign-in): after <see cref="AuthOptions.FailuresPerAddress"/> within a minute, the address's requests to the API and
-/// the hub that carry no valid credential answer 429 with <c>Retry-After</c> for <see cref="AuthOptions.AddressBackoff"/>,
+/// sign-in): after <see cref="AuthOptions.FailuresPerAddress"/> within a minute, the address's requests to the API, the
+/// hub, the metrics scrape and the Orleans Dashboard that carry no valid credential answer 429 with <c>Retry-After</c> for <see cref="AuthOptions.AddressBackoff"/>,
 /// without a signature check, a grain call or a password check. Requests with a valid credential from the same
 /// address (an operations room behind one NAT) are never held back. At most <see cref="AuthOptions.SignInTrackedNames"/>
 /// addresses are remembered.
@@ -31,7 +31,7 @@ public sealed class AddressThrottle(IOptions<AuthOptions> options, [FromKeyedSer
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         if (context.User.Identity?.IsAuthenticated != true
-            && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs"))
+            && IsGuarded(context.Request.Path)
             && Address(context) is { } address && _addresses.Blocked(address) is { } wait)
         {
             stats.AddressHeldBack();
@@ -49,6 +49,11 @@ public sealed class AddressThrottle(IOptions<AuthOptions> options, [FromKeyedSer
 
         await next(context);
     }
+
+    /// <summary>The routes that take a credential: the API, the hub, the metrics scrape and the Orleans Dashboard.</summary>
+    private static bool IsGuarded(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/metrics")
+        || path.StartsWithSegments(Monitoring.OrleansDashboardAccess.Path);
 
     private static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 }

@@ -6,7 +6,7 @@ namespace CmacLive.Api.Auth;
 
 /// <summary>
 /// Where a bearer credential travels (<c>Authorization: Bearer T</c>, or <c>?access_token=T</c> on the hub, as
-/// SignalR clients send it over WebSockets) and what an API key looks like: <c>cmk_{id}_{secret}</c>, a 16-hex-digit
+/// SignalR clients send it over WebSockets, or the Orleans Dashboard's cookie on its own path only) and what an API key looks like: <c>cmk_{id}_{secret}</c>, a 16-hex-digit
 /// id that finds its user and a 256-bit random secret of which only the SHA-256 is stored.
 /// </summary>
 public static class BearerToken
@@ -27,7 +27,7 @@ public static class BearerToken
             return query;
         }
 
-        return null;
+        return Monitoring.OrleansDashboardAccess.CookieCredential(request);
     }
 
     /// <summary>A compact JWS: three base64url parts.</summary>

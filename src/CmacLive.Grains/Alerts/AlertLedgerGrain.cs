@@ -89,6 +89,17 @@ public sealed partial class AlertLedgerGrain(
         return Task.FromResult<IReadOnlyList<Alert>>([.. alerts.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)]);
     }
 
+    public Task<IReadOnlyDictionary<AlertSeverity, int>> CountOpen()
+    {
+        var counts = Enum.GetValues<AlertSeverity>().ToDictionary(s => s, _ => 0);
+        foreach (var alert in store.State.Open.Values)
+        {
+            counts[alert.Severity]++;
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<AlertSeverity, int>>(counts);
+    }
+
     public Task<AlertChanges> Since(long seq)
     {
         var head = store.State.Seq;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using CmacLive.Assets;
 using CmacLive.Dispatch;
 using CmacLive.HazardAreas;
@@ -27,7 +28,17 @@ public sealed partial class LiveFeed(
     private readonly ConcurrentQueue<AlertUpdate> _alerts = new();
     private readonly ConcurrentDictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
 
-    public void Publish(AssetStatus status) => _assets[status.Id] = status;
+    // The trace of an asset's pending update, kept only while it is traced (never when no trace is recorded).
+    private readonly ConcurrentDictionary<string, ActivityContext> _traced = new(StringComparer.Ordinal);
+
+    public void Publish(AssetStatus status)
+    {
+        _assets[status.Id] = status;
+        if (Activity.Current is { Recorded: true } current)
+        {
+            _traced[status.Id] = current.Context;
+        }
+    }
 
     public void Publish(HazardAreaView area) => _areas[area.Code] = area;
 
@@ -76,6 +87,7 @@ public sealed partial class LiveFeed(
                 Requests = Take(_requests),
             };
             var local = hubs.Local;
+            var pushes = HubPushes(batch.Assets);
             foreach (var hub in observers)
             {
                 try
@@ -86,13 +98,39 @@ public sealed partial class LiveFeed(
                 catch (Exception ex)
                 {
                     LogObserverFailed(ex, hub.Silo, batch.Assets.Count + batch.HazardAreas.Count + batch.Alerts.Count + batch.Requests.Count);
+                    pushes?.ForEach(p => p.SetStatus(ActivityStatusCode.Error, hub.Silo));
                 }
             }
+
+            pushes?.ForEach(p => p.Dispose());
         }
         catch (Exception ex)
         {
             LogFlushFailed(ex);
         }
+    }
+
+    /// <summary>A <see cref="Tracing.HubPush"/> span in the trace of each traced update of the batch; null when none is traced.</summary>
+    private List<Activity>? HubPushes(IReadOnlyList<AssetStatus> assets)
+    {
+        if (_traced.IsEmpty)
+        {
+            return null;
+        }
+
+        List<Activity>? pushes = null;
+        foreach (var asset in assets)
+        {
+            if (_traced.TryRemove(asset.Id, out var parent)
+                && Tracing.Source.StartActivity(Tracing.HubPush, ActivityKind.Producer, parent) is { } push)
+            {
+                push.SetTag("cmaclive.asset.id", asset.Id);
+                (pushes ??= []).Add(push);
+            }
+        }
+
+        Activity.Current = null; // the spans end when the batch is handed over; later work is not theirs
+        return pushes;
     }
 
     /// <summary>The pending updates of one kind; one replaced while it was taken stays for the next batch.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using CmacLive.History;
 using Microsoft.Extensions.Hosting;
@@ -18,8 +20,15 @@ namespace CmacLive.Storage.History;
 /// pile up calls behind the outage. Each grain awaits its append before the next, so the queue holds at most one record
 /// per grain and connection.
 /// </summary>
-public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<BatchingHistoryStore> logger) : BackgroundService, IHistoryStore
+/// <remarks>
+/// Meter <c>CmacLive.History</c>: <c>cmaclive.history.batch.size</c> (records a batch wrote) and
+/// <c>cmaclive.history.batch.duration</c> (seconds its write took, retries included). An append made inside a trace
+/// gets a <see cref="Tracing.HistoryAppend"/> span that ends when its record is stored.
+/// </remarks>
+public sealed partial class BatchingHistoryStore(IHistorySink sink, IMeterFactory meters, ILogger<BatchingHistoryStore> logger) : BackgroundService, IHistoryStore
 {
+    public const string MeterName = "CmacLive.History";
+
     private const int MaxBatch = 2000;
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
@@ -27,6 +36,13 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
     private readonly ConcurrentQueue<EventRecord> _events = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+
+    private readonly Histogram<int> _batchSize = meters.Create(MeterName).CreateHistogram("cmaclive.history.batch.size", "{record}",
+        "Records written by one history batch", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] });
+
+    private readonly Histogram<double> _batchDuration = meters.Create(MeterName).CreateHistogram("cmaclive.history.batch.duration", "s",
+        "How long one history batch took to write, retries included",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10] });
 
     private TaskCompletionSource _round = NewRound();
     private long _batches;
@@ -46,7 +62,7 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
         }
 
         _fixes.Enqueue(fix);
-        return Joined();
+        return Traced(Joined());
     }
 
     public Task AppendAsync(EventRecord record)
@@ -57,7 +73,7 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
         }
 
         _events.Enqueue(record);
-        return Joined();
+        return Traced(Joined());
     }
 
     public Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
@@ -72,6 +88,24 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
         var round = Volatile.Read(ref _round).Task;
         _wake.Writer.TryWrite(true);
         return round;
+    }
+
+    /// <summary>Inside a traced uplink, a span until the record is stored; otherwise the round's completion itself.</summary>
+    private static Task Traced(Task stored) =>
+        Activity.Current is null || !Tracing.Source.HasListeners() ? stored : TracedAsync(stored);
+
+    private static async Task TracedAsync(Task stored)
+    {
+        using var span = Tracing.Source.StartActivity(Tracing.HistoryAppend);
+        try
+        {
+            await stored;
+        }
+        catch (Exception ex)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 
     private static TaskCompletionSource NewRound() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -107,7 +141,10 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, ILogger<Batc
                     more = fixes.Count + events.Count == MaxBatch;
                     if (fixes.Count + events.Count > 0)
                     {
+                        var started = Stopwatch.GetTimestamp();
                         await WriteWithRetryAsync(fixes, events, stoppingToken);
+                        _batchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                        _batchSize.Record(fixes.Count + events.Count);
                         Interlocked.Increment(ref _batches);
                         Interlocked.Add(ref _records, fixes.Count + events.Count);
                     }
