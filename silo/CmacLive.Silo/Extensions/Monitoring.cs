@@ -82,13 +82,15 @@ public static class Monitoring
         var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MonitoringOptions>>().Value;
         if (settings.Metrics)
         {
-            app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.Read);
+            app.MapPrometheusScrapingEndpoint(Api.Docs.ApiDocument.MetricsPath).RequireAuthorization(Policies.Read);
         }
 
         if (settings.OrleansDashboard)
         {
-            app.MapOrleansDashboard(OrleansDashboardAccess.Path).RequireAuthorization(Policies.Admin);
-            app.MapOrleansDashboardSession();
+            // The Orleans Dashboard's own page and the data it fetches: its UI, not CmacLive's API, so not in the API document.
+            app.MapOrleansDashboard(OrleansDashboardAccess.Path).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
+            app.MapOrleansDashboardSession().WithTags("Operations").WithName("OpenOrleansDashboardSession")
+                .WithSummary("Let this admin's browser open the Orleans Dashboard").Produces(StatusCodes.Status204NoContent);
         }
 
         return app;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -72,9 +74,45 @@ public sealed class ApiDocument : IOpenApiDocumentTransformer
 
         AddHub(document);
         AddHealth(document);
+        AddMetrics(document, context.ApplicationServices);
         document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         return Task.CompletedTask;
     }
+
+    /// <summary><c>/metrics</c> where it is mapped (<c>Monitoring:Metrics</c>), by the Prometheus exporter's middleware rather than a handler.</summary>
+    private static void AddMetrics(OpenApiDocument document, IServiceProvider services)
+    {
+        if (services.GetService<EndpointDataSource>()?.Endpoints.OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText == MetricsPath) != true)
+        {
+            return;
+        }
+
+        var roles = string.Join(", ", Auth.Policies.RolesOf[Auth.Policies.Read]);
+        var metrics = new OpenApiOperation
+        {
+            OperationId = "GetMetrics",
+            Summary = "This silo's metrics as Prometheus text",
+            Description = $"The Prometheus text exposition format: `cmaclive_uplinks_total{{outcome,reason}}` and the other `cmaclive_` series, Orleans' own, Kestrel's, SignalR's and the runtime's (README, \"Monitoring\"). Policy `{Auth.Policies.Read}`: roles {roles}; a scraper uses a viewer's API key.",
+            Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
+            Security = [new() { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }],
+            Responses = new OpenApiResponses
+            {
+                ["200"] = new OpenApiResponse
+                {
+                    Description = "The metrics.",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                },
+                ["401"] = new OpenApiResponse { Description = "No credential, or one that does not hold." },
+                ["403"] = new OpenApiResponse { Description = $"The caller holds none of the roles {roles}." },
+                ["429"] = new OpenApiResponse { Description = "This address presented too many refused credentials; wait `Retry-After` seconds." },
+            },
+        };
+        document.Paths ??= [];
+        document.Paths[MetricsPath] = new OpenApiPathItem { Operations = new() { [HttpMethod.Get] = metrics } };
+    }
+
+    /// <summary>Where the Prometheus scrape is mapped.</summary>
+    public const string MetricsPath = "/metrics";
 
     /// <summary><c>/health</c>, mapped by the health checks' middleware rather than a handler.</summary>
     private static void AddHealth(OpenApiDocument document)
