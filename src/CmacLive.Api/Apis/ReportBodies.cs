@@ -11,7 +11,7 @@ public static class ReportBodies
     private const double MaxTargetM2 = 1e11;
 
     /// <summary>
-    /// <c>PUT /api/projects/{id}</c> <c>{name, units, targetM2, start, end}</c> (dates <c>yyyy-MM-dd</c>, inclusive), read
+    /// <c>PUT /api/projects/{id}</c> <c>{name, units, donor?, targetM2, start, end}</c> (dates <c>yyyy-MM-dd</c>, inclusive), read
     /// into the project's definition under the route's <c>id</c> (checked with the body).
     /// </summary>
     public sealed record Project(ProjectDefinition Definition)
@@ -35,6 +35,7 @@ public static class ReportBodies
                 units.AddRange(u.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).Distinct(StringComparer.Ordinal));
             }
 
+            var donor = Problems.OptionalText(body, "donor", InputLimits.Name, errors);
             var target = Problems.OptionalNumber(body, "targetM2", errors);
             if (target is not (> 0 and <= MaxTargetM2) && !errors.ContainsKey("targetM2"))
             {
@@ -53,6 +54,7 @@ public static class ReportBodies
                 Id = id,
                 Name = name ?? "",
                 Units = units,
+                Donor = donor,
                 TargetM2 = target ?? 0,
                 Start = start ?? default,
                 End = end ?? default,
@@ -67,6 +69,9 @@ public static class ReportBodies
 
         /// <summary>The units' codes, such as DU5: 1 or more.</summary>
         public required IReadOnlyList<string> Units { get; init; }
+
+        /// <summary>Who funds the project (optional, at most 200 characters).</summary>
+        public string? Donor { get; init; }
 
         /// <summary>The square metres the project must release.</summary>
         public required double TargetM2 { get; init; }

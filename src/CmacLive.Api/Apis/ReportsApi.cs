@@ -3,6 +3,7 @@ using CmacLive.Api.Http;
 using CmacLive.Alerts;
 using CmacLive.Assets;
 using CmacLive.Detections;
+using CmacLive.HazardAreas;
 using CmacLive.Reports;
 using CmacLive.Api.Audit;
 using CmacLive.Api.Auth;
@@ -24,7 +25,7 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this RouteGroupBuilder api)
     {
-        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}", "name", "units", "targetM2", "start", "end")
+        api.MapPut("/projects/{id}", PutProject).RequireAuthorization(Policies.Operate).Audited("project.put", "project:{id}", "name", "units", "donor", "targetM2", "start", "end")
             .WithTags(Tag).WithName("PutProject").WithSummary("Define a project and its target").Accepts<ReportBodies.ProjectBody>("application/json");
         api.MapGet("/projects/{id}", GetProject).RequireAuthorization(Policies.Read).WithTags(Tag).WithName("GetProject").WithSummary("A project and its progress")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -35,7 +36,7 @@ public static class ReportsApi
         return api;
     }
 
-    /// <summary><c>PUT /api/projects/{id}</c> <c>{name, units, targetM2, start, end}</c> (dates <c>yyyy-MM-dd</c>, inclusive).</summary>
+    /// <summary><c>PUT /api/projects/{id}</c> <c>{name, units, donor?, targetM2, start, end}</c> (dates <c>yyyy-MM-dd</c>, inclusive).</summary>
     public static async Task<Results<Ok<ProjectDefinition>, ValidationProblem>> PutProject(
         string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
@@ -118,12 +119,17 @@ public static class ReportsApi
 
     private static async Task<ProjectProgress> ProgressAsync(IGrainFactory grains, ProjectDefinition project, DateOnly asOf)
     {
+        // The project's ground is that of the areas naming it (each checked: a word lost when an area moved to another
+        // project never counts it twice), each area's own figures within the project's dates.
         var to = asOf < project.End ? asOf : project.End;
+        var claimed = await grains.GetGrain<IProjectGrain>(project.Id).Areas();
+        var views = await Task.WhenAll(claimed.Select(a => grains.GetGrain<IHazardAreaGrain>(a).GetView()));
+        var areas = views.Where(v => v is not null && v.Project == project.Id).Select(v => v!.Code).ToList();
         var total = new DayFigures();
         if (to >= project.Start)
         {
-            var reads = project.Units.SelectMany(u => Enumerable.Range(project.Start.Year, to.Year - project.Start.Year + 1)
-                .Select(y => grains.GetGrain<IUnitFiguresGrain>(UnitFigures.Key(u, y)).Get(project.Start, to)));
+            var reads = areas.SelectMany(a => Enumerable.Range(project.Start.Year, to.Year - project.Start.Year + 1)
+                .Select(y => grains.GetGrain<IUnitFiguresGrain>(UnitFigures.AreaKey(a, y)).Get(project.Start, to)));
             foreach (var days in await Task.WhenAll(reads))
             {
                 total = days.Values.Aggregate(total, (sum, d) => sum.Plus(d));
@@ -137,6 +143,8 @@ public static class ReportsApi
             Id = project.Id,
             Name = project.Name,
             Units = project.Units,
+            Donor = project.Donor,
+            Areas = areas,
             TargetM2 = project.TargetM2,
             Start = project.Start,
             End = project.End,
@@ -219,12 +227,17 @@ public static class ReportsApi
         };
     }
 
-    /// <summary>A project and how far it is: released m² against the target, and the share of its time gone by.</summary>
+    /// <summary>A project and how far it is: released m² of the areas naming it against the target, and the share of its time gone by.</summary>
     public sealed record ProjectProgress
     {
         public required string Id { get; init; }
         public required string Name { get; init; }
         public required IReadOnlyList<string> Units { get; init; }
+        public string? Donor { get; init; }
+
+        /// <summary>The codes of the hazard areas naming the project: its progress is their ground and finds.</summary>
+        public required IReadOnlyList<string> Areas { get; init; }
+
         public required double TargetM2 { get; init; }
         public required DateOnly Start { get; init; }
         public required DateOnly End { get; init; }

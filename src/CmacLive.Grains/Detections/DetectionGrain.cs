@@ -90,7 +90,7 @@ public sealed partial class DetectionGrain(
         return detection;
     }
 
-    /// <summary>A confirmed find counts on the day it was decided, under its own id: crediting it again never counts it twice.</summary>
+    /// <summary>A confirmed find counts on the day it was decided (for its unit and its area), under its own id: crediting it again never counts it twice.</summary>
     private async Task CreditFindAsync(Detection detection)
     {
         if (detection.Find is not { } find || detection.DecidedAt is not { } at)
@@ -99,10 +99,13 @@ public sealed partial class DetectionGrain(
         }
 
         var day = days.DayOf(at);
-        await UnitFigures.Of(GrainFactory, detection.Unit, day).Set(day, UnitFigures.Find(detection.Id), new DayFigures
+        var figures = new DayFigures { Finds = new Dictionary<string, int> { [WireNames.Of(find.Category)] = 1 } };
+        await UnitFigures.Of(GrainFactory, detection.Unit, day).Set(day, UnitFigures.Find(detection.Id), figures);
+        if (detection.HazardArea is { } area)
         {
-            Finds = new Dictionary<string, int> { [WireNames.Of(find.Category)] = 1 },
-        });
+            // The area's own figures too: the find counts for the project the area names when it is read.
+            await UnitFigures.OfArea(GrainFactory, area, day).Set(day, UnitFigures.Find(detection.Id), figures);
+        }
     }
 
     public Task<Detection?> Get() => Task.FromResult(store.State.Detection);

@@ -133,9 +133,28 @@ public sealed partial class HazardAreaGrain(
             await GrainFactory.GetGrain<IUnitDirectoryGrain>(0).Add(unit);
         }
 
+        await ClaimProjectAsync(previous?.Project, definition.Project);
         catalog.Apply(definition.Code, HazardAreaGeometry.FromWkb(definition.GeometryWkb));
         await GrainFactory.GetGrain<IHazardAreaDirectoryGrain>(0).Touch(definition.Code);
         return Publish();
+    }
+
+    /// <summary>
+    /// Tells the project the area names that it does (again: a retry after a lost answer finishes the job), and the one
+    /// it named before, if another, that it no longer does: its ground stops counting there. A project's reader checks
+    /// each area it lists still names it, so a word lost here never makes ground count twice.
+    /// </summary>
+    private async Task ClaimProjectAsync(string? before, string? now)
+    {
+        if (before is not null && before != now)
+        {
+            await GrainFactory.GetGrain<IProjectGrain>(before).Unclaim(Code);
+        }
+
+        if (now is not null)
+        {
+            await GrainFactory.GetGrain<IProjectGrain>(now).Claim(Code);
+        }
     }
 
     // Reads read: growth of the footprint is pushed by the timer, within a flush interval.
@@ -488,12 +507,12 @@ public sealed partial class HazardAreaGrain(
     private double SearchedToday => State.CreditDay is null ? 0 : Math.Max(0, Math.Round((_footprint?.SearchedM2 ?? 0) - State.SearchedCreditedM2, 2));
 
     /// <summary>
-    /// Says to the unit's figures, in full, how much the area searched on its credit day, when that changed since it
+    /// Says to the unit's figures and the area's own, in full, how much the area searched on its credit day, when that changed since it
     /// was last said (or since activation): saying it again never counts twice, and a figure lost with a silo is said again.
     /// </summary>
     private async Task CreditSearchedAsync()
     {
-        if (State.Definition?.Unit is not { } unit || State.CreditDay is not { } day)
+        if (State.Definition is not { } definition || State.CreditDay is not { } day)
         {
             return;
         }
@@ -507,7 +526,7 @@ public sealed partial class HazardAreaGrain(
 
         try
         {
-            await UnitFigures.Of(GrainFactory, unit, day).Set(day, UnitFigures.Searched(Code), new DayFigures { SearchedM2 = searched });
+            await CreditAsync(definition.Unit, day, UnitFigures.Searched(Code), new DayFigures { SearchedM2 = searched });
 
             // The figures write a change within a second, not before answering: said once more on the next tick, a
             // figure lost with their silo meanwhile is not lost for good.
@@ -517,11 +536,11 @@ public sealed partial class HazardAreaGrain(
         }
         catch (Exception ex)
         {
-            LogSearchedNotCredited(ex, Code, unit);
+            LogSearchedNotCredited(ex, Code, definition.Unit ?? "no unit");
         }
     }
 
-    /// <summary>Credits the release outcome to the unit's figures under the area's own name, until the figures have it.</summary>
+    /// <summary>Credits the release outcome to the unit's figures and the area's own under the area's name, until the figures have it.</summary>
     private async Task CreditReleaseAsync()
     {
         if (State.ReleaseCreditDue is not { } day || State.Outcome is not { } outcome)
@@ -529,26 +548,38 @@ public sealed partial class HazardAreaGrain(
             return;
         }
 
-        if (State.Definition?.Unit is { } unit)
+        var unit = State.Definition?.Unit;
+        try
         {
-            try
+            await CreditAsync(unit, day, UnitFigures.Released(Code), new DayFigures
             {
-                await UnitFigures.Of(GrainFactory, unit, day).Set(day, UnitFigures.Released(Code), new DayFigures
-                {
-                    CancelledM2 = outcome.CancelledM2,
-                    ReducedM2 = outcome.ReducedM2,
-                    ClearedM2 = outcome.ClearedM2,
-                });
-            }
-            catch (Exception ex)
-            {
-                LogReleaseNotCredited(ex, Code, unit);
-                return;
-            }
+                CancelledM2 = outcome.CancelledM2,
+                ReducedM2 = outcome.ReducedM2,
+                ClearedM2 = outcome.ClearedM2,
+            });
+        }
+        catch (Exception ex)
+        {
+            LogReleaseNotCredited(ex, Code, unit ?? "no unit");
+            return;
         }
 
         State.ReleaseCreditDue = null;
         _dirty = true;
+    }
+
+    /// <summary>
+    /// Says what the area did on a day to its unit's figures (when it has a unit: the daily report per unit) and to its
+    /// own (what its project's progress sums), both under the same source: saying it again never counts twice.
+    /// </summary>
+    private async Task CreditAsync(string? unit, DateOnly day, string source, DayFigures figures)
+    {
+        if (unit is not null)
+        {
+            await UnitFigures.Of(GrainFactory, unit, day).Set(day, source, figures);
+        }
+
+        await UnitFigures.OfArea(GrainFactory, Code, day).Set(day, source, figures);
     }
 
     /// <summary>Hands undelivered alert signals to the ledger; kept (and stored) until it takes them.</summary>
@@ -610,10 +641,10 @@ public sealed partial class HazardAreaGrain(
     [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: {AssetId} did not replay its fixes in time; its footprint may miss some")]
     private partial void LogReplayLate(string code, string assetId);
 
-    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: searched ground could not be credited to {Unit}; retrying")]
+    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: searched ground could not be credited to {Unit} and the area's own figures; retrying")]
     private partial void LogSearchedNotCredited(Exception ex, string code, string unit);
 
-    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: its release could not be credited to {Unit}; retrying")]
+    [LoggerMessage(LogLevel.Warning, "Hazard area {Code}: its release could not be credited to {Unit} and the area's own figures; retrying")]
     private partial void LogReleaseNotCredited(Exception ex, string code, string unit);
 
     [LoggerMessage(LogLevel.Error, "Hazard area {Code}: alert signals could not reach the ledger; retrying")]

@@ -19,4 +19,22 @@ public sealed class ProjectGrain(
     }
 
     public Task<ProjectDefinition?> Get() => Task.FromResult(store.State.Project);
+
+    public async Task Claim(string area)
+    {
+        if (store.State.Areas.Add(area))
+        {
+            await store.WriteStateAsync();
+        }
+    }
+
+    public async Task Unclaim(string area)
+    {
+        if (store.State.Areas.Remove(area))
+        {
+            await store.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> Areas() => Task.FromResult<IReadOnlyList<string>>([.. store.State.Areas]);
 }

@@ -4,4 +4,7 @@ namespace CmacLive.Reports;
 public sealed class ProjectState
 {
     [Id(0)] public ProjectDefinition? Project { get; set; }
+
+    /// <summary>The codes of the hazard areas that name the project.</summary>
+    [Id(1)] public SortedSet<string> Areas { get; set; } = new(StringComparer.Ordinal);
 }
