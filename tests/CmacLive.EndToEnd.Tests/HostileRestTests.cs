@@ -195,6 +195,8 @@ public sealed class HostileRestTests(SiloFixture fixture)
 
         // Projects and reports.
         ["project name over 200"] = new(Subject.Project, "PUT", s => $"/api/projects/{s.ProjectId}", _ => J($$"""{"name":"{{Text(201)}}","units":["DU5"],"targetM2":1000,"start":"2026-01-01","end":"2026-12-31"}"""), HttpStatusCode.BadRequest, "name"),
+        ["project donor over 200"] = new(Subject.Project, "PUT", s => $"/api/projects/{s.ProjectId}", _ => J(ProjectWith($"\"donor\":\"{Text(201)}\"")), HttpStatusCode.BadRequest, "donor"),
+        ["project donor not text"] = new(Subject.Project, "PUT", s => $"/api/projects/{s.ProjectId}", _ => J(ProjectWith("\"donor\":{\"name\":\"JICA\"}")), HttpStatusCode.BadRequest, "donor"),
         ["project of 65 units"] = new(Subject.Project, "PUT", s => $"/api/projects/{s.ProjectId}", _ => J($$"""{"name":"P","units":[{{string.Join(",", Enumerable.Range(0, 65).Select(i => $"\"DU{i}\""))}}],"targetM2":1000,"start":"2026-01-01","end":"2026-12-31"}"""), HttpStatusCode.BadRequest, "units"),
         ["project unit with a look-alike"] = new(Subject.Project, "PUT", s => $"/api/projects/{s.ProjectId}", _ => J("""{"name":"P","units":["\u017Fu5"],"targetM2":1000,"start":"2026-01-01","end":"2026-12-31"}"""), HttpStatusCode.BadRequest, "units"),
         ["project target too large to hold"] = new(Subject.Project, "PUT", s => $"/api/projects/{s.ProjectId}", _ => J(ProjectWith("\"targetM2\":1e400").Replace("\"targetM2\":100000,", "", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "targetM2"),

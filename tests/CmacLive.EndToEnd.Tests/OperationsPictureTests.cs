@@ -23,15 +23,15 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
     private (double Lat, double Lon) At(double x, double y) => _ground.At(x, y);
 
     /// <summary>PUTs a rectangular area (metres from the plot's origin) as a GeoJSON Feature; answers its code.</summary>
-    private async Task<string> PutAreaAsync(double x, double y, double width, double height, string type = "CHA", string unit = "DU5")
+    private async Task<string> PutAreaAsync(double x, double y, double width, double height, string type = "CHA", string unit = "DU5", string project = "P-2026", string? code = null)
     {
-        var code = $"PL/{type}/CMAA/{Random.Shared.Next(10_000, 99_999)}{Interlocked.Increment(ref s_plots)}";
+        code ??= $"PL/{type}/CMAA/{Random.Shared.Next(10_000, 99_999)}{Interlocked.Increment(ref s_plots)}";
         (double, double)[] corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height), (x, y)];
         var ring = corners.Select(c => At(c.Item1, c.Item2)).Select(p => new[] { p.Lon, p.Lat }).ToArray();
         var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
         {
             type = "Feature",
-            properties = new { code, type, province = "Pailin", unit, priority = "high", project = "P-2026" },
+            properties = new { code, type, province = "Pailin", unit, priority = "high", project },
             geometry = new { type = "Polygon", coordinates = new[] { ring } },
         });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -326,7 +326,7 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         var problems = (await badProject.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(problems.TryGetProperty("units", out _) && problems.TryGetProperty("targetM2", out _) && problems.TryGetProperty("start", out _));
 
-        var code = await PutAreaAsync(0, 0, 50, 20, unit: unit);
+        var code = await PutAreaAsync(0, 0, 50, 20, unit: unit, project: project);
         await using var field = await TrackedAsset.StartAsync(Silo, unit: unit);
         await Silo.PutJsonAsync(Path(code, $"/assets/{field.AssetId}"), new { });
 
@@ -373,5 +373,97 @@ public sealed class OperationsPictureTests(SiloFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("date", out _) && errors.TryGetProperty("format", out _));
+    }
+
+    [Fact]
+    public async Task Two_projects_sharing_a_unit_each_count_only_the_ground_and_finds_of_the_areas_naming_them()
+    {
+        var unit = $"R{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(7)).DateTime);
+        var (first, second) = (TrackedAsset.NewId("PA"), TrackedAsset.NewId("PB"));
+        foreach (var (project, donor) in new[] { (first, "Japan (JICA)"), (second, "United States PM/WRA") })
+        {
+            var put = await Silo.PutJsonAsync($"/api/projects/{project}", new
+            {
+                name = $"Project {project}",
+                units = new[] { unit },
+                donor,
+                targetM2 = 10_000,
+                start = today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                end = today.AddDays(8).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            });
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(donor, (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("donor").GetString());
+        }
+
+        // One unit, two teams, each in an area of its own project: A (50 × 20 m) for the first, B (30 × 20 m) for the second.
+        var areaA = await PutAreaAsync(0, 0, 50, 20, unit: unit, project: first);
+        var areaB = await PutAreaAsync(200, 0, 30, 20, unit: unit, project: second);
+        await using var teamA = await TrackedAsset.StartAsync(Silo, unit: unit);
+        await using var teamB = await TrackedAsset.StartAsync(Silo, unit: unit);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.PutJsonAsync(Path(areaA, $"/assets/{teamA.AssetId}"), new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Silo.PutJsonAsync(Path(areaB, $"/assets/{teamB.AssetId}"), new { })).StatusCode);
+        var localMidnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(7));
+        var t = DateTimeOffset.UtcNow.AddMinutes(-10);
+        t = t < localMidnight ? localMidnight.AddSeconds(1) : t;
+        await PublishStateAsync(teamA, "working", t);
+        await PublishStateAsync(teamB, "working", t);
+        for (var step = 0; step <= 25; step++)
+        {
+            await PublishAtAsync(teamA, step * 2.0, 10, t.AddSeconds(step + 1));
+            await PublishAtAsync(teamB, 200 + Math.Min(30, step * 2.0), 10, t.AddSeconds(step + 1));
+        }
+
+        await PublishStateAsync(teamA, "resting", t.AddSeconds(30));
+        await PublishStateAsync(teamB, "resting", t.AddSeconds(30));
+        await teamA.Hub.WaitForAsync("hazardAreaUpdated", a => a.GetProperty("code").GetString() == areaA && a.GetProperty("searchedM2").GetDouble() > 49);
+        await teamB.Hub.WaitForAsync("hazardAreaUpdated", a => a.GetProperty("code").GetString() == areaB && a.GetProperty("searchedM2").GetDouble() > 29);
+
+        // A find in area A, confirmed over REST.
+        var (lat, lon) = At(25, 5);
+        var found = t.AddSeconds(40);
+        Assert.True((await teamA.Tracker.PublishAsync($"cmac/v1/{teamA.DeviceId}/detection",
+            $$"""{"ts":"{{Ts(found)}}","lat":{{lat.ToString(CultureInfo.InvariantCulture)}},"lon":{{lon.ToString(CultureInfo.InvariantCulture)}},"sensor":"metal"}""")).IsSuccess);
+        var detection = $"{teamA.DeviceId}-{found.ToUnixTimeMilliseconds()}";
+        Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync($"/api/detections/{detection}/confirm", new { category = "uxo", depthCm = 10, disposal = "removed" })).StatusCode);
+
+        foreach (var (code, outcome) in new[] { (areaA, (object)new { clearedM2 = 1000 }), (areaB, new { reducedM2 = 300, clearedM2 = 300 }) })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "in-clearance" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Silo.Http.PostAsJsonAsync(Path(code, "/status"), new { status = "released", outcome })).StatusCode);
+        }
+
+        async Task<JsonElement> ProgressAsync(string project) => await Silo.GetJsonAsync<JsonElement>($"/api/projects/{project}");
+        var a = await ProgressAsync(first);
+        Assert.Equal("Japan (JICA)", a.GetProperty("donor").GetString());
+        Assert.Equal([areaA], a.GetProperty("areas").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1000, a.GetProperty("releasedM2").GetDouble());
+        Assert.InRange(a.GetProperty("searchedM2").GetDouble(), 49, 51.5);
+        Assert.Equal(1, a.GetProperty("finds").GetInt32());
+        Assert.Equal(10, a.GetProperty("percentOfTarget").GetDouble());
+        var b = await ProgressAsync(second);
+        Assert.Equal([areaB], b.GetProperty("areas").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(600, b.GetProperty("releasedM2").GetDouble());
+        Assert.InRange(b.GetProperty("searchedM2").GetDouble(), 29, 31.5);
+        Assert.Equal(0, b.GetProperty("finds").GetInt32());
+
+        // The daily report per unit still counts everything the unit did.
+        var row = (await Silo.GetJsonAsync<JsonElement>($"/api/reports/daily?date={today:yyyy-MM-dd}&unit={unit}")).GetProperty("units")[0];
+        Assert.Equal(1600, row.GetProperty("releasedM2").GetDouble());
+        Assert.Equal(1, row.GetProperty("findsTotal").GetInt32());
+
+        // Area A now names the second project: it stops counting for the first and counts, with its find, for the second.
+        await PutAreaAsync(0, 0, 50, 20, unit: unit, project: second, code: areaA);
+        a = await ProgressAsync(first);
+        Assert.Empty(a.GetProperty("areas").EnumerateArray());
+        Assert.Equal(0, a.GetProperty("releasedM2").GetDouble());
+        Assert.Equal(0, a.GetProperty("searchedM2").GetDouble());
+        Assert.Equal(0, a.GetProperty("finds").GetInt32());
+        b = await ProgressAsync(second);
+        Assert.Equal(new[] { areaA, areaB }.Order(StringComparer.Ordinal), b.GetProperty("areas").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1600, b.GetProperty("releasedM2").GetDouble());
+        Assert.Equal(1, b.GetProperty("finds").GetInt32());
+        var listed = await Silo.GetJsonAsync<JsonElement>("/api/projects");
+        Assert.Equal(1600, listed.EnumerateArray().Single(p => p.GetProperty("id").GetString() == second).GetProperty("releasedM2").GetDouble());
     }
 }
