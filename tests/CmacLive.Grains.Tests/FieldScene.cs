@@ -37,7 +37,7 @@ public sealed class FieldScene(ClusterFixture fixture)
     }
 
     /// <summary>Defines a rectangular area <paramref name="width"/> × <paramref name="height"/> m with its south-west corner at (x, y).</summary>
-    public async Task<string> AreaAsync(double x, double y, double width, double height, HazardAreaType type = HazardAreaType.Cha, string unit = "DU5")
+    public async Task<string> AreaAsync(double x, double y, double width, double height, HazardAreaType type = HazardAreaType.Cha, string unit = "DU5", string? project = null)
     {
         var code = $"BS/{type.ToString().ToUpperInvariant()}/T/{_tag}{Guid.NewGuid():N}"[..28];
         var metres = new GeometryFactory().CreatePolygon(
@@ -54,6 +54,7 @@ public sealed class FieldScene(ClusterFixture fixture)
             GeometryWkb = HazardAreaGeometry.ToWkb(polygon),
             AreaM2 = MetricProjection.AreaM2(polygon),
             Unit = unit,
+            Project = project,
         }, "test");
         return code;
     }

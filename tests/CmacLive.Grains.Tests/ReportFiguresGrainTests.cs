@@ -134,4 +134,58 @@ public sealed class ReportFiguresGrainTests(ClusterFixture fixture)
         Assert.Equal(700, figures.ClearedM2);
         Assert.Equal(1, figures.Finds["ap-mine"]);
     }
+
+    [Fact]
+    public async Task An_area_credits_its_own_figures_and_its_project_lists_it_until_it_names_another()
+    {
+        var unit = $"U{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        var (first, second) = ($"PA-{Guid.NewGuid():N}"[..16], $"PB-{Guid.NewGuid():N}"[..16]);
+        var areaA = await _scene.AreaAsync(0, 0, 100, 10, unit: unit, project: first);
+        var areaB = await _scene.AreaAsync(0, 50, 100, 10, unit: unit, project: second);
+        var projectA = fixture.Grains.GetGrain<IProjectGrain>(first);
+        var projectB = fixture.Grains.GetGrain<IProjectGrain>(second);
+        Assert.Equal([areaA], await projectA.Areas());
+        Assert.Equal([areaB], await projectB.Areas());
+
+        var team = await _scene.AssetAsync(AssetKind.Team, unit);
+        await team.AssignAsync(areaA);
+        var t = fixture.Time.GetUtcNow().AddHours(-1);
+        await team.DetectAsync(50, 5, t);
+        await fixture.Grains.GetGrain<IDetectionGrain>(DetectionIds.For(team.DeviceId, t)).Decide(new DetectionDecision
+        {
+            Find = new FindDetails { Category = FindCategory.Uxo, DepthCm = 5, Disposal = Disposal.Removed },
+            By = "team leader",
+            At = fixture.Time.GetUtcNow(),
+        });
+        foreach (var (code, cleared) in new[] { (areaA, 700.0), (areaB, 300.0) })
+        {
+            var area = fixture.Grains.GetGrain<IHazardAreaGrain>(code);
+            await area.ChangeStatus(new StatusChange { To = HazardAreaStatus.InClearance, By = "ops" });
+            await area.ChangeStatus(new StatusChange { To = HazardAreaStatus.Released, By = "qa", Outcome = new LandReleaseOutcome { ClearedM2 = cleared } });
+        }
+
+        var day = Days.DayOf(fixture.Time.GetUtcNow());
+        async Task<DayFigures> AreaFiguresAsync(string code)
+        {
+            var all = await UnitFigures.OfArea(fixture.Grains, code, day).Get(day, day);
+            return all.TryGetValue(day, out var figures) ? figures : new DayFigures();
+        }
+
+        var a = await AreaFiguresAsync(areaA);
+        Assert.Equal(700, a.ReleasedM2);
+        Assert.Equal(1, a.Finds["uxo"]);
+        var b = await AreaFiguresAsync(areaB);
+        Assert.Equal(300, b.ReleasedM2);
+        Assert.Empty(b.Finds);
+        Assert.Equal(1000, (await FiguresAsync(unit, day)).ReleasedM2); // the unit's figures count both
+
+        // Area A names the second project, then none: each project lists only the areas naming it now.
+        var definition = (await fixture.Grains.GetGrain<IHazardAreaGrain>(areaA).GetDefinition())!;
+        await fixture.Grains.GetGrain<IHazardAreaGrain>(areaA).Define(definition with { Project = second }, "test");
+        Assert.Empty(await projectA.Areas());
+        Assert.Equal(new[] { areaA, areaB }.Order(StringComparer.Ordinal), await projectB.Areas());
+        await fixture.Grains.GetGrain<IHazardAreaGrain>(areaA).Define(definition with { Project = null }, "test");
+        Assert.Equal([areaB], await projectB.Areas());
+        Assert.Equal(700, (await AreaFiguresAsync(areaA)).ReleasedM2); // the area's own figures stay its own
+    }
 }

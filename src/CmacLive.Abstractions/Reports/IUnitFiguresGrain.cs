@@ -1,7 +1,8 @@
 namespace CmacLive.Reports;
 
 /// <summary>
-/// One unit's daily figures for one year (key <c>{unit}/{year}</c>): what each source (area, find, asset) did each
+/// One unit's daily figures for one year (key <c>{unit}/{year}</c>), or one hazard area's own (key
+/// <c>~area:{code}/{year}</c>, what its project's progress sums): what each source (area, find, asset) did each
 /// day, set by the sources as work happens; bounded by the days of a year.
 /// </summary>
 public interface IUnitFiguresGrain : IGrainWithStringKey
