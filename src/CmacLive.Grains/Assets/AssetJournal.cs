@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using CmacLive.Alerts;
 using CmacLive.History;
