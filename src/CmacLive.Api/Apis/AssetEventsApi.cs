@@ -25,7 +25,8 @@ public static class AssetEventsApi
     public static RouteGroupBuilder MapAssetEventsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/assets/{id}/events", GetEvents).RequireAuthorization(Policies.Read).WithTags("Assets").WithName("GetAssetEvents")
-            .WithSummary("An asset's events: entering and leaving hazard areas, state changes, online and offline, its alerts");
+            .WithSummary("An asset's events: entering and leaving hazard areas, state changes, online and offline, its alerts")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
