@@ -22,15 +22,7 @@ public sealed class MovementTests(SiloFixture fixture)
     private async Task<string> PutAreaAsync(double x, double y, double width, double height)
     {
         var code = $"MV/CHA/CMAA/{Random.Shared.Next(10_000, 99_999)}{Interlocked.Increment(ref s_plots)}";
-        (double, double)[] corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height), (x, y)];
-        var ring = corners.Select(c => _ground.At(c.Item1, c.Item2)).Select(p => new[] { p.Lon, p.Lat }).ToArray();
-        var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
-        {
-            type = "Feature",
-            properties = new { code, type = "CHA", province = "Pailin", unit = "DU5", priority = "high" },
-            geometry = new { type = "Polygon", coordinates = new[] { ring } },
-        });
-        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await _ground.PutAreaAsync(Silo, code, x, y, width, height);
         return code;
     }
 
@@ -133,6 +125,11 @@ public sealed class MovementTests(SiloFixture fixture)
         Assert.Equal(["working", "resting", "sos"], states);
         var alert = Assert.Single(events, e => e.GetProperty("kind").GetString() == "alert");
         Assert.Contains("SOS", alert.GetProperty("detail").GetString());
+
+        // The SOS ends, so no other test's map shows it.
+        var over = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t0.AddSeconds(5))}}","state":"resting"}""");
+        Assert.True(over.IsSuccess, over.ReasonCode.ToString());
+        await field.Hub.WaitForAsync("alertUpdated", a => a.GetProperty("assetId").GetString() == field.AssetId && a.GetProperty("clearedAt").ValueKind != JsonValueKind.Null);
     }
 
     [Fact]
