@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CmacLive.EndToEnd.Tests;
 
@@ -38,6 +39,8 @@ public sealed class MovementTests(SiloFixture fixture)
     {
         var code = await PutAreaAsync(0, 0, 100, 100);
         await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU5");
+        await using var elsewhere = await HubProbe.ConnectAsync(Silo); // a dashboard focused on another unit
+        await elsewhere.Connection.InvokeAsync("Focus", new[] { "DU9" });
         var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds());
         var t = t0;
 
@@ -82,6 +85,8 @@ public sealed class MovementTests(SiloFixture fixture)
             Assert.Equal(code, e.GetProperty("hazardArea").GetString());
             Assert.Equal("DU5", e.GetProperty("unit").GetString());
         });
+        Assert.DoesNotContain(await elsewhere.CollectAsync(TimeSpan.FromMilliseconds(200)),
+            e => e.Event == "assetEvent" && e.Payload.GetProperty("assetId").GetString() == field.AssetId);
 
         var events = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/events?from={Iso(t0.AddMinutes(-1))}&to={Iso(t.AddMinutes(1))}");
         var all = events.EnumerateArray().ToList();
