@@ -106,7 +106,7 @@ public sealed class MovementTests(SiloFixture fixture)
     }
 
     [Fact]
-    public async Task State_changes_and_the_assets_own_alerts_are_among_its_events()
+    public async Task State_changes_the_assets_own_alerts_and_going_online_and_offline_are_among_its_events()
     {
         await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU5");
         var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
@@ -135,6 +135,16 @@ public sealed class MovementTests(SiloFixture fixture)
         var over = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t0.AddSeconds(5))}}","state":"resting"}""");
         Assert.True(over.IsSuccess, over.ReasonCode.ToString());
         await field.Hub.WaitForAsync("alertUpdated", a => a.GetProperty("assetId").GetString() == field.AssetId && a.GetProperty("clearedAt").ValueKind != JsonValueKind.Null);
+
+        // The tracker loses power: offline at once, and so recorded, after it came online.
+        field.Tracker.Drop();
+        for (var tries = 0; tries < 100 && !events.Any(e => e.GetProperty("kind").GetString() == "offline"); tries++)
+        {
+            await Task.Delay(100);
+            events = [.. (await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/events")).EnumerateArray()];
+        }
+
+        Assert.Equal(["online", "offline"], events.Select(e => e.GetProperty("kind").GetString()).Where(k => k is "online" or "offline"));
     }
 
     [Fact]
