@@ -174,4 +174,34 @@ public sealed class MovementTests(SiloFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Silo.Http.GetAsync($"/api/assets/{Uri.EscapeDataString("<script>")}/events")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_period_holding_more_events_than_the_limit_is_refused_naming_from()
+    {
+        await using var silo = await TestSilo.StartAsync(dataFolder: null, "--Api:MaxAssetEvents=3");
+        await using var field = await TrackedAsset.StartAsync(silo);
+        var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
+        Assert.True((await field.Tracker.PublishFixAsync(13.0, 103.0, t0)).IsSuccess);
+        var states = new[] { "working", "resting" };
+        for (var i = 1; i <= 2; i++)
+        {
+            var ack = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t0.AddSeconds(i))}}","state":"{{states[i - 1]}}"}""");
+            Assert.True(ack.IsSuccess, ack.ReasonCode.ToString());
+        }
+
+        // Three events (online, working, resting): within the limit.
+        var three = await silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/events");
+        Assert.Equal(["online", "state", "state"], three.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+
+        var ack4 = await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t0.AddSeconds(3))}}","state":"standby"}""");
+        Assert.True(ack4.IsSuccess, ack4.ReasonCode.ToString());
+        var refused = await silo.Http.GetAsync($"/api/assets/{field.AssetId}/events");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("more than 3 events", problem.GetProperty("errors").GetProperty("from")[0].GetString());
+
+        // A narrower period answers again.
+        var narrow = await silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/events?from={Iso(t0.AddSeconds(2))}");
+        Assert.Equal(["resting", "standby"], narrow.EnumerateArray().Select(e => e.GetProperty("detail").GetString()));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Http;
 using CmacLive.History;
 using CmacLive.Tracking;
 using Microsoft.AspNetCore.Builder;
@@ -14,9 +15,6 @@ public static class AssetEventsApi
 {
     /// <summary>The longest period one request may ask for.</summary>
     public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(31);
-
-    /// <summary>The most events one answer carries; a period holding more is refused (narrow it).</summary>
-    public const int MaxEvents = 10_000;
 
     // The history kinds read, and the status reports the state changes come from.
     private static readonly string[] Kinds = [Movements.Left, Movements.Entered, Movements.Online, Movements.Offline, Movements.Alert];
@@ -37,7 +35,7 @@ public static class AssetEventsApi
     /// asset's own rules: SOS, unassigned entry, stale, an animal's work period).
     /// </summary>
     public static async Task<Results<Ok<List<AssetEventView>>, ValidationProblem, ProblemHttpResult>> GetEvents(
-        string id, string? from, string? to, IGrainFactory grains, IHistoryStore history, TimeProvider time, CancellationToken cancellationToken)
+        string id, string? from, string? to, IGrainFactory grains, IHistoryStore history, TimeProvider time, ApiOptions options, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var (start, end) = TimeRange.Read(from, to, time.GetUtcNow(), TimeSpan.FromHours(24), MaxPeriod, errors);
@@ -51,22 +49,23 @@ public static class AssetEventsApi
             return Problems.NoSuch("asset", id);
         }
 
+        var most = options.MaxAssetEvents;
         List<AssetEventView> events = [];
         foreach (var kind in Kinds)
         {
-            foreach (var stored in await history.ReadEventsAsync(id, kind, start, end, MaxEvents + 1, cancellationToken))
+            foreach (var stored in await history.ReadEventsAsync(id, kind, start, end, most + 1, cancellationToken))
             {
                 events.Add(View(kind, stored));
             }
 
-            if (events.Count > MaxEvents)
+            if (events.Count > most)
             {
-                return TooMany();
+                return TooMany(most);
             }
         }
 
         string? state = null;
-        foreach (var status in await history.ReadEventsAsync(id, StatusKind, start, end, MaxEvents + 1, cancellationToken))
+        foreach (var status in await history.ReadEventsAsync(id, StatusKind, start, end, most + 1, cancellationToken))
         {
             // Only changes: a status saying the state again is not an event.
             var said = Text(status.Payload, "state");
@@ -77,16 +76,16 @@ public static class AssetEventsApi
             }
         }
 
-        if (events.Count > MaxEvents)
+        if (events.Count > most)
         {
-            return TooMany();
+            return TooMany(most);
         }
 
         // Stable: at one time, leaving comes before entering (each kind was read oldest first, leaving before entering).
         return TypedResults.Ok(events.OrderBy(e => e.At).ToList());
     }
 
-    private static ValidationProblem TooMany() => Problems.Field("from", $"the period holds more than {MaxEvents} events; narrow it");
+    private static ValidationProblem TooMany(int most) => Problems.Field("from", $"the period holds more than {most} events; narrow it");
 
     private static AssetEventView View(string kind, HistoryEvent stored) => kind switch
     {
