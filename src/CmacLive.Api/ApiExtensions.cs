@@ -69,7 +69,7 @@ public static class ApiExtensions
     public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policies.SignedIn);
-        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi().MapCasualtiesApi().MapTileStatsApi();
+        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapAssetEventsApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi().MapCasualtiesApi().MapTileStatsApi();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapTiles();
         app.MapDashboard();

@@ -30,7 +30,7 @@ public sealed class HubProbe : IAsyncDisposable
             })
             .Build();
         var probe = new HubProbe(connection);
-        foreach (var name in new[] { "assetUpdated", "assetsUpdated", "hazardAreaUpdated", "alertRaised", "alertUpdated", "dispatchUpdated" })
+        foreach (var name in new[] { "assetUpdated", "assetsUpdated", "hazardAreaUpdated", "alertRaised", "alertUpdated", "dispatchUpdated", "assetEvent" })
         {
             connection.On<JsonElement>(name, payload => probe._events.Writer.TryWrite((name, payload)));
         }

@@ -12,4 +12,7 @@ public sealed record OpsUpdateBatch
     [Id(1)] public IReadOnlyList<HazardAreaView> HazardAreas { get; init; } = [];
     [Id(2)] public IReadOnlyList<AlertUpdate> Alerts { get; init; } = [];
     [Id(3)] public IReadOnlyList<DispatchRequestView> Requests { get; init; } = [];
+
+    /// <summary>Assets' movements (entered or left a hazard area), in the order they happened; never coalesced.</summary>
+    [Id(4)] public IReadOnlyList<AssetEvent> AssetEvents { get; init; } = [];
 }

@@ -10,4 +10,7 @@ public sealed class ApiOptions
 
     /// <summary>Serves the OpenAPI document at <c>/openapi/v1.json</c> and the reference at <c>/api-docs</c>; false maps neither.</summary>
     public bool Docs { get; set; } = true;
+
+    /// <summary>The most events one <c>GET /api/assets/{id}/events</c> answers; a period holding more is refused (narrow it).</summary>
+    public int MaxAssetEvents { get; set; } = 10_000;
 }

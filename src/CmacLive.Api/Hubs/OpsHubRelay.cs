@@ -369,6 +369,12 @@ public sealed partial class OpsHubRelay(
 
         await SendAssetsAsync(batch.Assets.Values, cancellationToken);
 
+        foreach (var movement in batch.Events)
+        {
+            // As the asset's alerts: to the dashboards that see its unit (a movement names no person).
+            await hub.Clients.Groups(GroupsOf(movement.Unit).Both).SendAsync("assetEvent", movement, cancellationToken);
+        }
+
         foreach (var area in batch.Areas.Values)
         {
             await hub.Clients.All.SendAsync("hazardAreaUpdated", area, cancellationToken);
@@ -501,7 +507,7 @@ public sealed partial class OpsHubRelay(
     /// </summary>
     private sealed record UnitGroups(string[] Both, string[] Full, string[] Masked, string[] Single, string Batched);
 
-    /// <summary>Updates waiting for the send loop: the newest of each asset, area and alert (an alert raised meanwhile stays raised).</summary>
+    /// <summary>Updates waiting for the send loop: the newest of each asset, area and alert (an alert raised meanwhile stays raised), and every movement.</summary>
     private sealed class Pending
     {
         public Dictionary<string, AssetStatus> Assets { get; } = new(StringComparer.Ordinal);
@@ -512,8 +518,13 @@ public sealed partial class OpsHubRelay(
 
         public Dictionary<string, DispatchRequestView> Requests { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Assets' movements, in order: each is sent, none coalesced.</summary>
+        public List<AssetEvent> Events { get; private set; } = [];
+
         public void Add(OpsUpdateBatch batch)
         {
+            Events.AddRange(batch.AssetEvents);
+
             foreach (var request in batch.Requests)
             {
                 Requests[request.Id] = request;
@@ -542,6 +553,11 @@ public sealed partial class OpsHubRelay(
         /// </summary>
         public void Restore(Pending older)
         {
+            if (older.Events.Count > 0)
+            {
+                Events = [.. older.Events, .. Events];
+            }
+
             foreach (var (id, status) in older.Assets)
             {
                 Assets.TryAdd(id, status);

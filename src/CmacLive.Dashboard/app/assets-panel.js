@@ -5,6 +5,7 @@ import { api } from './session.js';
 import { assets, subscribe, unitFilter } from './store.js';
 import { report } from './banner.js';
 import { escape, te } from './html.js';
+import { showAssetEvents } from './asset-events.js';
 
 let map = null;
 let fleet = null;
@@ -115,6 +116,7 @@ export function showAsset(id) {
       <span id="track-count"></span>
     </div>`;
   fillAssetFacts(panel, status);
+  showAssetEvents(panel, id);
   document.getElementById('show-track').addEventListener('click', () => showTrack(id).catch(report));
   document.getElementById('replay-track').addEventListener('click', () => replayTrack());
 }

@@ -10,6 +10,7 @@ import {
 import { banner } from './banner.js';
 import { alarm, alarmAfterResync, sosAlarm, sosOver } from './alarm.js';
 import { dropMarker } from './assets-panel.js';
+import { assetEvent } from './asset-events.js';
 import { applyRequestMarker } from './requests-panel.js';
 import { loadAreas, loadDetections } from './map.js';
 import { addUnits } from './unit-filter.js';
@@ -109,6 +110,7 @@ export async function connect() {
   hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));
   hub.on('hazardAreaUpdated', (view) => queueArea(view));
+  hub.on('assetEvent', assetEvent);
   hub.onclose(() => {
     if (isEnding()) return;
     banner(t('reconnecting'), 'warning');

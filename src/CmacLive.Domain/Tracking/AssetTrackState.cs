@@ -45,4 +45,7 @@ public sealed class AssetTrackState
 
     /// <summary>The working period that ended last (in this task): a fix of it that arrives after its end still counts as work.</summary>
     [Id(16)] public WorkPeriod? LastWorkPeriod { get; set; }
+
+    /// <summary>The hazard area the asset counts as inside for its movements (after the dwell), and the crossing under way.</summary>
+    [Id(17)] public AreaPresence Presence { get; set; } = new();
 }

@@ -10,7 +10,8 @@ namespace CmacLive.Assets;
 /// The grain plumbing all asset kinds share: it composes the <see cref="AssetTracker"/> rules with persistence, the
 /// liveness timer and the live feed, and hands the rest to its collaborators: <see cref="AreaWork"/> (work points to the
 /// task area, off the acknowledgement path), <see cref="WorkCredit"/> (working time for the daily figures),
-/// <see cref="FieldReports"/> (detections and finds) and <see cref="AssetAlertRules"/>. State is written at once when
+/// <see cref="FieldReports"/> (detections and finds), <see cref="AssetJournal"/> (movements, liveness and alerts in
+/// history) and <see cref="AssetAlertRules"/>. State is written at once when
 /// something that matters changes (profile, working state, online, hazard area) and otherwise at most every
 /// <see cref="TrackingOptions.StatePersistInterval"/>, never on every fix.
 /// </summary>
@@ -24,6 +25,7 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
     private AreaWork _areaWork = null!;
     private WorkCredit _work = null!;
     private FieldReports _reports = null!;
+    private AssetJournal _journal = null!;
     private IGrainTimer? _timer;
     private bool _dirty;
     private DateTimeOffset _savedAt;
@@ -55,6 +57,7 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
         _areaWork = new AreaWork(Id, _kind, GrainFactory, Services);
         _work = new WorkCredit(Id, _store.State, GrainFactory, Services);
         _reports = new FieldReports(Id, GrainFactory, Services);
+        _journal = new AssetJournal(Id, _store.State, Services);
         _savedAt = Now;
         var period = Services.Options.LivenessCheckPeriodOf(_kind);
         _timer = this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(period, period) { Interleave = false });
@@ -149,6 +152,10 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
             {
                 _dirty |= await _work.FixAsync(fix.Ts);
                 await MovedAsync(fix.Ts, fix.Lat, fix.Lon, force: false);
+                if (await _journal.FixedAsync(fix, receivedAt))
+                {
+                    change = change with { Significant = true }; // entered or left: stored at once, not pushed twice after a crash
+                }
             }
         }
 
@@ -301,7 +308,12 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
             Services.Feed.Publish(_tracker.ToStatus(Id));
         }
 
+        await _journal.LivenessAsync(Now);
         var alerting = _tracker.State.Alerts.Outbox.Count > 0;
+        if (alerting)
+        {
+            await _journal.AlertsAsync(Now);
+        }
         if (change.Significant || alerting)
         {
             await SaveAsync();

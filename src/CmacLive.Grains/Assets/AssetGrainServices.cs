@@ -56,5 +56,9 @@ public sealed class AssetGrainServices(
     public Counter<long> WorkReplayed { get; } = meters.Create(MeterName)
         .CreateCounter<long>("cmaclive.area.work_replayed", description: "Asset work points an area replayed from history instead of the asset's queue, by reason");
 
+    /// <summary>Movements recorded (an asset entered or left a hazard area), by kind. Meter <c>CmacLive.Grains</c>.</summary>
+    public Counter<long> Movements { get; } = meters.Create(MeterName)
+        .CreateCounter<long>("cmaclive.asset.movements", description: "Assets entering or leaving a hazard area (after the dwell), by kind");
+
     public const string MeterName = "CmacLive.Grains";
 }

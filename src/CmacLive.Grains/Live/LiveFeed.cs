@@ -11,7 +11,7 @@ namespace CmacLive.Live;
 
 /// <summary>
 /// One per silo, in-process: grains hand it their live updates without a grain call; it coalesces them for
-/// <see cref="TrackingOptions.FeedBatchInterval"/> (the newest status per asset, area and request wins; every alert
+/// <see cref="TrackingOptions.FeedBatchInterval"/> (the newest status per asset, area and request wins; every movement is sent, in order; every alert
 /// change is sent, in order, each with its ledger sequence number, so a hub never sees a gap that is not one) and sends one batch to every silo's hub observer, one-way, and
 /// straight to this silo's own hub. The observer list comes from the silo's <see cref="HubDirectory"/>, read again from
 /// the registry once older than <see cref="OpsHubRegistry.ObserverRefresh"/>, never per update. Updates of one asset come
@@ -27,6 +27,7 @@ public sealed partial class LiveFeed(
     private readonly ConcurrentDictionary<string, HazardAreaView> _areas = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<AlertUpdate> _alerts = new();
     private readonly ConcurrentDictionary<string, DispatchRequestView> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<AssetEvent> _events = new();
 
     // The trace of an asset's pending update, kept only while it is traced (never when no trace is recorded).
     private readonly ConcurrentDictionary<string, ActivityContext> _traced = new(StringComparer.Ordinal);
@@ -45,6 +46,8 @@ public sealed partial class LiveFeed(
     public void Publish(AlertUpdate alert) => _alerts.Enqueue(alert);
 
     public void Publish(DispatchRequestView request) => _requests[request.Id] = request;
+
+    public void Publish(AssetEvent movement) => _events.Enqueue(movement);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,7 +71,7 @@ public sealed partial class LiveFeed(
     {
         try
         {
-            if (_assets.IsEmpty && _areas.IsEmpty && _alerts.IsEmpty && _requests.IsEmpty)
+            if (_assets.IsEmpty && _areas.IsEmpty && _alerts.IsEmpty && _requests.IsEmpty && _events.IsEmpty)
             {
                 return;
             }
@@ -85,6 +88,7 @@ public sealed partial class LiveFeed(
                 HazardAreas = Take(_areas),
                 Alerts = TakeAll(_alerts),
                 Requests = Take(_requests),
+                AssetEvents = TakeAll(_events),
             };
             var local = hubs.Local;
             var pushes = HubPushes(batch.Assets);
@@ -97,7 +101,7 @@ public sealed partial class LiveFeed(
                 }
                 catch (Exception ex)
                 {
-                    LogObserverFailed(ex, hub.Silo, batch.Assets.Count + batch.HazardAreas.Count + batch.Alerts.Count + batch.Requests.Count);
+                    LogObserverFailed(ex, hub.Silo, batch.Assets.Count + batch.HazardAreas.Count + batch.Alerts.Count + batch.Requests.Count + batch.AssetEvents.Count);
                     pushes?.ForEach(p => p.SetStatus(ActivityStatusCode.Error, hub.Silo));
                 }
             }
