@@ -13,6 +13,7 @@ import { dropMarker } from './assets-panel.js';
 import { applyRequestMarker } from './requests-panel.js';
 import { loadAreas, loadDetections } from './map.js';
 import { addUnits } from './unit-filter.js';
+import { loadSituation, showSituation } from './situation-bar.js';
 
 let hub;
 let hubAttempts = 0;
@@ -64,6 +65,7 @@ async function resync() {
   }
   await loadAreas();
   await loadDetections();
+  await loadSituation();
 }
 
 function replacePicture(kind, known, snapshot, drop) {
@@ -109,6 +111,7 @@ export async function connect() {
   hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));
   hub.on('hazardAreaUpdated', (view) => queueArea(view));
+  hub.on('situationUpdated', showSituation);
   hub.onclose(() => {
     if (isEnding()) return;
     banner(t('reconnecting'), 'warning');

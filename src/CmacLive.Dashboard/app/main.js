@@ -14,6 +14,7 @@ import { retranslateRecommendations, setUpDispatch } from './dispatch-form.js';
 import { alarmCount, setUpSound, showSoundHint } from './alarm.js';
 import { catchUp, connect, hubState, syncedCount } from './hub.js';
 import { setUpUnitFilter } from './unit-filter.js';
+import { setUpSituationBar, situationShown } from './situation-bar.js';
 
 let view = null; // the map, its fleet layer and the track layer, once signed in
 
@@ -42,6 +43,7 @@ async function showDashboard() {
     catchUp(false);
   });
   setUpDispatch(view);
+  setUpSituationBar();
   await connect();
 }
 
@@ -84,5 +86,6 @@ window.cmacLive = {
   clusterProblems: () => view?.fleet.problems() ?? [],
   shown: () => (view ? view.fleet.group.getLayers().map((marker) => marker.status.id) : []),
   area: (code) => areaShown(code),
+  situation: () => situationShown(),
 };
 applyTexts();
