@@ -18,7 +18,7 @@ public sealed class SituationBarTests(SiloFixture fixture, BrowserFixture browse
         var t = DateTimeOffset.UtcNow.AddSeconds(-30);
         foreach (var (asset, state) in new[] { (team, "working"), (dog, "resting") })
         {
-            Assert.True((await asset.Tracker.PublishFixAsync(12.2, 104.1, t)).IsSuccess);
+            Assert.True((await asset.Tracker.PublishFixAsync(14.2, 107.3, t)).IsSuccess);
             Assert.True((await asset.Tracker.PublishAsync($"cmac/v1/{asset.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t.AddSeconds(1))}}","state":"{{state}}"}""")).IsSuccess);
             await asset.UpdateAsync(s => s.GetProperty("state").GetString() == state);
         }
@@ -56,6 +56,12 @@ public sealed class SituationBarTests(SiloFixture fixture, BrowserFixture browse
         await Assertions.Expect(page.Locator("[data-tile='finds'] .caption")).ToHaveTextAsync("រកឃើញថ្ងៃនេះ");
         await Figure("resting").ToHaveTextAsync("1");
         await page.SelectOptionAsync("#language", "en");
+
+        // The SOS ends (its alert clears), on the bar too; the shared silo's other dashboards see no SOS left behind.
+        Assert.True((await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t.AddSeconds(8))}}","state":"working"}""")).IsSuccess);
+        await Figure("sos").ToHaveTextAsync("0", new() { Timeout = 5_000 });
+        await Figure("alerts").ToHaveTextAsync("0", new() { Timeout = 5_000 });
+        await Figure("working").ToHaveTextAsync("1");
         Assert.Empty(dashboard.Errors);
     }
 }
