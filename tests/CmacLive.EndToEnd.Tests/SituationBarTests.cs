@@ -31,6 +31,7 @@ public sealed class SituationBarTests(SiloFixture fixture, BrowserFixture browse
         await page.SelectOptionAsync("#unit", unit);
 
         ILocatorAssertions Figure(string id) => Assertions.Expect(page.Locator($"#situation-bar [data-figure='{id}']"));
+        await Figure("online").ToHaveTextAsync("2");
         await Figure("working").ToHaveTextAsync("1");
         await Figure("resting").ToHaveTextAsync("1");
         await Figure("offline").ToHaveTextAsync("1");

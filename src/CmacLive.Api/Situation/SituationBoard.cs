@@ -277,16 +277,25 @@ public sealed partial class SituationBoard(
         {
             var (key, known, changed) = due[i];
             var json = JsonSerializer.Serialize(views[i], _json);
+            var sentAt = known?.SentAt ?? DateTimeOffset.MinValue;
             if (known?.Json != json)
             {
+                // A period late to start (a slow count) must not put two pushes closer than a period: this one waits a period.
+                if (time.GetUtcNow() - sentAt < _options.PushPeriod)
+                {
+                    _counted[key] = known! with { Settle = true };
+                    continue;
+                }
+
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 timeout.CancelAfter(SendTimeout);
                 await hub.Clients.Group(Group(key)).SendAsync(Message, views[i], timeout.Token);
+                sentAt = time.GetUtcNow();
                 _pushed.Add(1);
             }
 
             // A change seen is counted once more next period: a grain's figures can land a moment after its push.
-            _counted[key] = new Counted(json, now, Settle: changed);
+            _counted[key] = new Counted(json, now, sentAt, Settle: changed);
         }
     }
 
@@ -338,8 +347,8 @@ public sealed partial class SituationBoard(
         return views;
     }
 
-    /// <summary>A focus set's last count, as sent (or not sent: unchanged), and whether it is to be counted once more.</summary>
-    private sealed record Counted(string Json, DateTimeOffset At, bool Settle);
+    /// <summary>A focus set's last count as sent (<paramref name="Json"/>, counted <paramref name="At"/>, sent <paramref name="SentAt"/>), and whether it is to be counted once more.</summary>
+    private sealed record Counted(string Json, DateTimeOffset At, DateTimeOffset SentAt, bool Settle);
 
     [LoggerMessage(LogLevel.Information, "The situation read {Assets} assets and {Areas} hazard areas to start from")]
     private partial void LogSeeded(int assets, int areas);

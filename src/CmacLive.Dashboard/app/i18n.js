@@ -91,7 +91,7 @@ export const texts = {
     rankedAt: 'Ranked at',
     close: 'Close',
     situation: {
-      bar: 'Situation at a glance', searchedToday: 'Searched today', releasedToday: 'Released today', findsToday: 'Finds today',
+      online: 'Online', searchedToday: 'Searched today', releasedToday: 'Released today', findsToday: 'Finds today',
       openAlerts: 'Open alerts', openRequests: 'Open requests', overdue: 'overdue', m2: 'm²',
     },
   },
@@ -186,7 +186,7 @@ export const texts = {
     rankedAt: 'ចាត់ថ្នាក់នៅម៉ោង',
     close: 'បិទ',
     situation: {
-      bar: 'ស្ថានភាពសង្ខេប', searchedToday: 'បានស្វែងរកថ្ងៃនេះ', releasedToday: 'បានដោះលែងថ្ងៃនេះ', findsToday: 'រកឃើញថ្ងៃនេះ',
+      online: 'លើបណ្ដាញ', searchedToday: 'បានស្វែងរកថ្ងៃនេះ', releasedToday: 'បានដោះលែងថ្ងៃនេះ', findsToday: 'រកឃើញថ្ងៃនេះ',
       openAlerts: 'ការជូនដំណឹងបើក', openRequests: 'សំណើកំពុងដំណើរការ', overdue: 'ហួសពេល', m2: 'ម²',
     },
   },

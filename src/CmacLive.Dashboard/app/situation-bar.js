@@ -7,6 +7,7 @@ import { unitFilter } from './store.js';
 
 // The tiles, left to right: [figure id, label key, tone]. A tone is a class: the colour of the figure's band.
 const tiles = [
+  ['online', 'situation.online', 'tone-online'],
   ['working', 'state.working', 'tone-working'],
   ['resting', 'state.resting', 'tone-resting'],
   ['offline', 'state.offline', 'tone-offline'],
@@ -97,6 +98,7 @@ export function showSituation(situation) {
     if (element && element.textContent !== text) element.textContent = text;
   };
   const { assets, areas, finds, alerts, requests } = situation;
+  set('online', assets.online);
   set('working', assets.byState.working ?? 0);
   set('resting', assets.byState.resting ?? 0);
   set('offline', assets.offline);
