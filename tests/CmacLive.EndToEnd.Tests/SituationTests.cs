@@ -9,7 +9,7 @@ namespace CmacLive.EndToEnd.Tests;
 
 /// <summary>
 /// The situation at a glance against a silo of its own (a routine request is overdue after 5 s there): assets over MQTT,
-/// an SOS, an area and a request move <c>GET /api/situation?unit=</c> exactly, and a dashboard focused on the unit gets
+/// an SOS, an area put and released, and a request move <c>GET /api/situation?unit=</c> exactly, and a dashboard focused on the unit gets
 /// <c>situationUpdated</c> with the new counts within about 2 s, never more than once a second.
 /// </summary>
 [Collection(SiloCollection.Name)]
@@ -114,6 +114,16 @@ public sealed class SituationTests(SiloFixture fixture)
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         await SituationWhenAsync(silo, unit, s => At(s, "areas", "byStatus", "confirmed") == 1);
 
+        // Released by technical survey, 300 m² reduced: the area moves to released and the day's released ground is exact.
+        var released = await silo.Http.PostAsJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}/status",
+            new { status = "released", outcome = new { cancelledM2 = 0, reducedM2 = 300, clearedM2 = 0 } });
+        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        var afterRelease = await SituationWhenAsync(silo, unit, s => At(s, "areas", "byStatus", "released") == 1
+            && s.GetProperty("areas").GetProperty("releasedTodayM2").GetDouble() > 0);
+        Assert.Equal(0, At(afterRelease, "areas", "byStatus", "confirmed"));
+        Assert.Equal(300, afterRelease.GetProperty("areas").GetProperty("releasedTodayM2").GetDouble());
+        Assert.Equal(0, afterRelease.GetProperty("areas").GetProperty("searchedTodayM2").GetDouble());
+
         // A routine request for the unit: open, then overdue (no team on site within 5 s here).
         var filed = await silo.Http.PostAsJsonAsync("/api/dispatch/requests", new { lat = 11.6, lon = 102.7, found = "uxo", unit });
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
@@ -124,7 +134,8 @@ public sealed class SituationTests(SiloFixture fixture)
         Assert.Equal(1, At(overdue, "requests", "openByPriority", "routine"));
         Assert.Equal(1, At(overdue, "alerts", "openBySeverity", "critical")); // the SOS still
         Assert.Equal(1, At(overdue, "alerts", "openBySeverity", "high")); // the overdue request's alert
-        await PushedAsync(pushes, s => s.GetProperty("requests").GetProperty("overdue").GetInt32() == 1 && At(s, "areas", "byStatus", "confirmed") == 1);
+        await PushedAsync(pushes, s => s.GetProperty("requests").GetProperty("overdue").GetInt32() == 1
+            && s.GetProperty("areas").GetProperty("releasedTodayM2").GetDouble() == 300);
 
         // The whole cluster counts the unit too.
         var all = await silo.GetJsonAsync<JsonElement>("/api/situation");
