@@ -58,6 +58,11 @@ public static class ApiExtensions
         services.AddSingleton<OpsHubConnections>();
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
+        services.AddOptions<Situation.SituationOptions>().Bind(configuration.GetSection(Situation.SituationOptions.Section))
+            .Validate(o => o.IsValid, "Situation: PushPeriod and SeedWait must be positive, RefreshPeriod at least PushPeriod, MostFocusSets at least 1")
+            .ValidateOnStart();
+        services.AddSingleton<Situation.SituationBoard>();
+        services.AddHostedService(sp => sp.GetRequiredService<Situation.SituationBoard>());
         services.AddCmacLiveBaseMap(configuration);
         return services;
     }
@@ -69,7 +74,7 @@ public static class ApiExtensions
     public static IEndpointRouteBuilder MapCmacLiveApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policies.SignedIn);
-        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapAssetEventsApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi().MapCasualtiesApi().MapTileStatsApi();
+        api.MapAuthApi().MapUsersApi().MapAuditApi().MapAssetsApi().MapTrackApi().MapAssetEventsApi().MapDevicesApi().MapHazardAreasApi().MapAlertsApi().MapDetectionsApi().MapReportsApi().MapDispatchApi().MapCasualtiesApi().MapSituationApi().MapTileStatsApi();
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapTiles();
         app.MapDashboard();

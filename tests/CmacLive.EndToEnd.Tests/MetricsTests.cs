@@ -55,6 +55,8 @@ public sealed class MetricsTests
         var hubs = after.Sum("cmaclive_hub_connections");
         var dashboard = await HubProbe.ConnectAsync(silo);
         await ScrapeUntilAsync(silo, m => m.Sum("cmaclive_hub_connections") == hubs + 1);
+        // Its situation (every unit) is counted and pushed to it within a second.
+        await ScrapeUntilAsync(silo, m => m.Sum("cmaclive_situation_pushed_total") >= 1 && m.Sum("cmaclive_situation_counted_total") >= 1);
         await dashboard.DisposeAsync();
         await ScrapeUntilAsync(silo, m => m.Sum("cmaclive_hub_connections") == hubs);
 

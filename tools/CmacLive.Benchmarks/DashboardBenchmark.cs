@@ -99,8 +99,9 @@ public static class DashboardBenchmark
         };
         page.PageError += (_, error) => errors.Add(error);
         await page.GotoAsync(address.ToString());
+        await page.ClickAsync("#token-option summary"); // the token is the sign-in form's second way, folded away
         await page.FillAsync("#token", token);
-        await page.ClickAsync("#sign-in-button");
+        await page.ClickAsync("#token-sign-in");
         await page.WaitForFunctionAsync($"() => window.cmacLive?.summary().markers >= {count}", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("Performance.enable");

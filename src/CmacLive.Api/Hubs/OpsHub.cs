@@ -1,5 +1,6 @@
 using CmacLive.Api.Apis;
 using CmacLive.Api.Auth;
+using CmacLive.Api.Situation;
 using CmacLive.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -11,6 +12,7 @@ namespace CmacLive.Api.Hubs;
 /// <c>Focus(units)</c> narrows it to those units' assets (an empty list widens it again). A connection opened with
 /// <c>?batched=true</c> gets assets' updates as <c>assetsUpdated(AssetStatus[])</c>, one array per feed batch, instead of
 /// one <c>assetUpdated(AssetStatus)</c> each (a wall of thousands of assets moving every second is a few messages a second).
+/// Each connection also gets <c>situationUpdated</c> for its focus (its units together, or every unit), from <see cref="SituationBoard"/>.
 /// </summary>
 /// <remarks>
 /// Connections come in two kinds, fixed when they connect: those that see reporters' names and phones, and those
@@ -20,7 +22,7 @@ namespace CmacLive.Api.Hubs;
 /// request once to each set, unmasked to one and masked to the other, and everything else to both.
 /// </remarks>
 [Authorize(Policy = Policies.Read)]
-public sealed class OpsHub(OpsHubConnections connections) : Hub
+public sealed class OpsHub(OpsHubConnections connections, SituationBoard situation) : Hub
 {
     public const string Path = "/hubs/ops";
 
@@ -42,6 +44,8 @@ public sealed class OpsHub(OpsHubConnections connections) : Hub
     public const string BatchedQuery = "batched";
 
     private const string BatchedItem = "batched";
+
+    private const string SituationItem = "situation";
 
     /// <summary>
     /// Assets' updates have groups of their own, by how a connection takes them (<paramref name="batched"/>): those focused on
@@ -69,6 +73,8 @@ public sealed class OpsHub(OpsHubConnections connections) : Hub
         await Groups.AddToGroupAsync(Context.ConnectionId, masked ? EverythingMasked : Everything);
         await Groups.AddToGroupAsync(Context.ConnectionId, EveryAssetGroup(batched));
         await Groups.AddToGroupAsync(Context.ConnectionId, AssetGroup(null, batched));
+        Context.Items[SituationItem] = situation.Join(SituationBoard.Everything);
+        await Groups.AddToGroupAsync(Context.ConnectionId, SituationBoard.Group(SituationBoard.Everything));
         await base.OnConnectedAsync();
     }
 
@@ -77,6 +83,11 @@ public sealed class OpsHub(OpsHubConnections connections) : Hub
         if (Context.Items.TryGetValue(BatchedItem, out var batched))
         {
             connections.Closed(batched is true); // counted when it connected
+        }
+
+        if (Context.Items.TryGetValue(SituationItem, out var key) && key is string focus)
+        {
+            situation.Leave(focus);
         }
 
         return base.OnDisconnectedAsync(exception);
@@ -126,5 +137,24 @@ public sealed class OpsHub(OpsHubConnections connections) : Hub
         }
 
         Context.Items[nameof(Focus)] = wanted;
+        await FocusSituationAsync(SituationBoard.KeyOf(wanted));
+    }
+
+    /// <summary>Moves the connection to the situation group of its focus (<c>situationUpdated</c> of its units, or of every unit).</summary>
+    private async Task FocusSituationAsync(string key)
+    {
+        var previous = Context.Items.TryGetValue(SituationItem, out var value) && value is string known ? known : null;
+        if (previous == key)
+        {
+            return;
+        }
+
+        Context.Items[SituationItem] = situation.Join(key);
+        await Groups.AddToGroupAsync(Context.ConnectionId, SituationBoard.Group(key));
+        if (previous is not null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, SituationBoard.Group(previous));
+            situation.Leave(previous);
+        }
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class OpsHubRelay(
     OpsHubConnections connections,
     OpsHubLifetimeManager lifetime,
     SiloDeathNotices deaths,
+    Situation.SituationBoard situation,
     ILocalSiloDetails silo,
     ILogger<OpsHubRelay> logger) : BackgroundService, IOpsObserver
 {
@@ -92,6 +93,7 @@ public sealed partial class OpsHubRelay(
 
     public Task OnUpdates(OpsUpdateBatch batch)
     {
+        situation.Observe(batch);
         var gap = false;
         lock (_pendingLock)
         {

@@ -14,6 +14,7 @@ import { assetEvent } from './asset-events.js';
 import { applyRequestMarker } from './requests-panel.js';
 import { loadAreas, loadDetections } from './map.js';
 import { addUnits } from './unit-filter.js';
+import { loadSituation, showSituation } from './situation-bar.js';
 
 let hub;
 let hubAttempts = 0;
@@ -65,6 +66,7 @@ async function resync() {
   }
   await loadAreas();
   await loadDetections();
+  await loadSituation();
 }
 
 function replacePicture(kind, known, snapshot, drop) {
@@ -111,6 +113,7 @@ export async function connect() {
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));
   hub.on('hazardAreaUpdated', (view) => queueArea(view));
   hub.on('assetEvent', assetEvent);
+  hub.on('situationUpdated', showSituation);
   hub.onclose(() => {
     if (isEnding()) return;
     banner(t('reconnecting'), 'warning');

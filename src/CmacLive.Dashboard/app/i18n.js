@@ -90,6 +90,10 @@ export const texts = {
     refresh: 'Rank again',
     rankedAt: 'Ranked at',
     close: 'Close',
+    situation: {
+      online: 'Online', searchedToday: 'Searched today', releasedToday: 'Released today', findsToday: 'Finds today',
+      openAlerts: 'Open alerts', openRequests: 'Open requests', overdue: 'overdue', m2: 'm²',
+    },
   },
   km: {
     title: 'ផ្ទាំងបញ្ជា CmacLive',
@@ -181,6 +185,10 @@ export const texts = {
     refresh: 'ចាត់ថ្នាក់ម្ដងទៀត',
     rankedAt: 'ចាត់ថ្នាក់នៅម៉ោង',
     close: 'បិទ',
+    situation: {
+      online: 'លើបណ្ដាញ', searchedToday: 'បានស្វែងរកថ្ងៃនេះ', releasedToday: 'បានដោះលែងថ្ងៃនេះ', findsToday: 'រកឃើញថ្ងៃនេះ',
+      openAlerts: 'ការជូនដំណឹងបើក', openRequests: 'សំណើកំពុងដំណើរការ', overdue: 'ហួសពេល', m2: 'ម²',
+    },
   },
 };
 

@@ -15,6 +15,7 @@ import { alarmCount, setUpSound, showSoundHint } from './alarm.js';
 import { catchUp, connect, hubState, syncedCount } from './hub.js';
 import { setUpUnitFilter } from './unit-filter.js';
 import { setUpProjects } from './projects-panel.js';
+import { setUpSituationBar, situationShown } from './situation-bar.js';
 
 let view = null; // the map, its fleet layer and the track layer, once signed in
 
@@ -44,6 +45,7 @@ async function showDashboard() {
   });
   setUpDispatch(view);
   setUpProjects();
+  setUpSituationBar();
   await connect();
 }
 
@@ -86,5 +88,6 @@ window.cmacLive = {
   clusterProblems: () => view?.fleet.problems() ?? [],
   shown: () => (view ? view.fleet.group.getLayers().map((marker) => marker.status.id) : []),
   area: (code) => areaShown(code),
+  situation: () => situationShown(),
 };
 applyTexts();

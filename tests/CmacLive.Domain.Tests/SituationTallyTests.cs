@@ -1,0 +1,132 @@
+using CmacLive.Alerts;
+using CmacLive.Assets;
+using CmacLive.Dispatch;
+using CmacLive.HazardAreas;
+using CmacLive.Reports;
+using CmacLive.Situations;
+
+namespace CmacLive.Domain.Tests;
+
+public sealed class SituationTallyTests
+{
+    private static readonly DateOnly Day = new(2026, 5, 12);
+
+    private static AssetStatus Asset(string id, string unit, AssetState state = AssetState.Unknown, bool online = true, AssetKind kind = AssetKind.Team) =>
+        new() { Id = id, Kind = kind, Name = id, Unit = unit, State = state, Online = online };
+
+    private static HazardAreaView Area(string code, HazardAreaStatus status, string? unit) =>
+        new() { Code = code, Type = HazardAreaType.Cha, Status = status, AreaM2 = 100, Unit = unit };
+
+    private static SituationView Of(SituationTally tally, IReadOnlyList<string>? units, DayFigures? today = null,
+        IReadOnlyList<Alert>? alerts = null, IReadOnlyList<DispatchSummary>? requests = null) =>
+        SituationCount.Of(units, Day, tally.Count(units), today ?? new DayFigures(), alerts ?? [], requests ?? []);
+
+    [Fact]
+    public void An_asset_moves_between_counts_as_its_state_liveness_and_unit_change_and_is_never_counted_twice()
+    {
+        var tally = new SituationTally();
+        var touched = new HashSet<string>();
+        Assert.True(tally.Observe(Asset("a", "DU1", AssetState.Working), touched));
+        Assert.True(tally.Observe(Asset("b", "DU1", AssetState.Resting, kind: AssetKind.Dog), touched));
+        Assert.True(tally.Observe(Asset("c", "DU2", online: false, kind: AssetKind.Machine), touched));
+        Assert.Equal(["DU1", "DU2"], touched.Order());
+
+        touched.Clear();
+        Assert.False(tally.Observe(Asset("a", "DU1", AssetState.Working), touched)); // a fix that changes no count
+        Assert.Empty(touched);
+
+        var du1 = Of(tally, ["DU1"]);
+        Assert.Equal(2, du1.Assets.Online);
+        Assert.Equal(0, du1.Assets.Offline);
+        Assert.Equal(1, du1.Assets.ByState["working"]);
+        Assert.Equal(1, du1.Assets.ByState["resting"]);
+        Assert.Equal(1, du1.Assets.ByKind["team"]);
+        Assert.Equal(1, du1.Assets.ByKind["dog"]);
+        Assert.Equal(0, du1.Assets.ByKind["rat"]); // every kind named
+
+        // a goes offline (its stale state no longer counts), then moves to DU2.
+        Assert.True(tally.Observe(Asset("a", "DU1", AssetState.Working, online: false), touched));
+        Assert.Equal(0, Of(tally, ["DU1"]).Assets.ByState["working"]);
+        Assert.Equal(1, Of(tally, ["DU1"]).Assets.Offline);
+        touched.Clear();
+        Assert.True(tally.Observe(Asset("a", "DU2", AssetState.Working, online: false), touched));
+        Assert.Equal(["DU1", "DU2"], touched.Order());
+
+        var all = Of(tally, null);
+        Assert.Equal(3, all.Assets.ByKind.Values.Sum());
+        Assert.Equal(1, all.Assets.Online);
+        Assert.Equal(2, all.Assets.Offline);
+        Assert.Equal(2, Of(tally, ["DU2"]).Assets.Offline);
+        Assert.Equal(3, Of(tally, ["DU1", "DU2", "DU9"]).Assets.ByKind.Values.Sum());
+        Assert.Equal(0, Of(tally, ["DU9"]).Assets.ByKind.Values.Sum()); // a unit never seen counts nothing
+    }
+
+    [Fact]
+    public void A_seeded_status_never_overrides_what_the_feed_already_brought()
+    {
+        var tally = new SituationTally();
+        var touched = new HashSet<string>();
+        tally.Observe(Asset("a", "DU1", AssetState.Sos), touched);
+        Assert.False(tally.Observe(Asset("a", "DU1", AssetState.Working), touched, seed: true));
+        Assert.True(tally.Observe(Asset("b", "DU1", AssetState.Working), touched, seed: true));
+        Assert.Equal(1, Of(tally, ["DU1"]).Assets.ByState["sos"]);
+        Assert.Equal(1, Of(tally, ["DU1"]).Assets.ByState["working"]);
+    }
+
+    [Fact]
+    public void Areas_count_by_status_and_an_area_of_no_unit_counts_only_for_the_whole_cluster()
+    {
+        var tally = new SituationTally();
+        var touched = new HashSet<string>();
+        tally.Observe(Area("X1", HazardAreaStatus.Confirmed, "DU1"), touched);
+        tally.Observe(Area("X2", HazardAreaStatus.Suspected, null), touched);
+        tally.Observe(Area("X1", HazardAreaStatus.InClearance, "DU1"), touched);
+        Assert.Equal(1, Of(tally, ["DU1"]).Areas.ByStatus["in-clearance"]);
+        Assert.Equal(0, Of(tally, ["DU1"]).Areas.ByStatus["confirmed"]);
+        Assert.Equal(0, Of(tally, ["DU1"]).Areas.ByStatus["suspected"]);
+        Assert.Equal(1, Of(tally, null).Areas.ByStatus["suspected"]);
+        Assert.Equal(["DU1"], tally.Units());
+    }
+
+    [Fact]
+    public void Figures_alerts_and_requests_are_those_of_the_units_and_overdue_is_an_open_request_with_its_overdue_alert()
+    {
+        var tally = new SituationTally();
+        var today = new DayFigures { SearchedM2 = 120.04, ClearedM2 = 50, ReducedM2 = 25, Finds = new Dictionary<string, int> { ["uxo"] = 2, ["ap-mine"] = 1, ["other"] = 0 } };
+        Alert Alert(string id, AlertSeverity severity, string? unit, string kind = "sos", string? request = null) =>
+            new() { Id = id, Kind = kind, Severity = severity, Message = id, RaisedAt = DateTimeOffset.UnixEpoch, Unit = unit, RequestId = request };
+        DispatchSummary Request(string id, DispatchPriority priority, string? unit, DispatchStatus status = DispatchStatus.Assigned) =>
+            new() { Id = id, Status = status, Priority = priority, Unit = unit, ReceivedAt = DateTimeOffset.UnixEpoch, Found = FoundItem.Uxo, Lat = 12, Lon = 104 };
+        Alert[] alerts =
+        [
+            Alert("1", AlertSeverity.Critical, "DU1"),
+            Alert("2", AlertSeverity.High, "DU1", AlertKinds.DispatchOverdue, "R1"),
+            Alert("3", AlertSeverity.Warning, "DU2"),
+            Alert("4", AlertSeverity.Info, null),
+        ];
+        DispatchSummary[] requests =
+        [
+            Request("R1", DispatchPriority.High, "DU1"),
+            Request("R2", DispatchPriority.Emergency, "DU1"),
+            Request("R3", DispatchPriority.Routine, null),
+            Request("R4", DispatchPriority.Routine, "DU1", DispatchStatus.Resolved),
+        ];
+
+        var du1 = Of(tally, ["DU1"], today, alerts, requests);
+        Assert.Equal(120.0, du1.Areas.SearchedTodayM2);
+        Assert.Equal(75, du1.Areas.ReleasedTodayM2);
+        Assert.Equal(3, du1.Finds.Today);
+        Assert.Equal(["ap-mine", "uxo"], du1.Finds.ByCategory.Keys);
+        Assert.Equal(new Dictionary<string, int> { ["info"] = 0, ["warning"] = 0, ["high"] = 1, ["critical"] = 1 }, du1.Alerts.OpenBySeverity);
+        Assert.Equal(new Dictionary<string, int> { ["emergency"] = 1, ["high"] = 1, ["routine"] = 0 }, du1.Requests.OpenByPriority);
+        Assert.Equal(1, du1.Requests.Overdue);
+        Assert.Equal(["DU1"], du1.Units);
+        Assert.Equal(Day, du1.Day);
+
+        var all = Of(tally, null, today, alerts, requests);
+        Assert.Equal(4, all.Alerts.OpenBySeverity.Values.Sum());
+        Assert.Equal(3, all.Requests.OpenByPriority.Values.Sum()); // the unit-less one too, never the resolved one
+        Assert.Empty(all.Units);
+        Assert.Equal(0, Of(tally, ["DU2"], today, alerts, requests).Requests.Overdue);
+    }
+}
