@@ -14,6 +14,11 @@ import { retranslateRecommendations, setUpDispatch } from './dispatch-form.js';
 import { alarmCount, setUpSound, showSoundHint } from './alarm.js';
 import { catchUp, connect, hubState, syncedCount } from './hub.js';
 import { setUpUnitFilter } from './unit-filter.js';
+import { retranslateRoster, setUpRoster } from './roster-panel.js';
+import { renderAreas, setUpAreas } from './areas-panel.js';
+import { casualtiesShown, retranslateCasualties, setUpCasualties } from './casualty-layer.js';
+import { setUpLabels } from './labels.js';
+import { searchedShown } from './map.js';
 
 let view = null; // the map, its fleet layer and the track layer, once signed in
 
@@ -42,6 +47,10 @@ async function showDashboard() {
     catchUp(false);
   });
   setUpDispatch(view);
+  setUpRoster(view);
+  setUpAreas();
+  setUpCasualties(view);
+  setUpLabels(view);
   await connect();
 }
 
@@ -55,6 +64,11 @@ document.getElementById('language').addEventListener('change', (e) => {
   retranslateRecommendations();
   showSoundHint();
   retranslateSignIn();
+  if (view) {
+    retranslateRoster();
+    renderAreas();
+    retranslateCasualties();
+  }
 });
 setLanguage(currentLanguage());
 setUpSound();
@@ -84,5 +98,8 @@ window.cmacLive = {
   clusterProblems: () => view?.fleet.problems() ?? [],
   shown: () => (view ? view.fleet.group.getLayers().map((marker) => marker.status.id) : []),
   area: (code) => areaShown(code),
+  center: () => (view ? { lat: view.map.getCenter().lat, lon: view.map.getCenter().lng, zoom: view.map.getZoom() } : null),
+  searched: () => searchedShown(),
+  casualties: () => casualtiesShown(),
 };
 applyTexts();
