@@ -197,7 +197,8 @@ export function setUpRoster(view) {
     button.type = 'button';
     button.dataset.column = column;
     button.addEventListener('click', () => {
-      sort = { column, descending: sort.column === column ? !sort.descending : false };
+      // A column chosen anew sorts up, but the last seen newest first; chosen again, the other way.
+      sort = { column, descending: sort.column === column ? !sort.descending : column === 'lastSeen' };
       retranslateRoster();
       reorderNow();
     });
