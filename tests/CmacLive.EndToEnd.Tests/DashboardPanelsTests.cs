@@ -113,9 +113,27 @@ public sealed class DashboardPanelsTests(SiloFixture fixture, BrowserFixture bro
         });
         put.EnsureSuccessStatusCode();
 
+        // A machine tasked there works a lane across it: the area's ground searched grows.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (machine, device) = await AssetAsync($"area-{tag}", $"Flail {tag}", "machine", "DU4");
+        await using var flail = device;
+        (await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}/assets/{machine}", new { })).EnsureSuccessStatusCode();
+        var ts = DateTimeOffset.UtcNow.AddMinutes(-3);
+        Assert.True((await device.PublishAsync($"cmac/v1/{device.DeviceId}/status",
+            $$"""{"ts":{{ts.ToUnixTimeMilliseconds()}},"state":"working"}""")).IsSuccess);
+        for (var step = 0; step <= 5; step++)
+        {
+            // 55 m every 20 s along the area's middle, with a step aside, so the lane has corners.
+            var lat = 13.4050 + (step % 2 == 0 ? 0 : 0.0001);
+            Assert.True((await device.PublishFixAsync(lat, 103.8030 + (step * 0.0005), ts.AddSeconds(1 + (step * 20)))).IsSuccess);
+        }
+
         await using var dashboard = await browser.OpenAsync(Silo);
         await dashboard.SignInAsync();
         var item = dashboard.Page.Locator($"#area-list li.area[data-area-code='{code}']");
+        await WaitAsync(dashboard, async () => await item.CountAsync() == 1
+            && double.Parse(await item.GetAttributeAsync("data-percent") ?? "0", System.Globalization.CultureInfo.InvariantCulture) > 0);
+        await Assertions.Expect(item.Locator(".area-assets")).ToHaveTextAsync("Assets: 1", new() { Timeout = 10_000 });
         await Assertions.Expect(item).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         var shown = await dashboard.Page.EvaluateAsync<JsonElement>($"() => window.cmacLive.area('{code}')");
         var status = shown.GetProperty("status").GetString()!;
@@ -135,6 +153,14 @@ public sealed class DashboardPanelsTests(SiloFixture fixture, BrowserFixture bro
         Assert.Equal(103.805, bounds.GetProperty("lon").GetDouble(), 3);
         Assert.True(bounds.GetProperty("zoom").GetDouble() >= 14, $"zoom {bounds.GetProperty("zoom")}");
         await WaitAsync(dashboard, async () => await dashboard.Page.EvaluateAsync<string?>("() => window.cmacLive.searched()?.code ?? null") == code);
+
+        // Short of the closest zoom, the footprint is drawn with fewer points than the API sent; at it, exactly.
+        var searched = await dashboard.Page.EvaluateAsync<JsonElement>("() => window.cmacLive.searched()");
+        Assert.True(searched.GetProperty("zoom").GetDouble() < 19, $"zoom {searched}");
+        Assert.InRange(searched.GetProperty("drawn").GetInt32(), 4, searched.GetProperty("exact").GetInt32() - 1);
+        await dashboard.Page.EvaluateAsync("() => window.cmacLive.focus(13.4050, 103.8045, 19)");
+        searched = await dashboard.Page.EvaluateAsync<JsonElement>("() => window.cmacLive.searched()");
+        Assert.Equal(searched.GetProperty("exact").GetInt32(), searched.GetProperty("drawn").GetInt32());
         await dashboard.ScreenshotAsync(browser.Screenshots, "areas-panel");
         NoErrors(dashboard);
     }

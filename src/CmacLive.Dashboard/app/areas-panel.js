@@ -10,6 +10,7 @@ const items = new Map(); // code -> { element, cells }
 let countedAt = -Infinity;
 let working = new Map(); // code -> assets tasked there and not offline
 let drawRequested = false;
+let countTimer = null;
 
 const statusOrder = { 'in-clearance': 0, confirmed: 1, suspected: 2, released: 3 };
 
@@ -56,7 +57,6 @@ function newItem(code) {
 /** Lists the areas again: items are kept and only their changed texts written. */
 export function renderAreas() {
   drawRequested = false;
-  if (performance.now() - countedAt >= COUNT_ASSETS_MS) countAssets();
   const areas = areaList().sort((a, b) => (statusOrder[a.status] ?? 9) - (statusOrder[b.status] ?? 9) || a.code.localeCompare(b.code));
   const list = document.getElementById('area-list');
   const present = new Set(areas.map((a) => a.code));
@@ -98,9 +98,19 @@ function renderSoon() {
   }
 }
 
+/** The assets changed: they are counted again (and the list drawn) once the last count is old enough. */
+function countSoon() {
+  if (countTimer) return;
+  countTimer = setTimeout(() => {
+    countTimer = null;
+    countAssets();
+    renderSoon();
+  }, Math.max(0, COUNT_ASSETS_MS - (performance.now() - countedAt)));
+}
+
 /** Keeps the panel live from now on: on every change of the areas, and the assets' counts every few seconds. */
 export function setUpAreas() {
   watchAreas(renderSoon);
-  subscribe('assets', () => { if (performance.now() - countedAt >= COUNT_ASSETS_MS) renderSoon(); });
+  subscribe('assets', countSoon);
   renderAreas();
 }

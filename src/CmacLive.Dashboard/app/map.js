@@ -144,8 +144,9 @@ async function showSearched(code) {
   drawSearched();
 }
 
-// Zoomed out, the searched footprint (thousands of swaths) is drawn simplified to about a pixel; close in, exact.
-const EXACT_FROM_ZOOM = 16;
+// The searched footprint (cell for cell: thousands of points for a lane) is drawn simplified to about a pixel, exact
+// only at the closest zoom.
+const EXACT_FROM_ZOOM = 19; // the closest zoom: a pixel there is about 30 cm
 
 function drawSearched() {
   footprintLayer.clearLayers();
