@@ -105,13 +105,7 @@ public sealed class DashboardPanelsTests(SiloFixture fixture, BrowserFixture bro
     public async Task The_areas_panel_shows_an_area_with_its_status_and_percent_and_a_click_zooms_to_it()
     {
         var code = $"KC/CHA/PANEL/{Random.Shared.Next(10_000, 99_999)}";
-        var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
-        {
-            type = "Feature",
-            properties = new { type = "CHA", name = "Panel test field", unit = "DU4" },
-            geometry = new { type = "Polygon", coordinates = new[] { new[] { new[] { 103.80, 13.40 }, new[] { 103.81, 13.40 }, new[] { 103.81, 13.41 }, new[] { 103.80, 13.41 }, new[] { 103.80, 13.40 } } } },
-        });
-        put.EnsureSuccessStatusCode();
+        await Silo.PutSquareAreaAsync(code, "Panel test field", "DU4", west: 103.80, south: 13.40);
 
         // A machine tasked there works a lane across it: the area's ground searched grows.
         var tag = Guid.NewGuid().ToString("N")[..8];
