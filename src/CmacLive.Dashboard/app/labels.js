@@ -40,7 +40,8 @@ export function placeLabels() {
   if (!map || map.getZoom() < LABEL_ZOOM) return;
   const size = map.getSize();
   const candidates = [];
-  for (const marker of fleet.group.getLayers()) {
+  // Only the markers drawn now (the clustering plugin's own layer of what is on the map), not the whole fleet.
+  for (const marker of fleet.group._featureGroup.getLayers()) {
     const element = marker.getElement?.();
     if (!element || !marker.status) continue;
     const point = map.latLngToContainerPoint(marker.getLatLng());
