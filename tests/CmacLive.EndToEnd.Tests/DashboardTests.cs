@@ -276,13 +276,7 @@ public sealed class DashboardTests(SiloFixture fixture, BrowserFixture browser) 
     public async Task Hazard_areas_show_their_status_and_progress_and_detections_and_finds_are_drawn()
     {
         var code = $"KC/CHA/DASH/{Random.Shared.Next(10_000, 99_999)}";
-        var put = await Silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
-        {
-            type = "Feature",
-            properties = new { type = "CHA", name = "Dashboard test field", unit = "DU2" },
-            geometry = new { type = "Polygon", coordinates = new[] { new[] { new[] { 104.50, 12.20 }, new[] { 104.51, 12.20 }, new[] { 104.51, 12.21 }, new[] { 104.50, 12.21 }, new[] { 104.50, 12.20 } } } },
-        });
-        put.EnsureSuccessStatusCode();
+        await Silo.PutSquareAreaAsync(code, "Dashboard test field", "DU2", west: 104.50, south: 12.20);
         await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU2");
         var ts = DateTimeOffset.UtcNow.AddSeconds(-20);
         Assert.True((await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/detection",

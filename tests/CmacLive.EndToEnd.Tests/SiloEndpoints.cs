@@ -28,6 +28,19 @@ public static class SiloEndpoints
     public static Task<HttpResponseMessage> PutJsonAsync(this ISiloEndpoint silo, string path, object body) =>
         silo.Http.PutAsJsonAsync(path, body);
 
+    /// <summary>Puts a hazard area (a CHA) whose outline is a square of <paramref name="size"/> degrees from its south-west corner.</summary>
+    public static async Task PutSquareAreaAsync(this ISiloEndpoint silo, string code, string name, string unit, double west, double south, double size = 0.01)
+    {
+        double[][] ring = [[west, south], [west + size, south], [west + size, south + size], [west, south + size], [west, south]];
+        var put = await silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
+        {
+            type = "Feature",
+            properties = new { type = "CHA", name, unit },
+            geometry = new { type = "Polygon", coordinates = new[] { ring } },
+        });
+        put.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Creates an asset and a tracker bound to it; answers the device's secret.</summary>
     public static async Task<string> ProvisionAsync(this ISiloEndpoint silo, string assetId, string deviceId, string kind = "team", string unit = "DU5")
     {

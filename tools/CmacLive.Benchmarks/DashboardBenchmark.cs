@@ -103,6 +103,11 @@ public static class DashboardBenchmark
         await page.FillAsync("#token", token);
         await page.ClickAsync("#token-sign-in");
         await page.WaitForFunctionAsync($"() => window.cmacLive?.summary().markers >= {count}", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        // The panels open as a duty officer keeps them: the roster sorted by last seen, so that its order changes with every fix.
+        await page.ClickAsync("#roster-sort button[data-column=lastSeen]");
+        var panels = await page.EvaluateAsync<JsonElement>(
+            "() => ({ rows: document.querySelectorAll('#roster-list .roster-row:not([hidden])').length, listed: document.getElementById('roster-count').textContent, areas: document.querySelectorAll('#area-list li.area').length })");
+        Console.WriteLine($"panels open: the roster lists {panels.GetProperty("listed")} assets in {panels.GetProperty("rows")} rows drawn; the areas panel {panels.GetProperty("areas")} areas");
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("Performance.enable");
         await page.EvaluateAsync(Probe);
@@ -274,12 +279,27 @@ public static class DashboardBenchmark
             return new Fleet(devices, sites);
         }
 
-        public async Task ProvisionAsync(HttpClient http) =>
+        public async Task ProvisionAsync(HttpClient http)
+        {
             await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (d, ct) =>
             {
                 (await http.PutAsJsonAsync($"/api/assets/{d.AssetId}", new { kind = d.Kind, name = $"{d.Kind} {d.AssetId}", unit = d.Unit }, ct)).EnsureSuccessStatusCode();
                 (await http.PutAsJsonAsync($"/api/devices/{d.DeviceId}", new { assetId = d.AssetId, kind = "tracker", secret = $"secret-{d.DeviceId}" }, ct)).EnsureSuccessStatusCode();
             });
+
+            // A hazard area beside each site (north of it, so no asset enters it), for the areas panel to list.
+            foreach (var (site, i) in Sites.Select((site, i) => (site, i)))
+            {
+                var (south, west) = (site.Lat + 0.02, site.Lon - 0.005);
+                double[][] ring = [[west, south], [west + 0.01, south], [west + 0.01, south + 0.01], [west, south + 0.01], [west, south]];
+                (await http.PutAsJsonAsync($"/api/hazard-areas/BENCH-{i:000}", new
+                {
+                    type = "Feature",
+                    properties = new { type = "CHA", name = $"Bench field {i}", unit = $"DU{(i % 6) + 1}" },
+                    geometry = new { type = "Polygon", coordinates = new[] { ring } },
+                })).EnsureSuccessStatusCode();
+            }
+        }
 
         public async Task ConnectAsync(int port) =>
             await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (d, ct) =>

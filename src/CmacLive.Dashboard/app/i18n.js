@@ -1,6 +1,21 @@
 // Every interface text in English and Khmer. Data (names, messages, village names) stays as entered.
 export const texts = {
   en: {
+    roster: 'Asset roster',
+    rosterSearch: 'Search name, unit, area, request…',
+    allKinds: 'All kinds',
+    allStates: 'All states',
+    sortBy: 'Sort by',
+    rosterColumn: {
+      name: 'Name', kind: 'Kind', unit: 'Unit', state: 'State', battery: 'Battery', lastSeen: 'Last seen', task: 'Task area', request: 'Request',
+    },
+    areas: 'Hazard areas',
+    noAreas: 'No hazard areas.',
+    finds: 'Finds',
+    assetsThere: 'Assets',
+    casualties: 'Casualties',
+    killed: 'Killed',
+    injured: 'Injured',
     title: 'CmacLive command dashboard',
     signInTitle: 'Sign in',
     signInHint: 'Sign in with your CmacLive user name and password.',
@@ -184,6 +199,21 @@ export const texts = {
     soundHint: 'ចុចកន្លែងណាមួយលើទំព័រ ដើម្បីអនុញ្ញាតឱ្យសំឡេងរោទ៍។',
     refresh: 'ចាត់ថ្នាក់ម្ដងទៀត',
     rankedAt: 'ចាត់ថ្នាក់នៅម៉ោង',
+    roster: 'បញ្ជីធនធាន',
+    rosterSearch: 'ស្វែងរកឈ្មោះ អង្គភាព តំបន់ សំណើ…',
+    allKinds: 'គ្រប់ប្រភេទ',
+    allStates: 'គ្រប់ស្ថានភាព',
+    sortBy: 'តម្រៀបតាម',
+    rosterColumn: {
+      name: 'ឈ្មោះ', kind: 'ប្រភេទ', unit: 'អង្គភាព', state: 'ស្ថានភាព', battery: 'ថ្ម', lastSeen: 'ឃើញចុងក្រោយ', task: 'តំបន់ភារកិច្ច', request: 'សំណើ',
+    },
+    areas: 'តំបន់គ្រោះថ្នាក់',
+    noAreas: 'គ្មានតំបន់គ្រោះថ្នាក់ទេ។',
+    finds: 'វត្ថុរកឃើញ',
+    assetsThere: 'ធនធាន',
+    casualties: 'ជនរងគ្រោះ',
+    killed: 'ស្លាប់',
+    injured: 'របួស',
     close: 'បិទ',
     situation: {
       online: 'លើបណ្ដាញ', searchedToday: 'បានស្វែងរកថ្ងៃនេះ', releasedToday: 'បានដោះលែងថ្ងៃនេះ', findsToday: 'រកឃើញថ្ងៃនេះ',

@@ -16,6 +16,11 @@ import { catchUp, connect, hubState, syncedCount } from './hub.js';
 import { setUpUnitFilter } from './unit-filter.js';
 import { setUpProjects } from './projects-panel.js';
 import { setUpSituationBar, situationShown } from './situation-bar.js';
+import { retranslateRoster, setUpRoster } from './roster-panel.js';
+import { renderAreas, setUpAreas } from './areas-panel.js';
+import { casualtiesShown, retranslateCasualties, setUpCasualties } from './casualty-layer.js';
+import { setUpLabels } from './labels.js';
+import { searchedShown } from './map.js';
 
 let view = null; // the map, its fleet layer and the track layer, once signed in
 
@@ -46,6 +51,10 @@ async function showDashboard() {
   setUpDispatch(view);
   setUpProjects();
   setUpSituationBar();
+  setUpRoster(view);
+  setUpAreas();
+  setUpCasualties(view);
+  setUpLabels(view);
   await connect();
 }
 
@@ -59,6 +68,11 @@ document.getElementById('language').addEventListener('change', (e) => {
   retranslateRecommendations();
   showSoundHint();
   retranslateSignIn();
+  if (view) {
+    retranslateRoster();
+    renderAreas();
+    retranslateCasualties();
+  }
 });
 setLanguage(currentLanguage());
 setUpSound();
@@ -89,5 +103,8 @@ window.cmacLive = {
   shown: () => (view ? view.fleet.group.getLayers().map((marker) => marker.status.id) : []),
   area: (code) => areaShown(code),
   situation: () => situationShown(),
+  center: () => (view ? { lat: view.map.getCenter().lat, lon: view.map.getCenter().lng, zoom: view.map.getZoom() } : null),
+  searched: () => searchedShown(),
+  casualties: () => casualtiesShown(),
 };
 applyTexts();

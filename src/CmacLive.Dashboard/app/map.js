@@ -8,6 +8,7 @@ import { api } from './session.js';
 import { subscribe } from './store.js';
 import { report } from './banner.js';
 import { escape, te } from './html.js';
+import { simplifyGeometry, pointCount } from './simplify.js';
 
 let map = null;
 let tiles = null; // the silo's base map layer, when it serves one
@@ -15,6 +16,9 @@ let areaLayer;
 let footprintLayer;
 let detectionLayer;
 const areaShapes = new Map(); // code -> leaflet layer
+const areaWatchers = []; // called when the areas or their figures change
+let searchedExact = null; // the searched footprint shown, exact as the API answered it
+let searchedDrawn = 0; // how many points of it are drawn at this zoom
 
 /**
  * Makes the map in #map, with the layers drawn over it in this order: areas, the asset's track, detections,
@@ -41,7 +45,8 @@ export function createMap(config) {
   const labelAssets = () => map.getContainer().classList.toggle('show-asset-labels', map.getZoom() >= 16);
   map.on('zoomend', labelAssets);
   labelAssets();
-  subscribe('areas', (views) => views.forEach(applyArea));
+  subscribe('areas', (views) => { views.forEach(applyArea); areasChanged(); });
+  map.on('zoomend', drawSearched);
   return { map, fleet, trackLayer };
 }
 
@@ -49,6 +54,31 @@ export function createMap(config) {
 export function mapCounts() {
   return { areas: areaShapes.size, detections: detectionLayer?.getLayers().length ?? 0, zoom: map?.getZoom() ?? null };
 }
+
+/** Every hazard area's figures as the map shows them. */
+export const areaList = () => [...areaShapes.values()].map((layer) => layer.feature.properties);
+
+/** `changed()` is called whenever the areas or their figures change. */
+export function watchAreas(changed) {
+  areaWatchers.push(changed);
+}
+
+function areasChanged() {
+  areaWatchers.forEach((changed) => changed());
+}
+
+/** Brings the area into view and shows its searched footprint. */
+export function zoomToArea(code) {
+  const layer = areaShapes.get(code);
+  if (!layer) return;
+  map.fitBounds(layer.getBounds().pad(0.1), { animate: false, maxZoom: 18 });
+  showSearched(code).catch(report);
+}
+
+/** The searched footprint shown: its code, its points as the API sent them and as drawn at this zoom. */
+export const searchedShown = () => (searchedExact
+  ? { code: searchedExact.properties?.code ?? null, exact: pointCount(searchedExact.geometry), drawn: searchedDrawn, zoom: map.getZoom() }
+  : null);
 
 /** A hazard area as the map shows it (status, percent searched, counts), or null. */
 export function areaShown(code) {
@@ -82,6 +112,7 @@ export async function loadAreas() {
       areaLayer.addLayer(layer);
     },
   });
+  areasChanged();
 }
 
 function applyArea(view) {
@@ -109,11 +140,23 @@ function loadAreasSoon() {
 }
 
 async function showSearched(code) {
-  const searched = await api(`/api/hazard-areas/${encodeURIComponent(code)}/searched`);
+  searchedExact = await api(`/api/hazard-areas/${encodeURIComponent(code)}/searched`);
+  drawSearched();
+}
+
+// The searched footprint (cell for cell: thousands of points for a lane) is drawn simplified to about a pixel, exact
+// only at the closest zoom.
+const EXACT_FROM_ZOOM = 19; // the closest zoom: a pixel there is about 30 cm
+
+function drawSearched() {
   footprintLayer.clearLayers();
-  if (searched.geometry) {
-    footprintLayer.addData(searched);
-  }
+  searchedDrawn = 0;
+  if (!searchedExact?.geometry) return;
+  const zoom = map.getZoom();
+  const degreesPerPixel = 360 / (256 * 2 ** zoom);
+  const geometry = zoom >= EXACT_FROM_ZOOM ? searchedExact.geometry : simplifyGeometry(searchedExact.geometry, degreesPerPixel);
+  searchedDrawn = pointCount(geometry);
+  if (geometry) footprintLayer.addData({ ...searchedExact, geometry });
 }
 
 // ---- detections and finds -----------------------------------------------------------------------
