@@ -62,7 +62,7 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, IMeterFactor
         }
 
         _fixes.Enqueue(fix);
-        return Traced(Joined());
+        return Traced(Joined(), FixKind);
     }
 
     public Task AppendAsync(EventRecord record)
@@ -73,7 +73,7 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, IMeterFactor
         }
 
         _events.Enqueue(record);
-        return Traced(Joined());
+        return Traced(Joined(), record.Kind);
     }
 
     public Task<IReadOnlyList<TrackPoint>> ReadTrackAsync(string assetId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
@@ -90,13 +90,20 @@ public sealed partial class BatchingHistoryStore(IHistorySink sink, IMeterFactor
         return round;
     }
 
-    /// <summary>Inside a traced uplink, a span until the record is stored; otherwise the round's completion itself.</summary>
-    private static Task Traced(Task stored) =>
-        Activity.Current is null || !Tracing.Source.HasListeners() ? stored : TracedAsync(stored);
+    /// <summary>The kind a fix's append span is tagged with (an event's is the event's own kind).</summary>
+    private const string FixKind = "fix";
 
-    private static async Task TracedAsync(Task stored)
+    /// <summary>
+    /// Inside a traced uplink, a span until the record is stored, tagged with what is stored (<c>fix</c>, or an event's
+    /// kind: one uplink may store a fix and events beside it); otherwise the round's completion itself.
+    /// </summary>
+    private static Task Traced(Task stored, string kind) =>
+        Activity.Current is null || !Tracing.Source.HasListeners() ? stored : TracedAsync(stored, kind);
+
+    private static async Task TracedAsync(Task stored, string kind)
     {
         using var span = Tracing.Source.StartActivity(Tracing.HistoryAppend);
+        span?.SetTag("cmaclive.history.kind", kind);
         try
         {
             await stored;
