@@ -30,8 +30,9 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
 fi
 
-# The npm packages of the tests' own tools (the dashboard's are installed by its build): the container files' linters.
-for tool in docker/lint; do
+# The npm packages of the tests' own tools (the dashboard's are installed by its build): the container files' linters, and
+# the validator OpenApiTests check the API document with against the official OpenAPI 3.1 JSON schema.
+for tool in docker/lint tools/openapi-check; do
   log "installing the npm packages of $tool"
   (cd "$root/$tool" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 done
@@ -68,10 +69,6 @@ run_pg "$(pg_bindir)/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
 run_pg "$(pg_bindir)/createdb" -h 127.0.0.1 -p "$pg_port" -U "$pg_user" cmaclive_test
 export CMAC_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=cmaclive_test"
-
-# OpenApiTests check the API document against the official OpenAPI 3.1 JSON schema with this npm package.
-log "installing tools/openapi-check's npm packages"
-(cd "$root/tools/openapi-check" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 log "running dotnet test"
 set +e
