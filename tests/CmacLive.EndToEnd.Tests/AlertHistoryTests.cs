@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CmacLive.Testing;
+using CmacLive.Validation;
 
 namespace CmacLive.EndToEnd.Tests;
 
@@ -24,7 +25,9 @@ public sealed class AlertHistoryTests
         await using var silo = await SiloProcess.StartAsync("alert-history", settings);
         try
         {
-            var (assetId, deviceId) = (TrackedAsset.NewId("DU2-AH"), TrackedAsset.NewId("trk-ah"));
+            // An asset id as long as ids may be (64): its alerts' ids are longer than history's device column.
+            var assetId = $"DU2-AH-{Guid.NewGuid():N}".PadRight(InputLimits.Id, 'X');
+            var deviceId = TrackedAsset.NewId("trk-ah");
             var secret = await silo.ProvisionAsync(assetId, deviceId, unit: "DU2");
             await using var device = await DeviceProbe.ConnectAsync(silo, deviceId, secret);
             var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds());
@@ -60,6 +63,11 @@ public sealed class AlertHistoryTests
                     alert.GetProperty("assetId").GetString(), alert.GetProperty("isOpen").GetBoolean()));
                 Assert.Equal(ids[i], alert.GetProperty("id").GetString());
             }
+
+            // The asset's own events have each alert as it was raised, and history took every write.
+            var events = await silo.GetJsonAsync<JsonElement>($"/api/assets/{assetId}/events?from={from}");
+            Assert.Equal(4, events.EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "alert"));
+            Assert.Contains("Healthy", await silo.Http.GetStringAsync("/health"));
 
             // A period before them holds none of them; an open one raised in the period is there too.
             var before = await silo.GetJsonAsync<JsonElement>($"/api/alerts?from={from}&to={Uri.EscapeDataString(WireTime.Of(t0))}");

@@ -34,6 +34,10 @@ public static class AlertRecords
     public static Alert Read(string payload) =>
         JsonSerializer.Deserialize<Alert>(payload, Json) ?? throw new JsonException("an alert record holds null");
 
-    private static string Key(string alertId) =>
+    /// <summary>
+    /// What stands for an alert in history's device column (at most 64 characters; an alert's id can be longer): a digest
+    /// of the id, the same for the same id, so a record of the alert written again is stored once.
+    /// </summary>
+    public static string Key(string alertId) =>
         "alert:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(alertId)).AsSpan(0, 16));
 }

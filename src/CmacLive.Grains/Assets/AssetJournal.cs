@@ -8,8 +8,8 @@ namespace CmacLive.Assets;
 /// <summary>
 /// An asset's own events in history, beside its fixes and statuses: entering and leaving hazard areas (after the dwell,
 /// <see cref="MovementRule"/>), each in history before the dashboards hear of it (<c>assetEvent</c>); going online and
-/// offline; and the alerts its own rules raise (<c>alert</c>, kept under the alert's id where a device's id would be, so a
-/// signal sent again is stored once). Read back by <c>GET /api/assets/{id}/events</c>.
+/// offline; and the alerts its own rules raise (<c>alert</c>, kept under a digest of the alert's id where a device's id
+/// would be (<see cref="AlertRecords.Key"/>: ids can be longer than the column), so a signal sent again is stored once). Read back by <c>GET /api/assets/{id}/events</c>.
 /// </summary>
 internal sealed class AssetJournal(string assetId, AssetTrackState track, AssetGrainServices services)
 {
@@ -72,7 +72,7 @@ internal sealed class AssetJournal(string assetId, AssetTrackState track, AssetG
             }
 
             var payload = JsonSerializer.Serialize(new AlertPayload(alert.Id, alert.Kind, WireNames.Of(alert.Severity), alert.HazardArea, alert.Message), JsonSerializerOptions.Web);
-            await services.History.AppendAsync(new EventRecord(assetId, alert.Id, Movements.Alert, alert.RaisedAt, payload, now));
+            await services.History.AppendAsync(new EventRecord(assetId, AlertRecords.Key(alert.Id), Movements.Alert, alert.RaisedAt, payload, now));
         }
 
         if (_alertsRecorded.Count > AssetAlertRules.MaxSightings)
