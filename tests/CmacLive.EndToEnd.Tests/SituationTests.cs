@@ -102,16 +102,17 @@ public sealed class SituationTests(SiloFixture fixture)
         Assert.True(heard.At - sosAt < TimeSpan.FromSeconds(2.5), $"situationUpdated came {(heard.At - sosAt).TotalSeconds:0.00} s after the SOS");
         Assert.Equal([unit], heard.Situation.GetProperty("units").EnumerateArray().Select(u => u.GetString()));
 
-        // An area of the unit, confirmed.
+        // An area of the unit, confirmed; its file names the unit in lower case, and it is the same unit.
         var code = $"SIT/CHA/{Random.Shared.Next(10_000, 99_999)}";
         var ring = new[] { new[] { 102.6, 11.5 }, new[] { 102.601, 11.5 }, new[] { 102.601, 11.501 }, new[] { 102.6, 11.5 } };
         var put = await silo.PutJsonAsync($"/api/hazard-areas/{Uri.EscapeDataString(code)}", new
         {
             type = "Feature",
-            properties = new { code, type = "CHA", province = "Pailin", unit },
+            properties = new { code, type = "CHA", province = "Pailin", unit = unit.ToLowerInvariant() },
             geometry = new { type = "Polygon", coordinates = new[] { ring } },
         });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(unit, (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unit").GetString());
         await SituationWhenAsync(silo, unit, s => At(s, "areas", "byStatus", "confirmed") == 1);
 
         // Released by technical survey, 300 m² reduced: the area moves to released and the day's released ground is exact.

@@ -52,7 +52,8 @@ public static class HazardAreaBodies
 
                 name = Problems.OptionalText(properties, "name", InputLimits.Name, errors, prefix);
                 province = Problems.OptionalText(properties, "province", InputLimits.Short, errors, prefix);
-                unit = Problems.OptionalText(properties, "unit", InputLimits.Short, errors, prefix);
+                // A unit code as an asset's: the same unit's figures, situation and dashboards whatever case the area file uses.
+                unit = Problems.UnitCode(Problems.OptionalString(properties, "unit", errors, prefix), prefix + "unit", errors);
                 priority = Problems.OptionalText(properties, "priority", InputLimits.Short, errors, prefix);
                 project = Problems.OptionalText(properties, "project", InputLimits.Short, errors, prefix);
             }
