@@ -62,15 +62,75 @@ public sealed class SituationTallyTests
     }
 
     [Fact]
-    public void A_seeded_status_never_overrides_what_the_feed_already_brought()
+    public void A_read_never_overrides_what_the_feed_brought_after_the_read_began()
     {
         var tally = new SituationTally();
         var touched = new HashSet<string>();
-        tally.Observe(Asset("a", "DU1", AssetState.Sos), touched);
-        Assert.False(tally.Observe(Asset("a", "DU1", AssetState.Working), touched, seed: true));
-        Assert.True(tally.Observe(Asset("b", "DU1", AssetState.Working), touched, seed: true));
+        var mark = tally.Mark();
+        tally.Observe(Asset("a", "DU1", AssetState.Sos), touched); // the feed, while the read is under way
+        Assert.False(tally.Reread(Asset("a", "DU1", AssetState.Working), mark, touched));
+        Assert.True(tally.Reread(Asset("b", "DU1", AssetState.Working), mark, touched));
         Assert.Equal(1, Of(tally, ["DU1"]).Assets.ByState["sos"]);
         Assert.Equal(1, Of(tally, ["DU1"]).Assets.ByState["working"]);
+        Assert.Equal(2, tally.Assets);
+    }
+
+    [Fact]
+    public void A_read_corrects_what_a_lost_update_left_wrong_and_changes_nothing_when_nothing_was_lost()
+    {
+        var tally = new SituationTally();
+        var touched = new HashSet<string>();
+        tally.Observe(Asset("a", "DU1", AssetState.Working), touched);
+        tally.Observe(Asset("b", "DU1", AssetState.Working), touched);
+        tally.Observe(Area("X1", HazardAreaStatus.InClearance, "DU1"), touched);
+
+        // The feed lost a going offline and an area's release; a later read has them.
+        var mark = tally.Mark();
+        touched.Clear();
+        Assert.True(tally.Reread(Asset("a", "DU1", AssetState.Working, online: false), mark, touched));
+        Assert.False(tally.Reread(Asset("b", "DU1", AssetState.Working), mark, touched));
+        Assert.True(tally.Reread(Area("X1", HazardAreaStatus.Released, "DU1"), mark, touched));
+        Assert.Equal(["DU1"], touched);
+
+        var du1 = Of(tally, ["DU1"]);
+        Assert.Equal(1, du1.Assets.Online);
+        Assert.Equal(1, du1.Assets.Offline);
+        Assert.Equal(1, du1.Assets.ByState["working"]);
+        Assert.Equal(1, du1.Areas.ByStatus["released"]);
+        Assert.Equal(0, du1.Areas.ByStatus["in-clearance"]);
+
+        // A read a moment later changes nothing; the feed goes on moving the counts after it.
+        mark = tally.Mark();
+        touched.Clear();
+        Assert.False(tally.Reread(Asset("a", "DU1", AssetState.Working, online: false), mark, touched));
+        Assert.False(tally.Reread(Area("X1", HazardAreaStatus.Released, "DU1"), mark, touched));
+        Assert.Empty(touched);
+        Assert.True(tally.Observe(Asset("a", "DU1", AssetState.Resting), touched));
+        Assert.Equal(2, Of(tally, ["DU1"]).Assets.Online);
+        Assert.Equal(1, Of(tally, ["DU1"]).Assets.ByState["resting"]);
+    }
+
+    [Fact]
+    public void Only_what_the_feed_brought_after_the_mark_wins_over_a_read_and_an_older_feed_update_does_not()
+    {
+        var tally = new SituationTally();
+        var touched = new HashSet<string>();
+        tally.Observe(Asset("a", "DU1", AssetState.Working), touched); // before the mark: the read is newer
+        tally.Observe(Area("X1", HazardAreaStatus.Confirmed, "DU1"), touched);
+        var mark = tally.Mark();
+        tally.Observe(Area("X1", HazardAreaStatus.InClearance, "DU1"), touched); // after it: newer than the read
+
+        Assert.True(tally.Reread(Asset("a", "DU2", AssetState.Resting), mark, touched));
+        Assert.False(tally.Reread(Area("X1", HazardAreaStatus.Confirmed, "DU1"), mark, touched));
+        Assert.Equal(0, Of(tally, ["DU1"]).Assets.ByKind.Values.Sum());
+        Assert.Equal(1, Of(tally, ["DU2"]).Assets.ByState["resting"]);
+        Assert.Equal(1, Of(tally, ["DU1"]).Areas.ByStatus["in-clearance"]);
+
+        // The next read's mark is past that feed update: the read wins again.
+        mark = tally.Mark();
+        Assert.True(tally.Reread(Area("X1", HazardAreaStatus.Released, "DU1"), mark, touched));
+        Assert.Equal(1, Of(tally, ["DU1"]).Areas.ByStatus["released"]);
+        Assert.Equal(1, tally.Areas);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
 
 namespace CmacLive.EndToEnd.Tests;
 
@@ -152,6 +153,79 @@ public sealed class SituationTests(SiloFixture fixture)
         Assert.All(gaps, g => Assert.True(g > TimeSpan.FromMilliseconds(850), $"two situationUpdated {g.TotalMilliseconds:0} ms apart"));
         var seenElsewhere = Assert.Single(quiet);
         Assert.Equal(0, seenElsewhere.GetProperty("assets").GetProperty("byKind").EnumerateObject().Sum(k => k.Value.GetInt32()));
+    }
+
+    [Fact]
+    public async Task Reads_of_every_asset_each_second_beside_a_busy_feed_leave_the_counts_exact()
+    {
+        await using var silo = await TestSilo.StartAsync(dataFolder: null, "--Situation:ReconcilePeriod=00:00:01");
+        var unit = NewUnit();
+        string[] states = ["working", "resting", "travelling", "standby"];
+        var assets = new List<TrackedAsset>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                assets.Add(await TrackedAsset.StartAsync(silo, i % 2 == 0 ? "team" : "dog", unit));
+            }
+
+            var before = await RereadsAsync(silo);
+
+            // Each asset changes state 20 times as fast as it can while the silo reads everything again every second; asset i
+            // ends in states[i].
+            var t = DateTimeOffset.UtcNow.AddSeconds(-60);
+            await Task.WhenAll(assets.Select(async (asset, i) =>
+            {
+                Assert.True((await asset.Tracker.PublishFixAsync(11.5, 102.6, t)).IsSuccess);
+                for (var n = 1; n <= 20; n++)
+                {
+                    var state = states[(i + n) % states.Length];
+                    Assert.True((await asset.Tracker.PublishAsync($"cmac/v1/{asset.DeviceId}/status",
+                        $$"""{"ts":"{{Ground.Ts(t.AddSeconds(n))}}","state":"{{state}}"}""")).IsSuccess);
+                    await Task.Delay(Random.Shared.Next(0, 150));
+                }
+            }));
+
+            bool Exact(JsonElement s) => s.GetProperty("assets").GetProperty("online").GetInt32() == 4
+                && states.All(state => At(s, "assets", "byState", state) == 1);
+            await SituationWhenAsync(silo, unit, Exact);
+
+            // And they stay so through more reads.
+            var reads = await RereadsAsync(silo);
+            var clock = Stopwatch.StartNew();
+            while (await RereadsAsync(silo) < reads + 2)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the silo stopped reading every asset again");
+                Assert.True(Exact(await SituationAsync(silo, unit)), (await SituationAsync(silo, unit)).ToString());
+                await Task.Delay(200);
+            }
+
+            Assert.True(Exact(await SituationAsync(silo, unit)), (await SituationAsync(silo, unit)).ToString());
+            Assert.True(reads > before, "no read happened during the churn");
+        }
+        finally
+        {
+            foreach (var asset in assets)
+            {
+                await asset.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<double> RereadsAsync(TestSilo silo)
+    {
+        var scrape = await silo.Http.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        return PrometheusText.Parse(await scrape.Content.ReadAsStringAsync()).Sum("cmaclive_situation_reread_total");
+    }
+
+    [Theory]
+    [InlineData("00:00:00.500")]
+    [InlineData("-00:01:00")]
+    public async Task A_reconcile_period_under_a_second_stops_the_silo_at_start_naming_it(string period)
+    {
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => TestSilo.StartAsync(dataFolder: null, $"--Situation:ReconcilePeriod={period}"));
+        Assert.Contains("ReconcilePeriod", refused.Message, StringComparison.Ordinal);
     }
 
     private static async Task<(TimeSpan At, JsonElement Situation)> PushedAsync(ConcurrentQueue<(TimeSpan At, JsonElement Situation)> pushes, Func<JsonElement, bool> match)

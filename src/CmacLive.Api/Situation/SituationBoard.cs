@@ -18,8 +18,9 @@ namespace CmacLive.Api.Situation;
 
 /// <summary>
 /// This silo's situation at a glance. The counts of assets and areas are kept incrementally (<see cref="SituationTally"/>) from
-/// the live feed the hub relay receives (<see cref="Observe"/>), seeded once at start from the unit rosters and the hazard
-/// area list; the day's figures, open alerts and open requests are read when a situation is counted, once per period
+/// the live feed the hub relay receives (<see cref="Observe"/>), read from the unit rosters and the hazard area list at start
+/// and every <see cref="SituationOptions.ReconcilePeriod"/> after, which corrects a count an update lost on its way left
+/// wrong (a silo that died with it, this hub out of the feeds for a moment); the day's figures, open alerts and open requests are read when a situation is counted, once per period
 /// for every focus set together. Every <see cref="SituationOptions.PushPeriod"/> each focus set that dashboards here are
 /// focused on (see <see cref="OpsHub"/>) and that something touched is counted again, and pushed as <c>situationUpdated</c>
 /// to its group only when it changed.
@@ -63,6 +64,10 @@ public sealed partial class SituationBoard(
         .CreateCounter<long>("cmaclive.situation.pushed", description: "situationUpdated messages sent, one per focus set whose situation changed");
     private readonly Counter<long> _deferred = meters.Create(MeterName)
         .CreateCounter<long>("cmaclive.situation.deferred", description: "Focus sets left to the next period because more than Situation:MostFocusSets were due");
+    private readonly Counter<long> _reread = meters.Create(MeterName)
+        .CreateCounter<long>("cmaclive.situation.reread", description: "Reads of every asset and area (at start, then every Situation:ReconcilePeriod)");
+    private readonly Counter<long> _corrected = meters.Create(MeterName)
+        .CreateCounter<long>("cmaclive.situation.corrected", description: "Assets and areas whose counts a reread changed: an update lost on its way, or one read before its push arrived");
 
     /// <summary>The hub's group of the dashboards focused on a set of units (<see cref="KeyOf"/>).</summary>
     public static string Group(string key) => "situation:" + key;
@@ -165,6 +170,7 @@ public sealed partial class SituationBoard(
         try
         {
             await SeedAsync(stoppingToken);
+            var reconciling = ReconcileLoopAsync(stoppingToken);
             using var timer = new PeriodicTimer(_options.PushPeriod, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
@@ -178,40 +184,23 @@ public sealed partial class SituationBoard(
                     _counted.Clear(); // every focus set is counted and sent again next period: none is left with a change it missed
                 }
             }
+
+            await reconciling;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    /// <summary>Reads every asset's status and every area's view once; what the feed brought meanwhile is newer and stays.</summary>
+    /// <summary>Reads every asset and area until it succeeds once: a situation is counted only after.</summary>
     private async Task SeedAsync(CancellationToken stoppingToken)
     {
         while (true)
         {
             try
             {
-                var units = await grains.GetGrain<IUnitDirectoryGrain>(0).List();
-                var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List()));
-                var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus()));
-                var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
-                var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
-                lock (_lock)
-                {
-                    foreach (var status in statuses.OfType<AssetStatus>())
-                    {
-                        _tally.Observe(status, _touched, seed: true);
-                    }
-
-                    foreach (var area in areas.OfType<HazardAreaView>())
-                    {
-                        _tally.Observe(area, _touched, seed: true);
-                    }
-
-                    _touchedAll = true;
-                    LogSeeded(_tally.Assets, _tally.Areas);
-                }
-
+                var (assets, areas, _) = await RereadAsync(stoppingToken);
+                LogSeeded(assets, areas);
                 _seeded.TrySetResult();
                 return;
             }
@@ -220,6 +209,63 @@ public sealed partial class SituationBoard(
                 LogSeedFailed(ex);
                 await Task.Delay(SeedRetry, time, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>Reads every asset and area again each <see cref="SituationOptions.ReconcilePeriod"/>.</summary>
+    private async Task ReconcileLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.ReconcilePeriod, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var (_, _, corrected) = await RereadAsync(stoppingToken);
+                if (corrected > 0)
+                {
+                    LogCorrected(corrected);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRereadFailed(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every asset's status and every area's view: what the feed brought since the read began is as new or newer and
+    /// stays (<see cref="SituationTally.Mark"/>). Answers how many assets and areas there are, and how many counts it changed.
+    /// </summary>
+    private async Task<(int Assets, int Areas, int Corrected)> RereadAsync(CancellationToken stoppingToken)
+    {
+        long mark;
+        lock (_lock)
+        {
+            mark = _tally.Mark();
+        }
+
+        var units = await grains.GetGrain<IUnitDirectoryGrain>(0).List().WaitAsync(stoppingToken);
+        var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List()));
+        var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus()));
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
+        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
+        var corrected = 0;
+        lock (_lock)
+        {
+            foreach (var status in statuses.OfType<AssetStatus>())
+            {
+                corrected += _tally.Reread(status, mark, _touched) ? 1 : 0;
+            }
+
+            foreach (var area in areas.OfType<HazardAreaView>())
+            {
+                corrected += _tally.Reread(area, mark, _touched) ? 1 : 0;
+            }
+
+            _reread.Add(1);
+            _corrected.Add(corrected);
+            return (_tally.Assets, _tally.Areas, corrected);
         }
     }
 
@@ -355,6 +401,12 @@ public sealed partial class SituationBoard(
 
     [LoggerMessage(LogLevel.Warning, "The situation could not read the assets and areas to start from; trying again")]
     private partial void LogSeedFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Information, "Reading every asset and area again changed the situation's counts of {Count} of them (updates lost on their way, or read before they arrived)")]
+    private partial void LogCorrected(int count);
+
+    [LoggerMessage(LogLevel.Warning, "The situation could not read every asset and area again; trying at the next period")]
+    private partial void LogRereadFailed(Exception ex);
 
     [LoggerMessage(LogLevel.Warning, "The situation could not be counted or pushed this period; trying again at the next")]
     private partial void LogPushFailed(Exception ex);

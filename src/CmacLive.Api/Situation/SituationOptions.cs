@@ -17,5 +17,12 @@ public sealed class SituationOptions
     /// <summary>How long <c>GET /api/situation</c> waits, after a start, for the silo to have read every asset and area once (then 503).</summary>
     public TimeSpan SeedWait { get; set; } = TimeSpan.FromSeconds(10);
 
-    public bool IsValid => PushPeriod > TimeSpan.Zero && RefreshPeriod >= PushPeriod && MostFocusSets >= 1 && SeedWait > TimeSpan.Zero;
+    /// <summary>
+    /// Every asset and area is read again this often, and the counts corrected where an update lost on its way (a silo that
+    /// died with it) left them wrong; at least a second.
+    /// </summary>
+    public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    public bool IsValid => PushPeriod > TimeSpan.Zero && RefreshPeriod >= PushPeriod && MostFocusSets >= 1 && SeedWait > TimeSpan.Zero
+        && ReconcilePeriod >= TimeSpan.FromSeconds(1);
 }
