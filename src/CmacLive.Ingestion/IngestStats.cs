@@ -46,6 +46,7 @@ public sealed class IngestStats
     private long _connectionsRefused;
     private long _sosAnnounced;
     private long _sosNotFastTracked;
+    private long _phoneSos;
 
     public IngestStats(IMeterFactory meters)
     {
@@ -113,6 +114,9 @@ public sealed class IngestStats
     /// <summary>An SOS whose device's asset could not be learned: it waits for the grains like any alert.</summary>
     public void SosNotFastTracked() => Interlocked.Increment(ref _sosNotFastTracked);
 
+    /// <summary>A phone's SOS button raised an SOS alert (Traccar Client's <c>alarm=sos</c>).</summary>
+    public void PhoneSos() => Interlocked.Increment(ref _phoneSos);
+
     public void LimitReached(IngestLimit limit)
     {
         Interlocked.Increment(ref _limits[(int)limit]);
@@ -142,7 +146,8 @@ public sealed class IngestStats
         Enum.GetValues<UplinkSource>().ToDictionary(WireNames.Of, source => (IReadOnlyDictionary<string, long>)Enum.GetValues<UplinkStatus>()
             .Select(status => (WireNames.Of(status), Interlocked.Read(ref _bySource[(int)source * SourceSlots + (int)status])))
             .Append((Unauthorized, Interlocked.Read(ref _bySource[(int)source * SourceSlots + SourceSlots - 1])))
-            .ToDictionary(p => p.Item1, p => p.Item2)));
+            .ToDictionary(p => p.Item1, p => p.Item2)),
+        Interlocked.Read(ref _phoneSos));
 
     public static string Name(IngestLimit limit) => WireNames.Of(limit);
 

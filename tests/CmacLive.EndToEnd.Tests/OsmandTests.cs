@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -170,6 +171,56 @@ public sealed class OsmandTests(PhoneSiloFixture fixture)
         Assert.Equal(JsonValueKind.Null, position.TryGetProperty("hdg", out var hdg) ? hdg.ValueKind : JsonValueKind.Null);
         Assert.Equal(64, asset.GetProperty("battery").GetInt32());
         Assert.Equal(t, position.GetProperty("ts").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Traccar_Clients_sos_button_raises_a_critical_sos_on_every_dashboard_open_until_acknowledged_even_beside_a_refused_fix()
+    {
+        var (assetId, deviceId, secret) = await PhoneAsync();
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        var before = await StatsAsync();
+        var t = Recent();
+
+        // What the app posts when its SOS button is pressed: its position with alarm=sos.
+        var sos = $"id={deviceId}&lat=13.3633&lon=102.9876&timestamp={Seconds(t)}&accuracy=4.5&speed=0.0&bearing=0.0&batt=64&charge=false&alarm=sos";
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Form($"/?key={Uri.EscapeDataString(secret)}", sos))).StatusCode);
+        var raised = await hub.WaitForAsync("alertRaised", a => a.GetProperty("assetId").GetString() == assetId);
+        Assert.Equal(("sos", "critical", "DU5"), (raised.GetProperty("kind").GetString(), raised.GetProperty("severity").GetString(), raised.GetProperty("unit").GetString()));
+        Assert.Contains(deviceId, raised.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("13.363300, 102.987600", raised.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var id = raised.GetProperty("id").GetString()!;
+
+        // The fix is stored as any other; the asset's state is left alone (a phone reports none).
+        var asset = await AssetAsync(assetId);
+        Assert.Equal(t, asset.GetProperty("position").GetProperty("ts").GetDateTimeOffset());
+        Assert.NotEqual("sos", asset.GetProperty("state").GetString());
+
+        // The app's queue sends the same report again after a lost answer: the same alert, not a second.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Form($"/?key={Uri.EscapeDataString(secret)}", sos))).StatusCode);
+
+        // An SOS beside a fix the silo refuses is raised all the same; the fix is answered 400 naming its field.
+        var refused = await SendAsync(Form($"/?key={Uri.EscapeDataString(secret)}",
+            $"id={deviceId}&lat=13.3634&lon=102.9877&timestamp={Seconds(t.AddSeconds(30))}&speed=fast&alarm=sos"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await ProblemAsync(refused)).GetProperty("errors").TryGetProperty("speed", out _));
+        await hub.WaitForAsync("alertRaised", a => a.GetProperty("assetId").GetString() == assetId && a.GetProperty("id").GetString() != id);
+
+        var open = (await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true")).EnumerateArray()
+            .Where(a => a.GetProperty("assetId").GetString() == assetId).ToList();
+        Assert.Equal(2, open.Count);
+        Assert.All(open, a => Assert.Equal("sos", a.GetProperty("kind").GetString()));
+        Assert.All(open, a => Assert.Equal(JsonValueKind.Null, a.GetProperty("acknowledgedAt").ValueKind));
+        var after = await StatsAsync();
+        Assert.Equal(before.GetProperty("phoneSos").GetInt64() + 3, after.GetProperty("phoneSos").GetInt64()); // the repeat counts, raises nothing
+
+        // Acknowledged, each is closed.
+        foreach (var alert in open)
+        {
+            var acked = await Silo.Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(alert.GetProperty("id").GetString()!)}/ack", new { note = "radio contact: a sprained ankle, team walking out" });
+            Assert.Equal(HttpStatusCode.OK, acked.StatusCode);
+        }
+
+        Assert.DoesNotContain((await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true")).EnumerateArray(), a => a.GetProperty("assetId").GetString() == assetId);
     }
 
     [Fact]
@@ -397,7 +448,7 @@ public sealed class OsmandTests(PhoneSiloFixture fixture)
         await using var silo = await TestSilo.StartAsync(null,
         [
             .. PhoneSiloFixture.PhoneArguments(port),
-            "--Osmand:MaxRequestsPerSecondPerAddress=0.001", "--Osmand:RequestBurstPerAddress=5",
+            "--Osmand:MaxRequestsPerSecondPerAddress=0.001", "--Osmand:RequestBurstPerAddress=6",
             "--Mqtt:MaxMessagesPerSecondPerDevice=0.001", "--Mqtt:MessageBurstPerDevice=2",
         ]);
         using var phone = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -407,9 +458,9 @@ public sealed class OsmandTests(PhoneSiloFixture fixture)
         var secretB = await silo.ProvisionAsync(TrackedAsset.NewId("DU5-team"), b);
         var t = Recent(5);
 
-        async Task<HttpStatusCode> Fix(string id, string secret, int i)
+        async Task<HttpStatusCode> Fix(string id, string secret, int i, string extra = "")
         {
-            using var response = await phone.GetAsync($"/?id={id}&key={Uri.EscapeDataString(secret)}&lat=13.3&lon=103.3&timestamp={Seconds(t.AddSeconds(i))}");
+            using var response = await phone.GetAsync($"/?id={id}&key={Uri.EscapeDataString(secret)}&lat=13.3&lon=103.3&timestamp={Seconds(t.AddSeconds(i))}{extra}");
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
@@ -418,13 +469,19 @@ public sealed class OsmandTests(PhoneSiloFixture fixture)
             return response.StatusCode;
         }
 
-        // Device a: a burst of 2, its third over its rate. Then device b from the same address: the address's burst of 5 runs out.
-        HttpStatusCode[] seen = [await Fix(a, secretA, 0), await Fix(a, secretA, 1), await Fix(a, secretA, 2), await Fix(b, secretB, 0), await Fix(b, secretB, 1), await Fix(b, secretB, 2)];
+        // Device a: a burst of 2, its third over its rate; its SOS still goes through (a bucket of its own, as an MQTT status
+        // has). Then device b from the same address: the address's burst of 6 runs out.
+        HttpStatusCode[] seen =
+        [
+            await Fix(a, secretA, 0), await Fix(a, secretA, 1), await Fix(a, secretA, 2), await Fix(a, secretA, 3, "&alarm=sos"),
+            await Fix(b, secretB, 0), await Fix(b, secretB, 1), await Fix(b, secretB, 2),
+        ];
 
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], seen);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], seen);
         var stats = await silo.GetJsonAsync<JsonElement>("/api/ingest/stats");
         Assert.Equal(1, Count(stats, "rejected", "rate-limited"));
         Assert.Equal(1, Count(stats, "limits", "http-request-rate"));
-        Assert.Equal(4, Count(stats, "sources", "osmand", "accepted"));
+        Assert.Equal(5, Count(stats, "sources", "osmand", "accepted"));
+        Assert.Equal(1, stats.GetProperty("phoneSos").GetInt64());
     }
 }

@@ -28,6 +28,35 @@ public sealed class OsmandParametersTests
         Assert.Equal(9.72 * 0.514444, fix.Spd!.Value, 4);
     }
 
+    [Fact]
+    public void The_sos_button_is_read_with_the_reports_time_and_position()
+    {
+        var report = Read("id=phone-1&lat=13.3633&lon=102.9876&timestamp=1778555045&alarm=sos&key=s3cret");
+        Assert.Null(report.Problem);
+        Assert.NotNull(report.Payload); // the fix goes on as any other
+        Assert.Equal(new PhoneSos(new DateTimeOffset(2026, 5, 12, 3, 4, 5, TimeSpan.Zero), 13.3633, 102.9876), report.Sos);
+        Assert.Equal(new PhoneSos(Now, null, null), Read("id=phone-1&alarm=SOS").Sos); // no position, no time: a heartbeat's SOS
+    }
+
+    [Theory]
+    [InlineData("id=p&lat=13&lon=103&timestamp=yesterday&alarm=sos", "timestamp")] // the time stands for a time it cannot read
+    [InlineData("id=p&lat=13&timestamp=1778555045&alarm=sos", "lon")]
+    [InlineData("id=p&lat=13&lon=103&speed=fast&timestamp=1778555045&alarm=sos", "speed")]
+    public void An_sos_is_read_even_from_a_report_that_is_refused(string query, string field)
+    {
+        var report = Read(query);
+        Assert.Equal(field, report.Problem!.Value.Field);
+        Assert.NotNull(report.Sos);
+    }
+
+    [Fact]
+    public void An_sos_far_off_the_earth_has_no_position_and_another_alarm_is_no_sos()
+    {
+        Assert.Equal(new PhoneSos(Now, null, null), Read("id=p&lat=95&lon=103&alarm=sos").Sos);
+        Assert.Null(Read("id=p&lat=13&lon=103&alarm=lowBattery").Sos);
+        Assert.Null(Read("id=p&lat=13&lon=103").Sos);
+    }
+
     [Theory]
     [InlineData("1778555045")] // seconds, as the apps send it
     [InlineData("1778555045000")] // milliseconds

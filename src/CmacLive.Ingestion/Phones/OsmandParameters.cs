@@ -8,14 +8,34 @@ namespace CmacLive.Ingestion.Phones;
 /// The OsmAnd protocol's parameters, from a query string or a form body (the Traccar Client app's own): <c>id</c> (or
 /// <c>deviceid</c>), <c>key</c> (the device's secret, when the app cannot send HTTP Basic), <c>timestamp</c>, <c>lat</c> and
 /// <c>lon</c> (or <c>location=lat,lon</c>), <c>speed</c> in knots, <c>bearing</c> (or <c>heading</c>), <c>altitude</c>,
-/// <c>accuracy</c>, <c>batt</c> (percent). Anything else the app sends (<c>charge</c>, <c>hdop</c>, <c>alarm</c>,
-/// <c>battery_*</c>, <c>valid</c>) has no place in the contract and is left out; a parameter sent twice is malformed.
+/// <c>accuracy</c>, <c>batt</c> (percent), and <c>alarm=sos</c> (the app's SOS button), which is read even when the rest of
+/// the report is not. Anything else the app sends (<c>charge</c>, <c>hdop</c>, another <c>alarm</c>, <c>battery_*</c>,
+/// <c>valid</c>) has no place in the contract and is left out; a parameter sent twice is malformed.
 /// </summary>
 internal static class OsmandParameters
 {
+    /// <summary>The <c>alarm</c> value of Traccar Client's SOS button.</summary>
+    public const string SosAlarm = "sos";
+
     /// <summary>Reads the parameters; <paramref name="now"/> stands for a missing <c>timestamp</c> (the time the request came).</summary>
     public static PhoneReport Read(IReadOnlyDictionary<string, StringValues> parameters, DateTimeOffset now)
     {
+        var report = ReadReport(parameters, now, out var ts, out var lat, out var lon);
+        if (!parameters.TryGetValue("alarm", out var alarm) || alarm.Count != 1 || !string.Equals(alarm.ToString(), SosAlarm, StringComparison.OrdinalIgnoreCase))
+        {
+            return report;
+        }
+
+        var placed = lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
+        return report with { Sos = new PhoneSos(ts, placed ? lat : null, placed ? lon : null) };
+    }
+
+    /// <summary>The report, and the time and position read before anything in it was found wrong.</summary>
+    private static PhoneReport ReadReport(IReadOnlyDictionary<string, StringValues> parameters, DateTimeOffset now,
+        out DateTimeOffset ts, out double? lat, out double? lon)
+    {
+        ts = now;
+        lat = lon = null;
         foreach (var (name, values) in parameters)
         {
             if (values.Count > 1)
@@ -37,13 +57,12 @@ internal static class OsmandParameters
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["ts"] = "timestamp", ["acc"] = "accuracy", ["alt"] = "altitude", ["spd"] = "speed", ["bat"] = "batt" };
 
         var timestamp = One("timestamp");
-        var ts = now;
         if (timestamp is not null && !OsmandTime.TryParse(timestamp, out ts))
         {
+            ts = now;
             return report with { Problem = new(RejectReason.Malformed, "timestamp", "timestamp must be Unix seconds or milliseconds, or an ISO-8601 time") };
         }
 
-        double? lat, lon;
         if (One("location") is { } location)
         {
             if (One("lat") is not null || One("lon") is not null)

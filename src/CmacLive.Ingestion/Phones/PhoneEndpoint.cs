@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CmacLive.Alerts;
+using CmacLive.Assets;
 using CmacLive.Devices;
 using CmacLive.Tracking;
 using CmacLive.Validation;
@@ -177,7 +180,8 @@ public sealed partial class PhoneEndpoint(
             return;
         }
 
-        if (!gate.TryUplink(deviceId, safety: false, out var episodeStarts))
+        // An SOS takes the safety bucket, as an MQTT status does: a flood of fixes never holds it back.
+        if (!gate.TryUplink(deviceId, safety: report.Sos is not null, out var episodeStarts))
         {
             stats.Rejected(RejectReason.RateLimited);
             if (episodeStarts)
@@ -188,6 +192,14 @@ public sealed partial class PhoneEndpoint(
             await RefuseAsync(context, source, StatusCodes.Status429TooManyRequests, "Too many reports",
                 $"more than Mqtt:MaxMessagesPerSecondPerDevice ({mqtt.Value.MaxMessagesPerSecondPerDevice}) reports a second", reason: RejectReason.RateLimited,
                 retryAfter: TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(1 / mqtt.Value.MaxMessagesPerSecondPerDevice))));
+            return;
+        }
+
+        // Raised before the fix is looked at: an SOS is never lost to a fix that is refused.
+        if (report.Sos is { } sos && !await RaiseSosAsync(deviceId, asset, sos))
+        {
+            await RefuseAsync(context, source, StatusCodes.Status503ServiceUnavailable, "SOS not raised", "the SOS could not be raised; send again",
+                counted: UplinkStatus.Failed, retryAfter: TimeSpan.FromSeconds(1));
             return;
         }
 
@@ -210,6 +222,43 @@ public sealed partial class PhoneEndpoint(
 
         var outcome = await uplinks.ProcessAsync(deviceId, topic, new ReadOnlySequence<byte>(payload), new DeviceBinding(grains, deviceId, asset), source);
         await AnswerAsync(context, source, report, outcome);
+    }
+
+    /// <summary>
+    /// A phone's SOS button: an app has no state to report and nothing to end an SOS with, so it is a critical <c>sos</c>
+    /// alert of the asset, raised and cleared at once, open until someone acknowledges it, and sounded on every dashboard.
+    /// The same report sent again (the app's queue after a failure) is the same alert. False when it could not be raised.
+    /// </summary>
+    private async Task<bool> RaiseSosAsync(string deviceId, AssetRef assetRef, PhoneSos sos)
+    {
+        var asset = assetRef.Id;
+        try
+        {
+            var status = await AssetGrains.Get(grains, assetRef).GetStatus();
+            var where = sos is { Lat: { } lat, Lon: { } lon } ? string.Create(CultureInfo.InvariantCulture, $" at {lat:0.000000}, {lon:0.000000}") : "";
+            var now = time.GetUtcNow();
+            var id = AlertIds.For(AlertKinds.Sos, asset, sos.At);
+            var alert = new Alert
+            {
+                Id = id,
+                Kind = AlertKinds.Sos,
+                Severity = AlertSeverity.Critical,
+                AssetId = asset,
+                HazardArea = status?.HazardArea,
+                Unit = status?.Unit,
+                Message = $"SOS from {status?.Name ?? asset} ({asset}){where}: the SOS button of phone {deviceId}; acknowledge once it is handled",
+                RaisedAt = now,
+            };
+            await grains.GetGrain<IAlertLedgerGrain>(0).Apply([AlertSignal.Raise(alert), AlertSignal.Cleared(id, now)]);
+            stats.PhoneSos();
+            LogPhoneSos(deviceId, asset, id);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LogPhoneSosFailed(ex, deviceId, asset);
+            return false;
+        }
     }
 
     private Task AnswerAsync(HttpContext context, UplinkSource source, PhoneReport report, UplinkOutcome outcome)
@@ -439,6 +488,12 @@ public sealed partial class PhoneEndpoint(
 
     [LoggerMessage(LogLevel.Warning, "Phone report of device {DeviceId} ({Source}) refused ({Reason}): {Detail}")]
     private partial void LogRefused(string? deviceId, string source, string reason, string detail);
+
+    [LoggerMessage(LogLevel.Warning, "SOS from phone {DeviceId} of asset {AssetId}: alert {AlertId} raised")]
+    private partial void LogPhoneSos(string deviceId, string assetId, string alertId);
+
+    [LoggerMessage(LogLevel.Error, "SOS from phone {DeviceId} of asset {AssetId} could not be raised; the phone is told to send it again")]
+    private partial void LogPhoneSosFailed(Exception ex, string deviceId, string assetId);
 
     [LoggerMessage(LogLevel.Error, "The secret of device {DeviceId} could not be checked; its phone is told to send again (503)")]
     private partial void LogCheckFailed(Exception ex, string deviceId);

@@ -15,6 +15,9 @@ internal sealed record PhoneReport
 
     public PhoneProblem? Problem { get; init; }
 
+    /// <summary>The app's SOS button was pressed (Traccar Client's <c>alarm=sos</c>): when, and where if the request said so.</summary>
+    public PhoneSos? Sos { get; init; }
+
     /// <summary>The fix as the contract's position payload (<c>cmac/v1/{id}/position</c>): <c>{ts, lat, lon, acc?, alt?, spd?, hdg?, bat?}</c>.</summary>
     public byte[]? Payload { get; init; }
 
@@ -27,3 +30,6 @@ internal sealed record PhoneReport
     /// <summary>The request's name of a payload member, or the member itself.</summary>
     public string NameOf(string? member) => member is null ? "body" : Names.TryGetValue(member, out var name) ? name : member;
 }
+
+/// <summary>A phone's SOS: the report's time (the time the request came when it had none, or one that could not be read), and its position if it had a readable one.</summary>
+internal sealed record PhoneSos(DateTimeOffset At, double? Lat, double? Lon);
