@@ -81,4 +81,18 @@ public sealed class TrackTests(SiloFixture fixture)
         var empty = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/track");
         Assert.Equal(0, empty.GetProperty("geometry").GetProperty("coordinates").GetArrayLength());
     }
+
+    [Fact]
+    public async Task Without_to_the_track_holds_a_fix_stamped_by_a_device_clock_running_ahead()
+    {
+        await using var field = await TrackedAsset.StartAsync(Silo, unit: "DU6");
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True((await field.Tracker.PublishFixAsync(13.000, 103.000, now.AddMinutes(-1))).IsSuccess);
+        Assert.True((await field.Tracker.PublishFixAsync(13.001, 103.001, now.AddMinutes(3))).IsSuccess); // accepted: within 5 min ahead
+
+        var track = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/track");
+        var times = track.GetProperty("properties").GetProperty("times").EnumerateArray().Select(t => DateTimeOffset.Parse(t.GetString()!)).ToList();
+        Assert.Equal([now.AddMinutes(-1), now.AddMinutes(3)], times);
+        Assert.True(DateTimeOffset.Parse(track.GetProperty("properties").GetProperty("to").GetString()!) > now.AddMinutes(3));
+    }
 }

@@ -276,9 +276,9 @@ public static class DispatchApi
         return [.. lists.SelectMany(l => l).Where(r => r.ReceivedAt >= range.From && r.ReceivedAt < range.To)];
     }
 
-    // Requests received in [from, to): by default the last 30 days, up to and including this second.
+    // Requests received in [from, to): by default the last 30 days, up to everything received so far.
     private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, TimeProvider time, Dictionary<string, string[]> errors) =>
-        TimeRange.Read(from, to, time.GetUtcNow().AddSeconds(1), TimeSpan.FromDays(30), LongestRange, errors);
+        TimeRange.Read(from, to, time.GetUtcNow(), TimeSpan.FromDays(30), LongestRange, errors);
 
     private static CsvTable ToCsv(IReadOnlyList<DispatchFigureRow> rows)
     {

@@ -1,17 +1,30 @@
 using System.Globalization;
+using CmacLive.Tracking;
 
 namespace CmacLive.Api.Apis;
 
 /// <summary>
 /// The <c>from</c>/<c>to</c> query of every route that answers a period, read one way: each an ISO-8601 time (a bare date
 /// is its midnight UTC; a time without an offset is UTC), in the years 2000 to 2999; the period <c>[from, to)</c>, at most
-/// a route's longest (both are named when it is longer); without <c>to</c>, up to now; without <c>from</c>, the route's default span before <c>to</c>.
+/// a route's longest (both are named when it is longer); without <c>from</c>, the route's default span before <c>to</c>, or
+/// before now. Without <c>to</c>, everything stored so far: up to <see cref="OpenEnd"/> after now (a device's fix may be stamped
+/// that far ahead and is accepted; an entry written by a silo whose clock is ahead of this one's is read too).
 /// Each problem is reported under the parameter's name.
 /// </summary>
 public static class TimeRange
 {
+    /// <summary>How far past now a period without <c>to</c> reaches: the most a device's clock may be ahead (<see cref="FieldRules.MaxClockSkew"/>).</summary>
+    public static readonly TimeSpan OpenEnd = FieldRules.MaxClockSkew;
+
     /// <summary>The period asked for; <paramref name="errors"/> holds what was wrong with it (the answer is then unused).</summary>
     public static (DateTimeOffset From, DateTimeOffset To) Read(
+        string? from, string? to, DateTimeOffset now, TimeSpan defaultSpan, TimeSpan longest, IDictionary<string, string[]> errors)
+    {
+        var (start, end) = Checked(from, to, now, defaultSpan, longest, errors);
+        return (start, string.IsNullOrWhiteSpace(to) ? end + OpenEnd : end);
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Checked(
         string? from, string? to, DateTimeOffset now, TimeSpan defaultSpan, TimeSpan longest, IDictionary<string, string[]> errors)
     {
         var end = Time(to, "to", errors) ?? now;
