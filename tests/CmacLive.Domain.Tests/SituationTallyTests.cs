@@ -163,6 +163,8 @@ public sealed class SituationTallyTests
             Alert("2", AlertSeverity.High, "DU1", AlertKinds.DispatchOverdue, "R1"),
             Alert("3", AlertSeverity.Warning, "DU2"),
             Alert("4", AlertSeverity.Info, null),
+            Alert("5", AlertSeverity.Critical, "DU2") with { ClearedAt = DateTimeOffset.UnixEpoch }, // a phone's SOS: open until acknowledged
+            Alert("6", AlertSeverity.High, "DU2", AlertKinds.DispatchOverdue, "R5") with { ClearedAt = DateTimeOffset.UnixEpoch }, // cleared: R5 is no longer overdue
         ];
         DispatchSummary[] requests =
         [
@@ -170,6 +172,7 @@ public sealed class SituationTallyTests
             Request("R2", DispatchPriority.Emergency, "DU1"),
             Request("R3", DispatchPriority.Routine, null),
             Request("R4", DispatchPriority.Routine, "DU1", DispatchStatus.Resolved),
+            Request("R5", DispatchPriority.Routine, "DU2", DispatchStatus.Acknowledged),
         ];
 
         var du1 = Of(tally, ["DU1"], today, alerts, requests);
@@ -184,9 +187,11 @@ public sealed class SituationTallyTests
         Assert.Equal(Day, du1.Day);
 
         var all = Of(tally, null, today, alerts, requests);
-        Assert.Equal(4, all.Alerts.OpenBySeverity.Values.Sum());
-        Assert.Equal(3, all.Requests.OpenByPriority.Values.Sum()); // the unit-less one too, never the resolved one
+        Assert.Equal(6, all.Alerts.OpenBySeverity.Values.Sum());
+        Assert.Equal(4, all.Requests.OpenByPriority.Values.Sum()); // the unit-less one too, never the resolved one
         Assert.Empty(all.Units);
-        Assert.Equal(0, Of(tally, ["DU2"], today, alerts, requests).Requests.Overdue);
+        var du2 = Of(tally, ["DU2"], today, alerts, requests);
+        Assert.Equal(new Dictionary<string, int> { ["info"] = 0, ["warning"] = 1, ["high"] = 1, ["critical"] = 1 }, du2.Alerts.OpenBySeverity);
+        Assert.Equal(0, du2.Requests.Overdue); // its overdue alert is cleared: not overdue, though open until acknowledged
     }
 }

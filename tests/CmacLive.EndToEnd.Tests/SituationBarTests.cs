@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace CmacLive.EndToEnd.Tests;
@@ -58,11 +61,18 @@ public sealed class SituationBarTests(SiloFixture fixture, BrowserFixture browse
         await Figure("resting").ToHaveTextAsync("1");
         await page.SelectOptionAsync("#language", "en");
 
-        // The SOS ends (its alert clears), on the bar too; the shared silo's other dashboards see no SOS left behind.
+        // The SOS ends, on the bar too. Its alert clears but stays open, and counted, until someone acknowledges it; then the
+        // shared silo's other dashboards see no SOS left behind.
         Assert.True((await team.Tracker.PublishAsync($"cmac/v1/{team.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t.AddSeconds(8))}}","state":"working"}""")).IsSuccess);
         await Figure("sos").ToHaveTextAsync("0", new() { Timeout = 5_000 });
-        await Figure("alerts").ToHaveTextAsync("0", new() { Timeout = 5_000 });
         await Figure("working").ToHaveTextAsync("1");
+        await Figure("alerts").ToHaveTextAsync("1");
+        var sos = (await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true")).EnumerateArray()
+            .Single(a => a.GetProperty("assetId").GetString() == team.AssetId && a.GetProperty("kind").GetString() == "sos");
+        Assert.Equal(JsonValueKind.String, sos.GetProperty("clearedAt").ValueKind);
+        var acked = await Silo.Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(sos.GetProperty("id").GetString()!)}/ack", new { note = "false alarm" });
+        Assert.Equal(HttpStatusCode.OK, acked.StatusCode);
+        await Figure("alerts").ToHaveTextAsync("0", new() { Timeout = 5_000 });
         Assert.Empty(dashboard.Errors);
     }
 }

@@ -20,11 +20,11 @@ public sealed class SituationTests(SiloFixture fixture)
 
     private static string NewUnit() => "SIT" + Random.Shared.Next(100_000, 999_999);
 
-    private static async Task<JsonElement> SituationAsync(TestSilo silo, string unit) =>
+    private static async Task<JsonElement> SituationAsync(ISiloEndpoint silo, string unit) =>
         await silo.GetJsonAsync<JsonElement>($"/api/situation?unit={unit}");
 
     /// <summary>Reads the unit's situation until <paramref name="match"/> holds (the feed is asynchronous), failing after 10 s.</summary>
-    private static async Task<JsonElement> SituationWhenAsync(TestSilo silo, string unit, Func<JsonElement, bool> match)
+    private static async Task<JsonElement> SituationWhenAsync(ISiloEndpoint silo, string unit, Func<JsonElement, bool> match)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -158,7 +158,9 @@ public sealed class SituationTests(SiloFixture fixture)
     [Fact]
     public async Task Reads_of_every_asset_each_second_beside_a_busy_feed_leave_the_counts_exact()
     {
-        await using var silo = await TestSilo.StartAsync(dataFolder: null, "--Situation:ReconcilePeriod=00:00:01");
+        // A silo process of its own: its counters are its own (silos in this process share meters by name).
+        await using var silo = await SiloProcess.StartAsync("reconcile",
+            [$"--Storage:ConnectionString=Data Source={Path.Combine(TestSilo.NewDataFolder(), "cmaclive.db")}", "--Situation:ReconcilePeriod=00:00:01"]);
         var unit = NewUnit();
         string[] states = ["working", "resting", "travelling", "standby"];
         var assets = new List<TrackedAsset>();
@@ -212,7 +214,7 @@ public sealed class SituationTests(SiloFixture fixture)
         }
     }
 
-    private static async Task<double> RereadsAsync(TestSilo silo)
+    private static async Task<double> RereadsAsync(SiloProcess silo)
     {
         var scrape = await silo.Http.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);

@@ -20,9 +20,11 @@ public static class SituationCount
         var inUnits = units is null ? null : new HashSet<string>(units, StringComparer.Ordinal);
         bool Counted(string? unit) => inUnits is null || (unit is not null && inUnits.Contains(unit));
 
-        var alerts = openAlerts.Where(a => a.ClearedAt is null && Counted(a.Unit)).ToList();
+        // Open as everywhere else: until cleared and acknowledged. A cleared alert nobody acknowledged yet (a phone's SOS,
+        // cleared when raised) still needs someone, so it counts.
+        var alerts = openAlerts.Where(a => Counted(a.Unit)).ToList();
         var requests = openRequests.Where(r => r.IsOpen && Counted(r.Unit)).ToList();
-        var overdue = alerts.Where(a => a.Kind == AlertKinds.DispatchOverdue && a.RequestId is not null)
+        var overdue = alerts.Where(a => a.Kind == AlertKinds.DispatchOverdue && a.ClearedAt is null && a.RequestId is not null)
             .Select(a => a.RequestId!)
             .ToHashSet(StringComparer.Ordinal);
         return new SituationView
