@@ -107,7 +107,15 @@ export async function connect() {
     if (alert.kind === 'sos' && alert.assetId) dropProvisional(alert.assetId, alert.id);
     fromHub('alerts', alert);
     if (alert.severity !== 'critical') return;
-    if (alert.kind === 'sos' && alert.assetId) sosAlarm(alert.assetId); else if (!known) alarm();
+    if (alert.kind !== 'sos' || !alert.assetId) {
+      if (!known) alarm();
+      return;
+    }
+    // An asset in SOS sounds once per episode, whichever of its state and its alert comes first. A new SOS alert of an
+    // asset that is not in SOS (a phone's SOS button: a phone has no state) is an episode of its own, and sounds.
+    const status = pending.assets.get(alert.assetId) ?? assets.get(alert.assetId);
+    if (!known && status?.state !== 'sos') sosOver(alert.assetId);
+    sosAlarm(alert.assetId);
   });
   hub.on('alertUpdated', (alert) => fromHub('alerts', alert));
   hub.on('dispatchUpdated', (request) => fromHub('requests', request));
