@@ -174,6 +174,27 @@ public sealed class OsmandTests(PhoneSiloFixture fixture)
     }
 
     [Fact]
+    public async Task Traccar_Client_9s_sos_in_its_JSON_extras_raises_the_alert_once_however_often_the_app_sends_it()
+    {
+        var (assetId, deviceId, secret) = await PhoneAsync();
+        await using var hub = await HubProbe.ConnectAsync(Silo);
+        var t = Recent();
+        var json = $$$"""{"location":{"timestamp":"{{{t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)}}}","coords":{"latitude":13.3712,"longitude":102.9954,"accuracy":6.1,"speed":0,"heading":-1,"altitude":41.2},"is_moving":false,"odometer":1234.5,"battery":{"level":0.64,"is_charging":false},"extras":{"alarm":"sos"}},"device_id":"{{{deviceId}}}"}""";
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Json($"/?key={Uri.EscapeDataString(secret)}", json))).StatusCode);
+        var raised = await hub.WaitForAsync("alertRaised", a => a.GetProperty("assetId").GetString() == assetId);
+        Assert.Equal(("sos", "critical"), (raised.GetProperty("kind").GetString(), raised.GetProperty("severity").GetString()));
+        Assert.Contains("13.371200, 102.995400", raised.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Json($"/?key={Uri.EscapeDataString(secret)}", json))).StatusCode);
+
+        var open = (await Silo.GetJsonAsync<JsonElement>("/api/alerts?open=true")).EnumerateArray()
+            .Where(a => a.GetProperty("assetId").GetString() == assetId).ToList();
+        Assert.Equal(raised.GetProperty("id").GetString(), Assert.Single(open).GetProperty("id").GetString());
+        var acked = await Silo.Http.PostAsJsonAsync($"/api/alerts/{Uri.EscapeDataString(raised.GetProperty("id").GetString()!)}/ack", new { note = "test" });
+        Assert.Equal(HttpStatusCode.OK, acked.StatusCode);
+    }
+
+    [Fact]
     public async Task Traccar_Clients_sos_button_raises_a_critical_sos_on_every_dashboard_open_until_acknowledged_even_beside_a_refused_fix()
     {
         var (assetId, deviceId, secret) = await PhoneAsync();

@@ -9,7 +9,7 @@ public sealed class OsmandJsonTests
 {
     private static readonly DateTimeOffset Now = new(2026, 5, 12, 3, 10, 0, TimeSpan.Zero);
 
-    private static PhoneReport Read(string json) => OsmandJson.Read(Encoding.UTF8.GetBytes(json));
+    private static PhoneReport Read(string json) => OsmandJson.Read(Encoding.UTF8.GetBytes(json), Now);
 
     private static Decoded Decode(PhoneReport report) =>
         PayloadDecoder.Decode(TopicKind.Position, "phone-1", new ReadOnlySequence<byte>(report.Payload!), Now);
@@ -65,5 +65,34 @@ public sealed class OsmandJsonTests
         var report = Read(Template("""{"latitude":13.1,"longitude":203.2}"""));
         var decoded = Decode(report);
         Assert.Equal((RejectReason.OutOfRange, "location.coords.longitude"), (decoded.Reason, report.NameOf(decoded.Field)));
+    }
+
+    [Fact]
+    public void The_sos_button_in_extras_or_in_the_location_is_read_with_the_reports_time_and_position()
+    {
+        var inExtras = Read(Template("""{"latitude":13.1,"longitude":103.2,"accuracy":5}""").Replace("\"extras\":{}", "\"extras\":{\"alarm\":\"sos\"}", StringComparison.Ordinal));
+        Assert.Null(inExtras.Problem);
+        Assert.NotNull(inExtras.Payload); // the fix goes on as any other
+        var at = new DateTimeOffset(2026, 5, 12, 3, 4, 5, 678, TimeSpan.Zero);
+        Assert.Equal(new PhoneSos(at, at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), 13.1, 103.2), inExtras.Sos);
+
+        var inLocation = Read("""{"location":{"timestamp":"2026-05-12T03:04:05.678Z","alarm":"SOS"},"device_id":"phone-1"}""");
+        Assert.Null(inLocation.Payload); // no position: a heartbeat, with its SOS
+        Assert.Equal(new PhoneSos(at, inExtras.Sos!.Key, null, null), inLocation.Sos);
+
+        Assert.Null(Read(Template("""{"latitude":13.1,"longitude":103.2}""")).Sos);
+        Assert.Null(Read("""{"location":{"timestamp":"2026-05-12T03:04:05.678Z","extras":{"alarm":"fall"}},"device_id":"phone-1"}""").Sos);
+    }
+
+    [Fact]
+    public void An_sos_beside_an_unreadable_time_is_read_and_keyed_by_the_time_as_sent_so_a_resend_is_the_same()
+    {
+        const string Body = """{"location":{"timestamp":"yesterday","coords":{"latitude":13.1,"longitude":103.2},"extras":{"alarm":"sos"}},"device_id":"phone-1"}""";
+        var first = OsmandJson.Read(Encoding.UTF8.GetBytes(Body), Now);
+        var again = OsmandJson.Read(Encoding.UTF8.GetBytes(Body), Now.AddMinutes(7));
+        Assert.Equal("location.timestamp", first.Problem!.Value.Field);
+        Assert.Equal((Now, 13.1, 103.2), (first.Sos!.At, first.Sos.Lat!.Value, first.Sos.Lon!.Value));
+        Assert.Equal(first.Sos.Key, again.Sos!.Key);
+        Assert.StartsWith("t", first.Sos.Key, StringComparison.Ordinal);
     }
 }

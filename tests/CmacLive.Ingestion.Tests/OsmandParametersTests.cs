@@ -34,12 +34,22 @@ public sealed class OsmandParametersTests
         var report = Read("id=phone-1&lat=13.3633&lon=102.9876&timestamp=1778555045&alarm=sos&key=s3cret");
         Assert.Null(report.Problem);
         Assert.NotNull(report.Payload); // the fix goes on as any other
-        Assert.Equal(new PhoneSos(new DateTimeOffset(2026, 5, 12, 3, 4, 5, TimeSpan.Zero), 13.3633, 102.9876), report.Sos);
-        Assert.Equal(new PhoneSos(Now, null, null), Read("id=phone-1&alarm=SOS").Sos); // no position, no time: a heartbeat's SOS
+        Assert.Equal(new PhoneSos(new DateTimeOffset(2026, 5, 12, 3, 4, 5, TimeSpan.Zero), "1778555045000", 13.3633, 102.9876), report.Sos);
+    }
+
+    [Fact]
+    public void An_sos_without_a_time_is_dated_when_it_came_and_keyed_by_its_minute_so_a_resend_that_minute_is_the_same()
+    {
+        var sos = Read("id=phone-1&alarm=SOS").Sos!; // no position, no time: a heartbeat's SOS
+        Assert.Equal((Now, (double?)null, (double?)null), (sos.At, sos.Lat, sos.Lon));
+        var minute = new DateTimeOffset(2026, 5, 12, 3, 10, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        Assert.Equal($"m{minute}", sos.Key);
+        Assert.Equal(sos.Key, OsmandParameters.Read(QueryHelpers.ParseQuery("id=phone-1&alarm=sos"), Now.AddSeconds(59)).Sos!.Key);
+        Assert.NotEqual(sos.Key, OsmandParameters.Read(QueryHelpers.ParseQuery("id=phone-1&alarm=sos"), Now.AddSeconds(60)).Sos!.Key);
     }
 
     [Theory]
-    [InlineData("id=p&lat=13&lon=103&timestamp=yesterday&alarm=sos", "timestamp")] // the time stands for a time it cannot read
+    [InlineData("id=p&lat=13&lon=103&timestamp=yesterday&alarm=sos", "timestamp")] // keyed by the time as sent: a resend is the same alert
     [InlineData("id=p&lat=13&timestamp=1778555045&alarm=sos", "lon")]
     [InlineData("id=p&lat=13&lon=103&speed=fast&timestamp=1778555045&alarm=sos", "speed")]
     public void An_sos_is_read_even_from_a_report_that_is_refused(string query, string field)
@@ -47,12 +57,14 @@ public sealed class OsmandParametersTests
         var report = Read(query);
         Assert.Equal(field, report.Problem!.Value.Field);
         Assert.NotNull(report.Sos);
+        Assert.Equal(report.Sos.Key, OsmandParameters.Read(QueryHelpers.ParseQuery(query), Now.AddMinutes(5)).Sos!.Key);
     }
 
     [Fact]
     public void An_sos_far_off_the_earth_has_no_position_and_another_alarm_is_no_sos()
     {
-        Assert.Equal(new PhoneSos(Now, null, null), Read("id=p&lat=95&lon=103&alarm=sos").Sos);
+        var sos = Read("id=p&lat=95&lon=103&alarm=sos").Sos!;
+        Assert.Equal(((double?)null, (double?)null), (sos.Lat, sos.Lon));
         Assert.Null(Read("id=p&lat=13&lon=103&alarm=lowBattery").Sos);
         Assert.Null(Read("id=p&lat=13&lon=103").Sos);
     }

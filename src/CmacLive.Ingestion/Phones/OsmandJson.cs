@@ -9,15 +9,17 @@ namespace CmacLive.Ingestion.Phones;
 /// <c>{"location": {"timestamp": ISO-8601, "coords": {"latitude", "longitude", "accuracy", "speed" (m/s), "heading",
 /// "altitude"}, "battery": {"level" (0–1), "is_charging"}, …}, "device_id": "…"}</c>. A negative speed, heading, accuracy or
 /// battery level means unknown and is left out; a location without <c>coords</c> has no position (answered as a heartbeat).
-/// Members the contract has no place for (<c>is_moving</c>, <c>odometer</c>, <c>event</c>, <c>activity</c>, <c>extras</c>)
-/// are skipped; a member sent twice anywhere is malformed.
+/// The SOS button's <c>"alarm": "sos"</c> is read in <c>location.extras</c> (where the app puts it) or in <c>location</c>,
+/// even when the rest of the report is refused. Members the contract has no place for (<c>is_moving</c>, <c>odometer</c>,
+/// <c>event</c>, <c>activity</c>, the rest of <c>extras</c>) are skipped; a member sent twice anywhere is malformed.
 /// </summary>
 internal static class OsmandJson
 {
     private const string Location = "location";
     private const string Coords = "location.coords";
 
-    public static PhoneReport Read(ReadOnlyMemory<byte> body)
+    /// <summary>Reads the body; <paramref name="now"/> is when the request came (an SOS without a readable time is dated so).</summary>
+    public static PhoneReport Read(ReadOnlyMemory<byte> body, DateTimeOffset now)
     {
         JsonDocument document;
         try
@@ -49,6 +51,11 @@ internal static class OsmandJson
             if (!root.TryGetProperty(Location, out var location) || location.ValueKind != JsonValueKind.Object)
             {
                 return report with { Problem = new(RejectReason.Malformed, Location, "location must be an object (one location a request)") };
+            }
+
+            if (IsSos(location))
+            {
+                report = report with { Sos = SosOf(location, now) };
             }
 
             if (!location.TryGetProperty("timestamp", out var stamp) || stamp.ValueKind != JsonValueKind.String
@@ -92,6 +99,30 @@ internal static class OsmandJson
                 },
             };
         }
+    }
+
+    /// <summary>The SOS button: <c>"alarm": "sos"</c> (any case) in <c>location.extras</c> or in <c>location</c>.</summary>
+    private static bool IsSos(JsonElement location)
+    {
+        static bool Alarm(JsonElement holder) => holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("alarm", out var alarm)
+            && alarm.ValueKind == JsonValueKind.String && string.Equals(alarm.GetString(), OsmandParameters.SosAlarm, StringComparison.OrdinalIgnoreCase);
+
+        return Alarm(location) || (location.TryGetProperty("extras", out var extras) && Alarm(extras));
+    }
+
+    /// <summary>The SOS's time and position, as far as they can be read.</summary>
+    private static PhoneSos SosOf(JsonElement location, DateTimeOffset now)
+    {
+        string? text = location.TryGetProperty("timestamp", out var stamp) && stamp.ValueKind == JsonValueKind.String ? stamp.GetString() : null;
+        DateTimeOffset? stamped = text is not null && OsmandTime.TryParse(text, out var ts) ? ts : null;
+        double? lat = null, lon = null;
+        if (location.TryGetProperty("coords", out var coords) && coords.ValueKind == JsonValueKind.Object)
+        {
+            Number(coords, Coords, "latitude", required: false, out lat);
+            Number(coords, Coords, "longitude", required: false, out lon);
+        }
+
+        return PhoneSos.Of(stamped, text, now, lat, lon);
     }
 
     /// <summary>The library writes -1 for a value it does not know.</summary>

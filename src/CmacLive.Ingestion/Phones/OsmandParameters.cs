@@ -20,21 +20,21 @@ internal static class OsmandParameters
     /// <summary>Reads the parameters; <paramref name="now"/> stands for a missing <c>timestamp</c> (the time the request came).</summary>
     public static PhoneReport Read(IReadOnlyDictionary<string, StringValues> parameters, DateTimeOffset now)
     {
-        var report = ReadReport(parameters, now, out var ts, out var lat, out var lon);
+        var report = ReadReport(parameters, now, out var stamped, out var lat, out var lon);
         if (!parameters.TryGetValue("alarm", out var alarm) || alarm.Count != 1 || !string.Equals(alarm.ToString(), SosAlarm, StringComparison.OrdinalIgnoreCase))
         {
             return report;
         }
 
-        var placed = lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
-        return report with { Sos = new PhoneSos(ts, placed ? lat : null, placed ? lon : null) };
+        var text = parameters.TryGetValue("timestamp", out var timestamp) && timestamp.Count == 1 ? timestamp.ToString() : null;
+        return report with { Sos = PhoneSos.Of(stamped, text, now, lat, lon) };
     }
 
-    /// <summary>The report, and the time and position read before anything in it was found wrong.</summary>
+    /// <summary>The report, and the time (null: none, or unreadable) and position read before anything in it was found wrong.</summary>
     private static PhoneReport ReadReport(IReadOnlyDictionary<string, StringValues> parameters, DateTimeOffset now,
-        out DateTimeOffset ts, out double? lat, out double? lon)
+        out DateTimeOffset? stamped, out double? lat, out double? lon)
     {
-        ts = now;
+        stamped = null;
         lat = lon = null;
         foreach (var (name, values) in parameters)
         {
@@ -57,11 +57,13 @@ internal static class OsmandParameters
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["ts"] = "timestamp", ["acc"] = "accuracy", ["alt"] = "altitude", ["spd"] = "speed", ["bat"] = "batt" };
 
         var timestamp = One("timestamp");
+        var ts = now;
         if (timestamp is not null && !OsmandTime.TryParse(timestamp, out ts))
         {
-            ts = now;
             return report with { Problem = new(RejectReason.Malformed, "timestamp", "timestamp must be Unix seconds or milliseconds, or an ISO-8601 time") };
         }
+
+        stamped = timestamp is null ? null : ts;
 
         if (One("location") is { } location)
         {

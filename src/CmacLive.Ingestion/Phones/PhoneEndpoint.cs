@@ -112,9 +112,10 @@ public sealed partial class PhoneEndpoint(
         }
 
         var parameters = QueryHelpers.ParseQuery(query);
+        var now = time.GetUtcNow();
         var report = source == UplinkSource.OwnTracksHttp ? new PhoneReport()
-            : json ? OsmandJson.Read(body) with { Key = One(parameters, "key") }
-            : OsmandParameters.Read(Merge(parameters, body), time.GetUtcNow());
+            : json ? OsmandJson.Read(body, now) with { Key = One(parameters, "key") }
+            : OsmandParameters.Read(Merge(parameters, body), now);
         await ReportAsync(context, source, address, report, body);
     }
 
@@ -237,7 +238,7 @@ public sealed partial class PhoneEndpoint(
             var status = await AssetGrains.Get(grains, assetRef).GetStatus();
             var where = sos is { Lat: { } lat, Lon: { } lon } ? string.Create(CultureInfo.InvariantCulture, $" at {lat:0.000000}, {lon:0.000000}") : "";
             var now = time.GetUtcNow();
-            var id = AlertIds.For(AlertKinds.Sos, asset, sos.At);
+            var id = string.Create(CultureInfo.InvariantCulture, $"{AlertKinds.Sos}-{asset}-{sos.Key}"); // as AlertIds.For, with the report's key
             var alert = new Alert
             {
                 Id = id,

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using CmacLive.Tracking;
 
 namespace CmacLive.Ingestion.Phones;
@@ -31,5 +34,34 @@ internal sealed record PhoneReport
     public string NameOf(string? member) => member is null ? "body" : Names.TryGetValue(member, out var name) ? name : member;
 }
 
-/// <summary>A phone's SOS: the report's time (the time the request came when it had none, or one that could not be read), and its position if it had a readable one.</summary>
-internal sealed record PhoneSos(DateTimeOffset At, double? Lat, double? Lon);
+/// <summary>
+/// A phone's SOS: when (the report's time, else the time the request came), where if the request said so, and the key
+/// that makes its alert's id (<c>sos-{asset}-{key}</c>). The key is the same for the same report sent again (the app's
+/// queue after a failure), so a resend is the same alert: the report's time in ms; without a readable one, a digest of
+/// the time as sent; without any, the minute the request came.
+/// </summary>
+internal sealed record PhoneSos(DateTimeOffset At, string Key, double? Lat, double? Lon)
+{
+    /// <summary>The SOS of a report with its time (<paramref name="stamped"/>; null when none or unreadable, <paramref name="text"/> as sent).</summary>
+    public static PhoneSos Of(DateTimeOffset? stamped, string? text, DateTimeOffset now, double? lat, double? lon)
+    {
+        var placed = lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
+        var at = stamped ?? now;
+        string key;
+        if (stamped is { } ts)
+        {
+            key = ts.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        }
+        else if (text is not null)
+        {
+            key = "t" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        }
+        else
+        {
+            var ms = now.ToUnixTimeMilliseconds();
+            key = "m" + (ms - (ms % 60_000)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new PhoneSos(at, key, placed ? lat : null, placed ? lon : null);
+    }
+}
