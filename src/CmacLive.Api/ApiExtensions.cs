@@ -59,7 +59,7 @@ public static class ApiExtensions
         services.AddSingleton<OpsHubRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OpsHubRelay>());
         services.AddOptions<Situation.SituationOptions>().Bind(configuration.GetSection(Situation.SituationOptions.Section))
-            .Validate(o => o.IsValid, "Situation: PushPeriod and SeedWait must be positive, RefreshPeriod at least PushPeriod, MostFocusSets at least 1, ReconcilePeriod at least 00:00:01")
+            .Validate(o => o.IsValid, "Situation: PushPeriod and SeedWait must be positive, RefreshPeriod at least PushPeriod, MostFocusSets at least 1, ReconcilePeriod from 00:00:01 to 1.00:00:00")
             .ValidateOnStart();
         services.AddSingleton<Situation.SituationBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<Situation.SituationBoard>());

@@ -224,7 +224,8 @@ public sealed class SituationTests(SiloFixture fixture)
     [Theory]
     [InlineData("00:00:00.500")]
     [InlineData("-00:01:00")]
-    public async Task A_reconcile_period_under_a_second_stops_the_silo_at_start_naming_it(string period)
+    [InlineData("2.00:00:00")]
+    public async Task A_reconcile_period_under_a_second_or_over_a_day_stops_the_silo_at_start_naming_it(string period)
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => TestSilo.StartAsync(dataFolder: null, $"--Situation:ReconcilePeriod={period}"));
         Assert.Contains("ReconcilePeriod", refused.Message, StringComparison.Ordinal);

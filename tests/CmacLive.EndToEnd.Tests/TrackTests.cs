@@ -66,6 +66,8 @@ public sealed class TrackTests(SiloFixture fixture)
             ($"from={Iso(now)}&to={Iso(now.AddHours(-1))}", "from"),
             ($"from={Iso(now.AddDays(-40))}&to={Iso(now)}", "to"),
             ("from=yesterday", "from"),
+            ($"from={Iso(now.AddMinutes(10))}", "from"), // without to, up to 5 min after now
+            ($"from={Iso(now.AddDays(-32))}", "from"), // without to, the longest period counts from now
             ("to=12345", "to"),
             ("format=shp", "format"),
         };
@@ -94,5 +96,9 @@ public sealed class TrackTests(SiloFixture fixture)
         var times = track.GetProperty("properties").GetProperty("times").EnumerateArray().Select(t => DateTimeOffset.Parse(t.GetString()!)).ToList();
         Assert.Equal([now.AddMinutes(-1), now.AddMinutes(3)], times);
         Assert.True(DateTimeOffset.Parse(track.GetProperty("properties").GetProperty("to").GetString()!) > now.AddMinutes(3));
+
+        // From a time a little ahead of now, still without to: the fix ahead alone.
+        var ahead = await Silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/track?from={Iso(now.AddMinutes(2))}");
+        Assert.Equal([now.AddMinutes(3)], ahead.GetProperty("properties").GetProperty("times").EnumerateArray().Select(t => DateTimeOffset.Parse(t.GetString()!)));
     }
 }

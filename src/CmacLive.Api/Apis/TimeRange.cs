@@ -20,15 +20,10 @@ public static class TimeRange
     public static (DateTimeOffset From, DateTimeOffset To) Read(
         string? from, string? to, DateTimeOffset now, TimeSpan defaultSpan, TimeSpan longest, IDictionary<string, string[]> errors)
     {
-        var (start, end) = Checked(from, to, now, defaultSpan, longest, errors);
-        return (start, string.IsNullOrWhiteSpace(to) ? end + OpenEnd : end);
-    }
-
-    private static (DateTimeOffset From, DateTimeOffset To) Checked(
-        string? from, string? to, DateTimeOffset now, TimeSpan defaultSpan, TimeSpan longest, IDictionary<string, string[]> errors)
-    {
-        var end = Time(to, "to", errors) ?? now;
-        var start = Time(from, "from", errors) ?? end - defaultSpan;
+        var asked = Time(to, "to", errors);
+        var end = asked ?? now + OpenEnd;
+        // The default span and the longest period count from now when there is no to: the open end is not asked for.
+        var start = Time(from, "from", errors) ?? (asked ?? now) - defaultSpan;
         if (errors.ContainsKey("from") || errors.ContainsKey("to"))
         {
             return (start, end);
@@ -36,9 +31,9 @@ public static class TimeRange
 
         if (start >= end)
         {
-            errors["from"] = ["must be before to"];
+            errors["from"] = [asked is null ? string.Create(CultureInfo.InvariantCulture, $"must be before to, or without to at most {OpenEnd.TotalMinutes:0} minutes after now") : "must be before to"];
         }
-        else if (end - start > longest)
+        else if ((asked ?? now) - start > longest)
         {
             // Both ends make the period: each is named.
             string[] tooLong = [string.Create(CultureInfo.InvariantCulture, $"the period from 'from' to 'to' may be at most {Describe(longest)}")];

@@ -167,10 +167,11 @@ public sealed partial class SituationBoard(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Task reconciling = Task.CompletedTask;
         try
         {
             await SeedAsync(stoppingToken);
-            var reconciling = ReconcileLoopAsync(stoppingToken);
+            reconciling = ReconcileLoopAsync(stoppingToken);
             using var timer = new PeriodicTimer(_options.PushPeriod, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
@@ -184,11 +185,14 @@ public sealed partial class SituationBoard(
                     _counted.Clear(); // every focus set is counted and sent again next period: none is left with a change it missed
                 }
             }
-
-            await reconciling;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            // The reread loop ends with the same token; nothing of it is left running or unobserved.
+            await reconciling.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -199,7 +203,7 @@ public sealed partial class SituationBoard(
         {
             try
             {
-                var (assets, areas, _) = await RereadAsync(stoppingToken);
+                var (assets, areas, _) = await RereadAsync(seed: true, stoppingToken);
                 LogSeeded(assets, areas);
                 _seeded.TrySetResult();
                 return;
@@ -220,7 +224,7 @@ public sealed partial class SituationBoard(
         {
             try
             {
-                var (_, _, corrected) = await RereadAsync(stoppingToken);
+                var (_, _, corrected) = await RereadAsync(seed: false, stoppingToken);
                 if (corrected > 0)
                 {
                     LogCorrected(corrected);
@@ -235,9 +239,10 @@ public sealed partial class SituationBoard(
 
     /// <summary>
     /// Reads every asset's status and every area's view: what the feed brought since the read began is as new or newer and
-    /// stays (<see cref="SituationTally.Mark"/>). Answers how many assets and areas there are, and how many counts it changed.
+    /// stays (<see cref="SituationTally.Mark"/>). Answers how many assets and areas there are, and how many counts it changed
+    /// (counted as corrected, but not by the <paramref name="seed"/> at start, which finds every one new).
     /// </summary>
-    private async Task<(int Assets, int Areas, int Corrected)> RereadAsync(CancellationToken stoppingToken)
+    private async Task<(int Assets, int Areas, int Corrected)> RereadAsync(bool seed, CancellationToken stoppingToken)
     {
         long mark;
         lock (_lock)
@@ -246,10 +251,10 @@ public sealed partial class SituationBoard(
         }
 
         var units = await grains.GetGrain<IUnitDirectoryGrain>(0).List().WaitAsync(stoppingToken);
-        var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List()));
-        var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus()));
-        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes();
-        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView()));
+        var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List())).WaitAsync(stoppingToken);
+        var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus())).WaitAsync(stoppingToken);
+        var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes().WaitAsync(stoppingToken);
+        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView())).WaitAsync(stoppingToken);
         var corrected = 0;
         lock (_lock)
         {
@@ -264,7 +269,11 @@ public sealed partial class SituationBoard(
             }
 
             _reread.Add(1);
-            _corrected.Add(corrected);
+            if (!seed)
+            {
+                _corrected.Add(corrected);
+            }
+
             return (_tally.Assets, _tally.Areas, corrected);
         }
     }

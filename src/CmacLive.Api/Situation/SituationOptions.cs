@@ -19,10 +19,10 @@ public sealed class SituationOptions
 
     /// <summary>
     /// Every asset and area is read again this often, and the counts corrected where an update lost on its way (a silo that
-    /// died with it) left them wrong; at least a second.
+    /// died with it) left them wrong; from a second to a day.
     /// </summary>
     public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     public bool IsValid => PushPeriod > TimeSpan.Zero && RefreshPeriod >= PushPeriod && MostFocusSets >= 1 && SeedWait > TimeSpan.Zero
-        && ReconcilePeriod >= TimeSpan.FromSeconds(1);
+        && ReconcilePeriod >= TimeSpan.FromSeconds(1) && ReconcilePeriod <= TimeSpan.FromDays(1);
 }
