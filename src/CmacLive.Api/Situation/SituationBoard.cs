@@ -18,10 +18,10 @@ namespace CmacLive.Api.Situation;
 
 /// <summary>
 /// This silo's situation at a glance. The counts of assets and areas are kept incrementally (<see cref="SituationTally"/>) from
-/// the live feed the hub relay receives (<see cref="Observe"/>), read from the unit rosters and the hazard area list at start
-/// and every <see cref="SituationOptions.ReconcilePeriod"/> after, which corrects a count an update lost on its way left
-/// wrong (a silo that died with it, this hub out of the feeds for a moment); the day's figures, open alerts and open requests are read when a situation is counted, once per period
-/// for every focus set together. Every <see cref="SituationOptions.PushPeriod"/> each focus set that dashboards here are
+/// the live feed the hub relay receives (<see cref="Observe"/>), and read from the unit rosters and the hazard area list at
+/// start and every <see cref="SituationOptions.ReconcilePeriod"/> after, which corrects a count an update lost on its way left
+/// wrong (a silo that died with it, this hub out of the feeds for a moment). The day's figures, open alerts and open
+/// requests are read when a situation is counted, once per period for every focus set together. Every <see cref="SituationOptions.PushPeriod"/> each focus set that dashboards here are
 /// focused on (see <see cref="OpsHub"/>) and that something touched is counted again, and pushed as <c>situationUpdated</c>
 /// to its group only when it changed.
 /// </summary>
@@ -44,6 +44,9 @@ public sealed partial class SituationBoard(
 
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SeedRetry = TimeSpan.FromSeconds(2);
+
+    /// <summary>Grain reads a reread has under way at once, so reading every asset never floods the cluster.</summary>
+    private const int ReadsAtOnce = 500;
 
     private readonly SituationOptions _options = options.Value;
     private readonly JsonSerializerOptions _json = WireJson.Create();
@@ -252,9 +255,9 @@ public sealed partial class SituationBoard(
 
         var units = await grains.GetGrain<IUnitDirectoryGrain>(0).List().WaitAsync(stoppingToken);
         var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List())).WaitAsync(stoppingToken);
-        var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus())).WaitAsync(stoppingToken);
+        var statuses = await InChunksAsync(rosters.SelectMany(r => r), a => AssetGrains.Get(grains, a).GetStatus(), stoppingToken);
         var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes().WaitAsync(stoppingToken);
-        var areas = await Task.WhenAll(codes.Select(c => grains.GetGrain<IHazardAreaGrain>(c).GetView())).WaitAsync(stoppingToken);
+        var areas = await InChunksAsync(codes, c => grains.GetGrain<IHazardAreaGrain>(c).GetView(), stoppingToken);
         var corrected = 0;
         lock (_lock)
         {
@@ -276,6 +279,18 @@ public sealed partial class SituationBoard(
 
             return (_tally.Assets, _tally.Areas, corrected);
         }
+    }
+
+    /// <summary>Each item's read, <see cref="ReadsAtOnce"/> at a time.</summary>
+    private static async Task<List<TResult>> InChunksAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, Task<TResult>> read, CancellationToken cancellationToken)
+    {
+        var results = new List<TResult>();
+        foreach (var chunk in items.Chunk(ReadsAtOnce))
+        {
+            results.AddRange(await Task.WhenAll(chunk.Select(read)).WaitAsync(cancellationToken));
+        }
+
+        return results;
     }
 
     /// <summary>Counts again the focus sets that are due and pushes those that changed.</summary>
