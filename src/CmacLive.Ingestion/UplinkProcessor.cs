@@ -25,14 +25,7 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
     {
         // Traced only when a listener samples it (OTLP configured): otherwise no span and no tag.
         var span = Tracing.Source.StartActivity(Tracing.Uplink, ActivityKind.Consumer);
-        return span is null ? CountedAsync(source, deviceId, topicName, payload, binding) : TracedAsync(span, source, deviceId, topicName, payload, binding);
-    }
-
-    private async Task<UplinkOutcome> CountedAsync(UplinkSource source, string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
-    {
-        var outcome = await ApplyAsync(deviceId, topicName, payload, binding);
-        stats.FromSource(source, outcome.Status);
-        return outcome;
+        return span is null ? ApplyAsync(source, deviceId, topicName, payload, binding) : TracedAsync(span, source, deviceId, topicName, payload, binding);
     }
 
     private async Task<UplinkOutcome> TracedAsync(Activity span, UplinkSource source, string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
@@ -43,7 +36,7 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
             span.SetTag("messaging.destination.name", topicName);
             span.SetTag("cmaclive.device.id", deviceId);
             span.SetTag("cmaclive.source", WireNames.Of(source));
-            var outcome = await CountedAsync(source, deviceId, topicName, payload, binding);
+            var outcome = await ApplyAsync(source, deviceId, topicName, payload, binding);
             span.SetTag("cmaclive.outcome", WireNames.Of(outcome.Status));
             if (outcome.Status is UplinkStatus.Rejected or UplinkStatus.Failed)
             {
@@ -59,19 +52,20 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
         }
     }
 
-    private async Task<UplinkOutcome> ApplyAsync(string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
+    /// <summary>Decodes and applies an uplink; each outcome is counted, and counted again for its <paramref name="source"/>.</summary>
+    private async Task<UplinkOutcome> ApplyAsync(UplinkSource source, string deviceId, string topicName, ReadOnlySequence<byte> payload, DeviceBinding? binding)
     {
         try
         {
             var topic = Topic.Parse(topicName, deviceId);
             if (topic.Kind == TopicKind.Unknown)
             {
-                return Reject(deviceId, topicName, RejectReason.UnknownTopic, "no such topic");
+                return Reject(source, deviceId, topicName, RejectReason.UnknownTopic, "no such topic");
             }
 
             if (!topic.IsOwn)
             {
-                return Reject(deviceId, topicName, RejectReason.Forbidden, "topic of another device");
+                return Reject(source, deviceId, topicName, RejectReason.Forbidden, "topic of another device");
             }
 
             var decoded = PayloadDecoder.Decode(topic.Kind, deviceId, payload, time.GetUtcNow());
@@ -80,30 +74,29 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
             switch (decoded.Kind)
             {
                 case DecodedKind.Rejected:
-                    return Reject(deviceId, topicName, decoded.Reason, decoded.Detail ?? "", decoded.Field);
+                    return Reject(source, deviceId, topicName, decoded.Reason, decoded.Detail ?? "", decoded.Field);
                 case DecodedKind.Gone:
                     await (asset?.ConnectionLost(deviceId) ?? device.ConnectionLost());
-                    stats.Ignored();
-                    return new UplinkOutcome(UplinkStatus.Ignored);
+                    return Ignored(source);
                 case DecodedKind.Fix:
-                    return Record(deviceId, topicName, await (asset?.ProcessFix(decoded.Fix!) ?? device.ProcessFix(decoded.Fix!)));
+                    return Record(source, deviceId, topicName, await (asset?.ProcessFix(decoded.Fix!) ?? device.ProcessFix(decoded.Fix!)));
                 case DecodedKind.Status:
                     safety.OnStatus(decoded.Status!); // an SOS reaches every hub before any grain is asked
-                    return Record(deviceId, topicName, await (asset?.ProcessStatus(decoded.Status!) ?? device.ProcessStatus(decoded.Status!)));
+                    return Record(source, deviceId, topicName, await (asset?.ProcessStatus(decoded.Status!) ?? device.ProcessStatus(decoded.Status!)));
                 case DecodedKind.Detection:
-                    return Record(deviceId, topicName, await (asset?.ProcessDetection(decoded.Detection!) ?? device.ProcessDetection(decoded.Detection!)));
+                    return Record(source, deviceId, topicName, await (asset?.ProcessDetection(decoded.Detection!) ?? device.ProcessDetection(decoded.Detection!)));
                 case DecodedKind.Find:
-                    return Record(deviceId, topicName, await (asset?.ProcessFind(decoded.Find!) ?? device.ProcessFind(decoded.Find!)));
+                    return Record(source, deviceId, topicName, await (asset?.ProcessFind(decoded.Find!) ?? device.ProcessFind(decoded.Find!)));
                 case DecodedKind.Ack:
-                    return Record(deviceId, topicName, await device.ProcessAck(decoded.Ack!));
+                    return Record(source, deviceId, topicName, await device.ProcessAck(decoded.Ack!));
                 default:
-                    stats.Ignored();
-                    return new UplinkOutcome(UplinkStatus.Ignored);
+                    return Ignored(source);
             }
         }
         catch (Exception ex)
         {
             stats.Rejected(RejectReason.Failed);
+            stats.FromSource(source, UplinkStatus.Failed);
             if (ex is HistoryUnavailableException)
             {
                 LogNotStored(deviceId, topicName); // the history store itself logs the outage, once per attempt
@@ -126,8 +119,7 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
         var deviceId = Topic.DeviceOf(topicName);
         if (deviceId is null || !DeviceIds.IsValid(deviceId))
         {
-            stats.FromSource(UplinkSource.Mqtt, UplinkStatus.Rejected);
-            return Task.FromResult(Reject(deviceId, topicName, RejectReason.UnknownTopic, "no device id in the topic"));
+            return Task.FromResult(Reject(UplinkSource.Mqtt, deviceId, topicName, RejectReason.UnknownTopic, "no device id in the topic"));
         }
 
         safety.Heard(deviceId); // the broker checked its password; its asset is learned once, for the SOS fast lane
@@ -135,32 +127,41 @@ public sealed partial class UplinkProcessor(IGrainFactory grains, SafetyLane saf
         return ProcessAsync(deviceId, topicName, payload);
     }
 
-    private UplinkOutcome Record(string deviceId, string topicName, ReportOutcome outcome)
+    private UplinkOutcome Record(UplinkSource source, string deviceId, string topicName, ReportOutcome outcome)
     {
         if (outcome == ReportOutcome.UnknownDevice)
         {
-            return Reject(deviceId, topicName, RejectReason.UnknownDevice, "device is bound to no configured asset");
+            return Reject(source, deviceId, topicName, RejectReason.UnknownDevice, "device is bound to no configured asset");
         }
 
         if (outcome == ReportOutcome.Forbidden)
         {
-            return Reject(deviceId, topicName, RejectReason.Forbidden, "a detection of another asset, outside this asset's task area");
+            return Reject(source, deviceId, topicName, RejectReason.Forbidden, "a detection of another asset, outside this asset's task area");
         }
 
         if (outcome == ReportOutcome.Refused)
         {
-            return Reject(deviceId, topicName, RejectReason.Conflict, topicName.EndsWith("/ack", StringComparison.Ordinal)
+            return Reject(source, deviceId, topicName, RejectReason.Conflict, topicName.EndsWith("/ack", StringComparison.Ordinal)
                 ? "no such request, or it is not assigned to this device's team"
                 : "unknown detection, or a decision against an earlier one");
         }
 
         stats.Accepted(outcome);
+        stats.FromSource(source, UplinkStatus.Accepted);
         return new UplinkOutcome(UplinkStatus.Accepted);
     }
 
-    private UplinkOutcome Reject(string? deviceId, string topicName, RejectReason reason, string detail, string? field = null)
+    private UplinkOutcome Ignored(UplinkSource source)
+    {
+        stats.Ignored();
+        stats.FromSource(source, UplinkStatus.Ignored);
+        return new UplinkOutcome(UplinkStatus.Ignored);
+    }
+
+    private UplinkOutcome Reject(UplinkSource source, string? deviceId, string topicName, RejectReason reason, string detail, string? field = null)
     {
         stats.Rejected(reason);
+        stats.FromSource(source, UplinkStatus.Rejected);
         LogRejected(deviceId, topicName, IngestStats.Name(reason), detail);
         return new UplinkOutcome(UplinkStatus.Rejected, reason, detail, field);
     }
