@@ -20,8 +20,8 @@ public sealed partial class AlertLedgerGrain(
     Live.LiveFeed feed,
     ILogger<AlertLedgerGrain> logger) : Grain, IAlertLedgerGrain
 {
-    /// <summary>Alerts closed by the change under way: into history before the ledger's state is written.</summary>
-    private readonly List<Alert> _closing = [];
+    /// <summary>Closed alerts kept for a history that is down, before the oldest are dropped (logged).</summary>
+    private const int MostUnarchived = 10_000;
 
     private const string System = "system";
 
@@ -119,27 +119,52 @@ public sealed partial class AlertLedgerGrain(
     }
 
     /// <summary>
-    /// Appends the alerts this change closed to history, then writes the state; when either fails the activation goes, so
-    /// the caller's retry starts from what is stored (an alert appended twice that way is read back once).
+    /// Appends the closed alerts not yet in history, then writes the state. History being down holds back no raise, clear
+    /// or acknowledgement: the alerts stay in the stored <see cref="AlertLedgerState.Unarchived"/> list and go with the next
+    /// change. When the state cannot be written the activation goes, so the caller's retry starts from what is stored (an
+    /// alert appended twice that way is read back once).
     /// </summary>
     private async Task WriteAsync()
     {
+        await ArchiveAsync();
         try
         {
-            if (_closing.Count > 0)
-            {
-                var now = time.GetUtcNow();
-                await Task.WhenAll(_closing.Select(alert => history.AppendAsync(AlertRecords.ToRecord(alert, now))));
-                _closing.Clear();
-            }
-
             await store.WriteStateAsync();
         }
         catch
         {
-            _closing.Clear();
             DeactivateOnIdle();
             throw;
+        }
+    }
+
+    private async Task ArchiveAsync()
+    {
+        var unarchived = store.State.Unarchived;
+        if (unarchived.Count == 0)
+        {
+            return;
+        }
+
+        var writing = unarchived.ToArray();
+        try
+        {
+            var now = time.GetUtcNow();
+            await Task.WhenAll(writing.Select(alert => history.AppendAsync(AlertRecords.ToRecord(alert, now))));
+            unarchived.RemoveRange(0, writing.Length);
+        }
+        catch (Exception ex)
+        {
+            if (ex is not HistoryUnavailableException)
+            {
+                LogUnarchived(ex, writing.Length);
+            }
+
+            if (unarchived.Count > MostUnarchived)
+            {
+                LogArchiveDropped(unarchived.Count - MostUnarchived);
+                unarchived.RemoveRange(0, unarchived.Count - MostUnarchived);
+            }
         }
     }
 
@@ -186,7 +211,7 @@ public sealed partial class AlertLedgerGrain(
         }
 
         store.State.Open.Remove(alert.Id);
-        _closing.Add(alert);
+        store.State.Unarchived.Add(alert);
         store.State.Closed.Add(alert);
         var kept = options.Value.ClosedKept;
         if (store.State.Closed.Count > kept)
@@ -196,6 +221,12 @@ public sealed partial class AlertLedgerGrain(
 
         return alert;
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Count} closed alerts could not be written to history; kept, and written with the next change")]
+    private partial void LogUnarchived(Exception ex, int count);
+
+    [LoggerMessage(LogLevel.Error, "{Count} closed alerts dropped unwritten: history stayed down longer than the ledger keeps them")]
+    private partial void LogArchiveDropped(int count);
 
     [LoggerMessage(LogLevel.Information, "Alert {AlertId} ({Kind}) acknowledged by {By}")]
     private partial void LogAcknowledged(string alertId, string kind, string by);

@@ -10,4 +10,7 @@ public sealed class AlertLedgerState
 
     /// <summary>The sequence number of the latest change (raised, cleared, acknowledged); each change takes the next.</summary>
     [Id(2)] public long Seq { get; set; }
+
+    /// <summary>Closed alerts not yet written to history (it was down), oldest first: written with the next change.</summary>
+    [Id(3)] public List<Alert> Unarchived { get; set; } = [];
 }

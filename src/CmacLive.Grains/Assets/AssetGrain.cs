@@ -93,6 +93,8 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
             await DeliverAlertsAsync();
         }
 
+        await RecordJournalAsync(); // a last try for events history could not take yet
+
         // Work points still queued go to the area if they can; any lost here are replayed from history by the next activation.
         try
         {
@@ -152,9 +154,9 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
             {
                 _dirty |= await _work.FixAsync(fix.Ts);
                 await MovedAsync(fix.Ts, fix.Lat, fix.Lon, force: false);
-                if (await _journal.FixedAsync(fix, receivedAt))
+                if (_journal.Fixed(fix, receivedAt))
                 {
-                    change = change with { Significant = true }; // entered or left: stored at once, not pushed twice after a crash
+                    change = change with { Significant = true }; // entered or left: stored at once
                 }
             }
         }
@@ -308,12 +310,13 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
             Services.Feed.Publish(_tracker.ToStatus(Id));
         }
 
-        await _journal.LivenessAsync(Now);
+        _journal.Liveness(Now);
         var alerting = _tracker.State.Alerts.Outbox.Count > 0;
         if (alerting)
         {
-            await _journal.AlertsAsync(Now);
+            _journal.Alerts(Now);
         }
+
         if (change.Significant || alerting)
         {
             await SaveAsync();
@@ -324,6 +327,7 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
             await DeliverAlertsAsync();
         }
 
+        await RecordJournalAsync();
         return change.Outcome;
     }
 
@@ -383,6 +387,29 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
         _dirty = true;
     }
 
+    /// <summary>The asset's events into history, after its state and alerts: a history outage holds back neither.</summary>
+    private async Task RecordJournalAsync()
+    {
+        var dropped = _journal.Dropped;
+        try
+        {
+            await _journal.FlushAsync();
+        }
+        catch (HistoryUnavailableException)
+        {
+            // The history store logs the outage itself; the events wait for the next commit.
+        }
+        catch (Exception ex)
+        {
+            LogJournalUnwritten(ex, Id);
+        }
+
+        if (_journal.Dropped > dropped)
+        {
+            LogJournalDropped(Id, _journal.Dropped - dropped, AssetJournal.MostQueued);
+        }
+    }
+
     /// <summary>Hands undelivered alert signals to the ledger; they stay in the stored outbox until it takes them.</summary>
     private async Task DeliverAlertsAsync()
     {
@@ -431,6 +458,12 @@ public abstract partial class AssetGrain : Grain, IAssetGrain
         LogNotConfigured(deviceId, Id);
         return ReportOutcome.UnknownDevice;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Asset {AssetId}'s events (movements, liveness, alerts) could not be written to history; kept for its next commit")]
+    private partial void LogJournalUnwritten(Exception ex, string assetId);
+
+    [LoggerMessage(LogLevel.Error, "Asset {AssetId} dropped {Count} events history could not take (more than {Most} waiting)")]
+    private partial void LogJournalDropped(string assetId, int count, int most);
 
     [LoggerMessage(LogLevel.Warning, "Asset {AssetId} deactivating ({Reason}) with {Count} alert signals undelivered")]
     private partial void LogDeactivatingWithAlerts(string assetId, DeactivationReason reason, int count);
