@@ -62,7 +62,7 @@ public sealed class IngestStats
         _meter.CreateObservableGauge("cmaclive.devices.connected", connected, description: "Devices with an MQTT session open on this silo's broker");
 
     /// <summary>Per source: one slot per <see cref="UplinkStatus"/>, and one more for requests whose credentials were refused (HTTP).</summary>
-    private static int SourceSlots => Enum.GetValues<UplinkStatus>().Length + 1;
+    private static readonly int SourceSlots = Enum.GetValues<UplinkStatus>().Length + 1;
 
     private const string Unauthorized = "unauthorized";
 

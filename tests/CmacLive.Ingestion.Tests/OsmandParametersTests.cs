@@ -61,10 +61,12 @@ public sealed class OsmandParametersTests
     }
 
     [Fact]
-    public void An_sos_far_off_the_earth_has_no_position_and_another_alarm_is_no_sos()
+    public void An_sos_far_off_the_earth_or_at_0_0_has_no_position_and_another_alarm_is_no_sos()
     {
         var sos = Read("id=p&lat=95&lon=103&alarm=sos").Sos!;
         Assert.Equal(((double?)null, (double?)null), (sos.Lat, sos.Lon));
+        var noFix = Read("id=p&lat=0&lon=0&alarm=sos").Sos!; // a phone without a satellite fix
+        Assert.Equal(((double?)null, (double?)null), (noFix.Lat, noFix.Lon));
         Assert.Null(Read("id=p&lat=13&lon=103&alarm=lowBattery").Sos);
         Assert.Null(Read("id=p&lat=13&lon=103").Sos);
     }

@@ -6,5 +6,8 @@ namespace CmacLive.Alerts;
 public static class AlertIds
 {
     public static string For(string kind, string subject, DateTimeOffset episodeStart) =>
-        string.Create(CultureInfo.InvariantCulture, $"{kind}-{subject}-{episodeStart.ToUnixTimeMilliseconds()}");
+        For(kind, subject, episodeStart.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>An episode known by a key of its own rather than its start (a phone's SOS without a readable time).</summary>
+    public static string For(string kind, string subject, string episodeKey) => $"{kind}-{subject}-{episodeKey}";
 }

@@ -238,7 +238,7 @@ public sealed partial class PhoneEndpoint(
             var status = await AssetGrains.Get(grains, assetRef).GetStatus();
             var where = sos is { Lat: { } lat, Lon: { } lon } ? string.Create(CultureInfo.InvariantCulture, $" at {lat:0.000000}, {lon:0.000000}") : "";
             var now = time.GetUtcNow();
-            var id = string.Create(CultureInfo.InvariantCulture, $"{AlertKinds.Sos}-{asset}-{sos.Key}"); // as AlertIds.For, with the report's key
+            var id = AlertIds.For(AlertKinds.Sos, asset, sos.Key);
             var alert = new Alert
             {
                 Id = id,

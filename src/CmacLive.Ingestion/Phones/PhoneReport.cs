@@ -45,7 +45,7 @@ internal sealed record PhoneSos(DateTimeOffset At, string Key, double? Lat, doub
     /// <summary>The SOS of a report with its time (<paramref name="stamped"/>; null when none or unreadable, <paramref name="text"/> as sent).</summary>
     public static PhoneSos Of(DateTimeOffset? stamped, string? text, DateTimeOffset now, double? lat, double? lon)
     {
-        var placed = lat is >= -90 and <= 90 && lon is >= -180 and <= 180;
+        var placed = lat is { } a && lon is { } o && FieldRules.CheckPoint(a, o) is null;
         var at = stamped ?? now;
         string key;
         if (stamped is { } ts)
