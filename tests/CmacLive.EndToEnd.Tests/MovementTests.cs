@@ -203,5 +203,14 @@ public sealed class MovementTests(SiloFixture fixture)
         // A narrower period answers again.
         var narrow = await silo.GetJsonAsync<JsonElement>($"/api/assets/{field.AssetId}/events?from={Iso(t0.AddSeconds(2))}");
         Assert.Equal(["resting", "standby"], narrow.EnumerateArray().Select(e => e.GetProperty("detail").GetString()));
+
+        // Status reports that only say the state again are no events, but more of them than the limit cannot be judged
+        // whole: refused, never cut short.
+        for (var i = 4; i <= 5; i++)
+        {
+            Assert.True((await field.Tracker.PublishAsync($"cmac/v1/{field.DeviceId}/status", $$"""{"ts":"{{Ground.Ts(t0.AddSeconds(i))}}","state":"standby"}""")).IsSuccess);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await silo.Http.GetAsync($"/api/assets/{field.AssetId}/events?from={Iso(t0.AddSeconds(2))}")).StatusCode);
     }
 }

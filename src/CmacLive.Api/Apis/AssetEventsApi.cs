@@ -64,8 +64,15 @@ public static class AssetEventsApi
             }
         }
 
+        // Every status report is stored, most say the state again: more reports than the limit cannot be judged whole.
+        var statuses = await history.ReadEventsAsync(id, StatusKind, start, end, most + 1, cancellationToken);
+        if (statuses.Count > most)
+        {
+            return TooMany(most);
+        }
+
         string? state = null;
-        foreach (var status in await history.ReadEventsAsync(id, StatusKind, start, end, most + 1, cancellationToken))
+        foreach (var status in statuses)
         {
             // Only changes: a status saying the state again is not an event.
             var said = Text(status.Payload, "state");
