@@ -33,15 +33,16 @@ public static class DashboardFiles
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         var policy = Http.SecurityHeaders.ContentSecurityPolicy(app.ServiceProvider.GetRequiredService<IConfiguration>());
-        app.MapGet("/", (HttpContext context) => Serve(context, "index.html", policy))
+        // The page and its files are public (they hold no data; everything they show is read with a credential).
+        app.MapGet("/", (HttpContext context) => Serve(context, "index.html", policy)).AllowAnonymous()
             .WithTags(Tag).WithName("GetDashboard").WithSummary("The dashboard's page").Produces(StatusCodes.Status200OK, null, "text/html")
             .Produces(StatusCodes.Status304NotModified);
-        app.MapGet("/{**path}", (string path, HttpContext context) => Serve(context, path, policy)).WithOrder(int.MaxValue)
+        app.MapGet("/{**path}", (string path, HttpContext context) => Serve(context, path, policy)).WithOrder(int.MaxValue).AllowAnonymous()
             .WithTags(Tag).WithName("GetDashboardFile").WithSummary("The dashboard's scripts, styles and pictures")
             .Produces(StatusCodes.Status200OK, null, "text/javascript", "text/css", "image/svg+xml", "image/png").Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status404NotFound);
-        app.MapGet("/api/dashboard/config", (IConfiguration configuration, Tiles.BaseMap baseMap) => TypedResults.Ok(baseMap.File is { } file
+        app.MapGet("/api/dashboard/config", (Tiles.BaseMap baseMap) => TypedResults.Ok(baseMap.File is { } file
                 ? new DashboardConfig(null, Tiles.BaseMapView.Of(file.Info))
-                : new DashboardConfig(configuration["Dashboard:TileUrl"], null)))
+                : new DashboardConfig(baseMap.Options.TileUrl, null)))
             .RequireAuthorization(Auth.Policies.Read).WithTags(Tag).WithName("GetDashboardConfig").WithSummary("What the dashboard needs from the configuration");
         return app;
     }

@@ -35,7 +35,7 @@ public sealed partial class OpsHubRelay(
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>After a send timed out, a dashboard that cannot take a ping this soon is cut off (<see cref="OpsHubLifetimeManager"/>).</summary>
-    private static readonly TimeSpan PingWithin = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan PingWithin = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the hub asks the ledger for alert changes it may have missed, when nothing else prompted it.</summary>
     public static readonly TimeSpan CatchUpPeriod = TimeSpan.FromSeconds(5);
@@ -269,6 +269,7 @@ public sealed partial class OpsHubRelay(
 
         if (missed.Count > 0)
         {
+            situation.Observe(new OpsUpdateBatch { Alerts = missed }); // its units' situations are counted again too
             LogCaughtUp(missed.Count);
             _wake.Writer.TryWrite(true);
         }

@@ -28,6 +28,7 @@ namespace CmacLive.Api.Situation;
 public sealed partial class SituationBoard(
     IGrainFactory grains,
     IHubContext<OpsHub> hub,
+    OpsHubLifetimeManager lifetime,
     ReportDays days,
     TimeProvider time,
     IOptions<SituationOptions> options,
@@ -357,9 +358,22 @@ public sealed partial class SituationBoard(
                     continue;
                 }
 
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(SendTimeout);
-                await hub.Clients.Group(Group(key)).SendAsync(Message, views[i], timeout.Token);
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    timeout.CancelAfter(SendTimeout);
+                    await hub.Clients.Group(Group(key)).SendAsync(Message, views[i], timeout.Token);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // As the relay does: a dashboard that cannot take a ping is cut off, and the others' sets go on; this set
+                    // is counted and sent again next period.
+                    LogSendFailed(ex, key);
+                    await lifetime.CutOffStuckAsync(OpsHubRelay.PingWithin, stoppingToken);
+                    _counted.Remove(key);
+                    continue;
+                }
+
                 sentAt = time.GetUtcNow();
                 _pushed.Add(1);
             }
@@ -431,6 +445,9 @@ public sealed partial class SituationBoard(
 
     [LoggerMessage(LogLevel.Warning, "The situation could not read every asset and area again; trying at the next period")]
     private partial void LogRereadFailed(Exception ex);
+
+    [LoggerMessage(LogLevel.Warning, "situationUpdated could not be sent to the dashboards focused on '{Key}' (one slow or stuck?); sent again next period")]
+    private partial void LogSendFailed(Exception ex, string key);
 
     [LoggerMessage(LogLevel.Warning, "The situation could not be counted or pushed this period; trying again at the next")]
     private partial void LogPushFailed(Exception ex);
