@@ -40,9 +40,8 @@ export function showAssetEvents(panel, id) {
   panel.append(section);
   if (shown?.id !== id) shown = { id, events: [], loaded: false };
   render();
-  const to = new Date();
-  const from = new Date(to.getTime() - 24 * 3600 * 1000);
-  api(`/api/assets/${encodeURIComponent(id)}/events?from=${from.toISOString()}&to=${to.toISOString()}`)
+  // The last 24 hours up to everything stored so far: the server's default period, by its clock.
+  api(`/api/assets/${encodeURIComponent(id)}/events`)
     .then((events) => {
       if (shown?.id !== id) return; // another asset was chosen meanwhile
       for (const e of events.filter(isMovement)) add(e);

@@ -7,13 +7,13 @@ import { api } from './session.js';
 import { report } from './banner.js';
 import { escape, te } from './html.js';
 
-const PERIOD_DAYS = 365;
 const RELOAD_MS = 60000;
 
 let map = null;
 let layer = null;
 let reload = null;
 let records = [];
+let drawnText = null; // the records drawn, as read
 
 function popup(record) {
   const victims = record.victims ?? [];
@@ -42,11 +42,13 @@ function draw() {
   }
 }
 
-/** Reads the last year's records and draws them. */
+/** Reads the last year's records (the server's default period, by its clock) and draws them if they changed. */
 export async function loadCasualties() {
-  const to = new Date(Date.now() + 86400000);
-  const from = new Date(to.getTime() - (PERIOD_DAYS + 1) * 86400000);
-  records = await api(`/api/casualties?from=${from.toISOString()}&to=${to.toISOString()}`);
+  const read = await api('/api/casualties');
+  const text = JSON.stringify(read);
+  if (text === drawnText) return; // drawing again would close a popup being read
+  drawnText = text;
+  records = read;
   if (layer) draw();
 }
 

@@ -39,6 +39,7 @@ function selectedId() {
 export function placeLabels() {
   if (!map || map.getZoom() < LABEL_ZOOM) return;
   const size = map.getSize();
+  const selected = selectedId();
   const candidates = [];
   // Only the markers drawn now (the clustering plugin's own layer of what is on the map), not the whole fleet.
   for (const marker of fleet.group._featureGroup.getLayers()) {
@@ -47,7 +48,7 @@ export function placeLabels() {
     const point = map.latLngToContainerPoint(marker.getLatLng());
     if (point.x < -200 || point.y < -50 || point.x > size.x + 200 || point.y > size.y + 50) continue;
     const id = marker.status.id;
-    const rank = id === selectedId() ? 0 : marker.options.sos ? 1 : shown.has(id) ? 2 : 3;
+    const rank = id === selected ? 0 : marker.options.sos ? 1 : shown.has(id) ? 2 : 3;
     candidates.push({ marker, element, point, id, rank });
   }
   candidates.sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -69,11 +70,19 @@ export function placeLabels() {
   shown = now;
 }
 
-/** Places the names again whenever the map moves or the fleet's markers do. */
+// Markers move with fixes about once a second each: names are placed again at most every PLACE_MS for them.
+const PLACE_MS = 250;
+let placeTimer = null;
+function placeLabelsSoon() {
+  if (placeTimer || !map || map.getZoom() < LABEL_ZOOM) return;
+  placeTimer = setTimeout(() => { placeTimer = null; placeLabels(); }, PLACE_MS);
+}
+
+/** Places the names again whenever the map moves (a zoom ends with a move too) or the fleet's markers do. */
 export function setUpLabels(view) {
   ({ map, fleet } = view);
-  map.on('zoomend moveend', placeLabels);
-  subscribe('assets', placeLabels);
+  map.on('moveend', placeLabels);
+  subscribe('assets', placeLabelsSoon);
   // An asset selected (from its marker, an alert, the roster) has its name placed first.
   new MutationObserver(placeLabels).observe(document.getElementById('asset'), { attributes: true, attributeFilter: ['data-asset-id', 'hidden'] });
 }
