@@ -24,7 +24,7 @@ public static class AuthBenchmark
         var requests = Benchmarks.Option(args, "--requests", 4000);
         await using var silo = await BenchSilo.StartAsync("auth", app =>
         {
-            app.MapGet("/bench/assets", (string? unit, IGrainFactory grains) => AssetsApi.ListAssets(unit, grains)).AllowAnonymous();
+            app.MapGet("/bench/assets", (string? unit, IGrainFactory grains, CancellationToken ct) => AssetsApi.ListAssets(unit, grains, ct)).AllowAnonymous();
             app.MapGet("/bench/assets/{id}", (string id, IGrainFactory grains) => AssetsApi.GetAsset(id, grains)).AllowAnonymous();
         });
 

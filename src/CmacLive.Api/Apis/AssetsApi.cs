@@ -47,7 +47,7 @@ public static class AssetsApi
     }
 
     /// <summary><c>GET /api/assets?unit=DU5</c>: the live status of every asset, or of one unit's (unit codes ignore case).</summary>
-    public static async Task<Results<Ok<AssetStatus[]>, ValidationProblem>> ListAssets(string? unit, IGrainFactory grains)
+    public static async Task<Results<Ok<AssetStatus[]>, ValidationProblem>> ListAssets(string? unit, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         unit = Problems.UnitCode(unit, "unit", errors);
@@ -57,9 +57,8 @@ public static class AssetsApi
         }
 
         IReadOnlyList<string> units = unit is null ? await grains.GetGrain<IUnitDirectoryGrain>(0).List() : [unit];
-        var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List()));
-        var statuses = await Task.WhenAll(rosters.SelectMany(r => r).Select(a => AssetGrains.Get(grains, a).GetStatus()));
-        return TypedResults.Ok(statuses.OfType<AssetStatus>().OrderBy(s => s.Id, StringComparer.Ordinal).ToArray());
+        var statuses = await AssetGrains.StatusesAsync(grains, units, cancellationToken);
+        return TypedResults.Ok(statuses.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray());
     }
 
     public static async Task<AssetRef?> FindAsync(IGrainFactory grains, string id) =>

@@ -46,9 +46,6 @@ public sealed partial class SituationBoard(
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SeedRetry = TimeSpan.FromSeconds(2);
 
-    /// <summary>Grain reads a reread has under way at once, so reading every asset never floods the cluster.</summary>
-    private const int ReadsAtOnce = 500;
-
     private readonly SituationOptions _options = options.Value;
     private readonly JsonSerializerOptions _json = WireJson.Create();
 
@@ -255,14 +252,13 @@ public sealed partial class SituationBoard(
         }
 
         var units = await grains.GetGrain<IUnitDirectoryGrain>(0).List().WaitAsync(stoppingToken);
-        var rosters = await Task.WhenAll(units.Select(u => grains.GetGrain<IUnitRosterGrain>(u).List())).WaitAsync(stoppingToken);
-        var statuses = await InChunksAsync(rosters.SelectMany(r => r), a => AssetGrains.Get(grains, a).GetStatus(), stoppingToken);
+        var statuses = await AssetGrains.StatusesAsync(grains, units, stoppingToken);
         var codes = await grains.GetGrain<IHazardAreaDirectoryGrain>(0).Codes().WaitAsync(stoppingToken);
-        var areas = await InChunksAsync(codes, c => grains.GetGrain<IHazardAreaGrain>(c).GetView(), stoppingToken);
+        var areas = await AssetGrains.InChunksAsync(codes, c => grains.GetGrain<IHazardAreaGrain>(c).GetView(), stoppingToken);
         var corrected = 0;
         lock (_lock)
         {
-            foreach (var status in statuses.OfType<AssetStatus>())
+            foreach (var status in statuses)
             {
                 corrected += _tally.Reread(status, mark, _touched) ? 1 : 0;
             }
@@ -280,18 +276,6 @@ public sealed partial class SituationBoard(
 
             return (_tally.Assets, _tally.Areas, corrected);
         }
-    }
-
-    /// <summary>Each item's read, <see cref="ReadsAtOnce"/> at a time.</summary>
-    private static async Task<List<TResult>> InChunksAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, Task<TResult>> read, CancellationToken cancellationToken)
-    {
-        var results = new List<TResult>();
-        foreach (var chunk in items.Chunk(ReadsAtOnce))
-        {
-            results.AddRange(await Task.WhenAll(chunk.Select(read)).WaitAsync(cancellationToken));
-        }
-
-        return results;
     }
 
     /// <summary>Counts again the focus sets that are due and pushes those that changed.</summary>
