@@ -14,8 +14,8 @@ namespace CmacLive.Api.Hubs;
 /// This silo's one observer of the cluster's live updates: it registers itself with the hub registry
 /// (and renews the registration), takes batches from every silo's feed and sends them to the
 /// dashboards connected here. Incoming updates are coalesced by asset and area until the send loop
-/// takes them, so a slow moment never grows memory beyond one entry per asset and never drops the
-/// newest state of anything. A request goes to the dashboards that see personal data as it is, and to those that
+/// takes them, so a slow moment never grows memory beyond one entry per asset (and at most
+/// <see cref="Pending.MostEvents"/> movements, which are in history) and never drops the newest state of anything. A request goes to the dashboards that see personal data as it is, and to those that
 /// may not (viewers) with its reporter masked: masked once per batch, sent once to each set of groups (<see cref="OpsHub"/>).
 /// Alerts never go missing: each carries the ledger's sequence number, and the hub asks the ledger for the changes it did
 /// not receive (<see cref="IAlertLedgerGrain.Since"/>) when it sees a gap, when it registers again after a silo died, and
@@ -317,6 +317,10 @@ public sealed partial class OpsHubRelay(
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     timeout.CancelAfter(SendTimeout);
                     batch = TakePending();
+                    if (batch.DroppedEvents > 0)
+                    {
+                        LogEventsDropped(batch.DroppedEvents, Pending.MostEvents);
+                    }
                     var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     await SendAsync(batch, timeout.Token);
                     if (System.Diagnostics.Stopwatch.GetElapsedTime(started) is { TotalMilliseconds: > 500 } took)
@@ -521,12 +525,19 @@ public sealed partial class OpsHubRelay(
 
         public Dictionary<string, DispatchRequestView> Requests { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Assets' movements, in order: each is sent, none coalesced.</summary>
+        /// <summary>Movements kept while sends fail, before the oldest are dropped (they are in history).</summary>
+        public const int MostEvents = 10_000;
+
+        /// <summary>Assets' movements, in order: each is sent, none coalesced; at most <see cref="MostEvents"/>.</summary>
         public List<AssetEvent> Events { get; private set; } = [];
+
+        /// <summary>Movements dropped over <see cref="MostEvents"/>, since this was taken.</summary>
+        public int DroppedEvents { get; private set; }
 
         public void Add(OpsUpdateBatch batch)
         {
             Events.AddRange(batch.AssetEvents);
+            KeepNewestEvents();
 
             foreach (var request in batch.Requests)
             {
@@ -550,6 +561,15 @@ public sealed partial class OpsHubRelay(
             }
         }
 
+        private void KeepNewestEvents()
+        {
+            if (Events.Count > MostEvents)
+            {
+                DroppedEvents += Events.Count - MostEvents;
+                Events.RemoveRange(0, Events.Count - MostEvents);
+            }
+        }
+
         /// <summary>
         /// Takes back the views and alerts of a batch that could not be sent in full, under what arrived since (newer, so
         /// it wins; an alert raised in the older batch stays raised).
@@ -559,6 +579,7 @@ public sealed partial class OpsHubRelay(
             if (older.Events.Count > 0)
             {
                 Events = [.. older.Events, .. Events];
+                KeepNewestEvents();
             }
 
             foreach (var (id, status) in older.Assets)
@@ -582,6 +603,9 @@ public sealed partial class OpsHubRelay(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Count} movements were not sent to this silo's dashboards: more than {Most} waited while sends failed (they are in history)")]
+    private partial void LogEventsDropped(int count, int most);
 
     [LoggerMessage(LogLevel.Warning, "Hub observer could not register with the cluster; retrying")]
     private partial void LogRegisterFailed(Exception ex);

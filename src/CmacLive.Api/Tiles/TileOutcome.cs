@@ -1,23 +1,25 @@
+using System.Text.Json.Serialization;
+
 namespace CmacLive.Api.Tiles;
 
 /// <summary>How a tile request was answered.</summary>
 public enum TileOutcome
 {
     /// <summary>200 with the tile.</summary>
-    Served,
+    [JsonStringEnumMemberName("served")] Served,
 
     /// <summary>304: the browser's copy (its ETag) is still the tile.</summary>
-    NotModified,
+    [JsonStringEnumMemberName("not-modified")] NotModified,
 
     /// <summary>204: the set has no tile there (outside its area or zooms).</summary>
-    Missing,
+    [JsonStringEnumMemberName("missing")] Missing,
 
     /// <summary>400: z, x or y not a tile.</summary>
-    Refused,
+    [JsonStringEnumMemberName("refused")] Refused,
 
     /// <summary>404: no base map configured, or the configured file could not be opened.</summary>
-    NoBaseMap,
+    [JsonStringEnumMemberName("no-base-map")] NoBaseMap,
 
     /// <summary>503: the file could not be read, or the tile is larger than <c>Dashboard:TilesMaxBytes</c>.</summary>
-    Failed,
+    [JsonStringEnumMemberName("failed")] Failed,
 }

@@ -19,7 +19,7 @@ public sealed class TileStats
     public void Count(TileOutcome outcome)
     {
         Interlocked.Increment(ref _counts[(int)outcome]);
-        _counter.Add(1, new KeyValuePair<string, object?>("outcome", Name(outcome)));
+        _counter.Add(1, new KeyValuePair<string, object?>("outcome", WireNames.Of(outcome)));
     }
 
     public TileStatsSnapshot Snapshot() => new(
@@ -28,13 +28,4 @@ public sealed class TileStats
 
     private long Read(TileOutcome outcome) => Interlocked.Read(ref _counts[(int)outcome]);
 
-    private static string Name(TileOutcome outcome) => outcome switch
-    {
-        TileOutcome.Served => "served",
-        TileOutcome.NotModified => "not-modified",
-        TileOutcome.Missing => "missing",
-        TileOutcome.Refused => "refused",
-        TileOutcome.NoBaseMap => "no-base-map",
-        _ => "failed",
-    };
 }
