@@ -135,7 +135,8 @@ public sealed partial class PhoneEndpoint(
         var secret = basic?.Password ?? report.Key;
         if ((deviceId is null || secret is null) && report.Problem is { } unreadable)
         {
-            await ProblemAsync(context, source, deviceId, unreadable);
+            // No one to name: answered and counted as any, logged once per episode of the address (a scanner is not a device).
+            await ProblemAsync(context, source, deviceId, unreadable, log: stats.Episodes.Starts($"phone-unreadable:{address}", out _));
             return;
         }
 
@@ -291,10 +292,14 @@ public sealed partial class PhoneEndpoint(
     }
 
     /// <summary>A request whose report is malformed: 400 naming the field; counted (the processor never saw it).</summary>
-    private Task ProblemAsync(HttpContext context, UplinkSource source, string? deviceId, PhoneProblem problem)
+    private Task ProblemAsync(HttpContext context, UplinkSource source, string? deviceId, PhoneProblem problem, bool log = true)
     {
         stats.Rejected(problem.Reason);
-        LogRefused(deviceId, WireNames.Of(source), WireNames.Of(problem.Reason), problem.Message);
+        if (log)
+        {
+            LogRefused(deviceId, WireNames.Of(source), WireNames.Of(problem.Reason), problem.Message);
+        }
+
         return RefuseAsync(context, source, StatusCodes.Status400BadRequest, "Refused", problem.Message, problem.Field, problem.Reason);
     }
 
